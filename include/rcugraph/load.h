@@ -1,0 +1,95 @@
+/*
+ * load.h - loading SNAP edge lists and generating synthetic graphs.
+ *
+ * Edge lists are plain arrays (rg_edgelist_t) so that benchmarks can build
+ * the same graph into several stores (rcugraph, a static CSR, LMDB) and so
+ * that a load is validated completely before anything touches the graph.
+ */
+#ifndef RCUGRAPH_LOAD_H
+#define RCUGRAPH_LOAD_H
+
+#include <rcugraph/rcugraph.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A directed edge list. Node ids are whatever the source used (sparse for
+ * SNAP files, 0..n_nodes-1 for the generators). Owned by the caller;
+ * release with rg_edgelist_free(). */
+typedef struct rg_edgelist {
+	uint64_t n_nodes; /* number of distinct ids appearing (generators: id range) */
+	uint64_t n_edges;
+	uint64_t *src;    /* n_edges entries */
+	uint64_t *dst;    /* n_edges entries */
+} rg_edgelist_t;
+
+/* Frees the arrays and zeroes *el. NULL-safe. Any thread. */
+void rg_edgelist_free(rg_edgelist_t *el);
+
+/*
+ * Parses a SNAP edge list: '#' comment lines, "from<TAB or spaces>to" per
+ * line, LF or CRLF endings, blank lines ignored, ids are decimal uint64.
+ * Gzip input (by magic bytes) is decompressed with zlib. Any thread; no graph
+ * involved. On error returns RG_EPARSE (message "file:line: reason" in
+ * errbuf), RG_EIO (cannot open/read), RG_ECORRUPT (truncated or corrupt gzip),
+ * RG_ENOMEM; *el is then left empty. errbuf may be NULL.
+ */
+int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errlen);
+
+typedef struct rg_load_stats {
+	uint64_t edges;       /* edges added */
+	uint64_t nodes_added; /* nodes created (ids not already present) */
+	uint64_t version;     /* commit version of the load */
+} rg_load_stats_t;
+
+/*
+ * Loads a SNAP file into g as ONE transaction: nodes not yet present are
+ * created with label 0, every edge gets `type` and property 0. On any error
+ * nothing is applied. Writer contract of rg_txn_begin() (not inside a read
+ * section). Errors as rg_snap_parse(), plus those of the transaction.
+ * stats may be NULL.
+ */
+int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
+		 rg_load_stats_t *stats, char *errbuf, size_t errlen);
+
+/*
+ * Adds the edge list to g: first every endpoint missing from g as a node
+ * with label 0 (one transaction), then the edges with `type` and property 0,
+ * `batch` edges per transaction (0: all in one). Writer contract.
+ * Returns the first transaction error; earlier batches stay committed.
+ */
+int rg_edgelist_insert(rg_graph_t *g, const rg_edgelist_t *el, uint32_t type,
+		       size_t batch, rg_load_stats_t *stats);
+
+/* Deterministic seeded generators (same seed, same list, on any machine).
+ * All return 0, RG_EINVAL (bad parameters) or RG_ENOMEM. Any thread. */
+
+/* n nodes, n*avg_out_degree edges, endpoints uniform, no self loops. */
+int rg_gen_uniform(rg_edgelist_t *el, uint64_t n, double avg_out_degree,
+		   uint64_t seed);
+
+/* R-MAT / Graph500 Kronecker: 2^scale nodes, edge_factor * 2^scale edges,
+ * quadrant probabilities a, b, c (d = 1-a-b-c); pass a<=0 for the defaults
+ * 0.57, 0.19, 0.19. Vertex ids are permuted (Graph500) so hubs are spread. */
+int rg_gen_rmat(rg_edgelist_t *el, unsigned scale, unsigned edge_factor,
+		double a, double b, double c, uint64_t seed);
+
+/* The old benchmark's shape: each of n nodes gets a uniform random
+ * out-degree in [avg/2, 2*avg], targets uniform, no self loops. */
+int rg_gen_oldbench(rg_edgelist_t *el, uint64_t n, unsigned avg, uint64_t seed);
+
+/*
+ * Builds a graph from a spec string: "rmat:scale=18,ef=16,seed=1[,a=..,b=..,c=..]",
+ * "uniform:n=100000,deg=16,seed=1", "oldbench:nodes=1000,avg=20,seed=1", or
+ * a path to a SNAP file (optionally "snap:PATH"). RG_EINVAL with a message in
+ * errbuf for an unknown kind or key; otherwise as the functions above.
+ */
+int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
+		     size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RCUGRAPH_LOAD_H */

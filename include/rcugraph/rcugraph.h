@@ -1,0 +1,345 @@
+/*
+ * rcugraph.h - a concurrent in-memory graph store whose readers never lock.
+ *
+ * Model
+ *   Nodes are identified by any uint64_t id (sparse ids are fine) and carry
+ *   one uint32_t label. Directed edges carry a uint32_t type and a uint64_t
+ *   property. Both out- and in-adjacency are kept. Parallel edges ARE
+ *   allowed (the store is a multigraph): inserting an edge never searches
+ *   the existing adjacency, which is what keeps insertion O(1) amortised
+ *   even into a hub. rg_txn_del_edge() removes every edge src->dst of the
+ *   given type. At most 2^32 - 2 distinct node ids per graph.
+ *
+ * Concurrency
+ *   - Any number of reader threads, each registered once with
+ *     rg_reader_register() (liburcu requires every thread that enters a read
+ *     section to be registered).
+ *   - One writer at a time. rg_txn_begin() blocks on a per-graph pthread
+ *     mutex until the previous transaction commits or aborts; callers from
+ *     many threads therefore take turns (no FIFO guarantee: pthread mutex
+ *     order). The writer never blocks readers.
+ *   - A read section (rg_read_begin .. rg_read_end) sees exactly the
+ *     transactions committed before it began: all of a transaction or none
+ *     of it, across all nodes (snapshot consistency). Everything returned
+ *     inside a read section (edge pointers in particular) is valid only
+ *     until rg_read_end().
+ *
+ * Errors
+ *   Functions returning int return 0 on success or a negative RG_E* code;
+ *   rg_strerror() names it. No function aborts the process on bad input.
+ */
+#ifndef RCUGRAPH_RCUGRAPH_H
+#define RCUGRAPH_RCUGRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RG_VERSION_MAJOR 0
+#define RG_VERSION_MINOR 1
+
+/* Error codes (always negative). */
+enum {
+	RG_OK = 0,
+	RG_EINVAL = -1,    /* bad argument (NULL handle, bad option value) */
+	RG_ENOMEM = -2,    /* allocation failed; nothing was applied */
+	RG_ENOENT = -3,    /* node or edge not found (in this snapshot) */
+	RG_EEXIST = -4,    /* node id already exists */
+	RG_EBUSY = -5,     /* would deadlock: e.g. txn begun inside a read section */
+	RG_ESTATE = -6,    /* call not valid in this state (finished txn, no read section) */
+	RG_EPARSE = -7,    /* malformed input file (see the loader's message) */
+	RG_EIO = -8,       /* I/O error (errno-level failure) */
+	RG_ERETRY = -9,    /* optimistic read section invalidated: run it again */
+	RG_EPOLICY = -10,  /* unknown policy, or operation the policy forbids */
+	RG_ECORRUPT = -11, /* corrupt data (log, checkpoint, compressed input) */
+	RG_EVERSION = -12, /* data written by a newer format version */
+	RG_ENOSPC = -13,   /* no space left on device */
+	RG_ERANGE = -14,   /* a limit was exceeded (e.g. too many nodes) */
+};
+
+/* Returns a static, human-readable string for an RG_E* code (never NULL). */
+const char *rg_strerror(int err);
+
+/* ------------------------------------------------------------------ */
+/* Opening and closing                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct rg_graph rg_graph_t;
+
+typedef struct rg_options {
+	/* Synchronisation policy by name; NULL means "rcu-memb" (the default).
+	 * rg_policy_names() lists what this build offers. */
+	const char *sync;
+	/* Bytes of superseded memory that may wait for a grace period before
+	 * the writer stops and waits for reclamation to catch up.
+	 * 0 means the default (64 MiB). */
+	size_t gc_limit_bytes;
+	/* Reserved for future options; must be zero. */
+	uint64_t reserved[8];
+} rg_options_t;
+
+/* Fills *opts with defaults. Any thread. */
+void rg_options_init(rg_options_t *opts);
+
+/*
+ * Creates an empty in-memory graph.
+ * Any thread. opts may be NULL (defaults). Allocates the graph; release it
+ * with rg_close(). Returns RG_EINVAL (NULL out, nonzero reserved field),
+ * RG_EPOLICY (unknown sync name), RG_ENOMEM.
+ */
+int rg_open(rg_graph_t **out, const rg_options_t *opts);
+
+/*
+ * Destroys the graph and frees all its memory, waiting for pending
+ * reclamation first. No thread may be inside a read section or a
+ * transaction on this graph, and none may start one afterwards.
+ * Must not be called inside any read section. NULL is accepted (no-op).
+ */
+void rg_close(rg_graph_t *g);
+
+/* Name of the graph's synchronisation policy. Any thread. */
+const char *rg_policy_name(const rg_graph_t *g);
+
+/* NULL-terminated list of policy names this build offers. Any thread. */
+const char *const *rg_policy_names(void);
+
+/* ------------------------------------------------------------------ */
+/* Reader threads                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Registers the calling thread as a reader of g. Every thread that calls
+ * rg_read_begin() on g must register first, once (liburcu requirement),
+ * and unregister before it exits. Registration is counted: registering
+ * for several graphs of the same policy is fine. Must not be called inside
+ * a read section. Returns RG_EINVAL for NULL g, RG_ENOMEM.
+ */
+int rg_reader_register(rg_graph_t *g);
+
+/* Undoes rg_reader_register(). Must not be called inside a read section;
+ * returns RG_EBUSY if it is, RG_ESTATE if the thread is not registered. */
+int rg_reader_unregister(rg_graph_t *g);
+
+/*
+ * Reports a quiescent state for the calling registered reader: a promise
+ * that it holds no reference obtained in an earlier read section. Needed
+ * only by policies whose grace periods are driven by readers (rcu-qsbr);
+ * a cheap no-op otherwise. Call it between read sections in long-running
+ * reader loops. Must not be called inside a read section.
+ */
+void rg_reader_quiescent(rg_graph_t *g);
+
+/* ------------------------------------------------------------------ */
+/* Read sections                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct rg_read rg_read_t;
+
+/*
+ * Begins a read section on g for the calling (registered) thread and
+ * stores its handle in *r. The handle lives in thread-local storage: a
+ * thread has at most one read section open at a time (RG_EBUSY otherwise).
+ * No allocation, no lock, no atomic read-modify-write under the RCU
+ * policies. Returns RG_EINVAL (NULL argument), RG_ESTATE (thread not
+ * registered for g), RG_EBUSY (section already open).
+ */
+int rg_read_begin(rg_graph_t *g, rg_read_t **r);
+
+/*
+ * Ends the read section. Returns 0, or RG_ERETRY under optimistic policies
+ * (ck-seqlock) when a writer published during the section: everything read
+ * in it must then be discarded and the section run again. Every other
+ * policy always returns 0. After this call no pointer obtained in the
+ * section may be used.
+ */
+int rg_read_end(rg_read_t *r);
+
+/* The commit version this section reads (0 = the empty initial graph). */
+uint64_t rg_read_version(const rg_read_t *r);
+
+/* Live node and edge counts in the section's snapshot. */
+uint64_t rg_node_count(const rg_read_t *r);
+uint64_t rg_edge_count(const rg_read_t *r);
+
+/* Whether node id exists in the section's snapshot. Inside a section. */
+bool rg_node_exists(const rg_read_t *r, uint64_t id);
+
+/* Label of node id. Inside a section. RG_ENOENT if absent, RG_EINVAL. */
+int rg_node_label(const rg_read_t *r, uint64_t id, uint32_t *label);
+
+typedef enum rg_dir {
+	RG_OUT = 0, /* edges id -> nbr */
+	RG_IN = 1,  /* edges nbr -> id */
+} rg_dir_t;
+
+/* Number of live edges of node id in direction dir. Inside a section.
+ * RG_ENOENT if the node is absent, RG_EINVAL. */
+int rg_degree(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint64_t *deg);
+
+/*
+ * One adjacency entry, as stored. Read-only for callers; pointers to it
+ * are valid until rg_read_end().
+ */
+typedef struct rg_edge {
+	uint64_t nbr;      /* the other endpoint's id */
+	uint64_t prop;     /* the edge property */
+	uint32_t type;     /* the edge type */
+	uint32_t nbr_slot; /* private: internal index of nbr */
+	uint64_t del;      /* private: version that deleted it (UINT64_MAX: live) */
+} rg_edge_t;
+
+#define RG_TYPE_ANY UINT32_MAX
+
+/* Iterator over one adjacency. Fields are private; it lives on the caller's
+ * stack and needs no cleanup. */
+typedef struct rg_iter {
+	const rg_edge_t *cur;
+	const rg_edge_t *end;
+	uint64_t snap;
+	uint32_t type;
+} rg_iter_t;
+
+/*
+ * Positions *it on the live edges of node id in direction dir, keeping only
+ * edges of type `type` unless it is RG_TYPE_ANY. No copy, no allocation.
+ * Inside a section. RG_ENOENT if the node is absent, RG_EINVAL.
+ * Order: insertion order, except that compaction after deletions keeps the
+ * relative order of the survivors.
+ */
+int rg_neighbors(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint32_t type,
+		 rg_iter_t *it);
+
+/*
+ * Next edge of the iteration, or NULL at the end. Inside the same section.
+ * The deletion version is read with a relaxed atomic load: the writer may
+ * mark an entry deleted by a later version while we read it, and any such
+ * value is > snap, so the entry still counts as live for this snapshot.
+ */
+static inline const rg_edge_t *rg_iter_next(rg_iter_t *it)
+{
+	while (it->cur < it->end) {
+		const rg_edge_t *e = it->cur++;
+		if (__atomic_load_n(&e->del, __ATOMIC_RELAXED) <= it->snap)
+			continue;
+		if (it->type != RG_TYPE_ANY && e->type != it->type)
+			continue;
+		return e;
+	}
+	return NULL;
+}
+
+/*
+ * Begins a read section in the calling (registered) thread that reads the
+ * SAME snapshot as `parent`, an open section of another thread on the same
+ * graph. Used to fan one query out over worker threads (parallel traversal)
+ * so that all workers see one graph. The parent section must stay open
+ * until this section has ended. Returns as rg_read_begin().
+ */
+int rg_read_begin_shared(const rg_read_t *parent, rg_read_t **r);
+
+/* The graph a read section belongs to. */
+rg_graph_t *rg_read_graph(const rg_read_t *r);
+
+/*
+ * Whole-graph scans. Every node id ever inserted has a dense internal slot
+ * in [0, rg_node_slots(r)); slots never move or get reused for another id.
+ * rg_node_at() returns RG_ENOENT for a slot whose node is absent in this
+ * snapshot (not yet created, or deleted), else its id and label (either
+ * pointer may be NULL). Inside a section.
+ */
+uint64_t rg_node_slots(const rg_read_t *r);
+int rg_node_at(const rg_read_t *r, uint64_t slot, uint64_t *id, uint32_t *label);
+
+/* The slot of node id (RG_ENOENT if absent in this snapshot). */
+int rg_node_slot(const rg_read_t *r, uint64_t id, uint64_t *slot);
+
+/* As rg_neighbors()/rg_degree(), addressed by slot instead of id (no hash
+ * lookup: traversals follow rg_edge_t.nbr_slot). */
+int rg_neighbors_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir,
+		    uint32_t type, rg_iter_t *it);
+int rg_degree_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint64_t *deg);
+
+/* The slot of an edge's other endpoint (valid in any section of the graph). */
+static inline uint64_t rg_edge_nbr_slot(const rg_edge_t *e) { return e->nbr_slot; }
+
+/* ------------------------------------------------------------------ */
+/* Write transactions                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct rg_txn rg_txn_t;
+
+/*
+ * Begins a write transaction. Blocks until no other transaction is open on
+ * g (per-graph writer mutex). Any thread; must not be called inside a read
+ * section (RG_EBUSY: committing waits for readers). The transaction must be
+ * finished by rg_txn_commit() or rg_txn_abort() on the same thread.
+ * Allocates the transaction. Returns RG_EINVAL, RG_EBUSY, RG_ENOMEM,
+ * RG_EPOLICY (nosync policy after the graph was shared).
+ *
+ * Operations see the transaction's own earlier operations. A failing
+ * operation (RG_EINVAL, RG_ENOENT, RG_EEXIST) changes nothing and the
+ * transaction stays usable. RG_ENOMEM poisons it: commit then fails.
+ */
+int rg_txn_begin(rg_graph_t *g, rg_txn_t **txn);
+
+/* Adds node id with label. RG_EEXIST if it exists. */
+int rg_txn_add_node(rg_txn_t *txn, uint64_t id, uint32_t label);
+
+/* Deletes node id and every edge into or out of it. RG_ENOENT if absent.
+ * Cost: its degree plus the degrees of its neighbours (entries are found by
+ * scanning the neighbours' reverse adjacency). */
+int rg_txn_del_node(rg_txn_t *txn, uint64_t id);
+
+/* Adds edge src->dst. Both nodes must exist (RG_ENOENT). Amortised O(1). */
+int rg_txn_add_edge(rg_txn_t *txn, uint64_t src, uint64_t dst, uint32_t type,
+		    uint64_t prop);
+
+/* Deletes every edge src->dst of type `type` (RG_TYPE_ANY: of any type).
+ * RG_ENOENT if there was none. Cost: out-degree(src) + in-degree(dst). */
+int rg_txn_del_edge(rg_txn_t *txn, uint64_t src, uint64_t dst, uint32_t type);
+
+/*
+ * Commits: makes every operation visible to read sections that begin after
+ * it returns, atomically. Frees the transaction whatever the outcome.
+ * *version (may be NULL) receives the new commit version (unchanged if the
+ * transaction was empty). May wait for a grace period when reclamation has
+ * fallen behind (gc_limit_bytes). Returns RG_ENOMEM (poisoned transaction,
+ * rolled back), RG_EINVAL.
+ */
+int rg_txn_commit(rg_txn_t *txn, uint64_t *version);
+
+/* Rolls back every operation and frees the transaction. Leaves no trace
+ * visible to readers. Returns RG_EINVAL for NULL. */
+int rg_txn_abort(rg_txn_t *txn);
+
+/* ------------------------------------------------------------------ */
+/* Statistics (any thread, no read section needed; approximate while    */
+/* a writer runs)                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct rg_stats {
+	uint64_t version;          /* last committed version */
+	uint64_t nodes, edges;     /* live counts at that version */
+	uint64_t node_slots;       /* node ids ever inserted (table size) */
+	uint64_t commits;
+	uint64_t heads_published;  /* per-node versions published */
+	uint64_t arrays_grown;     /* adjacency arrays reallocated on growth */
+	uint64_t arrays_compacted; /* adjacency arrays rebuilt after deletions */
+	uint64_t gc_pending_bytes; /* superseded memory awaiting a grace period */
+	uint64_t gc_pending_objects;
+	uint64_t gc_freed_bytes;   /* total reclaimed so far */
+	uint64_t gc_waits;         /* times the writer waited on reclamation */
+	uint64_t max_chain;        /* longest version chain a reader walked (debug builds: 0 otherwise) */
+} rg_stats_t;
+
+void rg_stats_get(rg_graph_t *g, rg_stats_t *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RCUGRAPH_RCUGRAPH_H */

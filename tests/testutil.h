@@ -1,0 +1,25 @@
+/* Small helpers shared by the test programs. */
+#ifndef RG_TESTUTIL_H
+#define RG_TESTUTIL_H
+#include <stdint.h>
+#include <rcugraph/rcugraph.h>
+
+/* Path of a shared dataset file, e.g. rg_dataset("wiki-Vote.txt").
+ * Honours $RG_DATASETS, else the directory configured at build time. */
+const char *rg_dataset(const char *name);
+
+/* Monotonic seconds. */
+double rg_now(void);
+
+/* Test duration scale: $RG_STRESS_SECONDS or the given default. */
+double rg_stress_seconds(double dflt);
+
+/* xorshift64* PRNG. */
+static inline uint64_t rg_rand(uint64_t *s)
+{
+	uint64_t x = *s;
+	x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+	*s = x;
+	return x * 2685821657736338717ULL;
+}
+#endif
