@@ -78,9 +78,43 @@ typedef struct rg_options {
 	 * the writer stops and waits for reclamation to catch up.
 	 * 0 means the default (64 MiB). */
 	size_t gc_limit_bytes;
+	/* Per-graph metrics at run time: 1 (default) on, 0 off. */
+	int metrics;
+	/* Durability. NULL dir: purely in memory (the default). Otherwise the
+	 * directory holding the redo log and checkpoints; it is created if
+	 * missing and recovered on open (see rg_recovery_report()). */
+	const char *dir;
+	int durability;            /* RG_DURABILITY_*; default COMMIT */
+	uint32_t interval_ms;      /* INTERVAL: fsync at most every N ms (default 10) */
+	uint64_t checkpoint_bytes; /* automatic checkpoint past this much log (default 64 MiB, 0 = never... see docs) */
+	int salvage;               /* 1: open a log with mid-log corruption by keeping its valid prefix */
 	/* Reserved for future options; must be zero. */
-	uint64_t reserved[8];
+	uint64_t reserved[4];
 } rg_options_t;
+
+enum {
+	RG_DURABILITY_OFF = 0,      /* write(2) per commit; the OS decides when it reaches disk */
+	RG_DURABILITY_INTERVAL = 1, /* a background thread fsyncs at most every interval_ms */
+	RG_DURABILITY_COMMIT = 2,   /* commit returns only after its record is on disk (group commit) */
+};
+
+/* What recovery did when a durable graph was opened. */
+typedef struct rg_recovery {
+	uint64_t checkpoint_version; /* version of the checkpoint loaded (0: none) */
+	uint64_t checkpoints_skipped;/* newer checkpoints that were invalid */
+	uint64_t records_replayed;   /* log records applied after the checkpoint */
+	uint64_t edges_replayed;
+	uint64_t bytes_cut;          /* torn/garbage tail removed from the log */
+	uint64_t version;            /* version after recovery */
+	int salvaged;                /* 1 if salvage dropped records after corruption */
+} rg_recovery_t;
+
+typedef struct rg_checkpoint_info {
+	uint64_t version;  /* snapshot version written */
+	uint64_t nodes, edges;
+	uint64_t bytes;
+	double seconds;
+} rg_checkpoint_info_t;
 
 /* Fills *opts with defaults. Any thread. */
 void rg_options_init(rg_options_t *opts);
@@ -315,6 +349,22 @@ int rg_txn_commit(rg_txn_t *txn, uint64_t *version);
 /* Rolls back every operation and frees the transaction. Leaves no trace
  * visible to readers. Returns RG_EINVAL for NULL. */
 int rg_txn_abort(rg_txn_t *txn);
+
+/* ------------------------------------------------------------------ */
+/* Durability (graphs opened with rg_options.dir)                      */
+/* ------------------------------------------------------------------ */
+
+/* What recovery did when g was opened. Any thread. RG_EINVAL if g is not
+ * durable. */
+int rg_recovery_report(const rg_graph_t *g, rg_recovery_t *rep);
+
+/*
+ * Writes a checkpoint now: a consistent snapshot read in one read section
+ * (readers and the writer keep running), fsynced, after which the log it
+ * covers is deleted. Any thread that is not inside a read section or a
+ * transaction. RG_EINVAL if g is not durable, RG_EIO/RG_ENOSPC.
+ */
+int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info);
 
 /* ------------------------------------------------------------------ */
 /* Statistics (any thread, no read section needed; approximate while    */

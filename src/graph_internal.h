@@ -1,0 +1,202 @@
+/*
+ * graph_internal.h - the graph core's data layout, shared by the core
+ * (graph.c, txn.c), the synchronisation policies (policy_*.c) and tests.
+ *
+ * Invariants (the design is in docs/design.md):
+ *  I1  A node's heads form a chain newest-first: head->version strictly
+ *      decreases along ->prev. A reader with snapshot s uses the first head
+ *      whose version <= s; a node with no such head, or whose head has
+ *      alive == 0, is absent from that snapshot.
+ *  I2  Heads, and edge entries below a head's len, are immutable once
+ *      linked, except rg_edge_t.del, which the writer changes exactly once
+ *      from UINT64_MAX to the version of the deleting transaction. An entry
+ *      is visible to snapshot s iff del > s.
+ *  I3  An adjacency array is shared by a run of consecutive heads whose len
+ *      only grows. The writer appends at index len of the newest head only,
+ *      so readers never see an entry being written.
+ *  I4  Everything a commit supersedes (heads, arrays, the snapshot record,
+ *      index tables) is handed to the policy's retire() only after the new
+ *      snapshot record is published; retire frees it once no reader can
+ *      hold it (after a grace period, an epoch, or at once under locks).
+ *  I5  Node slots, segments and node structs never move and are freed only
+ *      at close; the id index may be replaced (growth) and is then retired.
+ */
+#ifndef RG_GRAPH_INTERNAL_H
+#define RG_GRAPH_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rcugraph/rcugraph.h>
+#include <urcu/pointer.h> /* rcu_dereference / rcu_assign_pointer: flavour-independent */
+
+#include "wal.h"
+
+#ifdef RG_HAVE_METRICS_MODULE
+#include "metrics.h"
+#else /* metrics module not yet in the tree */
+struct rg_metrics;
+#define rg_metrics_create() ((struct rg_metrics *)0)
+#define rg_metrics_destroy(m) ((void)(m))
+#define rg_metrics_add(m, id, d) ((void)(m), (void)(d))
+#define rg_metrics_observe(m, id, d) ((void)(m), (void)(d))
+#endif
+
+#define RG_CACHELINE 64
+#define RG_DEL_LIVE UINT64_MAX
+#define RG_SEG0_SHIFT 10 /* segment k holds 1024 << k node structs */
+#define RG_MAX_SEGS 23   /* 1024 * (2^23 - 1) > 2^32 slots */
+#define RG_MAX_SLOTS (UINT32_MAX - 1u)
+
+struct rg_earr {
+	uint32_t cap;
+	uint32_t pad;
+	uint64_t born; /* version of the txn that allocated it (private until committed) */
+	rg_edge_t e[];
+};
+
+struct rg_adj {
+	struct rg_earr *arr;
+	uint32_t len;  /* entries [0, len) belong to this head */
+	uint32_t live; /* entries among them with del > version: the degree */
+};
+
+struct rg_head {
+	uint64_t version;      /* commit that created this head */
+	struct rg_head *prev;  /* the head it replaced (readers of older snapshots) */
+	struct rg_adj adj[2];  /* RG_OUT, RG_IN */
+	uint32_t label;
+	uint32_t alive;
+};
+
+struct rg_node {
+	uint64_t id;
+	struct rg_head *head;    /* newest linked head: rcu_assign_pointer / rcu_dereference */
+	struct rg_head *pending; /* writer only: head being built by the open transaction */
+};
+
+/* id -> slot index: open addressing, linear probing. An entry is claimed
+ * by storing id, then slot1 = slot + 1 with release; 0 means empty. Entries
+ * are never removed (deleted nodes keep their slot). */
+struct rg_ient {
+	uint64_t id;
+	uint32_t slot1;
+	uint32_t pad;
+};
+struct rg_idx {
+	uint64_t mask;
+	uint64_t used;
+	struct rg_ient e[];
+};
+
+/* One immutable record per commit: what a read section snapshots. */
+struct rg_snap {
+	uint64_t version;
+	uint64_t nodes, edges;
+	uint64_t nslots;
+};
+
+/* Memory to reclaim after a commit. Freed by free_bundle() once the policy
+ * says no reader can hold any of it. */
+struct rg_garbage {
+	/* policy-private, first so it can be cast back: an rcu_head or a
+	 * ck_epoch_entry fits here */
+	_Alignas(16) unsigned char reclaim_hook[32];
+	rg_graph_t *g;
+	size_t n, cap;
+	size_t bytes;
+	void **ptrs;
+};
+
+struct rg_policy;
+
+/* A read section's state. Lives in thread-local storage (one per thread). */
+struct rg_read {
+	rg_graph_t *g;
+	uint64_t version, nodes, edges, nslots;
+	int open;
+	int shared;
+	uint32_t seq;  /* ck-seqlock: sequence at begin */
+	void *pol;     /* policy-private per-thread record */
+};
+
+struct rg_graph {
+	/* ---- read-mostly, touched by every reader ---- */
+	struct rg_snap *snap;                  /* current snapshot record (RCU-published) */
+	struct rg_idx *idx;                    /* id index (RCU-published) */
+	struct rg_node *segs[RG_MAX_SEGS];     /* node segments (RCU-published, never freed early) */
+	const struct rg_policy *pol;
+	void *pol_state;                       /* policy-private (locks, epoch object, ...) */
+	struct rg_metrics *metrics;            /* NULL when metrics are off for this graph */
+	char pad0[RG_CACHELINE];
+
+	/* ---- writer side ---- */
+	pthread_mutex_t wlock;                 /* one transaction at a time */
+	uint64_t wversion;                     /* last version linked by the writer */
+	uint64_t nslots;                       /* slots allocated (writer) */
+	uint64_t wnodes, wedges;               /* counts at wversion */
+	int shared_with_readers;               /* nosync: set at first reader registration */
+	size_t gc_limit;
+	_Atomic uint64_t gc_pending_bytes, gc_pending_objects, gc_freed_bytes;
+	uint64_t st_commits, st_heads, st_grown, st_compacted, st_gc_waits;
+
+	/* ---- durability ---- */
+	struct rg_wal *wal;
+	rg_recovery_t recovery;
+	uint64_t checkpoint_bytes;
+	pthread_mutex_t vis_lock;              /* orders make-visible steps (group commit) */
+	pthread_cond_t vis_cond;
+	uint64_t visible_version;              /* newest version readers may see */
+	int wal_failed;
+	char name[32];
+};
+
+/* Policy: how readers and the writer synchronise. One indirect call per
+ * read section / commit; nothing per edge. See policy.c. */
+struct rg_policy {
+	const char *name;
+	int (*init)(rg_graph_t *g);
+	void (*fini)(rg_graph_t *g);
+	int (*reg)(rg_graph_t *g);
+	int (*unreg)(rg_graph_t *g);
+	void (*quiescent)(rg_graph_t *g);
+	/* rd->g is set; must load the snapshot with rg_snap_load_into() */
+	int (*read_begin)(rg_graph_t *g, struct rg_read *rd);
+	int (*read_end)(rg_graph_t *g, struct rg_read *rd);
+	/* bracket the publication of a commit (write locks, sequence bumps) */
+	void (*publish_begin)(rg_graph_t *g);
+	void (*publish_end)(rg_graph_t *g);
+	/* hand a garbage bundle over; the policy calls rg_garbage_free() when safe */
+	void (*retire)(rg_graph_t *g, struct rg_garbage *gb);
+	/* wait until every bundle retired so far has been freed */
+	void (*barrier)(rg_graph_t *g);
+	int frozen_after_share; /* nosync: writes refused once readers exist */
+};
+
+const struct rg_policy *rg_policy_find(const char *name);
+struct rg_node *rg_slot_node(rg_graph_t *g, uint64_t slot);
+int64_t rg_index_find(rg_graph_t *g, uint64_t id);
+int64_t rg_index_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old_idx);
+int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts); /* durable.c */
+int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct rg_snap *snap,
+			    struct rg_garbage *gb); /* durable.c; releases the writer mutex */
+void rg_graph_make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb);
+void rg_garbage_free(struct rg_garbage *gb);
+
+/* Loads the current snapshot record into rd. Acquire: every head, entry and
+ * segment the commit published is visible once we see its record. */
+static inline void rg_snap_load_into(rg_graph_t *g, struct rg_read *rd)
+{
+	const struct rg_snap *s = __atomic_load_n(&g->snap, __ATOMIC_ACQUIRE);
+	rd->version = s->version;
+	rd->nodes = s->nodes;
+	rd->edges = s->edges;
+	rd->nslots = s->nslots;
+}
+
+/* Thread-local read section of the calling thread. */
+extern __thread struct rg_read rg_tls_read;
+
+#endif

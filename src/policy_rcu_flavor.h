@@ -1,0 +1,118 @@
+/*
+ * policy_rcu_flavor.h - one liburcu flavour as an rcugraph policy.
+ *
+ * Included once per flavour by policy_rcu.c with RG_FL (the liburcu prefix,
+ * e.g. urcu_memb) and RG_FL_NAME (the policy name) defined: the way
+ * liburcu builds one source into several flavours. The data path is the
+ * same for every policy (graph.c); this file supplies only the read-side
+ * markers, registration, and reclamation through call_rcu.
+ */
+#define RG_CAT_(a, b) a##_##b
+#define RG_CAT(a, b) RG_CAT_(a, b)
+#define FL(fn) RG_CAT(RG_FL, fn)
+#define LOCAL(fn) RG_CAT(RG_CAT(pol, RG_FL), fn)
+
+/* Per-thread registration count for this flavour (registration is per
+ * thread, not per graph, in liburcu). */
+static __thread unsigned LOCAL(reg_count);
+
+static int LOCAL(init)(rg_graph_t *g) { (void)g; return 0; }
+static void LOCAL(fini)(rg_graph_t *g) { (void)g; }
+
+static int LOCAL(reg)(rg_graph_t *g)
+{
+	(void)g;
+	if (LOCAL(reg_count)++ == 0)
+		FL(register_thread)();
+	return 0;
+}
+
+static int LOCAL(unreg)(rg_graph_t *g)
+{
+	(void)g;
+	if (LOCAL(reg_count) == 0)
+		return RG_ESTATE;
+	if (--LOCAL(reg_count) == 0)
+		FL(unregister_thread)();
+	return 0;
+}
+
+static void LOCAL(quiescent)(rg_graph_t *g)
+{
+	(void)g;
+	FL(quiescent_state)(); /* a no-op except for qsbr */
+}
+
+static int LOCAL(read_begin)(rg_graph_t *g, struct rg_read *rd)
+{
+	if (__builtin_expect(LOCAL(reg_count) == 0, 0))
+		return RG_ESTATE;
+	FL(read_lock)();
+	rg_snap_load_into(g, rd);
+	return 0;
+}
+
+static int LOCAL(read_end)(rg_graph_t *g, struct rg_read *rd)
+{
+	(void)g;
+	(void)rd;
+	FL(read_unlock)();
+	return 0;
+}
+
+static void LOCAL(publish_nop)(rg_graph_t *g) { (void)g; }
+
+static void LOCAL(reclaim_cb)(struct rcu_head *head)
+{
+	rg_garbage_free((struct rg_garbage *)(void *)head);
+}
+
+/* call_rcu and rcu_barrier want a registered (and, for qsbr, online)
+ * caller; a writer thread that never registered is registered around the
+ * call. */
+static void LOCAL(retire)(rg_graph_t *g, struct rg_garbage *gb)
+{
+	_Static_assert(sizeof(struct rcu_head) <= sizeof gb->reclaim_hook, "rcu_head fits");
+	int tmp = LOCAL(reg_count) == 0;
+	if (tmp)
+		FL(register_thread)();
+	FL(call_rcu)((struct rcu_head *)(void *)gb->reclaim_hook, LOCAL(reclaim_cb));
+	if (tmp)
+		FL(unregister_thread)();
+	rg_metrics_add(g->metrics, RG_C_GRACE_PERIODS, 1);
+}
+
+static void LOCAL(barrier)(rg_graph_t *g)
+{
+	(void)g;
+	int tmp = LOCAL(reg_count) == 0;
+	if (tmp)
+		FL(register_thread)();
+	else
+		FL(thread_offline)(); /* qsbr: an online waiter would block its own grace period */
+	FL(barrier)();
+	if (tmp)
+		FL(unregister_thread)();
+	else
+		FL(thread_online)();
+}
+
+const struct rg_policy RG_CAT(rg_policy, RG_FL) = {
+	.name = RG_FL_NAME,
+	.init = LOCAL(init),
+	.fini = LOCAL(fini),
+	.reg = LOCAL(reg),
+	.unreg = LOCAL(unreg),
+	.quiescent = LOCAL(quiescent),
+	.read_begin = LOCAL(read_begin),
+	.read_end = LOCAL(read_end),
+	.publish_begin = LOCAL(publish_nop),
+	.publish_end = LOCAL(publish_nop),
+	.retire = LOCAL(retire),
+	.barrier = LOCAL(barrier),
+};
+
+#undef FL
+#undef LOCAL
+#undef RG_FL
+#undef RG_FL_NAME

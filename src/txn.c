@@ -1,0 +1,676 @@
+/*
+ * txn.c - the single writer: write transactions and commit.
+ *
+ * A transaction builds, for every node it touches, one private "pending"
+ * head (a copy of the node's newest head). Edge inserts append to the
+ * adjacency array past the published length (I3), so nothing readers can
+ * see changes; deletions set rg_edge_t.del to the transaction's version,
+ * which readers of older snapshots still read as live (I2). Commit links
+ * the pending heads (invisible to older snapshots: their version is newer),
+ * then publishes one snapshot record with release semantics, then retires
+ * what was superseded (I4). Abort frees the private heads and arrays and
+ * restores the deletion marks.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "graph_internal.h"
+
+struct vec {
+	void *p;
+	size_t n, cap;
+};
+
+static int vec_push(struct vec *v, const void *x, size_t sz)
+{
+	if (v->n == v->cap) {
+		size_t nc = v->cap ? v->cap * 2 : 16;
+		void *np = realloc(v->p, nc * sz);
+		if (!np)
+			return RG_ENOMEM;
+		v->p = np;
+		v->cap = nc;
+	}
+	memcpy((char *)v->p + v->n * sz, x, sz);
+	v->n++;
+	return 0;
+}
+
+struct rg_txn {
+	rg_graph_t *g;
+	uint64_t version;
+	int poisoned;
+	struct vec touched;  /* struct rg_node * with a pending head */
+	struct vec revert;   /* uint64_t * : del fields marked in linked arrays */
+	struct vec garbage;  /* struct { void *p; size_t sz; } : linked arrays superseded */
+	struct vec idx_old;  /* struct rg_idx * replaced by index growth */
+	struct vec ops;      /* struct rg_op, for the redo log */
+	int64_t dnodes, dedges;
+	uint64_t t0;
+};
+
+struct gitem {
+	void *p;
+	size_t sz;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static size_t earr_bytes(uint32_t cap)
+{
+	return sizeof(struct rg_earr) + (size_t)cap * sizeof(rg_edge_t);
+}
+
+/* ---------------------------------------------------------------- */
+/* Garbage bundles                                                   */
+/* ---------------------------------------------------------------- */
+
+static struct rg_garbage *gb_new(rg_graph_t *g, size_t hint)
+{
+	struct rg_garbage *gb = calloc(1, sizeof *gb);
+	if (!gb)
+		return NULL;
+	gb->g = g;
+	gb->cap = hint < 4 ? 4 : hint;
+	gb->ptrs = malloc(gb->cap * sizeof(void *));
+	if (!gb->ptrs) {
+		free(gb);
+		return NULL;
+	}
+	return gb;
+}
+
+/* Capacity is reserved up front (gb_new hint), so adding cannot fail. */
+static void gb_add(struct rg_garbage *gb, void *p, size_t sz)
+{
+	if (!p)
+		return;
+	gb->ptrs[gb->n++] = p;
+	gb->bytes += sz;
+}
+
+static void gb_retire(rg_graph_t *g, struct rg_garbage *gb)
+{
+	if (gb->n == 0) {
+		free(gb->ptrs);
+		free(gb);
+		return;
+	}
+	/* relaxed: statistics and the soft memory bound only */
+	atomic_fetch_add_explicit(&g->gc_pending_bytes, gb->bytes, memory_order_relaxed);
+	atomic_fetch_add_explicit(&g->gc_pending_objects, gb->n, memory_order_relaxed);
+	rg_metrics_add(g->metrics, RG_C_RECLAIM_CALLBACKS_QUEUED, 1);
+	rg_metrics_add(g->metrics, RG_C_RECLAIM_BYTES_QUEUED, gb->bytes);
+	g->pol->retire(g, gb);
+}
+
+/* Hands superseded index tables to the policy (commit and abort alike:
+ * the new table is already published either way). */
+static void retire_idx(struct rg_txn *t)
+{
+	if (!t->idx_old.n)
+		return;
+	struct rg_garbage *gb = gb_new(t->g, t->idx_old.n);
+	struct rg_idx **v = t->idx_old.p;
+	if (!gb) {
+		/* cannot defer: wait for every reader, then free directly */
+		t->g->pol->publish_begin(t->g);
+		t->g->pol->publish_end(t->g);
+		t->g->pol->barrier(t->g);
+		for (size_t i = 0; i < t->idx_old.n; i++)
+			free(v[i]);
+		return;
+	}
+	for (size_t i = 0; i < t->idx_old.n; i++)
+		gb_add(gb, v[i], sizeof(struct rg_idx) + (v[i]->mask + 1) * sizeof(struct rg_ient));
+	gb_retire(t->g, gb);
+}
+
+/* ---------------------------------------------------------------- */
+/* Begin / helpers                                                   */
+/* ---------------------------------------------------------------- */
+
+int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
+{
+	if (!g || !out)
+		return RG_EINVAL;
+	*out = NULL;
+	if (rg_tls_read.open)
+		return RG_EBUSY; /* commit may wait for a grace period: self-deadlock */
+	if (g->pol->frozen_after_share &&
+	    __atomic_load_n(&g->shared_with_readers, __ATOMIC_RELAXED))
+		return RG_EPOLICY;
+	struct rg_txn *t = calloc(1, sizeof *t);
+	if (!t)
+		return RG_ENOMEM;
+	uint64_t t0 = now_ns();
+	pthread_mutex_lock(&g->wlock);
+	if (g->wal_failed) {
+		pthread_mutex_unlock(&g->wlock);
+		free(t);
+		return RG_EIO;
+	}
+	t->g = g;
+	t->t0 = t0;
+	t->version = g->wversion + 1;
+	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_IN, 1);
+	*out = t;
+	return 0;
+}
+
+/* Node struct of id if it has a slot, else NULL. Writer only. */
+static struct rg_node *wnode(rg_graph_t *g, uint64_t id)
+{
+	int64_t s = rg_index_find(g, id);
+	return s < 0 ? NULL : rg_slot_node(g, (uint64_t)s);
+}
+
+/* The writer's current view of a node: its pending head, else the newest
+ * linked head. */
+static inline struct rg_head *wview(const struct rg_node *n)
+{
+	return n->pending ? n->pending : n->head;
+}
+
+static inline int walive(const struct rg_node *n)
+{
+	const struct rg_head *h = n ? wview(n) : NULL;
+	return h && h->alive;
+}
+
+static uint32_t node_slot(rg_graph_t *g, const struct rg_node *n)
+{
+	return (uint32_t)rg_index_find(g, n->id);
+}
+
+/* Pending head of n, created on first touch (one per node per txn). */
+static struct rg_head *touch(struct rg_txn *t, struct rg_node *n)
+{
+	if (n->pending)
+		return n->pending;
+	struct rg_head *h = malloc(sizeof *h);
+	if (!h)
+		return NULL;
+	if (n->head)
+		*h = *n->head;
+	else
+		memset(h, 0, sizeof *h);
+	h->version = t->version;
+	h->prev = NULL;
+	if (vec_push(&t->touched, &n, sizeof n)) {
+		free(h);
+		return NULL;
+	}
+	n->pending = h;
+	return h;
+}
+
+static inline int is_private(const struct rg_txn *t, const struct rg_earr *a)
+{
+	return a->born == t->version;
+}
+
+/* Drops adjacency a's array: freed now if private, else superseded at commit. */
+static int adj_drop(struct rg_txn *t, struct rg_adj *a)
+{
+	if (a->arr) {
+		if (is_private(t, a->arr)) {
+			free(a->arr);
+		} else {
+			struct gitem gi = {a->arr, earr_bytes(a->arr->cap)};
+			if (vec_push(&t->garbage, &gi, sizeof gi))
+				return RG_ENOMEM;
+		}
+	}
+	a->arr = NULL;
+	a->len = a->live = 0;
+	return 0;
+}
+
+/*
+ * Replaces a's array by a new private one of capacity cap holding only the
+ * entries live in the writer's view (del == RG_DEL_LIVE), in order. Readers
+ * of linked heads keep the old array until it is reclaimed.
+ */
+static int adj_rebuild(struct rg_txn *t, struct rg_adj *a, uint32_t cap)
+{
+	struct rg_earr *na = malloc(earr_bytes(cap));
+	if (!na)
+		return RG_ENOMEM;
+	na->cap = cap;
+	na->pad = 0;
+	na->born = t->version;
+	uint32_t k = 0;
+	if (a->arr) {
+		/* plain reads: only this thread ever writes del */
+		for (uint32_t i = 0; i < a->len; i++)
+			if (a->arr->e[i].del == RG_DEL_LIVE)
+				na->e[k++] = a->arr->e[i];
+	}
+	if (adj_drop(t, a)) {
+		free(na);
+		return RG_ENOMEM;
+	}
+	a->arr = na;
+	a->len = a->live = k;
+	return 0;
+}
+
+static int adj_append(struct rg_txn *t, struct rg_adj *a, const rg_edge_t *e)
+{
+	if (!a->arr || a->len == a->arr->cap) {
+		uint64_t cap = a->live < 2 ? 4 : (uint64_t)a->live * 2;
+		if (cap > UINT32_MAX)
+			return RG_ERANGE;
+		int rc = adj_rebuild(t, a, (uint32_t)cap);
+		if (rc)
+			return rc;
+		t->g->st_grown++;
+	}
+	/* plain store past the published length: no reader looks at index
+	 * len until a head with a larger len is published (release) */
+	a->arr->e[a->len] = *e;
+	a->len++;
+	a->live++;
+	return 0;
+}
+
+/* Marks entry e (inside adjacency a of a pending head) deleted by this txn. */
+static int mark_del(struct rg_txn *t, struct rg_adj *a, rg_edge_t *e)
+{
+	uint64_t *del = &e->del;
+	if (!is_private(t, a->arr) && vec_push(&t->revert, &del, sizeof del))
+		return RG_ENOMEM;
+	/* relaxed: a reader of a snapshot older than t->version reads either
+	 * value as "live"; readers of this version or newer start only after
+	 * the snapshot record is published with release, which orders this */
+	__atomic_store_n(&e->del, t->version, __ATOMIC_RELAXED);
+	a->live--;
+	return 0;
+}
+
+/* Finds a live entry in a matching (slot, type, prop) and marks it. */
+static int mark_reverse(struct rg_txn *t, struct rg_adj *a, uint32_t slot, uint32_t type,
+			uint64_t prop)
+{
+	if (!a->arr)
+		return RG_ENOENT;
+	for (uint32_t i = a->len; i-- > 0;) {
+		rg_edge_t *e = &a->arr->e[i];
+		if (e->del == RG_DEL_LIVE && e->nbr_slot == slot && e->type == type &&
+		    e->prop == prop)
+			return mark_del(t, a, e);
+	}
+	return RG_ENOENT; /* unreachable while out/in adjacency agree */
+}
+
+static void record(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b, uint32_t u32,
+		   uint64_t prop)
+{
+	if (!t->g->wal)
+		return;
+	struct rg_op op = {.a = a, .b = b, .prop = prop, .u32 = u32, .kind = kind};
+	if (vec_push(&t->ops, &op, sizeof op))
+		t->poisoned = 1;
+}
+
+static int poison(struct rg_txn *t, int rc)
+{
+	if (rc == RG_ENOMEM)
+		t->poisoned = 1;
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Operations                                                        */
+/* ---------------------------------------------------------------- */
+
+int rg_txn_add_node(rg_txn_t *t, uint64_t id, uint32_t label)
+{
+	if (!t)
+		return RG_EINVAL;
+	if (t->poisoned)
+		return RG_ENOMEM;
+	struct rg_idx *old = NULL;
+	int64_t s = rg_index_insert(t->g, id, &old);
+	if (old && vec_push(&t->idx_old, &old, sizeof old)) {
+		/* cannot track the old table: it stays allocated until close */
+		t->poisoned = 1;
+	}
+	if (s < 0)
+		return poison(t, (int)s);
+	struct rg_node *n = rg_slot_node(t->g, (uint64_t)s);
+	if (walive(n))
+		return RG_EEXIST;
+	struct rg_head *h = touch(t, n);
+	if (!h)
+		return poison(t, RG_ENOMEM);
+	/* a dead head has no arrays (rg_txn_del_node dropped them) */
+	h->alive = 1;
+	h->label = label;
+	t->dnodes++;
+	record(t, RG_OP_ADD_NODE, id, 0, label, 0);
+	return 0;
+}
+
+int rg_txn_add_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop)
+{
+	if (!t)
+		return RG_EINVAL;
+	if (t->poisoned)
+		return RG_ENOMEM;
+	rg_graph_t *g = t->g;
+	int64_t ss = rg_index_find(g, src), ds = rg_index_find(g, dst);
+	if (ss < 0 || ds < 0)
+		return RG_ENOENT;
+	struct rg_node *ns = rg_slot_node(g, (uint64_t)ss), *nd = rg_slot_node(g, (uint64_t)ds);
+	if (!walive(ns) || !walive(nd))
+		return RG_ENOENT;
+	struct rg_head *hs = touch(t, ns), *hd = hs ? touch(t, nd) : NULL;
+	if (!hd)
+		return poison(t, RG_ENOMEM);
+	rg_edge_t eo = {.nbr = dst, .prop = prop, .type = type, .nbr_slot = (uint32_t)ds,
+			.del = RG_DEL_LIVE};
+	rg_edge_t ei = {.nbr = src, .prop = prop, .type = type, .nbr_slot = (uint32_t)ss,
+			.del = RG_DEL_LIVE};
+	int rc = adj_append(t, &hs->adj[RG_OUT], &eo);
+	if (rc)
+		return poison(t, rc);
+	rc = adj_append(t, &hd->adj[RG_IN], &ei);
+	if (rc) {
+		/* undo the out entry: it was past the linked length */
+		hs->adj[RG_OUT].len--;
+		hs->adj[RG_OUT].live--;
+		return poison(t, rc);
+	}
+	t->dedges++;
+	record(t, RG_OP_ADD_EDGE, src, dst, type, prop);
+	return 0;
+}
+
+int rg_txn_del_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type)
+{
+	if (!t)
+		return RG_EINVAL;
+	if (t->poisoned)
+		return RG_ENOMEM;
+	rg_graph_t *g = t->g;
+	int64_t ss = rg_index_find(g, src), ds = rg_index_find(g, dst);
+	if (ss < 0 || ds < 0)
+		return RG_ENOENT;
+	struct rg_node *ns = rg_slot_node(g, (uint64_t)ss), *nd = rg_slot_node(g, (uint64_t)ds);
+	if (!walive(ns) || !walive(nd))
+		return RG_ENOENT;
+	uint64_t count = 0;
+	struct rg_head *hs = NULL, *hd = NULL;
+	const struct rg_adj *va = &wview(ns)->adj[RG_OUT];
+	for (uint32_t i = 0; i < va->len; i++) {
+		rg_edge_t *e = &va->arr->e[i];
+		if (e->del != RG_DEL_LIVE || e->nbr_slot != (uint32_t)ds ||
+		    (type != RG_TYPE_ANY && e->type != type))
+			continue;
+		if (!hs) {
+			/* touch copies the adjacency descriptor: same array, so e
+			 * stays valid; va now aliases the old head, re-read from hs */
+			hs = touch(t, ns);
+			hd = hs ? touch(t, nd) : NULL;
+			if (!hd)
+				return poison(t, RG_ENOMEM);
+			va = &hs->adj[RG_OUT];
+		}
+		int rc = mark_del(t, &hs->adj[RG_OUT], e);
+		if (!rc)
+			rc = mark_reverse(t, &hd->adj[RG_IN], (uint32_t)ss, e->type, e->prop);
+		if (rc)
+			return poison(t, rc);
+		count++;
+	}
+	if (!count)
+		return RG_ENOENT;
+	t->dedges -= (int64_t)count;
+	record(t, RG_OP_DEL_EDGE, src, dst, type, 0);
+	return 0;
+}
+
+int rg_txn_del_node(rg_txn_t *t, uint64_t id)
+{
+	if (!t)
+		return RG_EINVAL;
+	if (t->poisoned)
+		return RG_ENOMEM;
+	rg_graph_t *g = t->g;
+	struct rg_node *n = wnode(g, id);
+	if (!walive(n))
+		return RG_ENOENT;
+	uint32_t self = node_slot(g, n);
+	struct rg_head *h = touch(t, n);
+	if (!h)
+		return poison(t, RG_ENOMEM);
+	/* Remove the reverse entry of every live edge at the neighbour. Self
+	 * loops live in our own arrays, which are dropped below. */
+	for (int d = 0; d < 2; d++) {
+		struct rg_adj *a = &h->adj[d];
+		for (uint32_t i = 0; i < a->len; i++) {
+			rg_edge_t *e = &a->arr->e[i];
+			if (e->del != RG_DEL_LIVE)
+				continue;
+			if (e->nbr_slot == self) {
+				if (d == RG_OUT)
+					t->dedges--; /* counted once, on the out side */
+				continue;
+			}
+			struct rg_head *hn = touch(t, rg_slot_node(g, e->nbr_slot));
+			if (!hn)
+				return poison(t, RG_ENOMEM);
+			int rc = mark_reverse(t, &hn->adj[1 - d], self, e->type, e->prop);
+			if (rc)
+				return poison(t, rc);
+			t->dedges--;
+		}
+	}
+	if (adj_drop(t, &h->adj[RG_OUT]) || adj_drop(t, &h->adj[RG_IN]))
+		return poison(t, RG_ENOMEM);
+	h->alive = 0;
+	t->dnodes--;
+	record(t, RG_OP_DEL_NODE, id, 0, 0, 0);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Abort / commit                                                    */
+/* ---------------------------------------------------------------- */
+
+static void txn_free(struct rg_txn *t)
+{
+	free(t->touched.p);
+	free(t->revert.p);
+	free(t->garbage.p);
+	free(t->idx_old.p);
+	free(t->ops.p);
+	free(t);
+}
+
+/* Undoes everything; the caller holds the writer mutex and releases it. */
+static void rollback(struct rg_txn *t)
+{
+	struct rg_node **nodes = t->touched.p;
+	for (size_t i = 0; i < t->touched.n; i++) {
+		struct rg_head *h = nodes[i]->pending;
+		for (int d = 0; d < 2; d++)
+			if (h->adj[d].arr && is_private(t, h->adj[d].arr))
+				free(h->adj[d].arr);
+		free(h);
+		nodes[i]->pending = NULL;
+	}
+	uint64_t **rv = t->revert.p;
+	for (size_t i = 0; i < t->revert.n; i++)
+		/* relaxed: back to "live"; readers read v (> their snapshot) or
+		 * this, both meaning live */
+		__atomic_store_n(rv[i], RG_DEL_LIVE, __ATOMIC_RELAXED);
+	retire_idx(t);
+}
+
+int rg_txn_abort(rg_txn_t *t)
+{
+	if (!t)
+		return RG_EINVAL;
+	rg_graph_t *g = t->g;
+	rollback(t);
+	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_OUT, 1);
+	rg_metrics_add(g->metrics, RG_C_ABORTS, 1);
+	pthread_mutex_unlock(&g->wlock);
+	txn_free(t);
+	return 0;
+}
+
+/* Rebuilds adjacencies where deleted entries outnumber live ones, so scans
+ * never pay for old deletions more than 2x. */
+static int compact(struct rg_txn *t)
+{
+	struct rg_node **nodes = t->touched.p;
+	for (size_t i = 0; i < t->touched.n; i++) {
+		struct rg_head *h = nodes[i]->pending;
+		for (int d = 0; d < 2; d++) {
+			struct rg_adj *a = &h->adj[d];
+			uint32_t dead = a->len - a->live;
+			if (!a->arr || dead < 16 || dead <= a->live)
+				continue;
+			int rc = a->live ? adj_rebuild(t, a, a->live + a->live / 2 + 1)
+					 : adj_drop(t, a);
+			if (rc)
+				return rc;
+			t->g->st_compacted++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Makes version v visible: publishes its snapshot record, then retires what
+ * it superseded. Versions become visible in order (the caller guarantees it:
+ * it holds the writer mutex, or waits its turn on vis_lock).
+ */
+static void make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb)
+{
+	g->pol->publish_begin(g);
+	struct rg_snap *old = g->snap;
+	/* rcu_assign_pointer = store-release: every head linked, entry
+	 * appended and deletion mark made for this version is visible to a
+	 * reader that loads this record with acquire (rg_snap_load_into) */
+	rcu_assign_pointer(g->snap, snap);
+	g->pol->publish_end(g);
+	gb_add(gb, old, sizeof *old);
+	rg_metrics_add(g->metrics, RG_C_VERSIONS_PUBLISHED, 1);
+	gb_retire(g, gb);
+	/* bounded garbage: if reclamation fell behind, wait for it */
+	if (atomic_load_explicit(&g->gc_pending_bytes, memory_order_relaxed) > g->gc_limit) {
+		g->st_gc_waits++;
+		g->pol->barrier(g);
+	}
+}
+
+int rg_txn_commit(rg_txn_t *t, uint64_t *version)
+{
+	if (!t)
+		return RG_EINVAL;
+	rg_graph_t *g = t->g;
+	int rc = 0;
+	if (t->poisoned) {
+		rc = RG_ENOMEM;
+		goto fail;
+	}
+	if (t->touched.n == 0 && t->ops.n == 0) {
+		/* nothing to publish: consume no version */
+		retire_idx(t);
+		goto done;
+	}
+	if ((rc = compact(t)))
+		goto fail;
+
+	struct rg_snap *snap = malloc(sizeof *snap);
+	struct rg_garbage *gb = snap ? gb_new(g, t->touched.n + t->garbage.n + 2) : NULL;
+	if (!gb) {
+		free(snap);
+		rc = RG_ENOMEM;
+		goto fail;
+	}
+	snap->version = t->version;
+	snap->nodes = (uint64_t)((int64_t)g->wnodes + t->dnodes);
+	snap->edges = (uint64_t)((int64_t)g->wedges + t->dedges);
+	snap->nslots = g->nslots;
+
+	uint64_t lsn_end = 0;
+	if (g->wal) {
+		rc = rg_wal_append(g->wal, t->version, t->ops.p, t->ops.n, &lsn_end);
+		if (rc) {
+			free(snap);
+			free(gb->ptrs);
+			free(gb);
+			goto fail;
+		}
+	}
+
+	/* Link: the new heads become reachable, but carry version v, newer
+	 * than every open snapshot, so readers step over them (I1). */
+	struct rg_node **nodes = t->touched.p;
+	for (size_t i = 0; i < t->touched.n; i++) {
+		struct rg_node *n = nodes[i];
+		struct rg_head *h = n->pending;
+		h->prev = n->head;
+		/* rcu_assign_pointer: the head's fields and the entries it covers
+		 * are written before the pointer to it is */
+		rcu_assign_pointer(n->head, h);
+		n->pending = NULL;
+		gb_add(gb, h->prev, sizeof *h->prev);
+	}
+	struct gitem *gi = t->garbage.p;
+	for (size_t i = 0; i < t->garbage.n; i++)
+		gb_add(gb, gi[i].p, gi[i].sz);
+	g->wversion = t->version;
+	g->wnodes = snap->nodes;
+	g->wedges = snap->edges;
+	g->st_commits++;
+	g->st_heads += t->touched.n;
+	retire_idx(t);
+	rg_metrics_add(g->metrics, RG_C_COMMITS, 1);
+	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_OUT, 1);
+
+	if (g->wal) {
+		/* durable path: visibility after the record is on disk (wal.h) */
+		rc = rg_graph_commit_durable(g, t->version, lsn_end, snap, gb);
+	} else {
+		make_visible(g, snap, gb);
+		pthread_mutex_unlock(&g->wlock);
+	}
+	if (version && !rc)
+		*version = t->version;
+	rg_metrics_observe(g->metrics, RG_H_COMMIT_SECONDS, now_ns() - t->t0);
+	txn_free(t);
+	return rc;
+
+fail:
+	rollback(t);
+	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_OUT, 1);
+	rg_metrics_add(g->metrics, RG_C_ABORTS, 1);
+	pthread_mutex_unlock(&g->wlock);
+	txn_free(t);
+	return rc;
+done:
+	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_OUT, 1);
+	pthread_mutex_unlock(&g->wlock);
+	txn_free(t);
+	return 0;
+}
+
+/* Exposed for the durable path (durable.c), which must publish versions
+ * in order after the writer mutex was released. */
+void rg_graph_make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb)
+{
+	make_visible(g, snap, gb);
+}

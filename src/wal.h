@@ -1,0 +1,92 @@
+/*
+ * wal.h - INTERNAL contract between the graph core (src/graph.c) and the
+ * redo log / checkpoint module (src/wal.c, src/checkpoint.c).
+ *
+ * The core calls these; the log module never calls into graph internals,
+ * only the public API (rcugraph.h) for checkpoints and the replay callbacks
+ * below for recovery.
+ */
+#ifndef RG_WAL_H
+#define RG_WAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <rcugraph/rcugraph.h>
+
+/* One logical operation of a committed transaction, as the core records it. */
+enum rg_op_kind {
+	RG_OP_ADD_NODE = 1, /* a = id, u32 = label */
+	RG_OP_DEL_NODE = 2, /* a = id */
+	RG_OP_ADD_EDGE = 3, /* a = src, b = dst, u32 = type, prop */
+	RG_OP_DEL_EDGE = 4, /* a = src, b = dst, u32 = type (RG_TYPE_ANY allowed) */
+};
+
+struct rg_op {
+	uint64_t a, b, prop;
+	uint32_t u32;
+	uint32_t kind;
+};
+
+/* Callbacks the core gives to recovery: each replays into the graph being
+ * opened (single-threaded, before the graph is returned to the caller).
+ * Return 0 or an RG_E* code (recovery then fails with it). */
+struct rg_replay_ops {
+	void *ctx;
+	/* a whole committed transaction, in order; `version` is its commit version */
+	int (*apply_txn)(void *ctx, uint64_t version, const struct rg_op *ops, size_t n);
+	/* checkpoint contents, streamed: nodes first, then edges; called between
+	 * begin/end, which bracket one graph transaction */
+	int (*ckpt_begin)(void *ctx, uint64_t version);
+	int (*ckpt_node)(void *ctx, uint64_t id, uint32_t label);
+	int (*ckpt_edge)(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
+	int (*ckpt_end)(void *ctx);
+};
+
+struct rg_wal_config {
+	const char *dir;           /* directory (created if missing) */
+	int durability;            /* RG_DURABILITY_* from rcugraph.h */
+	uint32_t interval_ms;      /* for RG_DURABILITY_INTERVAL */
+	uint64_t checkpoint_bytes; /* auto checkpoint when the log exceeds this (0: never) */
+	int salvage;               /* 1: on mid-log corruption keep the valid prefix instead of failing */
+};
+
+struct rg_wal;
+
+/* Opens (or creates) the log in cfg->dir, recovers: loads the newest valid
+ * checkpoint (falling back to older ones), replays the log after it, cuts a
+ * torn tail, and fills *rep. Error text (with file name and offset) goes to
+ * errbuf. Returns RG_ECORRUPT, RG_EVERSION, RG_EIO, RG_ENOMEM, or what a
+ * replay callback returned. */
+int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops,
+		struct rg_wal **out, rg_recovery_t *rep, char *errbuf, size_t errlen);
+
+/* Closes: flushes and fsyncs what was appended, stops background threads. */
+void rg_wal_close(struct rg_wal *w);
+
+/* Appends one transaction's record with write(2) (no fsync). Called by the
+ * single writer while it holds the writer mutex, BEFORE the transaction is
+ * made visible. On failure (RG_EIO, RG_ENOSPC) the log file is restored to
+ * its previous end (no partial record remains) and the core rolls back.
+ * *lsn_end receives the log position just after the record. */
+int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops,
+		  size_t n, uint64_t *lsn_end);
+
+/* Blocks until the log is durable up to lsn_end under the configured policy:
+ * COMMIT waits for an fsync covering it (group commit: concurrent waiters
+ * share one write+fsync; one of them leads); INTERVAL and OFF return at once.
+ * Called WITHOUT the writer mutex, so other committers can append meanwhile.
+ * Returns RG_EIO if the fsync failed (the log is then failed for good: every
+ * later append returns RG_EIO). */
+int rg_wal_wait_durable(struct rg_wal *w, uint64_t lsn_end);
+
+/* Log bytes since the last checkpoint (for automatic checkpoints). */
+uint64_t rg_wal_log_bytes(const struct rg_wal *w);
+
+/* Writes a checkpoint of g read in ONE read section of the calling thread
+ * (which this function registers as a reader if needed), fsyncs it, then
+ * deletes log segments it covers and older checkpoints beyond the newest two.
+ * Must be called without the writer mutex, outside any read section.
+ * The writer keeps committing meanwhile. */
+int rg_wal_checkpoint(struct rg_wal *w, rg_graph_t *g, rg_checkpoint_info_t *info);
+
+#endif
