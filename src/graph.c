@@ -493,11 +493,13 @@ int rg_degree_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint64_t *deg)
 	return degree_of(lookup_slot(r, slot), dir, deg);
 }
 
-static inline int iter_of(const struct rg_read *rd, const struct rg_head *h, rg_dir_t dir,
-			  uint32_t type, rg_iter_t *it)
+static inline int iter_of(const struct rg_read *rd, uint64_t slot, const struct rg_head *h,
+			  rg_dir_t dir, uint32_t type, rg_iter_t *it)
 {
 	if (!h)
 		return RG_ENOENT;
+	if (__builtin_expect(rd->g->pol->neighbors != NULL, 0))
+		return rd->g->pol->neighbors(rd, slot, h, dir, type, it);
 	const struct rg_adj *a = &h->adj[dir];
 	it->cur = a->arr ? a->arr->e : NULL;
 	it->end = a->arr ? a->arr->e + a->len : NULL;
@@ -510,12 +512,15 @@ int rg_neighbors(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint32_t type, r
 {
 	if (!r || !it || !r->open || (dir != RG_OUT && dir != RG_IN))
 		return RG_EINVAL;
-	return iter_of(r, lookup(r, id), dir, type, it);
+	int64_t slot = idx_find(rcu_dereference(r->g->idx), id);
+	if (slot < 0)
+		return RG_ENOENT;
+	return iter_of(r, (uint64_t)slot, lookup_slot(r, (uint64_t)slot), dir, type, it);
 }
 
 int rg_neighbors_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint32_t type, rg_iter_t *it)
 {
 	if (!r || !it || !r->open || (dir != RG_OUT && dir != RG_IN))
 		return RG_EINVAL;
-	return iter_of(r, lookup_slot(r, slot), dir, type, it);
+	return iter_of(r, slot, lookup_slot(r, slot), dir, type, it);
 }

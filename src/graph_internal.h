@@ -173,6 +173,11 @@ struct rg_policy {
 	/* wait until every bundle retired so far has been freed */
 	void (*barrier)(rg_graph_t *g);
 	int frozen_after_share; /* nosync: writes refused once readers exist */
+	/* NULL for every policy but lru-rwlock, whose neighbour queries go
+	 * through its cache (one predictable branch per query, none per edge).
+	 * h is the node's visible head in rd's snapshot, slot its slot. */
+	int (*neighbors)(const struct rg_read *rd, uint64_t slot, const struct rg_head *h,
+			 rg_dir_t dir, uint32_t type, rg_iter_t *it);
 };
 
 const struct rg_policy *rg_policy_find(const char *name);

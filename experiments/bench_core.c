@@ -1,0 +1,383 @@
+/*
+ * bench_core.c - the core issue's measurements, each a ratio taken in one
+ * run on one machine:
+ *
+ *  reads   read-only neighbour scans at 1 and 2 threads: rcugraph under
+ *          rcu-memb vs the same store with no synchronisation (nosync) vs
+ *          a static CSR array holding the same graph. One query = one read
+ *          section + one node's out-neighbours summed.
+ *  insert  single-writer insert throughput, R-MAT (default scale 20, edge
+ *          factor 16), batches of 10,000 edges per transaction, in memory.
+ *  hub     1,000,000 edges inserted into one hub node vs spread over many.
+ *
+ * Method: duration-based trials; reader threads are created before the
+ * clock and released together on a barrier; the first trial is a warm-up
+ * and is discarded; stores are measured interleaved trial by trial so
+ * drift on a shared machine hits all of them alike; every query adds the
+ * neighbour ids it saw to a checksum, and all stores must agree on the
+ * checksum of one fixed query sequence.
+ *
+ * Usage: bench_core [--seconds S] [--trials N] [--graph SPEC] [--scale K]
+ *                   [--only reads|insert|hub] [--csv FILE]
+ */
+#include <getopt.h>
+#include <stdatomic.h>
+
+#include <rcugraph/load.h>
+#include <rcugraph/rcugraph.h>
+
+#include "benchutil.h"
+
+enum store { S_CSR, S_NOSYNC, S_RCU, S_N };
+static const char *store_name[S_N] = {"static-csr", "nosync", "rcu-memb"};
+
+struct csr {
+	uint64_t n;
+	uint64_t *off;
+	uint64_t *dst;
+};
+
+/* The graph under test: ids are 0..n-1 (generators) so the CSR indexes by id. */
+static rg_edgelist_t el;
+static struct csr csr;
+static rg_graph_t *graphs[S_N];
+static uint64_t *queries;
+static size_t nqueries = 1 << 20;
+
+static atomic_int stop;
+static pthread_barrier_t start_bar, end_bar;
+static int cur_store;
+static struct bu_padded counters[64];
+
+static void build_csr(void)
+{
+	csr.n = el.n_nodes;
+	csr.off = calloc(csr.n + 1, sizeof *csr.off);
+	csr.dst = malloc(el.n_edges * sizeof *csr.dst);
+	for (uint64_t i = 0; i < el.n_edges; i++)
+		csr.off[el.src[i] + 1]++;
+	for (uint64_t i = 0; i < csr.n; i++)
+		csr.off[i + 1] += csr.off[i];
+	uint64_t *fill = malloc(csr.n * sizeof *fill);
+	memcpy(fill, csr.off, csr.n * sizeof *fill);
+	for (uint64_t i = 0; i < el.n_edges; i++)
+		csr.dst[fill[el.src[i]]++] = el.dst[i];
+	free(fill);
+}
+
+static inline uint64_t query(int s, uint64_t id)
+{
+	uint64_t sum = 0;
+	if (s == S_CSR) {
+		for (uint64_t k = csr.off[id]; k < csr.off[id + 1]; k++)
+			sum += csr.dst[k];
+		return sum;
+	}
+	rg_read_t *r;
+	rg_iter_t it;
+	rg_read_begin(graphs[s], &r);
+	if (rg_neighbors(r, id, RG_OUT, RG_TYPE_ANY, &it) == 0)
+		for (const rg_edge_t *e; (e = rg_iter_next(&it));)
+			sum += e->nbr;
+	rg_read_end(r);
+	return sum;
+}
+
+struct worker {
+	int idx;
+	int nthreads;
+};
+
+static void *reader(void *arg)
+{
+	struct worker *w = arg;
+	for (int s = S_NOSYNC; s < S_N; s++)
+		rg_reader_register(graphs[s]);
+	for (;;) {
+		pthread_barrier_wait(&start_bar);
+		int s = cur_store;
+		if (s < 0)
+			break;
+		uint64_t ops = 0, sum = 0;
+		size_t q = (size_t)w->idx * (nqueries / (size_t)w->nthreads);
+		while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+			for (int k = 0; k < 64; k++) {
+				sum += query(s, queries[q]);
+				q = (q + 1) & (nqueries - 1);
+			}
+			ops += 64;
+		}
+		counters[w->idx].ops = ops;
+		counters[w->idx].checksum = sum;
+		pthread_barrier_wait(&end_bar);
+	}
+	for (int s = S_NOSYNC; s < S_N; s++)
+		rg_reader_unregister(graphs[s]);
+	return NULL;
+}
+
+static FILE *csv;
+
+static void bench_reads(double seconds, int trials)
+{
+	/* equal work check: every store sums the same fixed query sequence */
+	uint64_t ref = 0;
+	for (int s = 0; s < S_N; s++) {
+		uint64_t sum = 0;
+		if (s != S_CSR)
+			rg_reader_register(graphs[s]);
+		for (size_t q = 0; q < 100000; q++)
+			sum += query(s, queries[q]);
+		if (s != S_CSR)
+			rg_reader_unregister(graphs[s]);
+		if (s == 0)
+			ref = sum;
+		else if (sum != ref) {
+			fprintf(stderr, "checksum mismatch: %s %llu vs %llu\n", store_name[s],
+				(unsigned long long)sum, (unsigned long long)ref);
+			exit(1);
+		}
+	}
+	printf("# reads: checksum of 100000 fixed queries identical across stores: %llu\n",
+	       (unsigned long long)ref);
+
+	for (int nt = 1; nt <= 2; nt++) {
+		pthread_t th[64];
+		struct worker w[64];
+		pthread_barrier_init(&start_bar, NULL, (unsigned)nt + 1);
+		pthread_barrier_init(&end_bar, NULL, (unsigned)nt + 1);
+		for (int i = 0; i < nt; i++) {
+			w[i] = (struct worker){i, nt};
+			pthread_create(&th[i], NULL, reader, &w[i]);
+		}
+		double *res[S_N];
+		for (int s = 0; s < S_N; s++)
+			res[s] = calloc((size_t)trials, sizeof(double));
+		for (int t = -1; t < trials; t++) { /* t = -1: warm-up, discarded */
+			for (int s = 0; s < S_N; s++) {
+				atomic_store(&stop, 0);
+				cur_store = s;
+				pthread_barrier_wait(&start_bar);
+				double t0 = bu_now();
+				struct timespec d = {(time_t)seconds,
+						     (long)((seconds - (time_t)seconds) * 1e9)};
+				nanosleep(&d, NULL);
+				atomic_store(&stop, 1);
+				pthread_barrier_wait(&end_bar);
+				double el_s = bu_now() - t0;
+				uint64_t ops = 0;
+				for (int i = 0; i < nt; i++)
+					ops += counters[i].ops;
+				if (t >= 0) {
+					res[s][t] = ops / el_s;
+					if (csv)
+						fprintf(csv, "reads,%s,%d,%d,%.0f\n", store_name[s], nt, t,
+							ops / el_s);
+				}
+			}
+		}
+		cur_store = -1;
+		pthread_barrier_wait(&start_bar);
+		for (int i = 0; i < nt; i++)
+			pthread_join(th[i], NULL);
+		pthread_barrier_destroy(&start_bar);
+		pthread_barrier_destroy(&end_bar);
+		double med[S_N], lo[S_N], hi[S_N];
+		for (int s = 0; s < S_N; s++) {
+			bu_stats(res[s], trials, &med[s], &lo[s], &hi[s]);
+			printf("reads threads=%d %-10s %8.2f Mq/s  (min %.2f, max %.2f)%s\n", nt,
+			       store_name[s], med[s] / 1e6, lo[s] / 1e6, hi[s] / 1e6,
+			       nt > bu_nproc() ? " [oversubscribed]" : "");
+		}
+		printf("ratio threads=%d rcu-memb/nosync = %.3f (target >= 0.90)\n", nt,
+		       med[S_RCU] / med[S_NOSYNC]);
+		printf("ratio threads=%d nosync/static-csr = %.3f (target >= 0.60)\n", nt,
+		       med[S_NOSYNC] / med[S_CSR]);
+		for (int s = 0; s < S_N; s++)
+			free(res[s]);
+	}
+}
+
+static double insert_edges(const rg_edgelist_t *l, size_t batch, uint64_t nodes)
+{
+	rg_graph_t *g;
+	rg_txn_t *t;
+	rg_options_t o;
+	rg_options_init(&o);
+	if (getenv("RG_GC_LIMIT"))
+		o.gc_limit_bytes = strtoull(getenv("RG_GC_LIMIT"), NULL, 0);
+	if (rg_open(&g, &o))
+		exit(1);
+	rg_txn_begin(g, &t);
+	for (uint64_t i = 0; i < nodes; i++)
+		rg_txn_add_node(t, i, 0);
+	rg_txn_commit(t, NULL);
+	double t0 = bu_now();
+	for (uint64_t i = 0; i < l->n_edges; i += batch) {
+		if (rg_txn_begin(g, &t))
+			exit(1);
+		uint64_t end = i + batch < l->n_edges ? i + batch : l->n_edges;
+		for (uint64_t k = i; k < end; k++)
+			if (rg_txn_add_edge(t, l->src[k], l->dst[k], 0, k)) {
+				fprintf(stderr, "insert failed\n");
+				exit(1);
+			}
+		if (rg_txn_commit(t, NULL)) {
+			fprintf(stderr, "commit failed\n");
+			exit(1);
+		}
+	}
+	double el_s = bu_now() - t0;
+	rg_read_t *r;
+	rg_reader_register(g);
+	rg_read_begin(g, &r);
+	if (rg_edge_count(r) != l->n_edges) {
+		fprintf(stderr, "edge count mismatch\n");
+		exit(1);
+	}
+	rg_read_end(r);
+	rg_reader_unregister(g);
+	rg_close(g);
+	return el_s;
+}
+
+static void bench_insert(unsigned scale, int trials)
+{
+	rg_edgelist_t l = {0};
+	if (rg_gen_rmat(&l, scale, 16, 0, 0, 0, 1)) {
+		fprintf(stderr, "rmat failed\n");
+		exit(1);
+	}
+	double *v = calloc((size_t)trials, sizeof *v);
+	for (int t = 0; t < trials; t++) {
+		double s = insert_edges(&l, 10000, l.n_nodes);
+		v[t] = l.n_edges / s;
+		if (csv)
+			fprintf(csv, "insert,rmat-%u,1,%d,%.0f\n", scale, t, v[t]);
+	}
+	double med, lo, hi;
+	bu_stats(v, trials, &med, &lo, &hi);
+	printf("insert rmat scale=%u ef=16 (%llu edges, batches of 10000): %.2f M edges/s (min %.2f, max %.2f) (target >= 5)\n",
+	       scale, (unsigned long long)l.n_edges, med / 1e6, lo / 1e6, hi / 1e6);
+	free(v);
+	rg_edgelist_free(&l);
+}
+
+static void bench_hub(int trials)
+{
+	const uint64_t n = 1000000, m = 1000000;
+	rg_edgelist_t hub = {0}, spread = {0};
+	hub.n_edges = spread.n_edges = m;
+	hub.src = malloc(m * 8), hub.dst = malloc(m * 8);
+	spread.src = malloc(m * 8), spread.dst = malloc(m * 8);
+	uint64_t seed = 12345;
+	for (uint64_t i = 0; i < m; i++) {
+		hub.src[i] = 0;
+		hub.dst[i] = bu_rand(&seed) % n;
+		spread.src[i] = bu_rand(&seed) % n;
+		spread.dst[i] = bu_rand(&seed) % n;
+	}
+	double *vh = calloc((size_t)trials, sizeof *vh), *vs = calloc((size_t)trials, sizeof *vs);
+	for (int t = 0; t < trials; t++) {
+		vh[t] = insert_edges(&hub, 10000, n);
+		vs[t] = insert_edges(&spread, 10000, n);
+		if (csv) {
+			fprintf(csv, "hub,one-hub,1,%d,%.0f\n", t, m / vh[t]);
+			fprintf(csv, "hub,spread,1,%d,%.0f\n", t, m / vs[t]);
+		}
+	}
+	double mh, lh, hh, ms, ls, hs;
+	bu_stats(vh, trials, &mh, &lh, &hh);
+	bu_stats(vs, trials, &ms, &ls, &hs);
+	printf("hub: 1M edges into one node %.3f s (min %.3f, max %.3f); spread %.3f s (min %.3f, max %.3f)\n",
+	       mh, lh, hh, ms, ls, hs);
+	printf("ratio hub/spread time = %.3f (target <= 2)\n", mh / ms);
+	free(vh);
+	free(vs);
+	rg_edgelist_free(&hub);
+	rg_edgelist_free(&spread);
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = 1.0;
+	int trials = 5;
+	unsigned scale = 20;
+	const char *spec = "uniform:n=16384,deg=16,seed=1", *only = NULL, *csv_path = NULL;
+	static struct option lo[] = {{"seconds", 1, 0, 's'}, {"trials", 1, 0, 't'},
+				     {"graph", 1, 0, 'g'},   {"scale", 1, 0, 'k'},
+				     {"only", 1, 0, 'o'},    {"csv", 1, 0, 'c'},
+				     {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
+	for (int c; (c = getopt_long(argc, argv, "s:t:g:k:o:c:h", lo, NULL)) != -1;) {
+		switch (c) {
+		case 's': seconds = atof(optarg); break;
+		case 't': trials = atoi(optarg); break;
+		case 'g': spec = optarg; break;
+		case 'k': scale = (unsigned)atoi(optarg); break;
+		case 'o': only = optarg; break;
+		case 'c': csv_path = optarg; break;
+		default:
+			printf("usage: %s [--seconds S] [--trials N] [--graph SPEC] [--scale K] "
+			       "[--only reads|insert|hub] [--csv FILE]\n"
+			       "example: %s --seconds 0.5 --trials 5 --scale 18\n",
+			       argv[0], argv[0]);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (trials < 1 || seconds <= 0) {
+		fprintf(stderr, "bad --trials/--seconds\n");
+		return 2;
+	}
+	bu_print_machine(stdout, "# ");
+	if (csv_path) {
+		csv = fopen(csv_path, "w");
+		if (!csv) {
+			perror(csv_path);
+			return 1;
+		}
+		fprintf(csv, "bench,config,threads,trial,value\n");
+	}
+	if (!only || !strcmp(only, "reads")) {
+		char err[256] = "";
+		if (rg_gen_from_spec(spec, &el, err, sizeof err)) {
+			fprintf(stderr, "graph %s: %s\n", spec, err);
+			return 1;
+		}
+		printf("# reads graph: %s (%llu nodes, %llu edges), %d trials of %.2f s, 1 warm-up discarded\n",
+		       spec, (unsigned long long)el.n_nodes, (unsigned long long)el.n_edges, trials,
+		       seconds);
+		build_csr();
+		rg_options_t o;
+		rg_options_init(&o);
+		o.sync = "nosync";
+		if (rg_open(&graphs[S_NOSYNC], &o)) {
+			fprintf(stderr, "nosync policy unavailable\n");
+			return 1;
+		}
+		o.sync = "rcu-memb";
+		rg_open(&graphs[S_RCU], &o);
+		for (int s = S_NOSYNC; s < S_N; s++)
+			if (rg_edgelist_insert(graphs[s], &el, 0, 100000, NULL)) {
+				fprintf(stderr, "load failed\n");
+				return 1;
+			}
+		queries = malloc(nqueries * sizeof *queries);
+		uint64_t seed = 777;
+		for (size_t i = 0; i < nqueries; i++)
+			queries[i] = bu_rand(&seed) % el.n_nodes;
+		bench_reads(seconds, trials);
+		for (int s = S_NOSYNC; s < S_N; s++)
+			rg_close(graphs[s]);
+		free(queries);
+		free(csr.off);
+		free(csr.dst);
+		rg_edgelist_free(&el);
+	}
+	if (!only || !strcmp(only, "insert"))
+		bench_insert(scale, trials < 3 ? trials : 3);
+	if (!only || !strcmp(only, "hub"))
+		bench_hub(trials < 3 ? trials : 3);
+	if (csv)
+		fclose(csv);
+	return 0;
+}
