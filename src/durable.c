@@ -1,21 +1,237 @@
-/* durable.c - glue between the graph core and the redo log (wal.c).
- * TEMPORARY until the log module lands in this tree. */
+/*
+ * durable.c - glue between the graph core and the redo log (wal.c):
+ * recovery on open, the durable commit path (group commit), checkpoints.
+ *
+ * Commit under a log (see wal.h): the writer appends the record while it
+ * holds the writer mutex, links the new heads (invisible: their version is
+ * newer than every snapshot), releases the mutex, waits until the record is
+ * durable, and only then publishes the version. Versions are published in
+ * order; a committer whose record became durable before its predecessor's
+ * was published waits for it on vis_cond. Because the mutex is released
+ * before the fsync, the next transactions can append while a flush is in
+ * progress, and one fsync covers them all (group commit).
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "graph_internal.h"
+
+/* Replay context: recovery applies many log records per graph transaction
+ * (replay speed), then sets the graph's version to the last one replayed. */
+struct replay {
+	rg_graph_t *g;
+	rg_txn_t *t;
+	uint64_t ops_in_txn;
+	uint64_t version; /* logical version reached */
+	uint64_t records, edges;
+};
+
+#define REPLAY_BATCH 200000
+
+/* No reader exists during recovery: the version can be set directly. */
+static void set_version(rg_graph_t *g, uint64_t v)
+{
+	g->wversion = v;
+	g->snap->version = v;
+	g->visible_version = v;
+}
+
+static int replay_flush(struct replay *rp)
+{
+	if (!rp->t)
+		return 0;
+	int rc = rg_txn_commit(rp->t, NULL);
+	rp->t = NULL;
+	rp->ops_in_txn = 0;
+	if (!rc)
+		set_version(rp->g, rp->version);
+	return rc;
+}
+
+static int replay_txn_begin(struct replay *rp)
+{
+	if (rp->t)
+		return 0;
+	return rg_txn_begin(rp->g, &rp->t);
+}
+
+/* A logged op failing on replay means the log does not describe this graph. */
+static int replay_rc(int rc)
+{
+	return rc == RG_ENOMEM ? rc : rc ? RG_ECORRUPT : 0;
+}
+
+static int apply_txn(void *ctx, uint64_t version, const struct rg_op *ops, size_t n)
+{
+	struct replay *rp = ctx;
+	int rc = replay_txn_begin(rp);
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct rg_op *o = &ops[i];
+		switch (o->kind) {
+		case RG_OP_ADD_NODE: rc = rg_txn_add_node(rp->t, o->a, o->u32); break;
+		case RG_OP_DEL_NODE: rc = rg_txn_del_node(rp->t, o->a); break;
+		case RG_OP_ADD_EDGE:
+			rc = rg_txn_add_edge(rp->t, o->a, o->b, o->u32, o->prop);
+			rp->edges++;
+			break;
+		case RG_OP_DEL_EDGE: rc = rg_txn_del_edge(rp->t, o->a, o->b, o->u32); break;
+		default: rc = RG_ECORRUPT;
+		}
+	}
+	if (rc) {
+		if (rp->t)
+			rg_txn_abort(rp->t);
+		rp->t = NULL;
+		return replay_rc(rc);
+	}
+	rp->version = version;
+	rp->records++;
+	rp->ops_in_txn += n;
+	return rp->ops_in_txn >= REPLAY_BATCH ? replay_flush(rp) : 0;
+}
+
+static int ckpt_begin(void *ctx, uint64_t version)
+{
+	struct replay *rp = ctx;
+	rp->version = version;
+	return replay_txn_begin(rp);
+}
+
+static int ckpt_node(void *ctx, uint64_t id, uint32_t label)
+{
+	struct replay *rp = ctx;
+	return replay_rc(rg_txn_add_node(rp->t, id, label));
+}
+
+static int ckpt_edge(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop)
+{
+	struct replay *rp = ctx;
+	return replay_rc(rg_txn_add_edge(rp->t, src, dst, type, prop));
+}
+
+static int ckpt_end(void *ctx)
+{
+	return replay_flush(ctx);
+}
 
 int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 {
-	(void)g; (void)opts;
-	return RG_EPOLICY;
+	struct rg_wal_config cfg = {
+		.dir = opts->dir,
+		.durability = opts->durability,
+		.interval_ms = opts->interval_ms ? opts->interval_ms : 10,
+		.checkpoint_bytes = opts->checkpoint_bytes,
+		.salvage = opts->salvage,
+	};
+	struct replay rp = {.g = g};
+	struct rg_replay_ops ops = {
+		.ctx = &rp,
+		.apply_txn = apply_txn,
+		.ckpt_begin = ckpt_begin,
+		.ckpt_node = ckpt_node,
+		.ckpt_edge = ckpt_edge,
+		.ckpt_end = ckpt_end,
+	};
+	struct rg_wal *w = NULL;
+	int rc = rg_wal_open(&cfg, &ops, &w, &g->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
+	if (!rc)
+		rc = replay_flush(&rp);
+	else if (rp.t)
+		rg_txn_abort(rp.t);
+	if (rc) {
+		if (w)
+			rg_wal_close(w);
+		return rc;
+	}
+	g->recovery.version = rp.version > g->recovery.version ? rp.version : g->recovery.version;
+	g->durability = opts->durability;
+	g->checkpoint_bytes = opts->checkpoint_bytes;
+	g->wal = w; /* from here on every commit is logged */
+	return 0;
+}
+
+/* After a failed fsync the versions linked but never published must keep
+ * what they superseded: readers still read it. Kept until close. */
+static void stash_failed(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb)
+{
+	free(snap);
+	gb->reclaim_next = g->failed_garbage;
+	g->failed_garbage = gb;
+}
+
+static void maybe_checkpoint(rg_graph_t *g)
+{
+	if (!g->checkpoint_bytes || rg_wal_log_bytes(g->wal) < g->checkpoint_bytes)
+		return;
+	/* one automatic checkpoint at a time; others skip rather than queue */
+	if (atomic_exchange_explicit(&g->ckpt_running, 1, memory_order_acquire))
+		return;
+	rg_wal_checkpoint(g->wal, g, NULL);
+	atomic_store_explicit(&g->ckpt_running, 0, memory_order_release);
 }
 
 int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct rg_snap *snap,
 			    struct rg_garbage *gb)
 {
-	(void)g; (void)v; (void)lsn_end; (void)snap; (void)gb;
-	return RG_EIO;
+	if (g->durability != RG_DURABILITY_COMMIT) {
+		/* OFF / INTERVAL: visible at once, in order under the mutex */
+		pthread_mutex_lock(&g->vis_lock);
+		rg_graph_make_visible(g, snap, gb);
+		g->visible_version = v;
+		pthread_mutex_unlock(&g->vis_lock);
+		pthread_mutex_unlock(&g->wlock);
+		maybe_checkpoint(g);
+		return 0;
+	}
+	pthread_mutex_unlock(&g->wlock);
+	int rc = rg_wal_wait_durable(g->wal, lsn_end);
+	pthread_mutex_lock(&g->vis_lock);
+	while (!rc && !g->wal_failed && g->visible_version != v - 1)
+		pthread_cond_wait(&g->vis_cond, &g->vis_lock);
+	if (rc || g->wal_failed) {
+		/* fsync failed: this version and every later one stay invisible
+		 * and the graph refuses further transactions (wal.h); relaxed:
+		 * txn_begin only needs to see it eventually */
+		__atomic_store_n(&g->wal_failed, 1, __ATOMIC_RELAXED);
+		stash_failed(g, snap, gb);
+		pthread_cond_broadcast(&g->vis_cond);
+		pthread_mutex_unlock(&g->vis_lock);
+		return RG_EIO;
+	}
+	rg_graph_make_visible(g, snap, gb);
+	g->visible_version = v;
+	pthread_cond_broadcast(&g->vis_cond);
+	pthread_mutex_unlock(&g->vis_lock);
+	maybe_checkpoint(g);
+	return 0;
 }
-/* TEMPORARY weak fallbacks until wal.c lands */
-__attribute__((weak)) void rg_wal_close(struct rg_wal *w) { (void)w; }
-__attribute__((weak)) int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops,
-					size_t n, uint64_t *lsn_end)
-{ (void)w; (void)version; (void)ops; (void)n; (void)lsn_end; return RG_EIO; }
+
+void rg_graph_close_durable(rg_graph_t *g)
+{
+	if (g->wal) {
+		rg_wal_close(g->wal);
+		g->wal = NULL;
+	}
+	while (g->failed_garbage) {
+		struct rg_garbage *gb = g->failed_garbage;
+		g->failed_garbage = gb->reclaim_next;
+		rg_garbage_free(gb);
+	}
+}
+
+int rg_recovery_report(const rg_graph_t *g, rg_recovery_t *rep)
+{
+	if (!g || !rep || !g->wal)
+		return RG_EINVAL;
+	*rep = g->recovery;
+	return 0;
+}
+
+int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
+{
+	if (!g || !g->wal)
+		return RG_EINVAL;
+	if (rg_tls_read.open)
+		return RG_EBUSY;
+	return rg_wal_checkpoint(g->wal, g, info);
+}

@@ -11,6 +11,12 @@
 #include "graph_internal.h"
 
 __thread struct rg_read rg_tls_read;
+__thread char rg_tls_errmsg[RG_ERRMSG_LEN];
+
+const char *rg_last_error_detail(void)
+{
+	return rg_tls_errmsg;
+}
 
 const char *rg_strerror(int err)
 {
@@ -189,6 +195,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	if (!pol)
 		return RG_EPOLICY;
 
+	rg_tls_errmsg[0] = 0;
 	rg_graph_t *g = calloc(1, sizeof *g);
 	if (!g)
 		return RG_ENOMEM;
@@ -237,10 +244,7 @@ void rg_close(rg_graph_t *g)
 {
 	if (!g)
 		return;
-	if (g->wal) {
-		rg_wal_close(g->wal);
-		g->wal = NULL;
-	}
+	rg_graph_close_durable(g);
 	/* every retired bundle is freed before we free what is still current */
 	g->pol->barrier(g);
 	for (uint64_t s = 0; s < g->nslots; s++) {

@@ -108,6 +108,7 @@ struct rg_garbage {
 	size_t n, cap;
 	size_t bytes;
 	void **ptrs;
+	struct rg_garbage *reclaim_next; /* durable.c: list of bundles kept after a failed fsync */
 };
 
 struct rg_policy;
@@ -149,8 +150,10 @@ struct rg_graph {
 	pthread_mutex_t vis_lock;              /* orders make-visible steps (group commit) */
 	pthread_cond_t vis_cond;
 	uint64_t visible_version;              /* newest version readers may see */
-	int wal_failed;
-	char name[32];
+	int wal_failed;                        /* atomic access: set under vis_lock, read by txn_begin */
+	int durability;
+	atomic_int ckpt_running;
+	struct rg_garbage *failed_garbage;
 };
 
 /* Policy: how readers and the writer synchronise. One indirect call per
@@ -187,6 +190,7 @@ int64_t rg_index_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old_idx);
 int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts); /* durable.c */
 int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct rg_snap *snap,
 			    struct rg_garbage *gb); /* durable.c; releases the writer mutex */
+void rg_graph_close_durable(rg_graph_t *g); /* durable.c */
 void rg_graph_make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb);
 void rg_garbage_free(struct rg_garbage *gb);
 
@@ -203,5 +207,9 @@ static inline void rg_snap_load_into(rg_graph_t *g, struct rg_read *rd)
 
 /* Thread-local read section of the calling thread. */
 extern __thread struct rg_read rg_tls_read;
+
+/* Thread-local detail of the last error that had one (rg_last_error_detail). */
+#define RG_ERRMSG_LEN 512
+extern __thread char rg_tls_errmsg[RG_ERRMSG_LEN];
 
 #endif

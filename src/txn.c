@@ -151,7 +151,7 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 		return RG_ENOMEM;
 	uint64_t t0 = now_ns();
 	pthread_mutex_lock(&g->wlock);
-	if (g->wal_failed) {
+	if (__atomic_load_n(&g->wal_failed, __ATOMIC_RELAXED)) {
 		pthread_mutex_unlock(&g->wlock);
 		free(t);
 		return RG_EIO;

@@ -64,6 +64,11 @@ enum {
 /* Returns a static, human-readable string for an RG_E* code (never NULL). */
 const char *rg_strerror(int err);
 
+/* Detail of the last failed rg_open() on the calling thread (e.g. which log
+ * file and offset recovery refused), or "" if it had none. Thread-local;
+ * valid until the thread's next rg_open(). */
+const char *rg_last_error_detail(void);
+
 /* ------------------------------------------------------------------ */
 /* Opening and closing                                                */
 /* ------------------------------------------------------------------ */
