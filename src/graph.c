@@ -55,47 +55,9 @@ void rg_options_init(rg_options_t *o)
 /* Node table                                                        */
 /* ---------------------------------------------------------------- */
 
-/* slot -> (segment, offset): segment k holds slots [1024*(2^k-1), 1024*(2^(k+1)-1)). */
-static inline struct rg_node *slot_node_seg(struct rg_node *const *segs, uint64_t slot)
-{
-	uint64_t q = (slot >> RG_SEG0_SHIFT) + 1;
-	unsigned k = 63 - (unsigned)__builtin_clzll(q);
-	uint64_t base = ((UINT64_C(1) << k) - 1) << RG_SEG0_SHIFT;
-	/* rcu_dereference: segment pointers are published by rcu_assign_pointer
-	 * before any index entry or snapshot that refers to their slots. */
-	struct rg_node *seg = rcu_dereference(segs[k]);
-	return &seg[slot - base];
-}
-
 struct rg_node *rg_slot_node(rg_graph_t *g, uint64_t slot)
 {
 	return slot_node_seg(g->segs, slot);
-}
-
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return x;
-}
-
-/* Reader/writer lookup: slot of id, or -1. */
-static inline int64_t idx_find(const struct rg_idx *t, uint64_t id)
-{
-	uint64_t i = mix64(id) & t->mask;
-	for (;;) {
-		/* acquire pairs with the writer's release store of slot1: the id
-		 * stored before it is then visible */
-		uint32_t s1 = __atomic_load_n(&t->e[i].slot1, __ATOMIC_ACQUIRE);
-		if (s1 == 0)
-			return -1;
-		if (t->e[i].id == id)
-			return (int64_t)s1 - 1;
-		i = (i + 1) & t->mask;
-	}
 }
 
 int64_t rg_index_find(rg_graph_t *g, uint64_t id)
@@ -240,6 +202,15 @@ nomem:
 	return RG_ENOMEM;
 }
 
+static void free_head_list(struct rg_head *h)
+{
+	while (h) {
+		struct rg_head *next = h->prev;
+		free(h);
+		h = next;
+	}
+}
+
 void rg_close(rg_graph_t *g)
 {
 	if (!g)
@@ -262,6 +233,8 @@ void rg_close(rg_graph_t *g)
 	}
 	for (int k = 0; k < RG_MAX_SEGS; k++)
 		free(g->segs[k]);
+	free_head_list(g->head_local);
+	free_head_list(atomic_load_explicit(&g->head_free, memory_order_relaxed));
 	g->pol->fini(g);
 	free(g->idx);
 	free(g->snap);
@@ -286,8 +259,31 @@ void rg_garbage_free(struct rg_garbage *gb)
 {
 	rg_graph_t *g = gb->g;
 	size_t bytes = gb->bytes, n = gb->n;
-	for (size_t i = 0; i < gb->n; i++)
-		free(gb->ptrs[i]);
+	struct rg_head *first = NULL, *last = NULL;
+	for (size_t i = 0; i < gb->n; i++) {
+		uintptr_t p = (uintptr_t)gb->ptrs[i];
+		if (p & RG_GB_HEAD_TAG) {
+			/* no reader can reach this head any more: reuse ->prev as
+			 * the free-list link */
+			struct rg_head *h = (struct rg_head *)(p & ~RG_GB_HEAD_TAG);
+			h->prev = first;
+			first = h;
+			if (!last)
+				last = h;
+		} else {
+			free(gb->ptrs[i]);
+		}
+	}
+	if (first) {
+		struct rg_head *top = atomic_load_explicit(&g->head_free, memory_order_relaxed);
+		do
+			last->prev = top;
+		/* release: the writer that takes the chain (acquire exchange)
+		 * sees the links written above */
+		while (!atomic_compare_exchange_weak_explicit(&g->head_free, &top, first,
+							      memory_order_release,
+							      memory_order_relaxed));
+	}
 	free(gb->ptrs);
 	free(gb);
 	/* relaxed: statistics only; nothing is ordered by these counters */

@@ -154,6 +154,13 @@ struct rg_graph {
 	int durability;
 	atomic_int ckpt_running;
 	struct rg_garbage *failed_garbage;
+	/* Recycled heads: reclamation pushes freed heads here (a Treiber
+	 * stack of chains linked through ->prev) instead of free(), and the
+	 * writer takes the whole stack with one exchange into head_local.
+	 * Saves a malloc/free pair per touched node per commit, and the
+	 * cross-thread free that contends on the allocator. */
+	_Atomic(struct rg_head *) head_free;
+	struct rg_head *head_local; /* writer only */
 };
 
 /* Policy: how readers and the writer synchronise. One indirect call per
@@ -193,6 +200,54 @@ int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct 
 void rg_graph_close_durable(rg_graph_t *g); /* durable.c */
 void rg_graph_make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb);
 void rg_garbage_free(struct rg_garbage *gb);
+/* Garbage pointers with this bit set are heads, recycled rather than freed. */
+#define RG_GB_HEAD_TAG ((uintptr_t)1)
+
+/* ---- node table lookups, inlined on the read path and in the writer ---- */
+
+/* slot -> (segment, offset): segment k holds slots [1024*(2^k-1), 1024*(2^(k+1)-1)). */
+static inline struct rg_node *slot_node_seg(struct rg_node *const *segs, uint64_t slot)
+{
+	uint64_t q = (slot >> RG_SEG0_SHIFT) + 1;
+	unsigned k = 63 - (unsigned)__builtin_clzll(q);
+	uint64_t base = ((UINT64_C(1) << k) - 1) << RG_SEG0_SHIFT;
+	/* rcu_dereference: segment pointers are published by rcu_assign_pointer
+	 * before any index entry or snapshot that refers to their slots. */
+	struct rg_node *seg = rcu_dereference(segs[k]);
+	return &seg[slot - base];
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
+
+/* Reader/writer lookup: slot of id, or -1. */
+static inline int64_t idx_find(const struct rg_idx *t, uint64_t id)
+{
+	uint64_t i = mix64(id) & t->mask;
+	for (;;) {
+		/* acquire pairs with the writer's release store of slot1: the id
+		 * stored before it is then visible */
+		uint32_t s1 = __atomic_load_n(&t->e[i].slot1, __ATOMIC_ACQUIRE);
+		if (s1 == 0)
+			return -1;
+		if (t->e[i].id == id)
+			return (int64_t)s1 - 1;
+		i = (i + 1) & t->mask;
+	}
+}
+
+/* Prefetches the index bucket where id's probe starts (batched inserts). */
+static inline void idx_prefetch(const struct rg_idx *t, uint64_t id)
+{
+	__builtin_prefetch(&t->e[mix64(id) & t->mask]);
+}
 
 /* Loads the current snapshot record into rd. Acquire: every head, entry and
  * segment the commit published is visible once we see its record. */

@@ -638,13 +638,20 @@ static int add_nodes(rg_txn_t *txn, const uint64_t *ids, uint64_t n,
 	return 0;
 }
 
+/* Adds edges [from, to) through the batched insert, in chunks so the
+ * scratch stays small. */
 static int add_edges(rg_txn_t *txn, const rg_edgelist_t *el, uint64_t from,
 		     uint64_t to, uint32_t type, uint64_t *bad)
 {
-	for (uint64_t i = from; i < to; i++) {
-		int rc = rg_txn_add_edge(txn, el->src[i], el->dst[i], type, 0);
+	enum { CHUNK = 4096 };
+	rg_edge_in_t buf[CHUNK];
+	for (uint64_t i = from; i < to; i += CHUNK) {
+		size_t m = to - i < CHUNK ? (size_t)(to - i) : CHUNK, at = 0;
+		for (size_t k = 0; k < m; k++)
+			buf[k] = (rg_edge_in_t){el->src[i + k], el->dst[i + k], 0, type};
+		int rc = rg_txn_add_edges(txn, buf, m, &at);
 		if (rc) {
-			*bad = i;
+			*bad = i + at;
 			return rc;
 		}
 	}

@@ -167,8 +167,8 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 /* Node struct of id if it has a slot, else NULL. Writer only. */
 static struct rg_node *wnode(rg_graph_t *g, uint64_t id)
 {
-	int64_t s = rg_index_find(g, id);
-	return s < 0 ? NULL : rg_slot_node(g, (uint64_t)s);
+	int64_t s = idx_find(g->idx, id);
+	return s < 0 ? NULL : slot_node_seg(g->segs, (uint64_t)s);
 }
 
 /* The writer's current view of a node: its pending head, else the newest
@@ -189,12 +189,34 @@ static uint32_t node_slot(rg_graph_t *g, const struct rg_node *n)
 	return (uint32_t)rg_index_find(g, n->id);
 }
 
+/* A head from the recycled list, else malloc. Writer only. */
+static struct rg_head *head_alloc(rg_graph_t *g)
+{
+	struct rg_head *h = g->head_local;
+	if (!h) {
+		/* acquire: pairs with the release CAS in rg_garbage_free, so the
+		 * chain's links are visible */
+		h = atomic_exchange_explicit(&g->head_free, NULL, memory_order_acquire);
+		if (!h)
+			return malloc(sizeof *h);
+	}
+	g->head_local = h->prev;
+	return h;
+}
+
+/* Returns a never-published head to the writer's list. */
+static void head_release(rg_graph_t *g, struct rg_head *h)
+{
+	h->prev = g->head_local;
+	g->head_local = h;
+}
+
 /* Pending head of n, created on first touch (one per node per txn). */
 static struct rg_head *touch(struct rg_txn *t, struct rg_node *n)
 {
 	if (n->pending)
 		return n->pending;
-	struct rg_head *h = malloc(sizeof *h);
+	struct rg_head *h = head_alloc(t->g);
 	if (!h)
 		return NULL;
 	if (n->head)
@@ -204,7 +226,7 @@ static struct rg_head *touch(struct rg_txn *t, struct rg_node *n)
 	h->version = t->version;
 	h->prev = NULL;
 	if (vec_push(&t->touched, &n, sizeof n)) {
-		free(h);
+		head_release(t->g, h);
 		return NULL;
 	}
 	n->pending = h;
@@ -359,25 +381,18 @@ int rg_txn_add_node(rg_txn_t *t, uint64_t id, uint32_t label)
 	return 0;
 }
 
-int rg_txn_add_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop)
+/* Appends src->dst to both adjacencies; endpoints already checked alive. */
+static int apply_edge(struct rg_txn *t, uint32_t ss, uint32_t ds, uint64_t src, uint64_t dst,
+		      uint32_t type, uint64_t prop)
 {
-	if (!t)
-		return RG_EINVAL;
-	if (t->poisoned)
-		return RG_ENOMEM;
 	rg_graph_t *g = t->g;
-	int64_t ss = rg_index_find(g, src), ds = rg_index_find(g, dst);
-	if (ss < 0 || ds < 0)
-		return RG_ENOENT;
-	struct rg_node *ns = rg_slot_node(g, (uint64_t)ss), *nd = rg_slot_node(g, (uint64_t)ds);
-	if (!walive(ns) || !walive(nd))
-		return RG_ENOENT;
-	struct rg_head *hs = touch(t, ns), *hd = hs ? touch(t, nd) : NULL;
+	struct rg_head *hs = touch(t, slot_node_seg(g->segs, ss));
+	struct rg_head *hd = hs ? touch(t, slot_node_seg(g->segs, ds)) : NULL;
 	if (!hd)
 		return poison(t, RG_ENOMEM);
-	rg_edge_t eo = {.nbr = dst, .prop = prop, .type = type, .nbr_slot = (uint32_t)ds,
+	rg_edge_t eo = {.nbr = dst, .prop = prop, .type = type, .nbr_slot = ds,
 			.del = RG_DEL_LIVE};
-	rg_edge_t ei = {.nbr = src, .prop = prop, .type = type, .nbr_slot = (uint32_t)ss,
+	rg_edge_t ei = {.nbr = src, .prop = prop, .type = type, .nbr_slot = ss,
 			.del = RG_DEL_LIVE};
 	int rc = adj_append(t, &hs->adj[RG_OUT], &eo);
 	if (rc)
@@ -391,6 +406,109 @@ int rg_txn_add_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type, uint
 	}
 	t->dedges++;
 	record(t, RG_OP_ADD_EDGE, src, dst, type, prop);
+	return 0;
+}
+
+/* Slot of id if it is alive in the writer's view, else -1. */
+static inline int64_t walive_slot(rg_graph_t *g, uint64_t id)
+{
+	int64_t s = idx_find(g->idx, id);
+	return s >= 0 && walive(slot_node_seg(g->segs, (uint64_t)s)) ? s : -1;
+}
+
+int rg_txn_add_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop)
+{
+	if (!t)
+		return RG_EINVAL;
+	if (t->poisoned)
+		return RG_ENOMEM;
+	int64_t ss = walive_slot(t->g, src), ds = walive_slot(t->g, dst);
+	if (ss < 0 || ds < 0)
+		return RG_ENOENT;
+	return apply_edge(t, (uint32_t)ss, (uint32_t)ds, src, dst, type, prop);
+}
+
+/*
+ * Batched insert. The per-edge path is bound by cache misses (index bucket,
+ * node struct, head, array tail: for each endpoint), taken one after the
+ * other. Here a software pipeline prefetches each stage a few edges ahead,
+ * so the misses of several edges overlap. Pass 1 resolves and checks every
+ * endpoint (nothing applied if one is missing), pass 2 applies.
+ */
+#define PF_AHEAD 8
+
+static inline void pf_head_of(rg_graph_t *g, uint32_t slot)
+{
+	const struct rg_node *n = slot_node_seg(g->segs, slot);
+	const struct rg_head *h = wview(n);
+	if (h)
+		__builtin_prefetch(h);
+}
+
+static inline void pf_tail(rg_graph_t *g, uint32_t slot, int dir)
+{
+	const struct rg_head *h = wview(slot_node_seg(g->segs, slot));
+	if (h && h->adj[dir].arr) {
+		__builtin_prefetch(h->adj[dir].arr);                       /* cap, for the growth check */
+		__builtin_prefetch(&h->adj[dir].arr->e[h->adj[dir].len], 1); /* the slot we write */
+	}
+}
+
+int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *failed_at)
+{
+	if (!t || (!in && n))
+		return RG_EINVAL;
+	if (t->poisoned)
+		return RG_ENOMEM;
+	rg_graph_t *g = t->g;
+	uint32_t *slots = malloc(2 * n * sizeof *slots + 1);
+	if (!slots)
+		return poison(t, RG_ENOMEM);
+	const struct rg_idx *ix = g->idx;
+	/* pass 1: index buckets 2*AHEAD ahead, node structs AHEAD ahead */
+	for (size_t i = 0; i < n; i++) {
+		if (i + 2 * PF_AHEAD < n) {
+			idx_prefetch(ix, in[i + 2 * PF_AHEAD].src);
+			idx_prefetch(ix, in[i + 2 * PF_AHEAD].dst);
+		}
+		if (i + PF_AHEAD < n) {
+			int64_t a = idx_find(ix, in[i + PF_AHEAD].src);
+			int64_t b = idx_find(ix, in[i + PF_AHEAD].dst);
+			if (a >= 0)
+				__builtin_prefetch(slot_node_seg(g->segs, (uint64_t)a));
+			if (b >= 0)
+				__builtin_prefetch(slot_node_seg(g->segs, (uint64_t)b));
+		}
+		int64_t ss = walive_slot(g, in[i].src), ds = walive_slot(g, in[i].dst);
+		if (ss < 0 || ds < 0) {
+			free(slots);
+			if (failed_at)
+				*failed_at = i;
+			return RG_ENOENT;
+		}
+		slots[2 * i] = (uint32_t)ss;
+		slots[2 * i + 1] = (uint32_t)ds;
+	}
+	/* pass 2: heads 2*AHEAD ahead, array tails AHEAD ahead */
+	for (size_t i = 0; i < n; i++) {
+		if (i + 2 * PF_AHEAD < n) {
+			pf_head_of(g, slots[2 * (i + 2 * PF_AHEAD)]);
+			pf_head_of(g, slots[2 * (i + 2 * PF_AHEAD) + 1]);
+		}
+		if (i + PF_AHEAD < n) {
+			pf_tail(g, slots[2 * (i + PF_AHEAD)], RG_OUT);
+			pf_tail(g, slots[2 * (i + PF_AHEAD) + 1], RG_IN);
+		}
+		int rc = apply_edge(t, slots[2 * i], slots[2 * i + 1], in[i].src, in[i].dst,
+				    in[i].type, in[i].prop);
+		if (rc) {
+			free(slots);
+			if (failed_at)
+				*failed_at = i;
+			return rc; /* ENOMEM/ERANGE: the transaction is poisoned */
+		}
+	}
+	free(slots);
 	return 0;
 }
 
@@ -505,7 +623,7 @@ static void rollback(struct rg_txn *t)
 		for (int d = 0; d < 2; d++)
 			if (h->adj[d].arr && is_private(t, h->adj[d].arr))
 				free(h->adj[d].arr);
-		free(h);
+		head_release(t->g, h);
 		nodes[i]->pending = NULL;
 	}
 	uint64_t **rv = t->revert.p;
@@ -627,7 +745,8 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 		 * are written before the pointer to it is */
 		rcu_assign_pointer(n->head, h);
 		n->pending = NULL;
-		gb_add(gb, h->prev, sizeof *h->prev);
+		if (h->prev)
+			gb_add(gb, (void *)((uintptr_t)h->prev | RG_GB_HEAD_TAG), sizeof *h->prev);
 	}
 	struct gitem *gi = t->garbage.p;
 	for (size_t i = 0; i < t->garbage.n; i++)

@@ -480,3 +480,38 @@ Test(core, stats_and_policy_name)
 	cr_assert_not(rg_node_exists(r, 1));
 	rg_read_end(r);
 }
+
+Test(core, add_edges_batch_is_all_or_nothing)
+{
+	rg_txn_t *t;
+	cr_assert_eq(rg_txn_begin(g, &t), 0);
+	for (uint64_t i = 0; i < 100; i++)
+		rg_txn_add_node(t, i, 0);
+	rg_edge_in_t e[300];
+	for (int i = 0; i < 300; i++)
+		e[i] = (rg_edge_in_t){(uint64_t)i % 100, (uint64_t)(i * 7) % 100, (uint64_t)i, (uint32_t)i % 3};
+	size_t at = 77;
+	cr_assert_eq(rg_txn_add_edges(t, e, 300, &at), 0);
+	cr_assert_eq(at, 77, "untouched on success");
+	e[250].dst = 5000; /* missing endpoint */
+	cr_assert_eq(rg_txn_add_edges(t, e, 300, &at), RG_ENOENT);
+	cr_assert_eq(at, 250);
+	cr_assert_eq(rg_txn_add_edges(t, NULL, 0, NULL), 0);
+	cr_assert_eq(rg_txn_add_edges(t, NULL, 3, NULL), RG_EINVAL);
+	cr_assert_eq(rg_txn_add_edges(NULL, e, 3, NULL), RG_EINVAL);
+	cr_assert_eq(rg_txn_commit(t, NULL), 0);
+	rg_read_t *r;
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	cr_assert_eq(rg_edge_count(r), 300, "the failed batch added nothing");
+	/* same adjacency, in order, as 300 single calls would give */
+	uint64_t k = 0;
+	for (uint64_t src = 0; src < 100; src++) {
+		rg_iter_t it;
+		rg_neighbors(r, src, RG_OUT, RG_TYPE_ANY, &it);
+		uint64_t i = src;
+		for (const rg_edge_t *x; (x = rg_iter_next(&it)); i += 100, k++)
+			cr_assert(x->nbr == (i * 7) % 100 && x->prop == i && x->type == i % 3);
+	}
+	cr_assert_eq(k, 300);
+	rg_read_end(r);
+}

@@ -337,6 +337,21 @@ int rg_txn_del_node(rg_txn_t *txn, uint64_t id);
 int rg_txn_add_edge(rg_txn_t *txn, uint64_t src, uint64_t dst, uint32_t type,
 		    uint64_t prop);
 
+/* One edge for rg_txn_add_edges(). */
+typedef struct rg_edge_in {
+	uint64_t src, dst, prop;
+	uint32_t type;
+} rg_edge_in_t;
+
+/*
+ * Adds n edges, as n calls of rg_txn_add_edge() would, but faster for large
+ * batches (cache misses of consecutive edges overlap). All or nothing: if
+ * an endpoint is missing, returns RG_ENOENT with *failed_at (may be NULL)
+ * set to its index and nothing added. RG_ENOMEM/RG_ERANGE poison the
+ * transaction. Allocates 8 bytes per edge of scratch for the call.
+ */
+int rg_txn_add_edges(rg_txn_t *txn, const rg_edge_in_t *edges, size_t n, size_t *failed_at);
+
 /* Deletes every edge src->dst of type `type` (RG_TYPE_ANY: of any type).
  * RG_ENOENT if there was none. Cost: out-degree(src) + in-degree(dst). */
 int rg_txn_del_edge(rg_txn_t *txn, uint64_t src, uint64_t dst, uint32_t type);
