@@ -24,9 +24,12 @@ struct replay {
 	uint64_t ops_in_txn;
 	uint64_t version; /* logical version reached */
 	uint64_t records, edges;
+	size_t nbuf;
+	rg_edge_in_t *buf;
 };
 
 #define REPLAY_BATCH 200000
+#define REPLAY_EDGE_BUF 4096
 
 /* No reader exists during recovery: the version can be set directly. */
 static void set_version(rg_graph_t *g, uint64_t v)
@@ -61,27 +64,46 @@ static int replay_rc(int rc)
 	return rc == RG_ENOMEM ? rc : rc ? RG_ECORRUPT : 0;
 }
 
+/* Runs of edge inserts go through the batched insert (replay speed). */
+static int flush_edges(struct replay *rp)
+{
+	if (!rp->nbuf)
+		return 0;
+	int rc = rg_txn_add_edges(rp->t, rp->buf, rp->nbuf, NULL);
+	rp->edges += rp->nbuf;
+	rp->nbuf = 0;
+	return rc;
+}
+
 static int apply_txn(void *ctx, uint64_t version, const struct rg_op *ops, size_t n)
 {
 	struct replay *rp = ctx;
 	int rc = replay_txn_begin(rp);
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct rg_op *o = &ops[i];
+		if (o->kind == RG_OP_ADD_EDGE) {
+			rp->buf[rp->nbuf++] = (rg_edge_in_t){o->a, o->b, o->prop, o->u32};
+			if (rp->nbuf == REPLAY_EDGE_BUF)
+				rc = flush_edges(rp);
+			continue;
+		}
+		rc = flush_edges(rp);
+		if (rc)
+			break;
 		switch (o->kind) {
 		case RG_OP_ADD_NODE: rc = rg_txn_add_node(rp->t, o->a, o->u32); break;
 		case RG_OP_DEL_NODE: rc = rg_txn_del_node(rp->t, o->a); break;
-		case RG_OP_ADD_EDGE:
-			rc = rg_txn_add_edge(rp->t, o->a, o->b, o->u32, o->prop);
-			rp->edges++;
-			break;
 		case RG_OP_DEL_EDGE: rc = rg_txn_del_edge(rp->t, o->a, o->b, o->u32); break;
 		default: rc = RG_ECORRUPT;
 		}
 	}
+	if (!rc)
+		rc = flush_edges(rp);
 	if (rc) {
 		if (rp->t)
 			rg_txn_abort(rp->t);
 		rp->t = NULL;
+		rp->nbuf = 0;
 		return replay_rc(rc);
 	}
 	rp->version = version;
@@ -123,7 +145,9 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 		.checkpoint_bytes = opts->checkpoint_bytes,
 		.salvage = opts->salvage,
 	};
-	struct replay rp = {.g = g};
+	struct replay rp = {.g = g, .buf = malloc(REPLAY_EDGE_BUF * sizeof(rg_edge_in_t))};
+	if (!rp.buf)
+		return RG_ENOMEM;
 	struct rg_replay_ops ops = {
 		.ctx = &rp,
 		.apply_txn = apply_txn,
@@ -138,6 +162,7 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 		rc = replay_flush(&rp);
 	else if (rp.t)
 		rg_txn_abort(rp.t);
+	free(rp.buf);
 	if (rc) {
 		if (w)
 			rg_wal_close(w);

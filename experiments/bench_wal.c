@@ -1,0 +1,308 @@
+/*
+ * bench_wal.c - durability benchmarks (one run, ratios computed in-run):
+ *   1. commits/s and edges/s by durability policy and transaction size
+ *   2. group commit: 1 vs 4 committer threads under COMMIT
+ *   3. replay speed on open (edges/s)
+ *   4. reader throughput during a checkpoint vs without
+ * Output: CSV rows (section,policy,threads,txn_edges,metric,value) and
+ * "# ratio" lines. Usage: bench_wal [dir] (default /tmp/rg-bench-wal-<pid>).
+ * RG_BENCH_SECONDS scales every timed phase (default 1.0).
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rcugraph/rcugraph.h>
+#include "wal_format.h" /* rg_wal_fsync_count */
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double secs = 1.0;
+static char base[512];
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb; (void)flag; (void)f;
+	return remove(p);
+}
+static void rm_rf(const char *d) { nftw(d, rm_cb, 16, FTW_DEPTH | FTW_PHYS); }
+
+static void die(const char *what, int rc)
+{
+	fprintf(stderr, "bench_wal: %s: %s\n", what, rg_strerror(rc));
+	exit(1);
+}
+
+static rg_graph_t *open_dir(const char *dir, int durability, uint64_t ckpt_bytes)
+{
+	rg_options_t o;
+	rg_options_init(&o);
+	o.dir = dir;
+	o.durability = durability;
+	o.interval_ms = 10;
+	o.checkpoint_bytes = ckpt_bytes;
+	rg_graph_t *g;
+	int rc = rg_open(&g, &o);
+	if (rc)
+		die("rg_open(dir)", rc);
+	return g;
+}
+
+/* ---- committers -------------------------------------------------- */
+
+struct cargs {
+	rg_graph_t *g;
+	int tid, txn_edges;
+	double until;
+	uint64_t commits, edges;
+	int err;
+};
+
+static atomic_uint_fast64_t next_node;
+
+static void *committer(void *p)
+{
+	struct cargs *a = p;
+	/* each thread owns a chain of nodes; a txn adds one node + txn_edges edges */
+	uint64_t prev = 0;
+	while (now() < a->until) {
+		rg_txn_t *t;
+		int rc = rg_txn_begin(a->g, &t);
+		if (rc) {
+			a->err = rc;
+			break;
+		}
+		/* relaxed: only uniqueness of ids matters */
+		uint64_t id = atomic_fetch_add_explicit(&next_node, 1, memory_order_relaxed) + 1;
+		rg_txn_add_node(t, id, (uint32_t)a->tid);
+		uint64_t dst = prev ? prev : id;
+		for (int i = 0; i < a->txn_edges; i++)
+			rg_txn_add_edge(t, id, dst, (uint32_t)(i & 7), (uint64_t)i);
+		rc = rg_txn_commit(t, NULL);
+		if (rc) {
+			a->err = rc;
+			break;
+		}
+		prev = id;
+		a->commits++;
+		a->edges += (uint64_t)a->txn_edges;
+	}
+	return NULL;
+}
+
+static const char *pname(int p)
+{
+	return p == RG_DURABILITY_OFF ? "off" : p == RG_DURABILITY_INTERVAL ? "interval" : "commit";
+}
+
+static double run_commits(int policy, int threads, int txn_edges, double dur, double *edges_s,
+			  double *fsyncs_per_commit)
+{
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/commits-%s-%d-%d", base, pname(policy), threads, txn_edges);
+	rg_graph_t *g = open_dir(dir, policy, 0);
+	atomic_store(&next_node, 0);
+	struct cargs a[8];
+	pthread_t th[8];
+	uint64_t f0 = rg_wal_fsync_count();
+	double t0 = now();
+	for (int i = 0; i < threads; i++) {
+		a[i] = (struct cargs){g, i, txn_edges, t0 + dur, 0, 0, 0};
+		pthread_create(&th[i], NULL, committer, &a[i]);
+	}
+	uint64_t commits = 0, edges = 0;
+	for (int i = 0; i < threads; i++) {
+		pthread_join(th[i], NULL);
+		if (a[i].err)
+			die("commit", a[i].err);
+		commits += a[i].commits;
+		edges += a[i].edges;
+	}
+	double el = now() - t0;
+	uint64_t fs = rg_wal_fsync_count() - f0;
+	rg_close(g);
+	rm_rf(dir);
+	*edges_s = edges / el;
+	*fsyncs_per_commit = commits ? (double)fs / commits : 0;
+	return commits / el;
+}
+
+/* ---- readers --------------------------------------------------- */
+
+struct rargs {
+	rg_graph_t *g;
+	uint64_t nodes;
+	atomic_int stop;
+	uint64_t ops;
+};
+
+static void *reader(void *p)
+{
+	struct rargs *a = p;
+	rg_reader_register(a->g);
+	uint64_t s = 88172645463325252ull, ops = 0;
+	/* relaxed: a stop flag polled in a loop; no data depends on it */
+	while (!atomic_load_explicit(&a->stop, memory_order_relaxed)) {
+		rg_read_t *r;
+		if (rg_read_begin(a->g, &r))
+			break;
+		for (int i = 0; i < 64; i++) {
+			s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+			uint64_t id = 1 + s % a->nodes;
+			rg_iter_t it;
+			if (rg_neighbors(r, id, RG_OUT, RG_TYPE_ANY, &it) == 0)
+				while (rg_iter_next(&it))
+					;
+			ops++;
+		}
+		rg_read_end(r);
+		rg_reader_quiescent(a->g);
+	}
+	rg_reader_unregister(a->g);
+	a->ops = ops;
+	return NULL;
+}
+
+static double reader_rate(rg_graph_t *g, uint64_t nodes, double dur, int checkpointing, int *ckpts)
+{
+	struct rargs a = {.g = g, .nodes = nodes};
+	atomic_store(&a.stop, 0);
+	pthread_t th;
+	pthread_create(&th, NULL, reader, &a);
+	double t0 = now();
+	*ckpts = 0;
+	while (now() - t0 < dur) {
+		if (checkpointing) {
+			rg_checkpoint_info_t info;
+			int rc = rg_checkpoint(g, &info);
+			if (rc)
+				die("rg_checkpoint", rc);
+			(*ckpts)++;
+		} else {
+			usleep(10000);
+		}
+	}
+	atomic_store(&a.stop, 1);
+	pthread_join(th, NULL);
+	return a.ops / (now() - t0);
+}
+
+int main(int argc, char **argv)
+{
+	const char *e = getenv("RG_BENCH_SECONDS");
+	if (e && atof(e) > 0)
+		secs = atof(e);
+	if (argc > 1)
+		snprintf(base, sizeof base, "%s", argv[1]);
+	else
+		snprintf(base, sizeof base, "/tmp/rg-bench-wal-%d", (int)getpid());
+	mkdir(base, 0755);
+
+	char cpu[256] = "unknown";
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (f) {
+		char line[512];
+		while (fgets(line, sizeof line, f))
+			if (!strncmp(line, "model name", 10)) {
+				char *c = strchr(line, ':');
+				if (c) {
+					snprintf(cpu, sizeof cpu, "%s", c + 2);
+					cpu[strcspn(cpu, "\n")] = 0;
+				}
+				break;
+			}
+		fclose(f);
+	}
+	printf("# bench_wal: cpu=\"%s\" nproc=%ld dir=%s seconds=%.2f\n", cpu, sysconf(_SC_NPROCESSORS_ONLN),
+	       base, secs);
+	printf("section,policy,threads,txn_edges,metric,value\n");
+
+	/* 1. by policy and transaction size */
+	int sizes[] = {1, 16, 256};
+	for (int p = RG_DURABILITY_OFF; p <= RG_DURABILITY_COMMIT; p++)
+		for (int s = 0; s < 3; s++) {
+			double es, fpc;
+			double cs = run_commits(p, 1, sizes[s], secs, &es, &fpc);
+			printf("policy,%s,1,%d,commits_per_s,%.0f\n", pname(p), sizes[s], cs);
+			printf("policy,%s,1,%d,edges_per_s,%.0f\n", pname(p), sizes[s], es);
+			printf("policy,%s,1,%d,fsyncs_per_commit,%.3f\n", pname(p), sizes[s], fpc);
+			fflush(stdout);
+		}
+
+	/* 2. group commit */
+	double es, f1, f4;
+	double c1 = run_commits(RG_DURABILITY_COMMIT, 1, 1, secs * 2, &es, &f1);
+	double c4 = run_commits(RG_DURABILITY_COMMIT, 4, 1, secs * 2, &es, &f4);
+	printf("group,commit,1,1,commits_per_s,%.0f\n", c1);
+	printf("group,commit,1,1,fsyncs_per_commit,%.3f\n", f1);
+	printf("group,commit,4,1,commits_per_s,%.0f\n", c4);
+	printf("group,commit,4,1,fsyncs_per_commit,%.3f\n", f4);
+	printf("# ratio group_commit_4v1 = %.2f (target >= 3)\n", c1 > 0 ? c4 / c1 : 0);
+	fflush(stdout);
+
+	/* 3. replay speed: a log of ~4M edges in 1000-edge transactions */
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/replay", base);
+	uint64_t nodes = 200000, edges_per_txn = 1000, txns = 4000;
+	{
+		rg_graph_t *g = open_dir(dir, RG_DURABILITY_OFF, 0);
+		rg_txn_t *t;
+		if (rg_txn_begin(g, &t))
+			die("txn", RG_EIO);
+		for (uint64_t i = 1; i <= nodes; i++)
+			rg_txn_add_node(t, i, (uint32_t)(i & 15));
+		int rc = rg_txn_commit(t, NULL);
+		if (rc)
+			die("commit nodes", rc);
+		uint64_t s = 1;
+		for (uint64_t k = 0; k < txns; k++) {
+			if ((rc = rg_txn_begin(g, &t)))
+				die("txn", rc);
+			for (uint64_t i = 0; i < edges_per_txn; i++) {
+				s = s * 6364136223846793005ull + 1442695040888963407ull;
+				rg_txn_add_edge(t, 1 + (s >> 20) % nodes, 1 + (s >> 40) % nodes, (uint32_t)(i & 3), i);
+			}
+			if ((rc = rg_txn_commit(t, NULL)))
+				die("commit edges", rc);
+		}
+		rg_close(g);
+	}
+	double t0 = now();
+	rg_graph_t *g = open_dir(dir, RG_DURABILITY_COMMIT, 0);
+	double el = now() - t0;
+	rg_recovery_t rep;
+	rg_recovery_report(g, &rep);
+	printf("replay,commit,1,%llu,records,%llu\n", (unsigned long long)edges_per_txn,
+	       (unsigned long long)rep.records_replayed);
+	printf("replay,commit,1,%llu,edges,%llu\n", (unsigned long long)edges_per_txn,
+	       (unsigned long long)rep.edges_replayed);
+	printf("replay,commit,1,%llu,open_seconds,%.3f\n", (unsigned long long)edges_per_txn, el);
+	printf("replay,commit,1,%llu,edges_per_s,%.0f\n", (unsigned long long)edges_per_txn,
+	       rep.edges_replayed / el);
+	printf("# ratio replay_edges_per_s_vs_5M = %.2f (target >= 1)\n", rep.edges_replayed / el / 5e6);
+	fflush(stdout);
+
+	/* 4. readers during checkpoints (same 4M-edge graph) */
+	int ck0, ck1;
+	double r0 = reader_rate(g, nodes, secs * 2, 0, &ck0);
+	double r1 = reader_rate(g, nodes, secs * 2, 1, &ck1);
+	printf("ckpt,commit,1,0,reader_ops_per_s_without,%.0f\n", r0);
+	printf("ckpt,commit,1,0,reader_ops_per_s_during,%.0f\n", r1);
+	printf("ckpt,commit,1,0,checkpoints_written,%d\n", ck1);
+	printf("# ratio reader_during_checkpoint = %.2f (target >= 0.8)\n", r0 > 0 ? r1 / r0 : 0);
+	rg_close(g);
+	rm_rf(base);
+	return 0;
+}

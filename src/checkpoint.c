@@ -1,0 +1,505 @@
+/*
+ * checkpoint.c - checkpoint files: a consistent snapshot of the graph read
+ * through the PUBLIC read API in one read section, streamed to disk in
+ * checksummed blocks; and the parser recovery (and the fuzz target) uses.
+ *
+ * Format: docs/log-format.md and src/wal_format.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "wal_format.h"
+
+/* ------------------------------------------------------------------ */
+/* Parser                                                               */
+/* ------------------------------------------------------------------ */
+
+#define PERR(...)                                                   \
+	do {                                                        \
+		if (err && errlen)                                  \
+			snprintf(err, errlen, __VA_ARGS__);         \
+	} while (0)
+
+int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *ops,
+		  struct rg_ckpt_summary *sum, char *err, size_t errlen)
+{
+	struct rg_ckpt_summary s = {0};
+	if (len < RG_CKPT_HDR_SIZE) {
+		PERR("offset 0: file shorter than the checkpoint header (%zu bytes)", len);
+		return RG_ECORRUPT;
+	}
+	if (rg_le32(buf) != RG_CKPT_MAGIC) {
+		PERR("offset 0: bad checkpoint magic");
+		return RG_ECORRUPT;
+	}
+	if (rg_le64(buf + 32) != XXH3_64bits(buf, 32)) {
+		PERR("offset 0: checkpoint header checksum mismatch");
+		return RG_ECORRUPT;
+	}
+	unsigned fmt = rg_le16(buf + 4);
+	if (fmt > RG_CKPT_FORMAT) {
+		PERR("offset 4: checkpoint written by format version %u, this build reads up to %u", fmt,
+		     RG_CKPT_FORMAT);
+		return RG_EVERSION;
+	}
+	if (fmt != RG_CKPT_FORMAT || rg_le16(buf + 6) != RG_CKPT_HDR_SIZE) {
+		PERR("offset 4: unknown checkpoint format %u / header size %u", fmt, rg_le16(buf + 6));
+		return RG_ECORRUPT;
+	}
+	s.version = rg_le64(buf + 8);
+	int rc;
+	if (ops && (rc = ops->ckpt_begin(ops->ctx, s.version)))
+		return rc;
+
+	size_t off = RG_CKPT_HDR_SIZE;
+	unsigned phase = RG_BLK_NODES;
+	int ended = 0;
+	while (off < len) {
+		if (ended) {
+			PERR("offset %zu: bytes after the end block", off);
+			return RG_ECORRUPT;
+		}
+		if (len - off < RG_BLK_HDR_SIZE + RG_BLK_TRAILER) {
+			PERR("offset %zu: truncated block", off);
+			return RG_ECORRUPT;
+		}
+		const uint8_t *b = buf + off;
+		if (rg_le32(b) != RG_BLK_MAGIC) {
+			PERR("offset %zu: bad block magic", off);
+			return RG_ECORRUPT;
+		}
+		unsigned type = rg_le16(b + 4);
+		uint32_t seq = rg_le32(b + 8), count = rg_le32(b + 12), plen = rg_le32(b + 16);
+		if (plen > RG_BLK_MAX_PAYLOAD || plen > len - off - RG_BLK_HDR_SIZE - RG_BLK_TRAILER) {
+			PERR("offset %zu: block length %u runs past the end of the file", off, plen);
+			return RG_ECORRUPT;
+		}
+		if (rg_le64(b + RG_BLK_HDR_SIZE + plen) != XXH3_64bits(b, RG_BLK_HDR_SIZE + (size_t)plen)) {
+			PERR("offset %zu: block checksum mismatch", off);
+			return RG_ECORRUPT;
+		}
+		if (seq != s.blocks || rg_le16(b + 6) != 0 || rg_le32(b + 20) != 0) {
+			PERR("offset %zu: block sequence %u, expected %llu (or nonzero reserved fields)", off, seq,
+			     (unsigned long long)s.blocks);
+			return RG_ECORRUPT;
+		}
+		if (type < phase || type > RG_BLK_END) {
+			PERR("offset %zu: block type %u out of order", off, type);
+			return RG_ECORRUPT;
+		}
+		phase = type;
+		const uint8_t *p = b + RG_BLK_HDR_SIZE, *end = p + plen;
+		if (type == RG_BLK_END) {
+			if (plen != 16 || count != 0) {
+				PERR("offset %zu: malformed end block", off);
+				return RG_ECORRUPT;
+			}
+			if (rg_le64(p) != s.nodes || rg_le64(p + 8) != s.edges) {
+				PERR("offset %zu: end block counts (%llu nodes, %llu edges) do not match the file "
+				     "(%llu, %llu)",
+				     off, (unsigned long long)rg_le64(p), (unsigned long long)rg_le64(p + 8),
+				     (unsigned long long)s.nodes, (unsigned long long)s.edges);
+				return RG_ECORRUPT;
+			}
+			ended = 1;
+		} else {
+			for (uint32_t i = 0; i < count; i++) {
+				uint64_t a, bb, t, prop;
+				if (type == RG_BLK_NODES) {
+					if (rg_get_varint(&p, end, &a) || rg_get_varint(&p, end, &t) || t > UINT32_MAX) {
+						PERR("offset %zu: malformed node entry %u", off, i);
+						return RG_ECORRUPT;
+					}
+					if (ops && (rc = ops->ckpt_node(ops->ctx, a, (uint32_t)t)))
+						return rc;
+				} else {
+					if (rg_get_varint(&p, end, &a) || rg_get_varint(&p, end, &bb) ||
+					    rg_get_varint(&p, end, &t) || rg_get_varint(&p, end, &prop) ||
+					    t > UINT32_MAX) {
+						PERR("offset %zu: malformed edge entry %u", off, i);
+						return RG_ECORRUPT;
+					}
+					if (ops && (rc = ops->ckpt_edge(ops->ctx, a, bb, (uint32_t)t, prop)))
+						return rc;
+				}
+			}
+			if (p != end) {
+				PERR("offset %zu: block payload longer than its %u entries", off, count);
+				return RG_ECORRUPT;
+			}
+			if (type == RG_BLK_NODES)
+				s.nodes += count;
+			else
+				s.edges += count;
+		}
+		s.blocks++;
+		off += RG_BLK_HDR_SIZE + (size_t)plen + RG_BLK_TRAILER;
+	}
+	if (!ended) {
+		PERR("offset %zu: checkpoint ends without its end block (truncated)", off);
+		return RG_ECORRUPT;
+	}
+	if (ops && (rc = ops->ckpt_end(ops->ctx)))
+		return rc;
+	if (sum)
+		*sum = s;
+	return 0;
+}
+
+int rg_ckpt_load(int dirfd, const char *name, const struct rg_replay_ops *ops,
+		 struct rg_ckpt_summary *sum, char *err, size_t errlen)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot open: %s", name, strerror(e));
+		return e == ENOENT ? RG_ECORRUPT : rg_io_err(-e);
+	}
+	struct stat st;
+	if (fstat(fd, &st)) {
+		int e = errno;
+		close(fd);
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot stat: %s", name, strerror(e));
+		return rg_io_err(-e);
+	}
+	size_t len = (size_t)st.st_size;
+	uint8_t *p = NULL;
+	if (len) {
+		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (m == MAP_FAILED) {
+			int e = errno;
+			close(fd);
+			if (err && errlen)
+				snprintf(err, errlen, "%s: cannot map: %s", name, strerror(e));
+			return rg_io_err(-e);
+		}
+		madvise(m, len, MADV_SEQUENTIAL);
+		p = m;
+	}
+	close(fd);
+	char perr[200] = "";
+	struct rg_ckpt_summary s = {0};
+	int rc = rg_ckpt_parse(p ? p : (const uint8_t *)"", len, ops, &s, perr, sizeof perr);
+	uint64_t nv;
+	if (!rc && rg_parse_name(name, "ckpt-", ".rgc", &nv) && nv != s.version) {
+		snprintf(perr, sizeof perr, "offset 8: header version %llu does not match the file name",
+			 (unsigned long long)s.version);
+		rc = RG_ECORRUPT;
+	}
+	if (p)
+		munmap(p, len);
+	if (rc && err && errlen && perr[0])
+		snprintf(err, errlen, "%s: %s", name, perr);
+	else if (rc && err && errlen)
+		snprintf(err, errlen, "%s: applying the checkpoint failed: %s", name, rg_strerror(rc));
+	if (!rc && sum)
+		*sum = s;
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writer                                                               */
+/* ------------------------------------------------------------------ */
+
+#define OUTBUF (1u << 20)
+
+struct rg_ckpt_writer {
+	int dirfd, fd;
+	uint64_t version;
+	char tmp[RG_NAME_MAX + 8];
+	uint8_t *out; /* file bytes not yet written */
+	size_t outlen;
+	uint64_t off; /* file offset of out[0] */
+	uint8_t *blk; /* current block: header room + payload */
+	size_t blklen; /* payload bytes */
+	unsigned blktype;
+	uint32_t blkcount;
+	uint32_t seq;
+	uint64_t nodes, edges;
+	int err;
+};
+
+static int cw_flush_out(struct rg_ckpt_writer *cw)
+{
+	if (!cw->outlen)
+		return 0;
+	int r = rg_io_pwrite_all(cw->fd, cw->out, cw->outlen, (off_t)cw->off);
+	if (r)
+		return cw->err = rg_io_err(r);
+	cw->off += cw->outlen;
+	cw->outlen = 0;
+	return 0;
+}
+
+static int cw_emit(struct rg_ckpt_writer *cw, unsigned type, uint32_t count, const uint8_t *payload,
+		   size_t plen)
+{
+	size_t total = RG_BLK_HDR_SIZE + plen + RG_BLK_TRAILER;
+	if (cw->outlen + total > OUTBUF && cw_flush_out(cw))
+		return cw->err;
+	uint8_t *h = cw->out + cw->outlen;
+	rg_put32(h, RG_BLK_MAGIC);
+	rg_put16(h + 4, (uint16_t)type);
+	rg_put16(h + 6, 0);
+	rg_put32(h + 8, cw->seq++);
+	rg_put32(h + 12, count);
+	rg_put32(h + 16, (uint32_t)plen);
+	rg_put32(h + 20, 0);
+	memcpy(h + RG_BLK_HDR_SIZE, payload, plen);
+	rg_put64(h + RG_BLK_HDR_SIZE + plen, XXH3_64bits(h, RG_BLK_HDR_SIZE + plen));
+	cw->outlen += total;
+	return 0;
+}
+
+static int cw_end_block(struct rg_ckpt_writer *cw)
+{
+	if (!cw->blkcount)
+		return 0;
+	int rc = cw_emit(cw, cw->blktype, cw->blkcount, cw->blk, cw->blklen);
+	cw->blklen = 0;
+	cw->blkcount = 0;
+	return rc;
+}
+
+int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version)
+{
+	struct rg_ckpt_writer *cw = calloc(1, sizeof *cw);
+	if (!cw)
+		return RG_ENOMEM;
+	cw->out = malloc(OUTBUF);
+	cw->blk = malloc(RG_BLK_TARGET_PAYLOAD + RG_OP_MAX_ENC);
+	if (!cw->out || !cw->blk) {
+		free(cw->out);
+		free(cw->blk);
+		free(cw);
+		return RG_ENOMEM;
+	}
+	cw->dirfd = dirfd;
+	cw->version = version;
+	cw->blktype = RG_BLK_NODES;
+	char name[RG_NAME_MAX];
+	rg_ckpt_name(name, version);
+	snprintf(cw->tmp, sizeof cw->tmp, "%s.tmp", name);
+	unlinkat(dirfd, cw->tmp, 0);
+	cw->fd = openat(dirfd, cw->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (cw->fd < 0) {
+		int rc = rg_io_err(-errno);
+		free(cw->out);
+		free(cw->blk);
+		free(cw);
+		return rc;
+	}
+	uint8_t *h = cw->out;
+	rg_put32(h, RG_CKPT_MAGIC);
+	rg_put16(h + 4, RG_CKPT_FORMAT);
+	rg_put16(h + 6, RG_CKPT_HDR_SIZE);
+	rg_put64(h + 8, version);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rg_put64(h + 16, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	rg_put64(h + 24, 0);
+	rg_put64(h + 32, XXH3_64bits(h, 32));
+	cw->outlen = RG_CKPT_HDR_SIZE;
+	*out = cw;
+	return 0;
+}
+
+int rg_ckpt_writer_node(struct rg_ckpt_writer *cw, uint64_t id, uint32_t label)
+{
+	if (cw->err)
+		return cw->err;
+	if (cw->blktype != RG_BLK_NODES)
+		return RG_ESTATE;
+	cw->blklen += rg_put_varint(cw->blk + cw->blklen, id);
+	cw->blklen += rg_put_varint(cw->blk + cw->blklen, label);
+	cw->blkcount++;
+	cw->nodes++;
+	if (cw->blklen >= RG_BLK_TARGET_PAYLOAD)
+		return cw_end_block(cw);
+	return 0;
+}
+
+int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type,
+			uint64_t prop)
+{
+	if (cw->err)
+		return cw->err;
+	if (cw->blktype == RG_BLK_NODES) {
+		if (cw_end_block(cw))
+			return cw->err;
+		cw->blktype = RG_BLK_EDGES;
+	}
+	uint8_t *p = cw->blk + cw->blklen;
+	p += rg_put_varint(p, src);
+	p += rg_put_varint(p, dst);
+	p += rg_put_varint(p, type);
+	p += rg_put_varint(p, prop);
+	cw->blklen = (size_t)(p - cw->blk);
+	cw->blkcount++;
+	cw->edges++;
+	if (cw->blklen >= RG_BLK_TARGET_PAYLOAD)
+		return cw_end_block(cw);
+	return 0;
+}
+
+void rg_ckpt_writer_abort(struct rg_ckpt_writer *cw)
+{
+	if (!cw)
+		return;
+	if (cw->fd >= 0) {
+		close(cw->fd);
+		unlinkat(cw->dirfd, cw->tmp, 0);
+	}
+	free(cw->out);
+	free(cw->blk);
+	free(cw);
+}
+
+int rg_ckpt_writer_finish(struct rg_ckpt_writer *cw, uint64_t *nodes, uint64_t *edges, uint64_t *bytes)
+{
+	int rc = cw->err;
+	if (!rc)
+		rc = cw_end_block(cw);
+	if (!rc) {
+		uint8_t endp[16];
+		rg_put64(endp, cw->nodes);
+		rg_put64(endp + 8, cw->edges);
+		rc = cw_emit(cw, RG_BLK_END, 0, endp, sizeof endp);
+	}
+	if (!rc)
+		rc = cw_flush_out(cw);
+	if (!rc) {
+		int r = rg_io_sync(cw->fd, 0);
+		if (r)
+			rc = rg_io_err(r);
+	}
+	char name[RG_NAME_MAX];
+	rg_ckpt_name(name, cw->version);
+	if (!rc && renameat(cw->dirfd, cw->tmp, cw->dirfd, name))
+		rc = rg_io_err(-errno);
+	if (rc) {
+		rg_ckpt_writer_abort(cw);
+		return rc;
+	}
+	int r = rg_io_sync(cw->dirfd, 0);
+	if (nodes)
+		*nodes = cw->nodes;
+	if (edges)
+		*edges = cw->edges;
+	if (bytes)
+		*bytes = cw->off;
+	close(cw->fd);
+	cw->fd = -1;
+	rg_ckpt_writer_abort(cw);
+	return r ? rg_io_err(r) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checkpoint of a live graph via the public read API                   */
+/* ------------------------------------------------------------------ */
+
+/* Writes all live nodes, then all live out-edges, of one snapshot. */
+static int write_snapshot(struct rg_ckpt_writer *cw, rg_read_t *r)
+{
+	uint64_t slots = rg_node_slots(r);
+	int rc = 0;
+	for (uint64_t s = 0; s < slots && !rc; s++) {
+		uint64_t id;
+		uint32_t label;
+		if (rg_node_at(r, s, &id, &label) == 0)
+			rc = rg_ckpt_writer_node(cw, id, label);
+	}
+	for (uint64_t s = 0; s < slots && !rc; s++) {
+		uint64_t id;
+		rg_iter_t it;
+		if (rg_node_at(r, s, &id, NULL) != 0)
+			continue;
+		if (rg_neighbors_at(r, s, RG_OUT, RG_TYPE_ANY, &it) != 0)
+			continue;
+		const rg_edge_t *e;
+		while (!rc && (e = rg_iter_next(&it)))
+			rc = rg_ckpt_writer_edge(cw, id, e->nbr, e->type, e->prop);
+	}
+	return rc;
+}
+
+int rg_ckpt_write_graph(int dirfd, rg_graph_t *g, uint64_t min_version, rg_checkpoint_info_t *info)
+{
+	uint64_t t0 = rg_now_ns();
+	int registered = 0;
+	rg_read_t *r = NULL;
+	int rc = rg_read_begin(g, &r);
+	if (rc == RG_ESTATE) {
+		rc = rg_reader_register(g);
+		if (rc)
+			return rc;
+		registered = 1;
+		rc = rg_read_begin(g, &r);
+	}
+	if (rc)
+		goto out;
+	/* Commits are logged before they become visible: wait (briefly) until
+	 * everything logged before the roll is visible, so the checkpoint
+	 * covers the whole old segment. If it does not get there, the
+	 * checkpoint is still correct, only that segment is retired later. */
+	for (int spin = 0; rg_read_version(r) < min_version && spin < 2000; spin++) {
+		rg_read_end(r);
+		struct timespec ts = {0, 500000};
+		nanosleep(&ts, NULL);
+		rc = rg_read_begin(g, &r);
+		if (rc)
+			goto out;
+	}
+	for (int attempt = 0;; attempt++) {
+		uint64_t v = rg_read_version(r);
+		struct rg_ckpt_writer *cw = NULL;
+		rc = rg_ckpt_writer_open(&cw, dirfd, v);
+		if (rc) {
+			rg_read_end(r);
+			goto out;
+		}
+		rc = write_snapshot(cw, r);
+		int er = rg_read_end(r);
+		if (!rc && er == RG_ERETRY && attempt < 16) {
+			/* optimistic policy: the snapshot was invalidated, read again */
+			rg_ckpt_writer_abort(cw);
+			rc = rg_read_begin(g, &r);
+			if (rc)
+				goto out;
+			continue;
+		}
+		if (!rc && er)
+			rc = er;
+		if (rc) {
+			rg_ckpt_writer_abort(cw);
+			goto out;
+		}
+		uint64_t nodes = 0, edges = 0, bytes = 0;
+		rc = rg_ckpt_writer_finish(cw, &nodes, &edges, &bytes);
+		if (!rc && info) {
+			info->version = v;
+			info->nodes = nodes;
+			info->edges = edges;
+			info->bytes = bytes;
+			info->seconds = (double)(rg_now_ns() - t0) * 1e-9;
+		}
+		break;
+	}
+out:
+	if (registered)
+		rg_reader_unregister(g);
+	else
+		rg_reader_quiescent(g);
+	return rc;
+}

@@ -1,0 +1,239 @@
+/*
+ * wal_format.h - INTERNAL on-disk format of the redo log and of checkpoints
+ * (see docs/log-format.md for the byte-by-byte description), the pure
+ * parsers recovery uses (also called directly by the fuzz targets on a byte
+ * buffer), the checkpoint file writer, and a fault-injection hook for tests.
+ *
+ * All integers on disk are little endian. Checksums are XXH3-64 (seed 0).
+ */
+#ifndef RG_WAL_FORMAT_H
+#define RG_WAL_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "wal.h"
+
+/* ---- constants --------------------------------------------------------- */
+
+#define RG_LOG_MAGIC 0x474c4752u  /* "RGLG" file header of a log segment */
+#define RG_REC_MAGIC 0x524c4752u  /* "RGLR" start of every log record */
+#define RG_CKPT_MAGIC 0x4b434752u /* "RGCK" file header of a checkpoint */
+#define RG_BLK_MAGIC 0x42434752u  /* "RGCB" start of every checkpoint block */
+
+#define RG_LOG_FORMAT 1  /* format version written by this build */
+#define RG_CKPT_FORMAT 1
+
+#define RG_LOG_HDR_SIZE 32  /* magic u32, format u16, hdr size u16, first version u64, created ns u64, xxh3 u64 */
+#define RG_REC_HDR_SIZE 24  /* magic u32, type u16, flags u16, payload len u32, nops u32, version u64 */
+#define RG_REC_TRAILER 8    /* xxh3-64 of header + payload */
+#define RG_REC_OVERHEAD (RG_REC_HDR_SIZE + RG_REC_TRAILER)
+#define RG_REC_TXN 1        /* the only record type of format 1 */
+#define RG_REC_MAX_PAYLOAD 0xfffff000u
+
+#define RG_CKPT_HDR_SIZE 40 /* magic u32, format u16, hdr size u16, version u64, created ns u64, reserved u64, xxh3 u64 */
+#define RG_BLK_HDR_SIZE 24  /* magic u32, type u16, flags u16, seq u32, count u32, payload len u32, reserved u32 */
+#define RG_BLK_TRAILER 8
+#define RG_BLK_NODES 1
+#define RG_BLK_EDGES 2
+#define RG_BLK_END 3
+#define RG_BLK_MAX_PAYLOAD (16u << 20) /* parser limit; the writer uses 64 KiB */
+#define RG_BLK_TARGET_PAYLOAD (64u << 10)
+
+/* Largest encoding of one op: kind byte + 3 varint64 + varint32. */
+#define RG_OP_MAX_ENC (1 + 10 + 10 + 5 + 10)
+
+/* ---- little-endian helpers ------------------------------------------- */
+
+static inline uint16_t rg_le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t rg_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t rg_le64(const uint8_t *p) { return (uint64_t)rg_le32(p) | (uint64_t)rg_le32(p + 4) << 32; }
+static inline void rg_put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void rg_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static inline void rg_put64(uint8_t *p, uint64_t v) { rg_put32(p, (uint32_t)v); rg_put32(p + 4, (uint32_t)(v >> 32)); }
+
+/* LEB128 varint. Writes at most 10 bytes, returns the bytes written. */
+static inline size_t rg_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Reads a varint from [*p, end). Returns 0 and advances *p, or -1 if it is
+ * truncated or longer than 10 bytes / overflows 64 bits. */
+static inline int rg_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	const uint8_t *q = *p;
+	uint64_t r = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (q >= end)
+			return -1;
+		uint8_t b = *q++;
+		if (shift == 63 && b > 1)
+			return -1;
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*p = q;
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ---- log: ops encoding, headers, records ------------------------------- */
+
+/* Encodes ops into out (capacity >= n * RG_OP_MAX_ENC). Returns the bytes
+ * written, or 0 with an unknown op kind / a u32 field that is not 32-bit. */
+size_t rg_wal_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out);
+
+/* Decodes exactly nops ops that must consume exactly len bytes. Returns 0,
+ * or -1 if the payload is malformed. */
+int rg_wal_decode_ops(const uint8_t *payload, size_t len, uint32_t nops, struct rg_op *ops);
+
+/* Builds a log segment header (RG_LOG_HDR_SIZE bytes). */
+void rg_wal_make_header(uint8_t *out, uint64_t first_version, uint64_t created_ns);
+
+/* Parses a segment header. Returns 0 (fills *first_version), RG_EVERSION
+ * (valid magic, newer format), or RG_ECORRUPT (why in *why). */
+int rg_wal_parse_header(const uint8_t *buf, size_t len, uint64_t *first_version,
+			const char **why);
+
+enum rg_rec_status {
+	RG_REC_OK = 0,
+	RG_REC_SHORT = 1,    /* fewer bytes than the record claims (or than a header) */
+	RG_REC_BAD = 2,      /* bad magic, impossible length, or checksum mismatch */
+	RG_REC_NEWER = 3,    /* checksum valid but an unknown record type/flags (newer writer) */
+};
+
+struct rg_rec {
+	uint64_t version;
+	uint32_t nops;
+	uint32_t payload_len;
+	const uint8_t *payload;
+	size_t size; /* total bytes of the record */
+};
+
+/* Parses one record at buf[0..len). Returns an rg_rec_status; *why names
+ * the problem for RG_REC_SHORT/RG_REC_BAD. The payload is not decoded. */
+int rg_wal_parse_record(const uint8_t *buf, size_t len, struct rg_rec *rec, const char **why);
+
+/* Encodes a full record (header, payload, checksum) for the given ops into
+ * out, which must hold RG_REC_OVERHEAD + n * RG_OP_MAX_ENC bytes. Returns
+ * the record size or 0 for a bad op. */
+size_t rg_wal_encode_record(uint8_t *out, uint64_t version, const struct rg_op *ops, size_t n);
+
+/* Scan of one whole segment image (the recovery algorithm, as a pure
+ * function over a byte buffer). */
+enum rg_scan_status {
+	RG_SCAN_OK = 0,      /* every byte after the header belongs to a valid record */
+	RG_SCAN_TORN = 1,    /* bad bytes from valid_end on, and no valid later record: torn tail */
+	RG_SCAN_CORRUPT = 2, /* a bad record at bad_off FOLLOWED by a valid record with a higher version */
+	RG_SCAN_BADHDR = 3,  /* the segment header is missing or invalid */
+	RG_SCAN_NEWER = 4,   /* header or a record written by a newer format version */
+};
+
+struct rg_seg_scan {
+	int status;
+	uint64_t first_version; /* from the header */
+	uint64_t last_version;  /* of the last valid record (first_version - 1 if none) */
+	uint64_t records;       /* valid records */
+	uint64_t valid_end;     /* offset just after the last valid record */
+	uint64_t bad_off;       /* offset of the first bad record (status TORN/CORRUPT) */
+	uint64_t next_off;      /* CORRUPT: offset of the valid record found after it */
+	uint64_t next_version;  /* CORRUPT: its version */
+	const char *why;        /* what was wrong at bad_off */
+};
+
+/* Called for every valid record in order; a nonzero return stops the scan
+ * and is returned by rg_wal_scan(). */
+typedef int (*rg_rec_fn)(void *ctx, const struct rg_rec *rec);
+
+/* Scans a segment image: validates the header, then records in order; a
+ * record is valid only if it parses, its checksum matches and its version is
+ * the previous + 1 (the first: the header's first version). Fills *out and
+ * returns 0, or what fn returned. */
+int rg_wal_scan(const uint8_t *buf, size_t len, struct rg_seg_scan *out, rg_rec_fn fn, void *ctx);
+
+/* ---- checkpoints ----------------------------------------------------- */
+
+struct rg_ckpt_summary {
+	uint64_t version;
+	uint64_t nodes, edges;
+	uint64_t blocks;
+};
+
+/* Parses a whole checkpoint image. With ops == NULL it only validates;
+ * otherwise it calls ops->ckpt_begin/node/edge/end (call it validate-first:
+ * a checkpoint that fails half way would leave a partly applied graph).
+ * Returns 0, RG_ECORRUPT / RG_EVERSION (message with offset in err), or what
+ * a callback returned. */
+int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *ops,
+		  struct rg_ckpt_summary *sum, char *err, size_t errlen);
+
+/* Streaming checkpoint writer: writes <dir>/ckpt-<version>.rgc.tmp. */
+struct rg_ckpt_writer;
+int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version);
+int rg_ckpt_writer_node(struct rg_ckpt_writer *cw, uint64_t id, uint32_t label);
+/* All nodes must be added before the first edge. */
+int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
+/* Writes the end block, fsyncs, renames to ckpt-<version>.rgc, fsyncs the
+ * directory, frees cw. *bytes receives the file size. */
+int rg_ckpt_writer_finish(struct rg_ckpt_writer *cw, uint64_t *nodes, uint64_t *edges, uint64_t *bytes);
+/* Removes the temp file and frees cw (after an error). */
+void rg_ckpt_writer_abort(struct rg_ckpt_writer *cw);
+
+/* Reads <dirfd>/<name> fully, validates, then (if ops) applies it.
+ * err gets "<name>: offset N: ..." messages. */
+int rg_ckpt_load(int dirfd, const char *name, const struct rg_replay_ops *ops,
+		 struct rg_ckpt_summary *sum, char *err, size_t errlen);
+
+/* Writes a checkpoint of g (one read section of the calling thread, which
+ * is registered as a reader if it is not) at a version >= min_version when
+ * the graph reaches it within a short wait. */
+int rg_ckpt_write_graph(int dirfd, rg_graph_t *g, uint64_t min_version, rg_checkpoint_info_t *info);
+
+/* File names: "log-%020llu.rgl", "ckpt-%020llu.rgc". */
+#define RG_NAME_MAX 64
+void rg_log_name(char *buf, uint64_t first_version);
+void rg_ckpt_name(char *buf, uint64_t version);
+/* Parses a name of that form; returns 1 and the version, else 0. */
+int rg_parse_name(const char *name, const char *prefix, const char *suffix, uint64_t *v);
+
+/* ---- I/O wrappers with fault injection ------------------------------ */
+
+enum rg_fault_kind {
+	RG_FAULT_NONE = 0,
+	RG_FAULT_ENOSPC = 1,    /* writes fail with ENOSPC once after_n_bytes have been written (a short write first) */
+	RG_FAULT_EIO_WRITE = 2, /* writes fail with EIO once after_n_bytes have been written */
+	RG_FAULT_EIO_FSYNC = 3, /* fsyncs fail with EIO once after_n_bytes have been written */
+};
+
+/* Test hook: arms a fault for every log and checkpoint write/fsync of the
+ * process, counting bytes from now. RG_FAULT_NONE disarms. Any thread. */
+void rg_wal_inject_fault(int kind, uint64_t after_n_bytes);
+
+/* pwrite all of buf (retrying short writes / EINTR). Returns 0 or -errno. */
+int rg_io_pwrite_all(int fd, const void *buf, size_t len, off_t off);
+/* fdatasync (full fsync if datasync == 0). Returns 0 or -errno. */
+int rg_io_sync(int fd, int datasync);
+/* Maps -errno to RG_ENOSPC / RG_EIO. */
+int rg_io_err(int neg_errno);
+
+uint64_t rg_now_ns(void);
+
+/* fsyncs issued by the log and checkpoints of this process (benchmarks). */
+uint64_t rg_wal_fsync_count(void);
+
+#endif
