@@ -32,6 +32,18 @@
 #include <rcugraph/rcugraph.h>
 #include <urcu/pointer.h> /* rcu_dereference / rcu_assign_pointer: flavour-independent */
 
+/* ThreadSanitizer cannot see liburcu's barriers (a volatile access plus a
+ * fence): under TSan the same publication is written with the C11 atomics
+ * it models, acquire for the dependent load and release for the publish.
+ * The code is otherwise unchanged, so the TSan programs check the real
+ * publication protocol of the lock policies. */
+#if defined(__SANITIZE_THREAD__)
+#undef rcu_dereference
+#undef rcu_assign_pointer
+#define rcu_dereference(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
+#define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#endif
+
 #include "wal.h"
 
 #ifdef RG_HAVE_METRICS_MODULE
@@ -172,6 +184,10 @@ struct rg_policy {
 	int (*reg)(rg_graph_t *g);
 	int (*unreg)(rg_graph_t *g);
 	void (*quiescent)(rg_graph_t *g);
+	/* optional (rcu-qsbr): the calling registered thread is about to block
+	 * (offline) / has stopped blocking (online); NULL where not needed */
+	void (*offline)(rg_graph_t *g);
+	void (*online)(rg_graph_t *g);
 	/* rd->g is set; must load the snapshot with rg_snap_load_into() */
 	int (*read_begin)(rg_graph_t *g, struct rg_read *rd);
 	int (*read_end)(rg_graph_t *g, struct rg_read *rd);

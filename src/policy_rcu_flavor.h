@@ -6,6 +6,15 @@
  * liburcu builds one source into several flavours. The data path is the
  * same for every policy (graph.c); this file supplies only the read-side
  * markers, registration, and reclamation through call_rcu.
+ *
+ * Only flavour-prefixed liburcu names are used (FL(x) = <prefix>_x). One
+ * flavour per translation unit (see policy_rcu.c for why).
+ *
+ * rcu-qsbr: read_lock/unlock compile to nothing; a registered thread is
+ * "online" and grace periods wait until every online thread has passed a
+ * quiescent state (rg_reader_quiescent -> urcu_qsbr_quiescent_state) or
+ * gone offline. Threads that wait for a grace period themselves (barrier)
+ * go offline around the wait.
  */
 #define RG_CAT_(a, b) a##_##b
 #define RG_CAT(a, b) RG_CAT_(a, b)
@@ -40,7 +49,8 @@ static int LOCAL(unreg)(rg_graph_t *g)
 static void LOCAL(quiescent)(rg_graph_t *g)
 {
 	(void)g;
-	FL(quiescent_state)(); /* a no-op except for qsbr */
+	if (LOCAL(reg_count)) /* only a registered thread has a reader record */
+		FL(quiescent_state)(); /* a no-op except for qsbr */
 }
 
 static int LOCAL(read_begin)(rg_graph_t *g, struct rg_read *rd)
@@ -61,6 +71,23 @@ static int LOCAL(read_end)(rg_graph_t *g, struct rg_read *rd)
 }
 
 static void LOCAL(publish_nop)(rg_graph_t *g) { (void)g; }
+
+/* A registered thread about to block (waiting for the writer mutex) goes
+ * offline so that it does not stall grace periods (matters for qsbr only;
+ * a no-op for the other flavours). */
+static void LOCAL(offline)(rg_graph_t *g)
+{
+	(void)g;
+	if (LOCAL(reg_count))
+		FL(thread_offline)();
+}
+
+static void LOCAL(online)(rg_graph_t *g)
+{
+	(void)g;
+	if (LOCAL(reg_count))
+		FL(thread_online)();
+}
 
 static void LOCAL(reclaim_cb)(struct rcu_head *head)
 {
@@ -104,6 +131,8 @@ const struct rg_policy RG_CAT(rg_policy, RG_FL) = {
 	.reg = LOCAL(reg),
 	.unreg = LOCAL(unreg),
 	.quiescent = LOCAL(quiescent),
+	.offline = LOCAL(offline),
+	.online = LOCAL(online),
 	.read_begin = LOCAL(read_begin),
 	.read_end = LOCAL(read_end),
 	.publish_begin = LOCAL(publish_nop),

@@ -150,11 +150,25 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	if (!t)
 		return RG_ENOMEM;
 	uint64_t t0 = now_ns();
+	/* A registered rcu-qsbr thread blocked here would stall the grace
+	 * period the current writer may be waiting for: wait offline. */
+	if (g->pol->offline)
+		g->pol->offline(g);
 	pthread_mutex_lock(&g->wlock);
-	if (__atomic_load_n(&g->wal_failed, __ATOMIC_RELAXED)) {
+	if (g->pol->online)
+		g->pol->online(g);
+	int rc = 0;
+	if (__atomic_load_n(&g->wal_failed, __ATOMIC_RELAXED))
+		rc = RG_EIO;
+	/* re-checked under the mutex: nosync registration takes it once, so a
+	 * reader registered after our first check is seen here */
+	else if (g->pol->frozen_after_share &&
+		 __atomic_load_n(&g->shared_with_readers, __ATOMIC_RELAXED))
+		rc = RG_EPOLICY;
+	if (rc) {
 		pthread_mutex_unlock(&g->wlock);
 		free(t);
-		return RG_EIO;
+		return rc;
 	}
 	t->g = g;
 	t->t0 = t0;

@@ -1,0 +1,19 @@
+/*
+ * policy_rcu_qsbr.c - rcu-qsbr: quiescent-state-based. read_lock/unlock compile to nothing;
+ * registered threads are online and grace periods wait until each has
+ * reported a quiescent state (rg_reader_quiescent) or gone offline.
+ * Readers must call rg_reader_quiescent() between read sections (every
+ * few sections is enough), or writers' memory is never reclaimed and a
+ * writer that hits gc_limit waits for them.
+ *
+ * One instantiation of policy_rcu_flavor.h (see policy_rcu.c for why each
+ * flavour has its own translation unit).
+ */
+#define _LGPL_SOURCE
+#include <urcu/urcu-qsbr.h>
+
+#include "graph_internal.h"
+
+#define RG_FL urcu_qsbr
+#define RG_FL_NAME "rcu-qsbr"
+#include "policy_rcu_flavor.h"
