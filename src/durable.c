@@ -184,6 +184,31 @@ static void stash_failed(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage 
 	g->failed_garbage = gb;
 }
 
+#include "wal_format.h"
+
+/* Folds the log's fsync count into the graph's metrics. */
+static void count_fsyncs(rg_graph_t *g)
+{
+	uint64_t now = rg_wal_fsync_count();
+	/* relaxed: a statistics watermark; the exchange makes each fsync counted once */
+	uint64_t before = atomic_exchange_explicit(&g->fsyncs_seen, now, memory_order_relaxed);
+	if (now > before)
+		rg_metrics_add(g->metrics, RG_C_FSYNCS, now - before);
+}
+
+static int timed_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
+{
+	rg_checkpoint_info_t local;
+	uint64_t t0 = rg_metrics_timer_start(g->metrics);
+	int rc = rg_wal_checkpoint(g->wal, g, info ? info : &local);
+	if (!rc) {
+		rg_metrics_add(g->metrics, RG_C_CHECKPOINTS, 1);
+		rg_metrics_add(g->metrics, RG_C_CHECKPOINT_BYTES, (info ? info : &local)->bytes);
+		rg_metrics_observe_since(g->metrics, RG_H_CHECKPOINT_SECONDS, t0);
+	}
+	return rc;
+}
+
 static void maybe_checkpoint(rg_graph_t *g)
 {
 	if (!g->checkpoint_bytes || rg_wal_log_bytes(g->wal) < g->checkpoint_bytes)
@@ -191,7 +216,7 @@ static void maybe_checkpoint(rg_graph_t *g)
 	/* one automatic checkpoint at a time; others skip rather than queue */
 	if (atomic_exchange_explicit(&g->ckpt_running, 1, memory_order_acquire))
 		return;
-	rg_wal_checkpoint(g->wal, g, NULL);
+	timed_checkpoint(g, NULL);
 	atomic_store_explicit(&g->ckpt_running, 0, memory_order_release);
 }
 
@@ -205,11 +230,13 @@ int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct 
 		g->visible_version = v;
 		pthread_mutex_unlock(&g->vis_lock);
 		pthread_mutex_unlock(&g->wlock);
+		count_fsyncs(g);
 		maybe_checkpoint(g);
 		return 0;
 	}
 	pthread_mutex_unlock(&g->wlock);
 	int rc = rg_wal_wait_durable(g->wal, lsn_end);
+	count_fsyncs(g);
 	pthread_mutex_lock(&g->vis_lock);
 	while (!rc && !g->wal_failed && g->visible_version != v - 1)
 		pthread_cond_wait(&g->vis_cond, &g->vis_lock);
@@ -258,5 +285,5 @@ int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
 		return RG_EINVAL;
 	if (rg_tls_read.open)
 		return RG_EBUSY;
-	return rg_wal_checkpoint(g->wal, g, info);
+	return timed_checkpoint(g, info);
 }

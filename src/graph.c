@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include <rcugraph/metrics.h>
 
 __thread struct rg_read rg_tls_read;
 __thread char rg_tls_errmsg[RG_ERRMSG_LEN];
@@ -172,10 +173,8 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 		goto nomem;
 	if (opts->metrics) {
 		g->metrics = rg_metrics_create();
-#ifdef RG_HAVE_METRICS_MODULE
-		if (!g->metrics)
+		if (!g->metrics && rg_metrics_compiled_in())
 			goto nomem;
-#endif
 	}
 	int rc = pol->init(g);
 	if (rc) {
@@ -255,6 +254,11 @@ struct rg_metrics *rg_graph_metrics_internal(rg_graph_t *g)
 	return g ? g->metrics : NULL;
 }
 
+rg_metrics_t *rg_graph_metrics(rg_graph_t *g)
+{
+	return rg_graph_metrics_internal(g);
+}
+
 void rg_garbage_free(struct rg_garbage *gb)
 {
 	rg_graph_t *g = gb->g;
@@ -290,7 +294,7 @@ void rg_garbage_free(struct rg_garbage *gb)
 	atomic_fetch_sub_explicit(&g->gc_pending_bytes, bytes, memory_order_relaxed);
 	atomic_fetch_sub_explicit(&g->gc_pending_objects, n, memory_order_relaxed);
 	atomic_fetch_add_explicit(&g->gc_freed_bytes, bytes, memory_order_relaxed);
-	rg_metrics_add(g->metrics, RG_C_RECLAIM_CALLBACKS_DONE, 1);
+	rg_metrics_add(g->metrics, RG_C_RECLAIM_CALLBACKS_DONE, n);
 	rg_metrics_add(g->metrics, RG_C_RECLAIM_BYTES_DONE, bytes);
 }
 
@@ -360,7 +364,7 @@ int rg_read_begin(rg_graph_t *g, rg_read_t **r)
 	if (rc)
 		return rc;
 	rd->open = 1;
-	rg_metrics_add(g->metrics, RG_C_READ_SECTIONS, 1);
+	rd->mt0 = rg_metrics_read_enter(g->metrics);
 	*r = rd;
 	return 0;
 }
@@ -393,7 +397,11 @@ int rg_read_end(rg_read_t *r)
 	r->open = 0;
 	if (r->shared)
 		return 0;
-	return r->g->pol->read_end(r->g, r);
+	int rc = r->g->pol->read_end(r->g, r);
+	rg_metrics_read_exit(r->g->metrics, r->mt0);
+	if (rc == RG_ERETRY)
+		rg_metrics_add(r->g->metrics, RG_C_READ_RETRIES, 1);
+	return rc;
 }
 
 rg_graph_t *rg_read_graph(const rg_read_t *r) { return r ? r->g : NULL; }

@@ -46,15 +46,7 @@
 
 #include "wal.h"
 
-#ifdef RG_HAVE_METRICS_MODULE
 #include "metrics.h"
-#else /* metrics module not yet in the tree */
-struct rg_metrics;
-#define rg_metrics_create() ((struct rg_metrics *)0)
-#define rg_metrics_destroy(m) ((void)(m))
-#define rg_metrics_add(m, id, d) ((void)(m), (void)(d))
-#define rg_metrics_observe(m, id, d) ((void)(m), (void)(d))
-#endif
 
 #define RG_CACHELINE 64
 #define RG_DEL_LIVE UINT64_MAX
@@ -132,6 +124,7 @@ struct rg_read {
 	int open;
 	int shared;
 	uint32_t seq;  /* ck-seqlock: sequence at begin */
+	uint64_t mt0;  /* metrics: sampled section start (0: not sampled) */
 	void *pol;     /* policy-private per-thread record */
 };
 
@@ -165,6 +158,8 @@ struct rg_graph {
 	int wal_failed;                        /* atomic access: set under vis_lock, read by txn_begin */
 	int durability;
 	atomic_int ckpt_running;
+	uint64_t last_lsn;                     /* writer: log end after the last append (metrics) */
+	_Atomic uint64_t fsyncs_seen;          /* durable.c: fsync count already added to metrics */
 	struct rg_garbage *failed_garbage;
 	/* Recycled heads: reclamation pushes freed heads here (a Treiber
 	 * stack of chains linked through ->prev) instead of free(), and the
@@ -208,6 +203,8 @@ struct rg_policy {
 
 const struct rg_policy *rg_policy_find(const char *name);
 struct rg_node *rg_slot_node(rg_graph_t *g, uint64_t slot);
+/* The graph's metrics, NULL when off for this graph (traverse.c, wal.c). */
+struct rg_metrics *rg_graph_metrics_internal(rg_graph_t *g);
 int64_t rg_index_find(rg_graph_t *g, uint64_t id);
 int64_t rg_index_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old_idx);
 int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts); /* durable.c */
@@ -274,6 +271,28 @@ static inline void rg_snap_load_into(rg_graph_t *g, struct rg_read *rd)
 	rd->nodes = s->nodes;
 	rd->edges = s->edges;
 	rd->nslots = s->nslots;
+}
+
+/* Lock metrics for the lock policies: every acquisition is counted; the
+ * wait is timed on the sections the read-latency sampler will sample
+ * (1 in RG_METRICS_READ_SAMPLE), so the read path reads no clock otherwise. */
+static inline uint64_t rg_lock_wait_begin(struct rg_metrics *m)
+{
+#ifndef RG_NO_METRICS
+	if (m && (rg_metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1)) == RG_METRICS_READ_SAMPLE - 1)
+		return rg_metrics_now_ns();
+#else
+	(void)m;
+#endif
+	return 0;
+}
+
+static inline void rg_lock_wait_end(struct rg_metrics *m, uint64_t t0)
+{
+	if (t0)
+		rg_metrics_lock_waited(m, rg_metrics_now_ns() - t0);
+	else
+		rg_metrics_add(m, RG_C_LOCK_ACQUISITIONS, 1);
 }
 
 /* Thread-local read section of the calling thread. */

@@ -210,7 +210,9 @@ const struct rg_policy rg_policy_nosync = {
 	static int pl_##cname##_read_begin(rg_graph_t *g, struct rg_read *rd)              \
 	{                                                                             \
 		LK_CHECK_REG();                                                       \
+		uint64_t lt0 = rg_lock_wait_begin(g->metrics);                        \
 		RLOCK(ST(g));                                                         \
+		rg_lock_wait_end(g->metrics, lt0);                                    \
 		rg_snap_load_into(g, rd);                                             \
 		return 0;                                                             \
 	}                                                                             \
@@ -223,7 +225,10 @@ const struct rg_policy rg_policy_nosync = {
 	static void pl_##cname##_publish_begin(rg_graph_t *g)                              \
 	{                                                                             \
 		ST(g)->published = 0;                                                 \
+		uint64_t lt0 = rg_metrics_timer_start(g->metrics);                    \
 		WLOCK(ST(g));                                                         \
+		if (lt0)                                                              \
+			rg_metrics_lock_waited(g->metrics, rg_metrics_now_ns() - lt0); \
 	}                                                                             \
 	static void pl_##cname##_publish_end(rg_graph_t *g)                                \
 	{                                                                             \

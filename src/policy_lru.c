@@ -131,7 +131,9 @@ static int lru_read_begin(rg_graph_t *g, struct rg_read *rd)
 	if (__builtin_expect(lru_reg_count == 0, 0))
 		return RG_ESTATE;
 	/* write mode: the section mutates the cache (acquire on lock) */
+	uint64_t lt0 = rg_lock_wait_begin(g->metrics);
 	pthread_rwlock_wrlock(&ST(g)->rw);
+	rg_lock_wait_end(g->metrics, lt0);
 	rg_snap_load_into(g, rd);
 	return 0;
 }

@@ -48,6 +48,8 @@ struct rg_txn {
 	struct vec ops;      /* struct rg_op, for the redo log */
 	int64_t dnodes, dedges;
 	uint64_t t0;
+	/* for metrics, added at commit */
+	uint64_t n_add_nodes, n_del_nodes, n_add_edges, n_del_edges;
 };
 
 struct gitem {
@@ -105,7 +107,7 @@ static void gb_retire(rg_graph_t *g, struct rg_garbage *gb)
 	/* relaxed: statistics and the soft memory bound only */
 	atomic_fetch_add_explicit(&g->gc_pending_bytes, gb->bytes, memory_order_relaxed);
 	atomic_fetch_add_explicit(&g->gc_pending_objects, gb->n, memory_order_relaxed);
-	rg_metrics_add(g->metrics, RG_C_RECLAIM_CALLBACKS_QUEUED, 1);
+	rg_metrics_add(g->metrics, RG_C_RECLAIM_CALLBACKS_QUEUED, gb->n);
 	rg_metrics_add(g->metrics, RG_C_RECLAIM_BYTES_QUEUED, gb->bytes);
 	g->pol->retire(g, gb);
 }
@@ -173,7 +175,7 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	t->g = g;
 	t->t0 = t0;
 	t->version = g->wversion + 1;
-	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_IN, 1);
+	rg_metrics_add(g->metrics, RG_C_TXNS_BEGUN, 1);
 	*out = t;
 	return 0;
 }
@@ -391,6 +393,7 @@ int rg_txn_add_node(rg_txn_t *t, uint64_t id, uint32_t label)
 	h->alive = 1;
 	h->label = label;
 	t->dnodes++;
+	t->n_add_nodes++;
 	record(t, RG_OP_ADD_NODE, id, 0, label, 0);
 	return 0;
 }
@@ -419,6 +422,7 @@ static int apply_edge(struct rg_txn *t, uint32_t ss, uint32_t ds, uint64_t src, 
 		return poison(t, rc);
 	}
 	t->dedges++;
+	t->n_add_edges++;
 	record(t, RG_OP_ADD_EDGE, src, dst, type, prop);
 	return 0;
 }
@@ -566,6 +570,7 @@ int rg_txn_del_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type)
 	if (!count)
 		return RG_ENOENT;
 	t->dedges -= (int64_t)count;
+	t->n_del_edges += count;
 	record(t, RG_OP_DEL_EDGE, src, dst, type, 0);
 	return 0;
 }
@@ -610,6 +615,7 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 		return poison(t, RG_ENOMEM);
 	h->alive = 0;
 	t->dnodes--;
+	t->n_del_nodes++;
 	record(t, RG_OP_DEL_NODE, id, 0, 0, 0);
 	return 0;
 }
@@ -654,7 +660,7 @@ int rg_txn_abort(rg_txn_t *t)
 		return RG_EINVAL;
 	rg_graph_t *g = t->g;
 	rollback(t);
-	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_OUT, 1);
+	rg_metrics_add(g->metrics, RG_C_TXNS_ENDED, 1);
 	rg_metrics_add(g->metrics, RG_C_ABORTS, 1);
 	pthread_mutex_unlock(&g->wlock);
 	txn_free(t);
@@ -698,12 +704,14 @@ static void make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage 
 	rcu_assign_pointer(g->snap, snap);
 	g->pol->publish_end(g);
 	gb_add(gb, old, sizeof *old);
-	rg_metrics_add(g->metrics, RG_C_VERSIONS_PUBLISHED, 1);
 	gb_retire(g, gb);
 	/* bounded garbage: if reclamation fell behind, wait for it */
 	if (atomic_load_explicit(&g->gc_pending_bytes, memory_order_relaxed) > g->gc_limit) {
 		g->st_gc_waits++;
+		uint64_t t0 = rg_metrics_timer_start(g->metrics);
 		g->pol->barrier(g);
+		rg_metrics_add(g->metrics, RG_C_RECLAIM_WAITS, 1);
+		rg_metrics_observe_since(g->metrics, RG_H_GRACE_PERIOD_SECONDS, t0);
 	}
 }
 
@@ -740,6 +748,12 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	uint64_t lsn_end = 0;
 	if (g->wal) {
 		rc = rg_wal_append(g->wal, t->version, t->ops.p, t->ops.n, &lsn_end);
+		if (!rc) {
+			/* the first append after open only sets the watermark */
+			if (g->last_lsn && lsn_end > g->last_lsn)
+				rg_metrics_add(g->metrics, RG_C_LOG_BYTES, lsn_end - g->last_lsn);
+			g->last_lsn = lsn_end;
+		}
 		if (rc) {
 			free(snap);
 			free(gb->ptrs);
@@ -772,7 +786,12 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	g->st_heads += t->touched.n;
 	retire_idx(t);
 	rg_metrics_add(g->metrics, RG_C_COMMITS, 1);
-	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_OUT, 1);
+	rg_metrics_add(g->metrics, RG_C_VERSIONS_PUBLISHED, t->touched.n);
+	rg_metrics_add(g->metrics, RG_C_NODES_ADDED, t->n_add_nodes);
+	rg_metrics_add(g->metrics, RG_C_NODES_DELETED, t->n_del_nodes);
+	rg_metrics_add(g->metrics, RG_C_EDGES_ADDED, t->n_add_edges);
+	rg_metrics_add(g->metrics, RG_C_EDGES_DELETED, t->n_del_edges);
+	rg_metrics_add(g->metrics, RG_C_TXNS_ENDED, 1);
 
 	if (g->wal) {
 		/* durable path: visibility after the record is on disk (wal.h) */
@@ -789,13 +808,13 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 
 fail:
 	rollback(t);
-	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_OUT, 1);
+	rg_metrics_add(g->metrics, RG_C_TXNS_ENDED, 1);
 	rg_metrics_add(g->metrics, RG_C_ABORTS, 1);
 	pthread_mutex_unlock(&g->wlock);
 	txn_free(t);
 	return rc;
 done:
-	rg_metrics_add(g->metrics, RG_C_ACTIVE_WRITERS_OUT, 1);
+	rg_metrics_add(g->metrics, RG_C_TXNS_ENDED, 1);
 	pthread_mutex_unlock(&g->wlock);
 	txn_free(t);
 	return 0;

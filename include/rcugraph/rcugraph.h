@@ -272,11 +272,15 @@ static inline const rg_edge_t *rg_iter_next(rg_iter_t *it)
 }
 
 /*
- * Begins a read section in the calling (registered) thread that reads the
- * SAME snapshot as `parent`, an open section of another thread on the same
- * graph. Used to fan one query out over worker threads (parallel traversal)
- * so that all workers see one graph. The parent section must stay open
- * until this section has ended. Returns as rg_read_begin().
+ * Begins a read section in the calling thread that reads the SAME snapshot
+ * as `parent`, an open section of another thread on the same graph. Used to
+ * fan one query out over worker threads (parallel traversal) so that all
+ * workers see one graph. The parent section must stay open until this
+ * section has ended: it is what keeps the memory alive, so this call takes
+ * no lock, enters no RCU section, and needs no rg_reader_register() (which
+ * matters: an idle registered rcu-qsbr thread stalls grace periods, and a
+ * ck-brlock registration can wait behind a writer that waits for the parent).
+ * Returns RG_EINVAL (closed or NULL parent), RG_EBUSY (section already open).
  */
 int rg_read_begin_shared(const rg_read_t *parent, rg_read_t **r);
 
@@ -407,6 +411,12 @@ typedef struct rg_stats {
 } rg_stats_t;
 
 void rg_stats_get(rg_graph_t *g, rg_stats_t *st);
+
+/* The graph's metrics (see <rcugraph/metrics.h>: read, Prometheus export,
+ * HTTP endpoint), or NULL when metrics are off for this graph
+ * (rg_options_t.metrics = 0) or compiled out (RG_METRICS=OFF). Owned by the
+ * graph: valid until rg_close(). Any thread. */
+struct rg_metrics *rg_graph_metrics(rg_graph_t *g);
 
 #ifdef __cplusplus
 }

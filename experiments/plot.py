@@ -1,0 +1,1126 @@
+#!/usr/bin/python3
+"""plot.py - figures and a headline summary from rgbench CSV files.
+
+Usage: experiments/plot.py DIR [--figures FIGDIR] [--summary FILE]
+
+Reads every DIR/*.csv (the tidy rgbench schema: one row per trial, see
+results/README.md), groups the rows by their `workload` column and writes
+one PNG and one PDF per figure into DIR/figures/ plus DIR/summary.md, a
+markdown table of headline medians and ratios.
+
+Only the CSVs are read: nothing is re-measured. Aggregation over trials:
+the point is the median, the error bar spans min..max of the trials.
+Thread counts above the machine's nproc (the `oversubscribed` column) are
+shaded grey on line plots and hatched on bar charts. Every figure carries
+the machine (cpu_model, nproc) from the CSV in its title.
+
+A workload without rows is skipped with a note (exit 0); a figure that
+fails to draw is reported and makes the exit status 1 after all the others
+were attempted. Runs with Debian's /usr/bin/python3 and python3-matplotlib
+only (Agg backend; no numpy or pandas needed).
+"""
+
+import argparse
+import csv
+import glob
+import os
+import statistics
+import sys
+import textwrap
+import traceback
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after use("Agg"))
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import EngFormatter, FuncFormatter  # noqa: E402
+
+SCHEMA = ("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_type,"
+          "workload,variant,sync,threads,trial,duration_s,warmup_s,graph,nodes,edges,"
+          "update_ratio,batch,durability,ops,throughput,unit,p50_us,p90_us,p99_us,"
+          "p999_us,checksum,oversubscribed,suspect,extra").split(",")
+
+WORKLOADS = ["readonly", "mixed", "traversal", "contention", "writer", "counters",
+             "latency", "memory", "realgraphs", "lmdb", "oldbench"]
+
+# Fixed colours per policy so a policy looks the same in every figure.
+POLICY_ORDER = ["rcu-memb", "rcu-qsbr", "rcu-bp", "rcu-mb", "ck-epoch", "ck-seqlock",
+                "nosync", "rwlock", "rwlock-wp", "mutex", "ck-rwlock", "ck-pflock",
+                "ck-brlock", "lru-rwlock", "lmdb", "-"]
+_CMAP = plt.get_cmap("tab20").colors
+_colors = {}
+
+
+def color_of(name):
+    if name not in _colors:
+        base = name.split(" ")[0]
+        if base in POLICY_ORDER:
+            idx = POLICY_ORDER.index(base)
+        else:
+            idx = len(POLICY_ORDER) + len(_colors)
+        _colors[name] = "black" if base == "lmdb" else _CMAP[(idx * 2) % 20 + (idx * 2 // 20) % 2]
+    return _colors[name]
+
+
+def policy_key(name):
+    base = name.split(" ")[0]
+    return (POLICY_ORDER.index(base) if base in POLICY_ORDER else 99, name)
+
+
+# ---------------------------------------------------------------- reading
+
+def _float(s):
+    s = (s or "").strip()
+    if s == "" or s == "-":
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _int(s, default=0):
+    v = _float(s)
+    return int(v) if v is not None else default
+
+
+def parse_kv(s, seps=";"):
+    """'a=1;b=x' -> {'a': '1', 'b': 'x'}; also splits on every char of seps."""
+    out = {}
+    s = s or ""
+    for sep in seps[1:]:
+        s = s.replace(sep, seps[0])
+    for part in s.split(seps[0]):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def read_rows(directory):
+    rows, notes = [], []
+    files = sorted(glob.glob(os.path.join(directory, "*.csv")))
+    for path in files:
+        with open(path, newline="") as f:
+            reader = csv.DictReader(f)
+            if reader.fieldnames is None:
+                notes.append(f"{os.path.basename(path)}: empty file, skipped")
+                continue
+            missing = [c for c in ("workload", "threads", "throughput") if c not in reader.fieldnames]
+            if missing:
+                notes.append(f"{os.path.basename(path)}: no column(s) {', '.join(missing)}; skipped")
+                continue
+            for lineno, r in enumerate(reader, start=2):
+                if r.get("workload") is None or r.get("workload", "").startswith("#"):
+                    continue
+                thr = _float(r.get("throughput"))
+                if thr is None:
+                    notes.append(f"{os.path.basename(path)}:{lineno}: no throughput, row skipped")
+                    continue
+                r = {k: (v if v is not None else "") for k, v in r.items() if k is not None}
+                r["_file"] = os.path.basename(path)
+                r["threads"] = _int(r.get("threads"), 1)
+                r["trial"] = _int(r.get("trial"))
+                r["nproc"] = _int(r.get("nproc"), 0)
+                r["throughput"] = thr
+                r["update_ratio_f"] = _float(r.get("update_ratio"))
+                r["oversubscribed"] = _int(r.get("oversubscribed"))
+                r["suspect"] = _int(r.get("suspect"))
+                for p in ("p50_us", "p90_us", "p99_us", "p999_us"):
+                    r[p] = _float(r.get(p))
+                r["extra_kv"] = parse_kv(r.get("extra", ""))
+                r["variant"] = r.get("variant", "") or ""
+                r["sync"] = r.get("sync", "") or "-"
+                rows.append(r)
+    return files, rows, notes
+
+
+# ---------------------------------------------------------------- helpers
+
+def med_range(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return statistics.median(values), min(values), max(values)
+
+
+def group(rows, keyfn):
+    out = {}
+    for r in rows:
+        out.setdefault(keyfn(r), []).append(r)
+    return out
+
+
+def machine_of(rows):
+    ms = []
+    for r in rows:
+        m = f"{r.get('cpu_model', '?') or '?'}, nproc={r['nproc'] or '?'}"
+        if m not in ms:
+            ms.append(m)
+    return "; ".join(ms)
+
+
+def nproc_of(rows):
+    ns = [r["nproc"] for r in rows if r["nproc"] > 0]
+    if ns:
+        return max(ns)
+    # No nproc column value: infer from the oversubscribed flags.
+    ok = [r["threads"] for r in rows if not r["oversubscribed"]]
+    return max(ok) if ok else max(r["threads"] for r in rows)
+
+
+def ref_threads(rows):
+    """Largest thread count that is not oversubscribed (else the smallest)."""
+    n = nproc_of(rows)
+    ts = sorted({r["threads"] for r in rows})
+    ok = [t for t in ts if t <= n]
+    return ok[-1] if ok else ts[0]
+
+
+def unit_of(rows):
+    us = sorted({r.get("unit", "") for r in rows if r.get("unit")})
+    return "/".join(us) if us else "ops"
+
+
+def fmt_num(v):
+    if v is None:
+        return "-"
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v / 1e9:.2f} G"
+    if a >= 1e6:
+        return f"{v / 1e6:.2f} M"
+    if a >= 1e3:
+        return f"{v / 1e3:.1f} k"
+    if a >= 10:
+        return f"{v:.0f}"
+    return f"{v:.3g}"
+
+
+def fmt_ratio(v):
+    if v is None:
+        return "-"
+    return f"{v:.2f}x" if abs(v) >= 0.1 else f"{v:.2g}x"
+
+
+def short_graph(g):
+    g = g or "?"
+    if "/" in g:
+        g = os.path.basename(g)
+    for suf in (".txt.gz", ".txt", ".gz"):
+        if g.endswith(suf):
+            g = g[: -len(suf)]
+    return g
+
+
+def new_fig(n_panels, rows, title, width_per=5.0, height=3.8, max_cols=3):
+    cols = min(n_panels, max_cols) or 1
+    if n_panels == 4 and cols == 3:
+        cols = 2
+    nrows = (n_panels + cols - 1) // cols or 1
+    width = max(width_per * cols, 8.0)
+    fig, axes = plt.subplots(nrows, cols, figsize=(width, height * nrows + 1.0), squeeze=False)
+    flat = [ax for line in axes for ax in line]
+    for ax in flat[n_panels:]:
+        ax.set_visible(False)
+    wrapped = textwrap.fill(title, width=int(width * 12))
+    fig.suptitle(f"{wrapped}\nmachine: {machine_of(rows)}", fontsize=10)
+    return fig, flat[:n_panels]
+
+
+def eng_y(ax, fmt=None):
+    """Tick labels as 250k / 1.5M (or fmt(v)); on a log axis also label the 2x, 3x and 5x minor ticks."""
+    f = fmt or EngFormatter(sep="")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f(v)))
+    if ax.get_yscale() == "log":
+        def minor(v, _):
+            lo, hi = ax.get_ylim()  # called at draw time, after autoscaling
+            few = lo > 0 and hi / lo < 150  # label 2x, 3x, 5x only when under ~2 decades are shown
+            return f(v) if few and f"{v:.0e}"[0] in "235" else ""
+        ax.yaxis.set_minor_formatter(FuncFormatter(minor))
+
+
+def threads_axis(ax, xs, nproc):
+    xs = sorted(set(xs))
+    if len(xs) > 1 and min(xs) > 0:
+        ax.set_xscale("log", base=2)
+    ax.set_xticks(xs)
+    ax.set_xticklabels([str(x) for x in xs])
+    ax.minorticks_off()
+    ax.set_xlabel("threads")
+    over = [x for x in xs if x > nproc]
+    if over:
+        ok = [x for x in xs if x <= nproc]
+        left = (ok[-1] * over[0]) ** 0.5 if ok and ax.get_xscale() == "log" else (
+            (ok[-1] + over[0]) / 2 if ok else over[0] * 0.9)
+        right = over[-1] * (1.25 if ax.get_xscale() == "log" else 1.05)
+        ax.axvspan(left, right, color="0.85", alpha=0.6, zorder=0, lw=0)
+        lo = xs[0] / 1.25 if ax.get_xscale() == "log" else xs[0] - 0.5
+        ax.set_xlim(lo, right)
+        return True
+    return False
+
+
+OVERSUB_PATCH = lambda n: Patch(facecolor="0.85", edgecolor="none",  # noqa: E731
+                                label=f"oversubscribed (threads > nproc={n})")
+OVERSUB_HATCH = lambda n: Patch(facecolor="white", edgecolor="0.3", hatch="///",  # noqa: E731
+                                label=f"hatched: oversubscribed (threads > nproc={n})")
+
+
+def errline(ax, xs, stats, label, color=None, **kw):
+    meds = [s[0] for s in stats]
+    lo = [max(s[0] - s[1], 0) for s in stats]
+    hi = [max(s[2] - s[0], 0) for s in stats]
+    ax.errorbar(xs, meds, yerr=[lo, hi], marker="o", ms=4, capsize=3, lw=1.4,
+                label=label, color=color, **kw)
+
+
+def series_vs_threads(ax, rows, serieskey, nproc, ylabel=None):
+    """Lines of median throughput vs threads (error bars = trial range)."""
+    allx = []
+    for name, rs in sorted(group(rows, serieskey).items(), key=lambda kv: policy_key(kv[0])):
+        by_t = group(rs, lambda r: r["threads"])
+        xs = sorted(by_t)
+        stats = [med_range([r["throughput"] for r in by_t[x]]) for x in xs]
+        errline(ax, xs, stats, name, color=color_of(name))
+        allx += xs
+    over = threads_axis(ax, allx, nproc)
+    ax.set_ylabel(ylabel or f"throughput ({unit_of(rows)}/s)")
+    eng_y(ax)
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    return over
+
+
+def finish_legend(fig, axes, over, nproc, hatch=False, ncol=None):
+    handles, labels = [], []
+    for ax in axes:
+        h, lab = ax.get_legend_handles_labels()
+        for hh, ll in zip(h, lab):
+            if ll not in labels:
+                handles.append(hh)
+                labels.append(ll)
+    if over:
+        p = OVERSUB_HATCH(nproc) if hatch else OVERSUB_PATCH(nproc)
+        handles.append(p)
+        labels.append(p.get_label())
+    if handles:
+        fit = max(1, int(fig.get_figwidth() / 2.2))
+        ncol = min(ncol or fit, fit, len(handles))
+        fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=8, frameon=False)
+        nlines = (len(handles) + ncol - 1) // ncol
+        fig.tight_layout(rect=(0, min(0.5, (0.15 + 0.22 * nlines) / fig.get_figheight()), 1, 1))
+    else:
+        fig.tight_layout()
+
+
+def nosync_ratio(rows, sync, threads):
+    """Median of sync / median of nosync at the same thread count (and graph)."""
+    a = [r["throughput"] for r in rows if r["sync"] == sync and r["threads"] == threads]
+    b = [r["throughput"] for r in rows if r["sync"] == "nosync" and r["threads"] == threads]
+    if a and b:
+        mb = statistics.median(b)
+        return (statistics.median(a) / mb, min(a) / mb, max(a) / mb) if mb > 0 else None
+    ex = [_float(r["extra_kv"].get("ratio_to_nosync")) for r in rows
+          if r["sync"] == sync and r["threads"] == threads]
+    return med_range(ex)
+
+
+def ratio(a, b):
+    return a / b if a is not None and b not in (None, 0) else None
+
+
+def median_of(rows, **match):
+    v = [r["throughput"] for r in rows if all(r.get(k) == val for k, val in match.items())]
+    return statistics.median(v) if v else None
+
+
+# ---------------------------------------------------------------- figures
+# Each plot_<workload>(rows, save) draws its figure(s) with save(fig, name)
+# and returns headline rows for the summary: (configuration, value, ratio, meaning).
+
+def plot_threads_by_policy(rows, save, name, title, panel_key=None, panel_label=None):
+    nproc = nproc_of(rows)
+    panels = group(rows, panel_key) if panel_key else {None: rows}
+    fig, axes = new_fig(len(panels), rows, title)
+    over = False
+    for ax, (p, rs) in zip(axes, sorted(panels.items(), key=lambda kv: kv[0] if isinstance(kv[0], tuple) else str(kv[0]))):
+        over |= series_vs_threads(ax, rs, lambda r: r["sync"], nproc)
+        if p is not None:
+            ax.set_title(panel_label(p) if panel_label else str(p), fontsize=9)
+    finish_legend(fig, axes, over, nproc)
+    save(fig, name)
+
+
+def plot_readonly(rows, save):
+    nproc = nproc_of(rows)
+    graphs = sorted({short_graph(r.get("graph")) for r in rows})
+    plot_threads_by_policy(rows, save, "readonly",
+                           f"Read-only neighbour queries: throughput vs threads per policy "
+                           f"(graph {', '.join(graphs)})")
+    # Ratio to nosync: grouped bars, one group per policy, one bar per thread count.
+    syncs = sorted({r["sync"] for r in rows if r["sync"] != "nosync"}, key=policy_key)
+    ts = sorted({r["threads"] for r in rows})
+    fig, (ax,) = new_fig(1, rows, "Read-only throughput relative to nosync (= 1.0), per policy and thread count "
+                         "(bars: median, whiskers: trial range)",
+                         width_per=max(6.0, 0.6 * len(syncs) * max(1, len(ts)) / 2 + 2), max_cols=1)
+    width = 0.8 / max(1, len(ts))
+    any_bar, over = False, False
+    cmap = plt.get_cmap("viridis")
+    for j, t in enumerate(ts):
+        xs, meds, lo, hi = [], [], [], []
+        for i, s in enumerate(syncs):
+            st = nosync_ratio(rows, s, t)
+            if st is None:
+                continue
+            xs.append(i + (j - (len(ts) - 1) / 2) * width)
+            meds.append(st[0])
+            lo.append(max(st[0] - st[1], 0))
+            hi.append(max(st[2] - st[0], 0))
+        if not xs:
+            continue
+        any_bar = True
+        ov = t > nproc
+        over |= ov
+        ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=f"{t} thread{'s' if t > 1 else ''}",
+               color=cmap(j / max(1, len(ts) - 1) * 0.85), edgecolor="0.3" if ov else "none",
+               hatch="///" if ov else None, lw=0.5)
+    ax.axhline(1.0, color="k", lw=0.8, ls="--")
+    ax.set_xticks(range(len(syncs)))
+    ax.set_xticklabels(syncs, rotation=30, ha="right")
+    ax.set_ylabel("throughput / nosync throughput")
+    ax.grid(True, axis="y", alpha=0.3)
+    if not any_bar:
+        ax.text(0.5, 0.5, "no nosync rows and no ratio_to_nosync in extra", ha="center",
+                transform=ax.transAxes)
+    finish_legend(fig, [ax], over, nproc, hatch=True)
+    save(fig, "readonly_ratio")
+
+    t = ref_threads(rows)
+    head = []
+    for s in sorted({r["sync"] for r in rows}, key=policy_key):
+        m = median_of(rows, sync=s, threads=t)
+        st = nosync_ratio(rows, s, t) if s != "nosync" else None
+        head.append((f"{s}, {t} threads", f"{fmt_num(m)} {unit_of(rows)}/s",
+                     fmt_ratio(st[0] if st else None), "vs nosync"))
+    for s in ("rcu-memb",):
+        m1 = median_of(rows, sync=s, threads=1)
+        mt = median_of(rows, sync=s, threads=t)
+        if m1 and mt and t != 1:
+            head.append((f"{s} scaling 1 -> {t} threads", f"{fmt_num(mt)} {unit_of(rows)}/s",
+                         fmt_ratio(ratio(mt, m1)), f"speedup ({t} threads / 1 thread)"))
+    return head
+
+
+def ratio_label(u):
+    """update_ratio is in percent in the CSV (rgbench --update-ratio is percent)."""
+    return "?" if u is None else f"{u:g}%"
+
+
+def plot_mixed(rows, save):
+    nproc = nproc_of(rows)
+    ts = sorted({r["threads"] for r in rows})
+    fig, axes = new_fig(len(ts), rows, "Mixed reads and updates: throughput vs update ratio per "
+                        "policy (one panel per thread count)")
+    over = False
+    for ax, t in zip(axes, ts):
+        rs = [r for r in rows if r["threads"] == t]
+        ratios = sorted({r["update_ratio_f"] for r in rows if r["update_ratio_f"] is not None})
+        pos = {u: i for i, u in enumerate(ratios)}
+        lo_y, hi_y = None, None
+        for s, srs in sorted(group(rs, lambda r: r["sync"]).items(), key=lambda kv: policy_key(kv[0])):
+            by_u = group([r for r in srs if r["update_ratio_f"] is not None], lambda r: r["update_ratio_f"])
+            us = sorted(by_u)
+            stats = [med_range([r["throughput"] for r in by_u[u]]) for u in us]
+            errline(ax, [pos[u] for u in us], stats, s, color=color_of(s))
+            for st in stats:
+                lo_y = st[1] if lo_y is None else min(lo_y, st[1])
+                hi_y = st[2] if hi_y is None else max(hi_y, st[2])
+        ax.set_xticks(range(len(ratios)))
+        ax.set_xticklabels([ratio_label(u) for u in ratios])
+        ax.set_xlabel("update ratio (% of operations that write)")
+        ax.set_ylabel(f"throughput ({unit_of(rs)}/s)")
+        if lo_y and hi_y and hi_y / lo_y > 30:
+            ax.set_yscale("log")
+        eng_y(ax)
+        ov = t > nproc
+        over |= ov
+        ax.set_title(f"{t} thread{'s' if t > 1 else ''}" + (" (oversubscribed)" if ov else ""), fontsize=9)
+        if ov:
+            ax.set_facecolor("0.92")
+        ax.grid(True, alpha=0.3)
+    finish_legend(fig, axes, over, nproc)
+    save(fig, "mixed")
+
+    t = ref_threads(rows)
+    head = []
+    for u in sorted({r["update_ratio_f"] for r in rows if r["update_ratio_f"] is not None}):
+        rs = [r for r in rows if r["threads"] == t and r["update_ratio_f"] == u]
+        a = median_of(rs, sync="rcu-memb")
+        for lock in ("rwlock", "mutex"):
+            b = median_of(rs, sync=lock)
+            if a is not None and b is not None:
+                head.append((f"update {ratio_label(u)}, {t} threads", f"rcu-memb {fmt_num(a)} {unit_of(rs)}/s",
+                             fmt_ratio(ratio(a, b)), f"rcu-memb / {lock}"))
+                break
+    return head
+
+
+def split_seqpar(variant):
+    for suf in ("-seq", "-par"):
+        if variant.endswith(suf):
+            return variant[: -len(suf)], suf[1:]
+    return variant or "-", ""
+
+
+def plot_traversal(rows, save):
+    nproc = nproc_of(rows)
+    bases = group(rows, lambda r: split_seqpar(r["variant"])[0])
+    multi_sync = len({r["sync"] for r in rows}) > 1
+    fig, axes = new_fig(len(bases), rows, "Traversals: sequential vs parallel (throughput vs threads; "
+                        "dashed: sequential run, band: its trial range)")
+    over = False
+    head = []
+    allx = sorted({r["threads"] for r in rows})
+    for ax, (b, rs) in zip(axes, sorted(bases.items())):
+        for key, krs in sorted(group(rs, lambda r: (split_seqpar(r["variant"])[1], r["sync"])).items()):
+            mode, s = key
+            label = (mode or "run") + (f" ({s})" if multi_sync else "")
+            by_t = group(krs, lambda r: r["threads"])
+            xs = sorted(by_t)
+            stats = [med_range([r["throughput"] for r in by_t[x]]) for x in xs]
+            col = "tab:blue" if mode == "seq" else ("tab:orange" if mode == "par" else "tab:green")
+            if multi_sync:
+                col = None
+            if mode == "seq" and len(xs) == 1:
+                m, lo, hi = stats[0]
+                line = ax.axhline(m, ls="--", color=col or "tab:blue", label=label + f" ({xs[0]} thread)")
+                ax.axhspan(lo, hi, color=line.get_color(), alpha=0.15, lw=0)
+            else:
+                errline(ax, xs, stats, label, color=col)
+        over |= threads_axis(ax, allx, nproc)
+        ax.set_title(b, fontsize=9)
+        ax.set_ylabel(f"throughput ({unit_of(rs)}/s)")
+        eng_y(ax)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+        seq = [r for r in rs if split_seqpar(r["variant"])[1] == "seq"]
+        par = [r for r in rs if split_seqpar(r["variant"])[1] == "par"]
+        if seq and par:
+            tp = ref_threads(par)
+            ms = statistics.median([r["throughput"] for r in seq if r["threads"] == min(x["threads"] for x in seq)])
+            mp = median_of(par, threads=tp)
+            head.append((f"{b}, par at {tp} threads", f"{fmt_num(mp)} {unit_of(par)}/s",
+                         fmt_ratio(ratio(mp, ms)), "parallel / sequential"))
+        else:
+            t = ref_threads(rs)
+            head.append((f"{b}, {t} threads", f"{fmt_num(median_of(rs, threads=t))} {unit_of(rs)}/s", "-", ""))
+    finish_legend(fig, axes, over, nproc)
+    save(fig, "traversal")
+    return head
+
+
+def contention_panel(r):
+    u = r["update_ratio_f"]
+    return (r["variant"] or "-") + (f", {u:g}% updates" if u else ", read-only")
+
+
+def plot_contention(rows, save):
+    plot_threads_by_policy(rows, save, "contention",
+                           "Contention: every thread on the hub node ('hot') vs spread over the graph "
+                           "(throughput vs threads per policy)",
+                           panel_key=contention_panel)
+    t = ref_threads(rows)
+    head = []
+    u0 = min((r["update_ratio_f"] or 0) for r in rows)
+    rows = [r for r in rows if (r["update_ratio_f"] or 0) == u0]
+    for s in sorted({r["sync"] for r in rows}, key=policy_key):
+        hot = median_of(rows, sync=s, threads=t, variant="hot")
+        spread = median_of(rows, sync=s, threads=t, variant="spread")
+        if hot is not None or spread is not None:
+            head.append((f"{s}, {t} threads", f"hot {fmt_num(hot)} / spread {fmt_num(spread)} {unit_of(rows)}/s",
+                         fmt_ratio(ratio(hot, spread)), "hot / spread"))
+    return head
+
+
+def writer_key(r):
+    """(edges per txn, durability, group?) of a writer row: variant 'txn=100,log=commit[,group]'."""
+    v = r["variant"]
+    kv = parse_kv(v, ";,")
+    txn = _float(kv.get("txn")) or _float(kv.get("batch")) or _float(r.get("batch"))
+    dur = kv.get("log") or kv.get("durability") or (r.get("durability") or "").strip() or "-"
+    grp = "group" in v.replace(";", ",").split(",")
+    return (int(txn) if txn is not None else 0), dur, grp
+
+
+DUR_ORDER = ["none", "off", "interval", "commit"]
+
+
+def dur_key(d):
+    return (DUR_ORDER.index(d) if d in DUR_ORDER else 9, d)
+
+
+def plot_writer(rows, save):
+    nproc = nproc_of(rows)
+    syncs = sorted({r["sync"] for r in rows}, key=policy_key)
+    sweep = [r for r in rows if not writer_key(r)[2]]
+    grp = [r for r in rows if writer_key(r)[2]]
+    panels = [("sweep", s) for s in syncs if any(r["sync"] == s for r in sweep)] + \
+             [("group", s) for s in syncs if any(r["sync"] == s for r in grp)]
+    fig, axes = new_fig(len(panels), rows, "Write path: throughput by transaction size and durability "
+                        "(log=none: in memory), and group commit (bars/points: median, whiskers: trial range)",
+                        width_per=6.0, max_cols=2)
+    durs_all = sorted({writer_key(r)[1] for r in rows}, key=dur_key)
+    cmap = plt.get_cmap("Set2")
+    dcol = {d: cmap(i % 8) for i, d in enumerate(durs_all)}
+    over = False
+    for ax, (kind, s) in zip(axes, panels):
+        if kind == "group":
+            rs = [r for r in grp if r["sync"] == s]
+            for d, drs in sorted(group(rs, lambda r: writer_key(r)[1]).items(), key=lambda kv: dur_key(kv[0])):
+                by_t = group(drs, lambda r: r["threads"])
+                xs = sorted(by_t)
+                errline(ax, xs, [med_range([r["throughput"] for r in by_t[x]]) for x in xs],
+                        f"log={d}", color=dcol[d])
+            over |= threads_axis(ax, [r["threads"] for r in rs], nproc)
+            ax.set_xlabel("committing threads")
+            ax.set_ylim(bottom=0)
+            ax.set_title(f"group commit, txn=1 ({s})", fontsize=9)
+        else:
+            rs = [r for r in sweep if r["sync"] == s]
+            txns = sorted({writer_key(r)[0] for r in rs})
+            durs = sorted({writer_key(r)[1] for r in rs}, key=dur_key)
+            width = 0.8 / max(1, len(durs))
+            for j, d in enumerate(durs):
+                xs, meds, lo, hi, ov = [], [], [], [], False
+                for i, n in enumerate(txns):
+                    sel = [r for r in rs if writer_key(r)[:2] == (n, d)]
+                    st = med_range([r["throughput"] for r in sel])
+                    if st is None:
+                        continue
+                    ov |= any(r["oversubscribed"] for r in sel)
+                    xs.append(i + (j - (len(durs) - 1) / 2) * width)
+                    meds.append(st[0])
+                    lo.append(st[0] - st[1])
+                    hi.append(st[2] - st[0])
+                over |= ov
+                ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=f"log={d}", color=dcol[d],
+                       hatch="///" if ov else None, edgecolor="0.3" if ov else "none", lw=0.5)
+            ax.set_xticks(range(len(txns)))
+            ax.set_xticklabels([str(n) for n in txns])
+            ax.set_xlabel("edges per transaction")
+            ax.set_yscale("log")
+            ax.set_title(f"transaction size sweep, 1 writer ({s})", fontsize=9)
+        ax.set_ylabel(f"throughput ({unit_of(rs)}/s)")
+        eng_y(ax)
+        ax.grid(True, axis="y", which="major", alpha=0.3)
+    finish_legend(fig, axes, over, nproc)
+    save(fig, "writer")
+    head = []
+    for s in syncs:
+        rs = [r for r in sweep if r["sync"] == s]
+        if not rs:
+            continue
+        sizes = sorted({writer_key(r)[0] for r in rs})
+        for n in sizes:
+            base = median_of([r for r in rs if writer_key(r)[:2] == (n, "none")])
+            for d in sorted({writer_key(r)[1] for r in rs}, key=dur_key):
+                m = median_of([r for r in rs if writer_key(r)[:2] == (n, d)])
+                if m is None:
+                    continue
+                head.append((f"{s}, txn={n}, log={d}", f"{fmt_num(m)} {unit_of(rs)}/s",
+                             fmt_ratio(ratio(m, base)) if d != "none" else "-", "vs log=none (in memory)",
+                             n in (sizes[0], sizes[-1]) and d in ("none", "commit")))
+        gr = [r for r in grp if r["sync"] == s]
+        if gr:
+            t1 = median_of(gr, threads=min(r["threads"] for r in gr))
+            tn = ref_threads(gr)
+            mn = median_of(gr, threads=tn)
+            head.append((f"{s}, group commit txn=1, {tn} threads", f"{fmt_num(mn)} {unit_of(gr)}/s",
+                         fmt_ratio(ratio(mn, t1)), f"vs {min(r['threads'] for r in gr)} thread"))
+    return head
+
+
+def plot_counters(rows, save):
+    nproc = nproc_of(rows)
+    multi_sync = len({r["sync"] for r in rows}) > 1
+    key = (lambda r: f"{r['variant']} ({r['sync']})") if multi_sync else (lambda r: r["variant"] or "-")
+    fig, (ax,) = new_fig(1, rows, "Shared counters: increments/s vs threads per counter design",
+                         width_per=7, max_cols=1)
+    allx = []
+    cmap = plt.get_cmap("tab10")
+    for i, (name, rs) in enumerate(sorted(group(rows, key).items())):
+        by_t = group(rs, lambda r: r["threads"])
+        xs = sorted(by_t)
+        errline(ax, xs, [med_range([r["throughput"] for r in by_t[x]]) for x in xs], name, color=cmap(i % 10))
+        allx += xs
+    over = threads_axis(ax, allx, nproc)
+    ax.set_ylabel(f"throughput ({unit_of(rows)}/s)")
+    ax.set_yscale("log")
+    eng_y(ax)
+    ax.grid(True, alpha=0.3)
+    finish_legend(fig, [ax], over, nproc)
+    save(fig, "counters")
+    t = ref_threads(rows)
+    head = []
+    atomic = median_of(rows, variant="atomic", threads=t)
+    for v in sorted({r["variant"] for r in rows}):
+        m = median_of(rows, variant=v, threads=t)
+        head.append((f"{v or '-'}, {t} threads", f"{fmt_num(m)} {unit_of(rows)}/s",
+                     fmt_ratio(ratio(m, atomic)) if v != "atomic" else "-", "vs atomic"))
+    return head
+
+
+PCTS = [("p50_us", "p50"), ("p90_us", "p90"), ("p99_us", "p99"), ("p999_us", "p99.9")]
+
+
+def latency_variant_label(v):
+    return v or "-"
+
+
+def readers_of(r):
+    """Reader threads of a latency row (the writer variant adds a writer thread)."""
+    v = _float(r["extra_kv"].get("readers"))
+    return int(v) if v is not None else r["threads"]
+
+
+def plot_latency(rows, save):
+    nproc = nproc_of(rows)
+    rows = [r for r in rows if any(r[p] is not None for p, _ in PCTS)]
+    if not rows:
+        raise ValueError("latency rows carry no percentiles")
+    variants = sorted({r["variant"] for r in rows}, key=lambda v: ("writer" in v and "no" not in v, v))
+    readers = sorted({readers_of(r) for r in rows})
+    panels = [(v, n) for v in variants for n in readers]
+    fig, axes = new_fig(len(panels), rows, "Read latency percentiles per policy, without and with a "
+                        "concurrent writer (median of trials, whiskers: trial range)",
+                        max_cols=max(1, min(4, len(readers))) if len(variants) > 1 else 3)
+    over = False
+    for ax, (v, n) in zip(axes, panels):
+        rs = [r for r in rows if r["variant"] == v and readers_of(r) == n]
+        for s, srs in sorted(group(rs, lambda r: r["sync"]).items(), key=lambda kv: policy_key(kv[0])):
+            xs, stats = [], []
+            for i, (p, _) in enumerate(PCTS):
+                st = med_range([r[p] for r in srs])
+                if st is not None:
+                    xs.append(i)
+                    stats.append(st)
+            errline(ax, xs, stats, s, color=color_of(s))
+        ax.set_xticks(range(len(PCTS)))
+        ax.set_xticklabels([lab for _, lab in PCTS])
+        ax.set_xlabel("percentile")
+        ax.set_ylabel("read latency (µs)")
+        ax.set_yscale("log")
+        eng_y(ax, lambda v: f"{v:g}")
+        ov = any(r["oversubscribed"] for r in rs)
+        over |= ov
+        if ov:
+            ax.set_facecolor("0.92")
+        extra = max((r["threads"] - readers_of(r) for r in rs), default=0)
+        ax.set_title(f"{latency_variant_label(v)}: {n} reader{'s' if n > 1 else ''}"
+                     + (f" + {extra} writer" if extra else "")
+                     + (" (oversubscribed)" if ov else ""), fontsize=9)
+        ax.grid(True, which="major", alpha=0.3)
+    # One y range for every panel, so with/without writer compare at a glance.
+    vals = [r[p] for r in rows for p, _ in PCTS if r[p] is not None and r[p] > 0]
+    if vals:
+        for ax in axes:
+            ax.set_ylim(min(vals) / 1.3, max(vals) * 1.3)
+    finish_legend(fig, axes, over, nproc)
+    save(fig, "latency")
+    head = []
+    n = max([x for x in readers if x <= nproc] or readers[:1])
+    for s in sorted({r["sync"] for r in rows}, key=policy_key):
+        vals = []
+        for v in variants:
+            st = med_range([r["p99_us"] for r in rows if r["sync"] == s and r["variant"] == v and readers_of(r) == n])
+            vals.append((v, st[0] if st else None))
+        txt = ", ".join(f"{v or '-'}: {fmt_num(m)} µs" for v, m in vals)
+        rat = ratio(vals[-1][1], vals[0][1]) if len(vals) >= 2 else None
+        head.append((f"{s}, p99, {n} reader{'s' if n > 1 else ''}", txt, fmt_ratio(rat),
+                     f"{vals[-1][0]} / {vals[0][0]}" if len(vals) >= 2 else ""))
+    return head
+
+
+def mem_time(r):
+    kv = parse_kv(r["variant"], ";,")
+    t = kv.get("t")
+    if t is not None:
+        return _float(t.rstrip("s"))
+    return _float(r["extra_kv"].get("t")) or _float(r["extra_kv"].get("t_s"))
+
+
+def mem_value(r, key):
+    v = _float(r["extra_kv"].get(key))
+    if v is None and key == "rss_bytes" and r.get("unit") == "bytes":
+        v = r["throughput"]
+    return v
+
+
+def plot_memory(rows, save):
+    nproc = nproc_of(rows)
+    rows = [r for r in rows if mem_time(r) is not None]
+    if not rows:
+        raise ValueError("memory rows carry no sample time (variant t=...s)")
+    keys = [k for k in ("rss_bytes", "pending_bytes") if any(mem_value(r, k) is not None for r in rows)]
+    panels = [(k, t) for t in sorted({r["threads"] for r in rows}) for k in keys]
+    fig, axes = new_fig(len(panels), rows, "Memory over time under writer churn: resident set and bytes "
+                        "awaiting reclamation (line: median of trials at each sample, band: trial range)",
+                        max_cols=len(keys) if len(keys) > 1 else 3, width_per=5.5)
+    over = False
+    head = []
+    for ax, (k, t) in zip(axes, panels):
+        rs = [r for r in rows if r["threads"] == t]
+        for s, srs in sorted(group(rs, lambda r: r["sync"]).items(), key=lambda kv: policy_key(kv[0])):
+            # The i-th sample of every trial is one point (sample times differ slightly between trials).
+            by_i = {}
+            for tr in group([r for r in srs if mem_value(r, k) is not None], lambda r: (r.get("run_id"), r["trial"])).values():
+                for i, r in enumerate(sorted(tr, key=mem_time)):
+                    by_i.setdefault(i, []).append(r)
+            if not by_i:
+                continue
+            idx = sorted(by_i)
+            xs = [statistics.median([mem_time(r) for r in by_i[i]]) for i in idx]
+            st = [med_range([mem_value(r, k) / 2**20 for r in by_i[i]]) for i in idx]
+            ax.plot(xs, [v[0] for v in st], label=s, color=color_of(s), lw=1.4, marker=".", ms=3)
+            ax.fill_between(xs, [v[1] for v in st], [v[2] for v in st], color=color_of(s), alpha=0.2, lw=0)
+        ax.set_xlabel("time in trial (s)")
+        ax.set_ylabel({"rss_bytes": "resident set (MiB)", "pending_bytes": "awaiting reclamation (MiB)"}[k])
+        ov = any(r["oversubscribed"] for r in rs)
+        over |= ov
+        if ov:
+            ax.set_facecolor("0.92")
+        rd = {_float(r["extra_kv"].get("readers")) for r in rs}
+        who = (f"{int(next(iter(rd)))} reader(s) + 1 writer" if len(rd) == 1 and None not in rd
+               else f"{t} thread{'s' if t > 1 else ''}")
+        ax.set_title(f"{'resident set' if k == 'rss_bytes' else 'pending reclamation'}, {who}"
+                     + (" (oversubscribed)" if ov else ""), fontsize=9)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+    finish_legend(fig, axes, over, nproc)
+    save(fig, "memory")
+    for s in sorted({r["sync"] for r in rows}, key=policy_key):
+        for k in keys:
+            vals = [mem_value(r, k) for r in rows if r["sync"] == s and mem_value(r, k) is not None]
+            if vals:
+                head.append((f"{s}, peak {k}", f"{max(vals) / 2**20:.1f} MiB", "-", "max over samples and trials",
+                             k == "pending_bytes"))
+    return head
+
+
+def rg_dataset(r):
+    """realgraphs variant 'wiki-Vote:snap' -> ('wiki-Vote', 'snap'); else graph name."""
+    v = r["variant"]
+    if ":" in v:
+        a, b = v.rsplit(":", 1)
+        return a, b
+    return short_graph(r.get("graph")), v or "snap"
+
+
+def plot_realgraphs(rows, save):
+    nproc = nproc_of(rows)
+    multi_sync = len({r["sync"] for r in rows}) > 1
+    sets = group(rows, lambda r: rg_dataset(r)[0])
+    fig, axes = new_fig(len(sets), rows, "Real graphs (SNAP) vs generated graphs of the same size "
+                        "(uniform, R-MAT): read throughput vs threads")
+    over = False
+    head = []
+    kind_col = {"snap": "tab:blue", "uniform": "tab:green", "rmat": "tab:red"}
+    for ax, (name, rs) in zip(axes, sorted(sets.items())):
+        allx = []
+        for key, krs in sorted(group(rs, lambda r: (rg_dataset(r)[1], r["sync"])).items(),
+                               key=lambda kv: (list(kind_col).index(kv[0][0]) if kv[0][0] in kind_col else 9, kv[0])):
+            kind, s = key
+            by_t = group(krs, lambda r: r["threads"])
+            xs = sorted(by_t)
+            label = kind + (f" ({s})" if multi_sync else "")
+            errline(ax, xs, [med_range([r["throughput"] for r in by_t[x]]) for x in xs], label,
+                    color=None if multi_sync else kind_col.get(kind), ls="-" if kind == "snap" else "--")
+            allx += xs
+        over |= threads_axis(ax, allx, nproc)
+        g = next((r for r in rs if rg_dataset(r)[1] == "snap"), rs[0])
+        ax.set_title(f"{name} ({g.get('nodes', '?')} nodes, {g.get('edges', '?')} edges)", fontsize=9)
+        ax.set_ylabel(f"throughput ({unit_of(rs)}/s)")
+        eng_y(ax)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+        t = ref_threads(rs)
+        for s in sorted({r["sync"] for r in rs}, key=policy_key):
+            kinds = {k: median_of([r for r in rs if rg_dataset(r)[1] == k], sync=s, threads=t)
+                     for k in ("snap", "uniform", "rmat")}
+            for k in ("uniform", "rmat"):
+                if kinds["snap"] is not None and kinds[k] is not None:
+                    head.append((f"{name}, {s}, {t} threads", f"snap {fmt_num(kinds['snap'])} {unit_of(rs)}/s",
+                                 fmt_ratio(ratio(kinds["snap"], kinds[k])), f"snap / {k}",
+                                 s == min({r["sync"] for r in rs}, key=policy_key)))
+    finish_legend(fig, axes, over, nproc)
+    save(fig, "realgraphs")
+    return head
+
+
+def lmdb_panel(r):
+    u = r["update_ratio_f"]
+    return (0 if r["variant"] == "readonly" else 1, u or 0, r["variant"] or "-")
+
+
+def plot_lmdb(rows, save):
+    plot_threads_by_policy(rows, save, "lmdb", "rcugraph vs LMDB on the same graph and queries "
+                           "(LMDB: one read txn per query; throughput vs threads)", panel_key=lmdb_panel,
+                           panel_label=lambda k: k[2] + (f", {k[1]:g}% updates" if k[1] else ""))
+    head = []
+    for k, rs in sorted(group(rows, lmdb_panel).items()):
+        t = ref_threads(rs)
+        lm = median_of(rs, sync="lmdb", threads=t)
+        for s in sorted({r["sync"] for r in rs if r["sync"] != "lmdb"}, key=policy_key):
+            m = median_of(rs, sync=s, threads=t)
+            head.append((f"{k[2]}{f' {k[1]:g}% updates' if k[1] else ''}, {s}, {t} threads",
+                         f"{fmt_num(m)} vs lmdb {fmt_num(lm)} {unit_of(rs)}/s",
+                         fmt_ratio(ratio(m, lm)), "rcugraph / lmdb"))
+    return head
+
+
+FLAW_ORDER = ["none", "spawn-in-timer", "shared-warm-cache", "ms-rounding", "semantics-mismatch", "all"]
+
+
+def ob_split(v):
+    """oldbench variant 'reads:flaw=spawn-in-timer' -> ('reads', 'spawn-in-timer')."""
+    if ":" in v:
+        sc, rest = v.split(":", 1)
+    else:
+        sc, rest = "-", v
+    kv = parse_kv(rest, ";,")
+    return sc, kv.get("flaw", rest or "none")
+
+
+def flaw_key(f):
+    return (FLAW_ORDER.index(f) if f in FLAW_ORDER else 9, f)
+
+
+def ob_speedup(rows, n):
+    """(median, lo, hi) of throughput at n threads over the median at the fewest threads."""
+    t1 = min(r["threads"] for r in rows)
+    base = median_of(rows, threads=t1)
+    vals = [r["throughput"] for r in rows if r["threads"] == n]
+    if not base or not vals:
+        return None
+    return statistics.median(vals) / base, min(vals) / base, max(vals) / base
+
+
+def plot_oldbench(rows, save):
+    nproc = nproc_of(rows)
+    scen = group(rows, lambda r: ob_split(r["variant"])[0])
+    order = ["reads", "mixed", "traversal", "contention"]
+    names = sorted(scen, key=lambda x: (order.index(x) if x in order else 9, x))
+    fig, axes = new_fig(len(names), rows, "The old benchmark: speedup (throughput at N threads / at 1 thread, "
+                        "count-based runs) with each flaw alone and all together vs honest (flaw=none); "
+                        "dotted: linear speedup", width_per=6.0, max_cols=2, height=4.2)
+    over = False
+    head = []
+    for ax, sc in zip(axes, names):
+        rs = scen[sc]
+        flaws = sorted({ob_split(r["variant"])[1] for r in rs}, key=flaw_key)
+        syncs = sorted({r["sync"] for r in rs}, key=policy_key)
+        t1 = min(r["threads"] for r in rs)
+        ns = sorted({r["threads"] for r in rs if r["threads"] > t1})
+        series = [(s, n) for s in syncs for n in ns]
+        width = 0.8 / max(1, len(series))
+        top = 1.0
+        for j, (s, n) in enumerate(series):
+            xs, meds, lo, hi = [], [], [], []
+            for i, f in enumerate(flaws):
+                sel = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == f]
+                st = ob_speedup(sel, n) if sel else None
+                if st is None:
+                    continue
+                xs.append(i + (j - (len(series) - 1) / 2) * width)
+                meds.append(st[0])
+                lo.append(st[0] - st[1])
+                hi.append(st[2] - st[0])
+                top = max(top, st[2])
+            ov = n > nproc
+            over |= ov
+            label = f"{s}, {n} threads"
+            ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=label, color=color_of(s),
+                   alpha=1.0 if n == ns[0] else 0.6,
+                   hatch="///" if ov else None, edgecolor="0.3" if ov else "none", lw=0.5)
+            vertical = len(series) > 2
+            for x, m, h_ in zip(xs, meds, hi):
+                ax.annotate(f"{m:.1f}x", (x, m + h_), textcoords="offset points", xytext=(0, 2), ha="center",
+                            va="bottom", fontsize=6.5, rotation=90 if vertical else 0)
+        for n in ns:
+            ax.axhline(n / t1, color="0.3", lw=0.8, ls=":")
+        ax.set_xticks(range(len(flaws)))
+        ax.set_xticklabels(["none (honest)" if f == "none" else f for f in flaws], rotation=20, ha="right", fontsize=8)
+        ax.set_ylabel(f"speedup over {t1} thread")
+        ax.set_yscale("log")
+        eng_y(ax, lambda v: f"{v:g}x")
+        ax.set_ylim(top=top * 2.5)
+        ax.set_title(f"scenario: {sc}", fontsize=9)
+        ax.grid(True, axis="y", which="major", alpha=0.3)
+        n = max(ns) if ns else t1
+        for s in syncs:
+            hon = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == "none"]
+            h = ob_speedup(hon, n) if hon else None
+            for f in flaws:
+                if f == "none":
+                    continue
+                sel = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == f]
+                fl = ob_speedup(sel, n) if sel else None
+                if fl is None:
+                    continue
+                head.append((f"{sc}, {s}, flaw={f}, {n} vs {t1} threads",
+                             f"speedup {fl[0]:.2f}x (honest {h[0]:.2f}x)" if h else f"speedup {fl[0]:.2f}x",
+                             fmt_ratio(ratio(fl[0], h[0] if h else None)), "flawed speedup / honest speedup",
+                             f == "all"))
+    finish_legend(fig, axes, over, nproc, hatch=True)
+    save(fig, "oldbench")
+    return head
+
+
+def plot_generic(rows, save, name):
+    plot_threads_by_policy(rows, save, name, f"{name}: throughput vs threads",
+                           panel_key=lambda r: r["variant"] or "-")
+    t = ref_threads(rows)
+    return [(f"{v or '-'}, {s}, {t} threads", f"{fmt_num(median_of(rows, variant=v, sync=s, threads=t))} "
+             f"{unit_of(rows)}/s", "-", "")
+            for v, s in sorted({(r["variant"], r["sync"]) for r in rows})]
+
+
+PLOTTERS = {
+    "readonly": (plot_readonly, ["readonly", "readonly_ratio"]),
+    "mixed": (plot_mixed, ["mixed"]),
+    "traversal": (plot_traversal, ["traversal"]),
+    "contention": (plot_contention, ["contention"]),
+    "writer": (plot_writer, ["writer"]),
+    "counters": (plot_counters, ["counters"]),
+    "latency": (plot_latency, ["latency"]),
+    "memory": (plot_memory, ["memory"]),
+    "realgraphs": (plot_realgraphs, ["realgraphs"]),
+    "lmdb": (plot_lmdb, ["lmdb"]),
+    "oldbench": (plot_oldbench, ["oldbench"]),
+}
+
+
+# ---------------------------------------------------------------- main
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Plot rgbench CSVs (PNG + PDF) and write summary.md.")
+    ap.add_argument("dir", help="directory holding the *.csv files")
+    ap.add_argument("--figures", help="output directory for figures (default DIR/figures)")
+    ap.add_argument("--summary", help="summary file (default DIR/summary.md)")
+    args = ap.parse_args(argv)
+
+    if not os.path.isdir(args.dir):
+        print(f"plot.py: {args.dir}: not a directory", file=sys.stderr)
+        return 2
+    figdir = args.figures or os.path.join(args.dir, "figures")
+    os.makedirs(figdir, exist_ok=True)
+    files, rows, notes = read_rows(args.dir)
+    for n in notes:
+        print(f"plot.py: note: {n}", file=sys.stderr)
+    if not files:
+        print(f"plot.py: note: no *.csv in {args.dir}", file=sys.stderr)
+
+    written, failed, skipped = [], [], []
+    by_w = group(rows, lambda r: r["workload"])
+
+    def save(fig, name):
+        for ext in ("png", "pdf"):
+            path = os.path.join(figdir, f"{name}.{ext}")
+            fig.savefig(path, dpi=150 if ext == "png" else None)
+            written.append(path)
+        plt.close(fig)
+
+    heads = {}
+    order = WORKLOADS + sorted(w for w in by_w if w not in WORKLOADS)
+    for w in order:
+        rs = by_w.get(w)
+        if not rs:
+            skipped.append(w)
+            print(f"plot.py: note: no rows for workload '{w}' in {args.dir}/*.csv; figure skipped", file=sys.stderr)
+            continue
+        fn = PLOTTERS.get(w, (None, None))[0]
+        try:
+            heads[w] = fn(rs, save) if fn else plot_generic(rs, save, w)
+        except Exception as e:  # keep going: one broken figure must not hide the others
+            plt.close("all")
+            failed.append(w)
+            print(f"plot.py: error: figure '{w}' failed: {e}", file=sys.stderr)
+            traceback.print_exc()
+
+    summary = args.summary or os.path.join(args.dir, "summary.md")
+    write_summary(summary, rows, by_w, heads, skipped, failed, figdir, args.dir)
+    print(f"plot.py: {len(written)} figure files in {figdir}; summary in {summary}")
+    if skipped:
+        print(f"plot.py: skipped (no data): {', '.join(skipped)}")
+    if failed:
+        print(f"plot.py: FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def md_escape(s):
+    return str(s).replace("|", "\\|")
+
+
+def write_summary(path, rows, by_w, heads, skipped, failed, figdir, datadir):
+    out = ["# rcugraph experiment summary", ""]
+    if rows:
+        first = rows[0]
+        dates = sorted({r.get("date", "") for r in rows if r.get("date")})
+        commits = sorted({r.get("git_commit", "") for r in rows if r.get("git_commit")})
+        out += [f"- machine: {machine_of(rows)}",
+                f"- host: {', '.join(sorted({r.get('host', '?') for r in rows}))}; kernel {first.get('kernel', '?')}; "
+                f"compiler {first.get('compiler', '?')}; build {first.get('build_type', '?')}",
+                f"- dates (UTC): {dates[0] if dates else '?'} .. {dates[-1] if dates else '?'}",
+                f"- git commit(s): {', '.join(commits) or '?'}",
+                f"- rows: {len(rows)} trials from {len({r['_file'] for r in rows})} CSV file(s) in `{datadir}`",
+                "- medians over trials; ratios are of medians; \"N threads\" is the largest thread count not "
+                "above nproc unless stated", ""]
+    else:
+        out += ["No rows found.", ""]
+    out += ["## Headline numbers", "", "| workload | configuration | median | ratio | ratio meaning |",
+            "|---|---|---|---|---|"]
+    wl_order = WORKLOADS + sorted(k for k in heads if k not in WORKLOADS)
+    for w in wl_order:
+        for h in heads.get(w, []):
+            if len(h) < 5 or h[4]:
+                out.append(f"| {w} | {md_escape(h[0])} | {md_escape(h[1])} | {h[2]} | {md_escape(h[3])} |")
+    out.append("")
+    if any(len(h) >= 5 and not h[4] for hs in heads.values() for h in hs):
+        out += ["## All summary numbers per workload", ""]
+        for w in wl_order:
+            if not heads.get(w):
+                continue
+            out += [f"### {w}", "", "| configuration | median | ratio | ratio meaning |", "|---|---|---|---|"]
+            for h in heads[w]:
+                out.append(f"| {md_escape(h[0])} | {md_escape(h[1])} | {h[2]} | {md_escape(h[3])} |")
+            out.append("")
+    sus = [r for r in rows if r["suspect"]]
+    if sus:
+        out += ["## Suspect rows (speedup over 1 thread above the thread count)", "",
+                "| workload | variant | sync | threads | trial | throughput |", "|---|---|---|---|---|---|"]
+        for r in sus[:50]:
+            out.append(f"| {r['workload']} | {md_escape(r['variant'])} | {r['sync']} | {r['threads']} | "
+                       f"{r['trial']} | {fmt_num(r['throughput'])} |")
+        if len(sus) > 50:
+            out.append(f"| ... | {len(sus) - 50} more | | | | |")
+        out.append("")
+    rel = os.path.relpath(figdir, os.path.dirname(os.path.abspath(path)) or ".")
+    out += ["## Figures", ""]
+    for w in WORKLOADS + sorted(k for k in by_w if k not in WORKLOADS):
+        names = PLOTTERS.get(w, (None, [w]))[1]
+        if w in skipped:
+            out.append(f"- {w}: skipped (no CSV rows)")
+        elif w in failed:
+            out.append(f"- {w}: FAILED to plot (see plot.py output)")
+        else:
+            out.append(f"- {w}: " + ", ".join(f"[{n}.png]({rel}/{n}.png) ([pdf]({rel}/{n}.pdf))" for n in names))
+    out.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# run_all.sh - every experiment, then every figure.
+#
+# Usage: experiments/run_all.sh --quick|--full [--out DIR] [--only a,b,...] [--no-setup] [--no-build]
+#   --quick     the whole suite in a few minutes on 2 cores: short trials (0.2 s,
+#               3 trials), small graphs, a subset of policies
+#   --full      the paper's settings (5 trials of 1 s, every policy; about 1.5 h on 2 cores)
+#   --out DIR   where the CSVs go (default results/quick or results/full);
+#               figures go to DIR/figures/, the headline table to DIR/summary.md
+#   --only LIST run only these figure scripts (e.g. --only readonly,mixed)
+#   --no-setup  skip scripts/setup.sh (Debian packages)
+#   --no-build  skip the release build (use the existing binary)
+# Steps: scripts/setup.sh; cmake --preset release && cmake --build --preset release;
+# each experiments/fig_*.sh in the chosen mode (a failing one is reported and
+# the others still run); experiments/plot.py DIR. Exit status 1 if any step failed.
+# Environment: RGBENCH (binary to use; skips the build), RG_PIN=1, RG_TRIALS, RG_DURATION, RG_WARMUP
+# (see experiments/figlib.sh).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+mode="" out="" only="" setup=1 build=1
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) mode=quick ;;
+	--full) mode=full ;;
+	--out) [ $# -ge 2 ] || usage; out=$2; shift ;;
+	--out=*) out=${1#--out=} ;;
+	--only) [ $# -ge 2 ] || usage; only=$2; shift ;;
+	--only=*) only=${1#--only=} ;;
+	--no-setup) setup=0 ;;
+	--no-build) build=0 ;;
+	-h | --help) usage ;;
+	*) echo "run_all.sh: unknown option '$1'" >&2; usage ;;
+	esac
+	shift
+done
+[ -n "$mode" ] || { echo "run_all.sh: say --quick or --full" >&2; usage; }
+[ -n "$out" ] || out=$root/results/$mode
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+cd "$root"
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+t_all=$(now)
+failed=()
+
+if [ $setup -eq 1 ]; then
+	scripts/setup.sh
+fi
+if [ $build -eq 1 ] && [ -z "${RGBENCH:-}" ]; then
+	t=$(now)
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+	echo "run_all: build took $(secs "$t") s"
+fi
+
+timings=()
+for script in experiments/fig_*.sh; do
+	name=$(basename "$script" .sh)
+	name=${name#fig_}
+	if [ -n "$only" ] && [[ ",$only," != *",$name,"* ]]; then
+		continue
+	fi
+	t=$(now)
+	if "$script" "--$mode" --out "$out"; then
+		timings+=("$name $(secs "$t") s")
+	else
+		failed+=("$name")
+		timings+=("$name FAILED after $(secs "$t") s")
+	fi
+done
+
+t=$(now)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+if ! "$PY" experiments/plot.py "$out"; then
+	failed+=("plot")
+fi
+timings+=("plot $(secs "$t") s")
+
+echo
+echo "run_all ($mode): per step"
+printf '  %s\n' "${timings[@]}"
+echo "run_all ($mode): total $(secs "$t_all") s on $(nproc) cores"
+echo "  CSVs:    $out/*.csv   (commands and logs: $out/logs/)"
+echo "  figures: $out/figures/*.png and *.pdf"
+echo "  summary: $out/summary.md"
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "run_all: FAILED: ${failed[*]}" >&2
+	exit 1
+fi

@@ -1,0 +1,299 @@
+/*
+ * counter.c - four counter implementations behind rg_counter_t, for the
+ * counter study (experiments/bench_counters.c) and for programs that want a
+ * cheap concurrent counter. Accuracy of each is documented in
+ * include/rcugraph/metrics.h and docs/metrics.md.
+ *
+ * Per-thread slot design: each thread gets a unique 64-bit token (thread-
+ * local, from a global atomic: never reused, unlike pthread_t). The first
+ * add of a thread to a PERTHREAD counter takes the counter's mutex, looks
+ * for a slot with the thread's token in the counter's slot list and appends
+ * a new cache-line-sized slot if there is none; the slot is then remembered
+ * in an 8-entry direct-mapped thread-local cache keyed by the counter's
+ * unique id (ids are never reused either, so a stale entry for a destroyed
+ * counter can never match a new one). Adds hit the cache: a plain
+ * load + store to the thread's own slot. Slots outlive their threads (their
+ * counts must keep contributing) and are freed by rg_counter_destroy().
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "metrics.h"
+
+struct rg_cslot {
+	int64_t v;
+} __attribute__((aligned(RG_PCPU_ALIGN)));
+
+struct rg_tslot {
+	int64_t v;                  /* written only by the owner thread */
+	uint64_t owner;             /* thread token */
+	struct rg_tslot *next;
+} __attribute__((aligned(RG_PCPU_ALIGN)));
+
+struct rg_counter {
+	int64_t shared;              /* ATOMIC value / BATCHED global / PERTHREAD overflow */
+	char pad0[RG_PCPU_ALIGN - sizeof(int64_t)];
+	rg_counter_kind_t kind;
+	uint32_t batch;
+	uint32_t nslots, mask;
+	uint64_t id;                 /* unique, never reused */
+	struct rg_cslot *slots;      /* PERCPU / BATCHED: nslots + 1 (last: fallback word) */
+	struct rg_tslot *threads;    /* PERTHREAD: list, published with release */
+	pthread_mutex_t lock;        /* PERTHREAD: serialises list appends */
+} __attribute__((aligned(RG_PCPU_ALIGN)));
+
+#define RG_TCACHE 8
+struct rg_tcache_ent {
+	uint64_t cid;
+	struct rg_tslot *slot;
+};
+/* initial-exec: 136 bytes of static TLS, no __tls_get_addr call on the add path. */
+static __thread struct rg_tcache_ent rg_tcache[RG_TCACHE] __attribute__((tls_model("initial-exec")));
+static __thread uint64_t rg_thread_token __attribute__((tls_model("initial-exec")));
+static uint64_t rg_next_token = 1;
+static uint64_t rg_next_counter_id = 1;
+
+struct rg_rseq_info rg_rseq;
+
+__attribute__((constructor)) static void rg_rseq_init(void)
+{
+#ifdef RG_HAVE_RSEQ
+	if (__rseq_size > 0) {
+		rg_rseq.area_off = __rseq_offset;
+		rg_rseq.cpu_off = __rseq_offset + (ptrdiff_t)offsetof(struct rseq, cpu_id);
+		rg_rseq.ok = 1;
+	}
+#endif
+}
+
+unsigned rg_cpu_id_slow(void)
+{
+	int c = sched_getcpu();
+	return c < 0 ? 0u : (unsigned)c;
+}
+
+uint32_t rg_percpu_nslots(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	if (n < 1)
+		n = 1;
+	if (n > RG_PCPU_MAX_SHARDS)
+		n = RG_PCPU_MAX_SHARDS;
+	uint32_t p = 1;
+	while (p < (uint32_t)n)
+		p <<= 1;
+	return p;
+}
+
+const char *rg_counter_kind_name(rg_counter_kind_t kind)
+{
+	switch (kind) {
+	case RG_COUNTER_PERCPU: return "percpu";
+	case RG_COUNTER_ATOMIC: return "atomic";
+	case RG_COUNTER_PERTHREAD: return "perthread";
+	case RG_COUNTER_BATCHED: return "batched";
+	}
+	return NULL;
+}
+
+int rg_counter_create(rg_counter_kind_t kind, uint32_t batch, rg_counter_t **out)
+{
+	if (!out)
+		return RG_EINVAL;
+	*out = NULL;
+	if (!rg_counter_kind_name(kind))
+		return RG_EINVAL;
+	if (kind != RG_COUNTER_BATCHED && batch != 0)
+		return RG_EINVAL;
+	if (batch > (1u << 31))
+		return RG_EINVAL;
+	if (kind == RG_COUNTER_BATCHED && batch == 0)
+		batch = 64;
+	struct rg_counter *c = aligned_alloc(RG_PCPU_ALIGN, sizeof *c);
+	if (!c)
+		return RG_ENOMEM;
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->batch = batch;
+	/* Relaxed: only uniqueness matters. */
+	c->id = __atomic_fetch_add(&rg_next_counter_id, 1, __ATOMIC_RELAXED);
+	if (kind == RG_COUNTER_PERCPU || kind == RG_COUNTER_BATCHED) {
+		c->nslots = rg_percpu_nslots();
+		c->mask = c->nslots - 1;
+		/* + 1: the fallback word of rg_pcpu_add() */
+		c->slots = aligned_alloc(RG_PCPU_ALIGN, sizeof(struct rg_cslot) * (c->nslots + 1));
+		if (!c->slots) {
+			free(c);
+			return RG_ENOMEM;
+		}
+		memset(c->slots, 0, sizeof(struct rg_cslot) * (c->nslots + 1));
+	}
+	if (kind == RG_COUNTER_PERTHREAD && pthread_mutex_init(&c->lock, NULL) != 0) {
+		free(c);
+		return RG_ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+void rg_counter_destroy(rg_counter_t *c)
+{
+	if (!c)
+		return;
+	if (c->kind == RG_COUNTER_PERTHREAD) {
+		struct rg_tslot *s = c->threads;
+		while (s) {
+			struct rg_tslot *n = s->next;
+			free(s);
+			s = n;
+		}
+		pthread_mutex_destroy(&c->lock);
+	}
+	free(c->slots);
+	free(c);
+}
+
+/* Slow path of a PERTHREAD add: find or create the calling thread's slot. */
+static __attribute__((noinline)) struct rg_tslot *rg_tslot_get(struct rg_counter *c)
+{
+	if (rg_thread_token == 0)
+		/* Relaxed: only uniqueness matters. */
+		rg_thread_token = __atomic_fetch_add(&rg_next_token, 1, __ATOMIC_RELAXED);
+	struct rg_tslot *s;
+	pthread_mutex_lock(&c->lock);
+	for (s = c->threads; s; s = s->next)
+		if (s->owner == rg_thread_token)
+			break;
+	if (!s) {
+		s = aligned_alloc(RG_PCPU_ALIGN, sizeof *s);
+		if (s) {
+			memset(s, 0, sizeof *s);
+			s->owner = rg_thread_token;
+			s->next = c->threads;
+			/* Release: readers walking the list lock-free must see
+			 * the initialised slot. */
+			__atomic_store_n(&c->threads, s, __ATOMIC_RELEASE);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (s) {
+		struct rg_tcache_ent *e = &rg_tcache[c->id % RG_TCACHE];
+		e->cid = c->id;
+		e->slot = s;
+	}
+	return s;
+}
+
+/* PERTHREAD add: out of line so that its TLS access and slow path do not
+ * cost the other kinds a stack frame. */
+static __attribute__((noinline)) void rg_counter_add_perthread(struct rg_counter *c,
+							       int64_t delta)
+{
+	struct rg_tcache_ent *e = &rg_tcache[c->id % RG_TCACHE];
+	struct rg_tslot *s = e->cid == c->id ? e->slot : rg_tslot_get(c);
+	if (__builtin_expect(s == NULL, 0)) {
+		/* No memory for a slot: stay exact via the shared word.
+		 * Relaxed: a counter orders nothing else. */
+		__atomic_fetch_add(&c->shared, delta, __ATOMIC_RELAXED);
+		return;
+	}
+	/* Single writer: relaxed load + store, no lock prefix; atomic only so
+	 * that concurrent readers do not race (C11). */
+	__atomic_store_n(&s->v, __atomic_load_n(&s->v, __ATOMIC_RELAXED) + delta,
+			 __ATOMIC_RELAXED);
+}
+
+/* BATCHED fold: move the whole slot (whatever other threads added
+ * meanwhile) to the shared word with an exchange, so no delta is lost or
+ * counted twice once quiescent. Relaxed: the sum orders nothing. */
+static __attribute__((noinline)) void rg_counter_fold(struct rg_counter *c, int64_t *slot)
+{
+	int64_t x = __atomic_exchange_n(slot, 0, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->shared, x, __ATOMIC_RELAXED);
+}
+
+/* BATCHED add on the given CPU's slot. */
+static inline void rg_counter_add_batched(struct rg_counter *c, unsigned cpu, int64_t delta)
+{
+	int64_t *slot = &c->slots[cpu & c->mask].v;
+	/* Relaxed: see rg_counter_fold(). */
+	int64_t v = __atomic_add_fetch(slot, delta, __ATOMIC_RELAXED);
+	if (__builtin_expect(v >= (int64_t)c->batch || v <= -(int64_t)c->batch, 0))
+		rg_counter_fold(c, slot);
+}
+
+/* BATCHED add when rseq gives no CPU id (sched_getcpu()). Out of line:
+ * keeps rg_counter_add() free of a stack frame. */
+static __attribute__((noinline)) void rg_counter_add_nocpu(struct rg_counter *c,
+							   int64_t delta)
+{
+	rg_counter_add_batched(c, rg_cpu_id_slow(), delta);
+}
+
+void rg_counter_add(rg_counter_t *c, int64_t delta)
+{
+	if (__builtin_expect(c == NULL, 0))
+		return;
+	rg_counter_kind_t k = c->kind;
+	if (k == RG_COUNTER_PERCPU) {
+		/* see rg_pcpu_add(); slots[nslots] is the fallback word */
+		rg_pcpu_add((uint64_t *)&c->slots[0].v, sizeof(struct rg_cslot), c->mask,
+			    (uint64_t *)&c->slots[c->nslots].v, (uint64_t)delta);
+		return;
+	}
+	if (k == RG_COUNTER_ATOMIC) {
+		/* Relaxed: a counter orders nothing else. */
+		__atomic_fetch_add(&c->shared, delta, __ATOMIC_RELAXED);
+		return;
+	}
+	if (k == RG_COUNTER_PERTHREAD) {
+		rg_counter_add_perthread(c, delta);
+		return;
+	}
+	/* BATCHED always uses atomic slot adds: its fold exchanges a slot
+	 * from whatever CPU the thread is on by then, which a plain rseq add
+	 * (RG_PCPU_USE_RSEQ) on the owning CPU could race with. */
+	int cpu = rg_cpu_id_fast();
+	if (__builtin_expect(cpu < 0, 0)) {
+		rg_counter_add_nocpu(c, delta);
+		return;
+	}
+	rg_counter_add_batched(c, (unsigned)cpu, delta);
+}
+
+int64_t rg_counter_read(const rg_counter_t *c)
+{
+	if (!c)
+		return 0;
+	/* Relaxed loads throughout: a sum of independent words; exactness
+	 * after join comes from pthread_join's synchronisation. */
+	int64_t sum = __atomic_load_n(&c->shared, __ATOMIC_RELAXED);
+	switch (c->kind) {
+	case RG_COUNTER_ATOMIC:
+		break;
+	case RG_COUNTER_PERCPU:
+	case RG_COUNTER_BATCHED:
+		for (uint32_t i = 0; i <= c->nslots; i++) /* + fallback word */
+			sum += __atomic_load_n(&c->slots[i].v, __ATOMIC_RELAXED);
+		break;
+	case RG_COUNTER_PERTHREAD:
+		/* Acquire: pairs with the release that published each slot. */
+		for (const struct rg_tslot *s = __atomic_load_n(&c->threads, __ATOMIC_ACQUIRE);
+		     s; s = s->next)
+			sum += __atomic_load_n(&s->v, __ATOMIC_RELAXED);
+		break;
+	}
+	return sum;
+}
+
+int64_t rg_counter_read_fast(const rg_counter_t *c)
+{
+	if (!c)
+		return 0;
+	if (c->kind == RG_COUNTER_BATCHED)
+		/* Relaxed: approximate by design. */
+		return __atomic_load_n(&c->shared, __ATOMIC_RELAXED);
+	return rg_counter_read(c);
+}
