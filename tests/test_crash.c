@@ -222,8 +222,10 @@ static const char *compare(rg_graph_t *g, struct model *m, char *msg, size_t len
 			res = msg;
 			break;
 		}
-		qsort(buf, k, sizeof *buf, cmp_edge);
-		qsort(n->out, k, sizeof *buf, cmp_edge);
+		if (k) { /* qsort(NULL, 0) is undefined behaviour (UBSan) */
+			qsort(buf, k, sizeof *buf, cmp_edge);
+			qsort(n->out, k, sizeof *buf, cmp_edge);
+		}
 		for (size_t i = 0; i < k; i++)
 			if (cmp_edge(&buf[i], &n->out[i])) {
 				snprintf(msg, len, "node %llu: out-edge %zu differs", (unsigned long long)id, i);
