@@ -4,7 +4,8 @@
  *
  *  reads   read-only neighbour scans at 1 and 2 threads: rcugraph under
  *          rcu-memb vs the same store with no synchronisation (nosync) vs
- *          a static CSR array holding the same graph. One query = one read
+ *          a static CSR array holding the same graph; and rcu-memb with
+ *          metrics on (the default) vs off. One query = one read
  *          section + one node's out-neighbours summed.
  *  insert  single-writer insert throughput, R-MAT (default scale 20, edge
  *          factor 16), batches of 10,000 edges per transaction, in memory.
@@ -28,8 +29,8 @@
 
 #include "benchutil.h"
 
-enum store { S_CSR, S_NOSYNC, S_RCU, S_N };
-static const char *store_name[S_N] = {"static-csr", "nosync", "rcu-memb"};
+enum store { S_CSR, S_NOSYNC, S_RCU, S_RCU_NOMETRICS, S_N };
+static const char *store_name[S_N] = {"static-csr", "nosync", "rcu-memb", "rcu-memb-nometrics"};
 
 struct csr {
 	uint64_t n;
@@ -193,6 +194,8 @@ static void bench_reads(double seconds, int trials)
 		       med[S_RCU] / med[S_NOSYNC]);
 		printf("ratio threads=%d nosync/static-csr = %.3f (target >= 0.60)\n", nt,
 		       med[S_NOSYNC] / med[S_CSR]);
+		printf("ratio threads=%d rcu-memb metrics on/off = %.3f (target >= 0.97)\n", nt,
+		       med[S_RCU] / med[S_RCU_NOMETRICS]);
 		for (int s = 0; s < S_N; s++)
 			free(res[s]);
 	}
@@ -378,6 +381,8 @@ int main(int argc, char **argv)
 		}
 		o.sync = "rcu-memb";
 		rg_open(&graphs[S_RCU], &o);
+		o.metrics = 0;
+		rg_open(&graphs[S_RCU_NOMETRICS], &o);
 		for (int s = S_NOSYNC; s < S_N; s++)
 			if (rg_edgelist_insert(graphs[s], &el, 0, 100000, NULL)) {
 				fprintf(stderr, "load failed\n");

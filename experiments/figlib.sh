@@ -90,6 +90,13 @@ rgb() {
 		common=(--trials "${RG_TRIALS:-5}" --duration "${RG_DURATION:-1}" --warmup "${RG_WARMUP:-0.5}")
 	fi
 	[ "${RG_PIN:-0}" = 1 ] && common+=(--pin)
+	# RG_GRAPH: graph spec for the workloads that query one generated graph
+	# (rebuilt per configuration, so its size sets the run time)
+	if [ -n "${RG_GRAPH:-}" ]; then
+		case $RG_NAME in
+		readonly | mixed | contention | latency | lmdb | memory) common+=(--graph "$RG_GRAPH") ;;
+		esac
+	fi
 	local csv=$RG_OUT/$RG_NAME.csv tmp=$RG_OUT/.$RG_NAME.csv.tmp
 	local cmd=("$RGBENCH" --workload "$RG_NAME" "${common[@]}" --seed 1 "$@" "${RG_EXTRA[@]}" --csv "$tmp")
 	rm -f "$tmp"

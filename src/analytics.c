@@ -25,6 +25,19 @@
  * across the team via *cursor (ok == 0: this thread takes no blocks). */
 typedef void (*blk_fn)(void *ctx, const struct rg_src *s, size_t b);
 
+
+/* What a kernel reports back through rg_exec_t (NULL: nothing). */
+static void exec_report(rg_exec_t *ex, int par, int team, int failures, uint64_t edges)
+{
+	if (!ex)
+		return;
+	ex->threads_used = par ? team : 1;
+	ex->par_steps = par;
+	ex->worker_failures = failures;
+	ex->edges = edges;
+	ex->items_par = (uint64_t)par;
+}
+
 static void run_blocks_seq(size_t nblocks, blk_fn fn, void *ctx, const struct rg_src *s)
 {
 	for (size_t b = 0; b < nblocks; b++)
@@ -376,13 +389,7 @@ static int pagerank_impl(const struct rg_src *s, const rg_pagerank_opts_t *opts,
 		wall = rg__now_ns() - t0;
 		rg__par_metrics(s, team, wall, busy);
 	}
-	if (ex) {
-		ex->threads_used = par ? team : 1;
-		ex->par_steps = par;
-		ex->worker_failures = failures;
-		ex->edges = edges;
-		ex->items_par = (uint64_t)par;
-	}
+	exec_report(ex, par, team, failures, edges);
 	if (retry) {
 		pr_free(&p);
 		return RG_ERETRY;
@@ -650,13 +657,7 @@ static int wcc_impl(const struct rg_src *s, uint32_t type, rg_exec_t *ex, rg_wcc
 	uint64_t edges = 0;
 	for (size_t b = 0; b < w.nblocks; b++)
 		edges += w.bedges[b];
-	if (ex) {
-		ex->threads_used = par ? team : 1;
-		ex->par_steps = par;
-		ex->worker_failures = failures;
-		ex->edges = edges;
-		ex->items_par = (uint64_t)par;
-	}
+	exec_report(ex, par, team, failures, edges);
 	if (retry) {
 		wcc_free_state(&w);
 		return RG_ERETRY;

@@ -224,12 +224,17 @@ static inline void rg_counter_add_batched(struct rg_counter *c, unsigned cpu, in
 		rg_counter_fold(c, slot);
 }
 
-/* BATCHED add when rseq gives no CPU id (sched_getcpu()). Out of line:
- * keeps rg_counter_add() free of a stack frame. */
+/* PERCPU / BATCHED add when rseq gives no CPU id (sched_getcpu()). Out of
+ * line: keeps rg_counter_add() free of a stack frame. */
 static __attribute__((noinline)) void rg_counter_add_nocpu(struct rg_counter *c,
 							   int64_t delta)
 {
-	rg_counter_add_batched(c, rg_cpu_id_slow(), delta);
+	unsigned cpu = rg_cpu_id_slow();
+	if (c->kind == RG_COUNTER_PERCPU)
+		/* Relaxed atomic: see rg_counter_add(). */
+		__atomic_fetch_add(&c->slots[cpu & c->mask].v, delta, __ATOMIC_RELAXED);
+	else
+		rg_counter_add_batched(c, cpu, delta);
 }
 
 void rg_counter_add(rg_counter_t *c, int64_t delta)
@@ -238,9 +243,22 @@ void rg_counter_add(rg_counter_t *c, int64_t delta)
 		return;
 	rg_counter_kind_t k = c->kind;
 	if (k == RG_COUNTER_PERCPU) {
+#if defined(RG_HAVE_RSEQ_ADDQ) && defined(RG_PCPU_USE_RSEQ)
 		/* see rg_pcpu_add(); slots[nslots] is the fallback word */
 		rg_pcpu_add((uint64_t *)&c->slots[0].v, sizeof(struct rg_cslot), c->mask,
 			    (uint64_t *)&c->slots[c->nslots].v, (uint64_t)delta);
+#else
+		/* rg_pcpu_add() spelled out so that the sched_getcpu() fallback
+		 * is a tail call and this path needs no stack frame.
+		 * Atomic because a migrated or preempted thread may share the
+		 * slot (see rg_pcpu_add()); relaxed: a counter orders nothing. */
+		int cpu = rg_cpu_id_fast();
+		if (__builtin_expect(cpu < 0, 0)) {
+			rg_counter_add_nocpu(c, delta);
+			return;
+		}
+		__atomic_fetch_add(&c->slots[(unsigned)cpu & c->mask].v, delta, __ATOMIC_RELAXED);
+#endif
 		return;
 	}
 	if (k == RG_COUNTER_ATOMIC) {

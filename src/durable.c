@@ -144,6 +144,7 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 		.interval_ms = opts->interval_ms ? opts->interval_ms : 10,
 		.checkpoint_bytes = opts->checkpoint_bytes,
 		.salvage = opts->salvage,
+		.metrics = g->metrics,
 	};
 	struct replay rp = {.g = g, .buf = malloc(REPLAY_EDGE_BUF * sizeof(rg_edge_in_t))};
 	if (!rp.buf)

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "util.h"
 
 #define GEN_BLOCK ((uint64_t)1 << 16)   /* edges per PRNG stream */
 #define RMAT_MAX_SCALE 42u
@@ -330,18 +331,6 @@ int rg_gen_oldbench(rg_edgelist_t *el, uint64_t n, unsigned avg, uint64_t seed)
 /* Spec strings                                                        */
 /* ------------------------------------------------------------------ */
 
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	if (!errbuf || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 enum ptype { P_U64, P_UINT, P_DBL };
 
@@ -395,7 +384,7 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		const char *eq = memchr(p, '=', len);
 		if (len == 0 || !eq) {
-			seterr(errbuf, errlen,
+			rg_seterr(errbuf, errlen,
 			       "spec '%s': expected key=value, got '%.*s'", spec,
 			       (int)len, p);
 			return RG_EINVAL;
@@ -413,13 +402,13 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 				strcat(known, i ? ", " : "");
 				strcat(known, ps[i].key);
 			}
-			seterr(errbuf, errlen,
+			rg_seterr(errbuf, errlen,
 			       "spec '%s': unknown key '%.*s' for %s (known: %s)",
 			       spec, (int)klen, p, kind, known);
 			return RG_EINVAL;
 		}
 		if (hit->seen) {
-			seterr(errbuf, errlen, "spec '%s': key '%s' given twice",
+			rg_seterr(errbuf, errlen, "spec '%s': key '%s' given twice",
 			       spec, hit->key);
 			return RG_EINVAL;
 		}
@@ -432,7 +421,7 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 				ok = false;
 		}
 		if (!ok) {
-			seterr(errbuf, errlen,
+			rg_seterr(errbuf, errlen,
 			       "spec '%s': bad value '%.*s' for %s (expected %s)",
 			       spec, (int)vlen, val, hit->key,
 			       hit->type == P_DBL ? "a number" :
@@ -445,13 +434,13 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 			break;
 		p = comma + 1;
 		if (!*p) {
-			seterr(errbuf, errlen, "spec '%s': trailing ','", spec);
+			rg_seterr(errbuf, errlen, "spec '%s': trailing ','", spec);
 			return RG_EINVAL;
 		}
 	}
 	for (int i = 0; i < np; i++) {
 		if (ps[i].required && !ps[i].seen) {
-			seterr(errbuf, errlen, "spec '%s': %s needs %s=", spec, kind,
+			rg_seterr(errbuf, errlen, "spec '%s': %s needs %s=", spec, kind,
 			       ps[i].key);
 			return RG_EINVAL;
 		}
@@ -462,9 +451,9 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 static int gen_err(int rc, const char *spec, char *errbuf, size_t errlen)
 {
 	if (rc == RG_ENOMEM)
-		seterr(errbuf, errlen, "spec '%s': out of memory", spec);
+		rg_seterr(errbuf, errlen, "spec '%s': out of memory", spec);
 	else if (rc)
-		seterr(errbuf, errlen, "spec '%s': %s", spec, rg_strerror(rc));
+		rg_seterr(errbuf, errlen, "spec '%s': %s", spec, rg_strerror(rc));
 	return rc;
 }
 
@@ -481,7 +470,7 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 	if (el)
 		memset(el, 0, sizeof *el);
 	if (!spec || !el) {
-		seterr(errbuf, errlen, "rg_gen_from_spec: NULL argument");
+		rg_seterr(errbuf, errlen, "rg_gen_from_spec: NULL argument");
 		return RG_EINVAL;
 	}
 	const char *colon = strchr(spec, ':');
@@ -505,12 +494,12 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 				return rc;
 			double a = ps[3].d, b = ps[4].d, c = ps[5].d;
 			if (a <= 0) {
-				seterr(errbuf, errlen, "spec '%s': a must be > 0", spec);
+				rg_seterr(errbuf, errlen, "spec '%s': a must be > 0", spec);
 				return RG_EINVAL;
 			}
 			why = rmat_check((unsigned)ps[0].u, (unsigned)ps[1].u, &a, &b, &c);
 			if (why) {
-				seterr(errbuf, errlen, "spec '%s': %s", spec, why);
+				rg_seterr(errbuf, errlen, "spec '%s': %s", spec, why);
 				return RG_EINVAL;
 			}
 			return gen_err(rg_gen_rmat(el, (unsigned)ps[0].u,
@@ -529,7 +518,7 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 			uint64_t m;
 			why = uniform_check(ps[0].u, ps[1].d, &m);
 			if (why) {
-				seterr(errbuf, errlen, "spec '%s': %s", spec, why);
+				rg_seterr(errbuf, errlen, "spec '%s': %s", spec, why);
 				return RG_EINVAL;
 			}
 			return gen_err(rg_gen_uniform(el, ps[0].u, ps[1].d, ps[2].u),
@@ -546,7 +535,7 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 				return rc;
 			why = oldbench_check(ps[0].u, (unsigned)ps[1].u);
 			if (why) {
-				seterr(errbuf, errlen, "spec '%s': %s", spec, why);
+				rg_seterr(errbuf, errlen, "spec '%s': %s", spec, why);
 				return RG_EINVAL;
 			}
 			return gen_err(rg_gen_oldbench(el, ps[0].u, (unsigned)ps[1].u,
@@ -559,12 +548,12 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 	if (*spec && stat(spec, &st) == 0)
 		return rg_snap_parse(spec, el, errbuf, errlen);
 	if (colon)
-		seterr(errbuf, errlen,
+		rg_seterr(errbuf, errlen,
 		       "spec '%s': unknown kind '%.*s' (known: rmat, uniform, "
 		       "oldbench, snap) and no file of that name",
 		       spec, (int)(colon - spec), spec);
 	else
-		seterr(errbuf, errlen,
+		rg_seterr(errbuf, errlen,
 		       "spec '%s': not a generator spec (rmat:..., uniform:..., "
 		       "oldbench:..., snap:PATH) and no such file",
 		       spec);

@@ -44,6 +44,7 @@
 #define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
 #endif
 
+#include "util.h"
 #include "wal.h"
 
 #include "metrics.h"
@@ -230,15 +231,6 @@ static inline struct rg_node *slot_node_seg(struct rg_node *const *segs, uint64_
 	return &seg[slot - base];
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return x;
-}
 
 /* Reader/writer lookup: slot of id, or -1. */
 static inline int64_t idx_find(const struct rg_idx *t, uint64_t id)

@@ -19,22 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "util.h"
 
 #define RD_CHUNK ((size_t)1 << 20)        /* read size */
 #define MAX_LINE ((size_t)16 << 20)       /* longer lines are an error */
 
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	if (!errbuf || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void rg_edgelist_free(rg_edgelist_t *el)
 {
@@ -51,15 +40,6 @@ void rg_edgelist_free(rg_edgelist_t *el)
 /* order over src[0], dst[0], src[1], dst[1], ...                      */
 /* ------------------------------------------------------------------ */
 
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
 
 typedef struct idset {
 	uint64_t *keys;   /* EMPTY_KEY marks a free slot */
@@ -245,7 +225,7 @@ static long source_read(source_t *s, char *buf, size_t len)
 				return (long)n;
 			if (errno == EINTR)
 				continue;
-			seterr(s->errbuf, s->errlen, "%s: read: %s", s->path,
+			rg_seterr(s->errbuf, s->errlen, "%s: read: %s", s->path,
 			       strerror(errno));
 			return RG_EIO;
 		}
@@ -255,12 +235,12 @@ static long source_read(source_t *s, char *buf, size_t len)
 	const char *msg = gzerror(s->gz, &zerr);
 	if (n < 0 || (zerr != Z_OK && zerr != Z_BUF_ERROR)) {
 		if (zerr == Z_ERRNO) {
-			seterr(s->errbuf, s->errlen, "%s: read: %s", s->path,
+			rg_seterr(s->errbuf, s->errlen, "%s: read: %s", s->path,
 			       strerror(errno));
 			return RG_EIO;
 		}
 		if (zerr == Z_MEM_ERROR) {
-			seterr(s->errbuf, s->errlen, "%s: out of memory in zlib",
+			rg_seterr(s->errbuf, s->errlen, "%s: out of memory in zlib",
 			       s->path);
 			return RG_ENOMEM;
 		}
@@ -269,14 +249,14 @@ static long source_read(source_t *s, char *buf, size_t len)
 		/* gzerror() prefixes "<fd:N>: " (the stream came from gzdopen). */
 		if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": "))
 			msg = strstr(msg, ": ") + 2;
-		seterr(s->errbuf, s->errlen, "%s: corrupt gzip data: %s", s->path,
+		rg_seterr(s->errbuf, s->errlen, "%s: corrupt gzip data: %s", s->path,
 		       msg);
 		return RG_ECORRUPT;
 	}
 	/* gzread() reports a stream cut short only through gzerror() ==
 	 * Z_BUF_ERROR ("unexpected end of file") and a short/zero read. */
 	if (n == 0 && zerr == Z_BUF_ERROR) {
-		seterr(s->errbuf, s->errlen,
+		rg_seterr(s->errbuf, s->errlen,
 		       "%s: truncated gzip stream (unexpected end of file)",
 		       s->path);
 		return RG_ECORRUPT;
@@ -301,7 +281,7 @@ static int source_check_rest(source_t *s, char *scratch, size_t len, int rc)
 			return rc;
 		if (n < 0) {
 			if (n == RG_ECORRUPT) {
-				seterr(s->errbuf, s->errlen, "%s", msg);
+				rg_seterr(s->errbuf, s->errlen, "%s", msg);
 				return RG_ECORRUPT;
 			}
 			return rc;
@@ -342,7 +322,7 @@ static inline int parse_id(parser_t *p, const char *t, size_t n, uint64_t *out)
 {
 	char tok[64];
 	if (t[0] == '-') {
-		seterr(p->errbuf, p->errlen,
+		rg_seterr(p->errbuf, p->errlen,
 		       "%s:%llu: negative node id '%s' (ids are unsigned 64-bit)",
 		       p->path, (unsigned long long)p->line, show(tok, t, n));
 		return RG_EPARSE;
@@ -351,14 +331,14 @@ static inline int parse_id(parser_t *p, const char *t, size_t n, uint64_t *out)
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = (unsigned char)t[i] - '0';
 		if (d > 9) {
-			seterr(p->errbuf, p->errlen,
+			rg_seterr(p->errbuf, p->errlen,
 			       "%s:%llu: invalid node id '%s' (not a decimal integer)",
 			       p->path, (unsigned long long)p->line, show(tok, t, n));
 			return RG_EPARSE;
 		}
 		/* 19 digits always fit; only a 20th can overflow. */
 		if (i >= 19 && v > (UINT64_MAX - d) / 10) {
-			seterr(p->errbuf, p->errlen,
+			rg_seterr(p->errbuf, p->errlen,
 			       "%s:%llu: node id '%s' does not fit in 64 bits",
 			       p->path, (unsigned long long)p->line, show(tok, t, n));
 			return RG_EPARSE;
@@ -374,7 +354,7 @@ static int push_edge(parser_t *p, uint64_t a, uint64_t b)
 	if (p->n == p->cap) {
 		uint64_t ncap = p->cap ? p->cap * 2 : 65536;
 		if (ncap > SIZE_MAX / sizeof(uint64_t)) {
-			seterr(p->errbuf, p->errlen, "%s: out of memory", p->path);
+			rg_seterr(p->errbuf, p->errlen, "%s: out of memory", p->path);
 			return RG_ENOMEM;
 		}
 		uint64_t *ns = realloc(p->src, ncap * sizeof(uint64_t));
@@ -392,7 +372,7 @@ static int push_edge(parser_t *p, uint64_t a, uint64_t b)
 	p->n++;
 	return 0;
 nomem:
-	seterr(p->errbuf, p->errlen, "%s: out of memory (%llu edges read)",
+	rg_seterr(p->errbuf, p->errlen, "%s: out of memory (%llu edges read)",
 	       p->path, (unsigned long long)p->n);
 	return RG_ENOMEM;
 }
@@ -428,7 +408,7 @@ static int parse_line(parser_t *p, const char *s, const char *e)
 	}
 	if (nf != 2) {
 		char show_buf[64];
-		seterr(p->errbuf, p->errlen,
+		rg_seterr(p->errbuf, p->errlen,
 		       "%s:%llu: expected 2 fields (FROM TO), found %d in '%s'",
 		       p->path, (unsigned long long)p->line, nf,
 		       show(show_buf, s, (size_t)(e - s)));
@@ -451,7 +431,7 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 	if (el)
 		memset(el, 0, sizeof *el);
 	if (!path || !el) {
-		seterr(errbuf, errlen, "rg_snap_parse: NULL argument");
+		rg_seterr(errbuf, errlen, "rg_snap_parse: NULL argument");
 		return RG_EINVAL;
 	}
 
@@ -464,12 +444,12 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 
 	s.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s.fd < 0) {
-		seterr(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+		rg_seterr(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return RG_EIO;
 	}
 	buf = malloc(cap);
 	if (!buf) {
-		seterr(errbuf, errlen, "%s: out of memory", path);
+		rg_seterr(errbuf, errlen, "%s: out of memory", path);
 		rc = RG_ENOMEM;
 		goto out;
 	}
@@ -488,14 +468,14 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 	}
 	if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
 		if (lseek(s.fd, 0, SEEK_SET) != 0) {
-			seterr(errbuf, errlen, "%s: cannot rewind gzip input: %s",
+			rg_seterr(errbuf, errlen, "%s: cannot rewind gzip input: %s",
 			       path, strerror(errno));
 			rc = RG_EIO;
 			goto out;
 		}
 		s.gz = gzdopen(s.fd, "rb");
 		if (!s.gz) {
-			seterr(errbuf, errlen, "%s: gzdopen failed", path);
+			rg_seterr(errbuf, errlen, "%s: gzdopen failed", path);
 			rc = RG_ENOMEM;
 			goto out;
 		}
@@ -533,7 +513,7 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 		if (len == cap) {
 			/* A line longer than the buffer: grow it (bounded). */
 			if (cap >= MAX_LINE) {
-				seterr(errbuf, errlen,
+				rg_seterr(errbuf, errlen,
 				       "%s:%llu: line longer than %zu MiB (binary file?)",
 				       path, (unsigned long long)p.line + 1,
 				       MAX_LINE >> 20);
@@ -542,7 +522,7 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 			}
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
-				seterr(errbuf, errlen, "%s: out of memory", path);
+				rg_seterr(errbuf, errlen, "%s: out of memory", path);
 				rc = RG_ENOMEM;
 				goto out;
 			}
@@ -565,7 +545,7 @@ out:
 		int zr = gzclose_r(s.gz);
 		/* Z_BUF_ERROR here: the last read ended inside the stream. */
 		if (rc == 0 && zr == Z_BUF_ERROR) {
-			seterr(errbuf, errlen,
+			rg_seterr(errbuf, errlen,
 			       "%s: truncated gzip stream (unexpected end of file)",
 			       path);
 			rc = RG_ECORRUPT;
@@ -593,7 +573,7 @@ out:
 	uint64_t nn = 0;
 	rc = distinct_ids(el, NULL, &nn);
 	if (rc) {
-		seterr(errbuf, errlen, "%s: out of memory", path);
+		rg_seterr(errbuf, errlen, "%s: out of memory", path);
 		rg_edgelist_free(el);
 		return rc;
 	}
@@ -666,7 +646,7 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 	if (errbuf && errlen)
 		errbuf[0] = '\0';
 	if (!g || !path) {
-		seterr(errbuf, errlen, "rg_load_snap: NULL argument");
+		rg_seterr(errbuf, errlen, "rg_load_snap: NULL argument");
 		return RG_EINVAL;
 	}
 	rg_edgelist_t el;
@@ -678,25 +658,25 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 	rg_txn_t *txn = NULL;
 	rc = distinct_ids(&el, &ids, &nids);
 	if (rc) {
-		seterr(errbuf, errlen, "%s: out of memory", path);
+		rg_seterr(errbuf, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	version = current_version(g);
 	rc = rg_txn_begin(g, &txn);
 	if (rc) {
-		seterr(errbuf, errlen, "%s: rg_txn_begin: %s", path, rg_strerror(rc));
+		rg_seterr(errbuf, errlen, "%s: rg_txn_begin: %s", path, rg_strerror(rc));
 		goto out;
 	}
 	rc = add_nodes(txn, ids, nids, &added, &bad);
 	if (rc) {
-		seterr(errbuf, errlen, "%s: adding node %llu: %s", path,
+		rg_seterr(errbuf, errlen, "%s: adding node %llu: %s", path,
 		       (unsigned long long)bad, rg_strerror(rc));
 		rg_txn_abort(txn);
 		goto out;
 	}
 	rc = add_edges(txn, &el, 0, el.n_edges, type, &bad);
 	if (rc) {
-		seterr(errbuf, errlen, "%s: adding edge %llu -> %llu: %s", path,
+		rg_seterr(errbuf, errlen, "%s: adding edge %llu -> %llu: %s", path,
 		       (unsigned long long)el.src[bad],
 		       (unsigned long long)el.dst[bad], rg_strerror(rc));
 		rg_txn_abort(txn);
@@ -704,7 +684,7 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 	}
 	rc = rg_txn_commit(txn, &version);
 	if (rc) {
-		seterr(errbuf, errlen, "%s: commit: %s", path, rg_strerror(rc));
+		rg_seterr(errbuf, errlen, "%s: commit: %s", path, rg_strerror(rc));
 		goto out;
 	}
 	if (stats) {

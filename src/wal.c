@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "metrics.h"
 #include "wal_format.h"
 
 /* ------------------------------------------------------------------ */
@@ -437,6 +438,7 @@ int rg_wal_scan(const uint8_t *buf, size_t len, struct rg_seg_scan *s, rg_rec_fn
 #define GATHER_HIST 8
 
 struct rg_wal {
+	struct rg_metrics *metrics; /* the graph's (fsync latency), may be NULL */
 	int dirfd;
 	int durability;
 	uint32_t interval_ms;
@@ -601,6 +603,7 @@ static void flush_locked(struct rg_wal *w, int may_gather)
 	uint64_t t0 = rg_now_ns();
 	int r = rg_io_sync(fd, 1);
 	uint64_t dt = rg_now_ns() - t0;
+	rg_metrics_observe(w->metrics, RG_H_FSYNC_SECONDS, dt);
 	pthread_mutex_lock(&w->mu);
 	w->flushing = 0;
 	if (r) {
@@ -1204,6 +1207,7 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 		return RG_ENOMEM;
 	w->fd = -1;
 	w->dirfd = -1;
+	w->metrics = cfg->metrics;
 	w->durability = cfg->durability;
 	w->interval_ms = cfg->interval_ms;
 	w->checkpoint_bytes = cfg->checkpoint_bytes;

@@ -48,6 +48,7 @@ struct rg_wal_config {
 	uint32_t interval_ms;      /* for RG_DURABILITY_INTERVAL */
 	uint64_t checkpoint_bytes; /* auto checkpoint when the log exceeds this (0: never) */
 	int salvage;               /* 1: on mid-log corruption keep the valid prefix instead of failing */
+	struct rg_metrics *metrics; /* where to record fsync latency (may be NULL) */
 };
 
 struct rg_wal;
