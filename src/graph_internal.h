@@ -30,6 +30,12 @@
 #include <stdint.h>
 
 #include <rcugraph/rcugraph.h>
+/* _LGPL_SOURCE: rcu_dereference/rcu_assign_pointer become the inline
+ * macros of urcu/static/pointer.h; without it every dereference on the read
+ * path is a call into liburcu through the PLT. */
+#ifndef _LGPL_SOURCE
+#define _LGPL_SOURCE
+#endif
 #include <urcu/pointer.h> /* rcu_dereference / rcu_assign_pointer: flavour-independent */
 
 /* ThreadSanitizer cannot see liburcu's barriers (a volatile access plus a
