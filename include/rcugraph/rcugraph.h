@@ -91,7 +91,7 @@ typedef struct rg_options {
 	const char *dir;
 	int durability;            /* RG_DURABILITY_*; default COMMIT */
 	uint32_t interval_ms;      /* INTERVAL: fsync at most every N ms (default 10) */
-	uint64_t checkpoint_bytes; /* automatic checkpoint past this much log (default 64 MiB, 0 = never... see docs) */
+	uint64_t checkpoint_bytes; /* automatic checkpoint past this much log (default 64 MiB; 0: none) */
 	int salvage;               /* 1: open a log with mid-log corruption by keeping its valid prefix */
 	/* Reserved for future options; must be zero. */
 	uint64_t reserved[4];
@@ -415,7 +415,6 @@ typedef struct rg_stats {
 	uint64_t gc_pending_objects;
 	uint64_t gc_freed_bytes;   /* total reclaimed so far */
 	uint64_t gc_waits;         /* times the writer waited on reclamation */
-	uint64_t max_chain;        /* longest version chain a reader walked (debug builds: 0 otherwise) */
 } rg_stats_t;
 
 void rg_stats_get(rg_graph_t *g, rg_stats_t *st);
