@@ -27,6 +27,7 @@
 
 #include <rcugraph/metrics.h>
 #include "metrics.h"
+#include "benchutil.h" /* bu_cpu_model */
 
 #define CHUNK 1024
 #define NVARIANTS 6
@@ -214,29 +215,6 @@ static double run_trial(int variant, int nthreads, double seconds, uint32_t batc
 	return (double)total / (t1 - t0);
 }
 
-static void cpu_model(char *buf, size_t cap)
-{
-	snprintf(buf, cap, "unknown");
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (!f)
-		return;
-	char line[512];
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *p = strchr(line, ':');
-			if (p) {
-				p++;
-				while (*p == ' ' || *p == '\t')
-					p++;
-				p[strcspn(p, "\n")] = '\0';
-				snprintf(buf, cap, "%s", p);
-			}
-			break;
-		}
-	}
-	fclose(f);
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_counters [--threads N] [--trials T] [--seconds S] "
@@ -284,7 +262,7 @@ int main(int argc, char **argv)
 	 * is then skipped (percpu_rseq still runs). */
 	int nvar = NVARIANTS;
 	char model[256];
-	cpu_model(model, sizeof model);
+	snprintf(model, sizeof model, "%s", bu_cpu_model());
 	printf("# bench_counters: counter variants, ops/s, duration-based trials\n");
 	printf("# cpu_model=%s\n# nproc=%ld\n# seconds=%g trials=%d batch=%ld pin=%d\n",
 		model, nproc, seconds, trials, batch, opt_pin);

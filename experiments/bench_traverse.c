@@ -30,6 +30,7 @@
 #include <rcugraph/load.h>
 #include <rcugraph/rcugraph.h>
 #include <rcugraph/traverse.h>
+#include "benchutil.h" /* bu_cpu_model */
 
 static unsigned g_trials = 5;
 static double g_min_time = 0.3;
@@ -264,27 +265,6 @@ static size_t pick_roots(const rg_read_t *r, uint64_t *roots, size_t n, uint64_t
 	return k;
 }
 
-static void cpu_model(char *buf, size_t n)
-{
-	snprintf(buf, n, "unknown");
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (!f)
-		return;
-	char line[512];
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, "model name", 10) == 0) {
-			char *p = strchr(line, ':');
-			if (p) {
-				p += 2;
-				p[strcspn(p, "\n")] = 0;
-				snprintf(buf, n, "%s", p);
-			}
-			break;
-		}
-	}
-	fclose(f);
-}
-
 int main(int argc, char **argv)
 {
 	unsigned scale = 18, ef = 16, small_scale = 10, nroots = 50;
@@ -319,7 +299,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char cpu[256];
-	cpu_model(cpu, sizeof cpu);
+	snprintf(cpu, sizeof cpu, "%s", bu_cpu_model());
 	const char *wp = getenv("OMP_WAIT_POLICY");
 
 	double ins_s;

@@ -621,22 +621,29 @@ static void flush_locked(struct rg_wal *w, int may_gather)
 	pthread_cond_broadcast(&w->cv);
 }
 
+/* Waits until the log is durable up to target, leading a flush whenever
+ * none is in progress (group commit). `gather` is flush_locked's argument. */
+static int flush_until(struct rg_wal *w, uint64_t target, int gather)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->durable < target && !w->failed) {
+		if (!w->flushing)
+			flush_locked(w, gather);
+		else
+			pthread_cond_wait(&w->cv, &w->mu);
+	}
+	int rc = w->durable >= target ? 0 : w->failed;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
 int rg_wal_wait_durable(struct rg_wal *w, uint64_t lsn_end)
 {
 	if (!w)
 		return RG_EINVAL;
 	if (w->durability != RG_DURABILITY_COMMIT)
 		return 0;
-	pthread_mutex_lock(&w->mu);
-	while (w->durable < lsn_end && !w->failed) {
-		if (!w->flushing)
-			flush_locked(w, 1);
-		else
-			pthread_cond_wait(&w->cv, &w->mu);
-	}
-	int rc = w->durable >= lsn_end ? 0 : w->failed;
-	pthread_mutex_unlock(&w->mu);
-	return rc;
+	return flush_until(w, lsn_end, 1);
 }
 
 /* Flushes everything appended so far (any policy). */
@@ -644,15 +651,8 @@ static int flush_all(struct rg_wal *w)
 {
 	pthread_mutex_lock(&w->mu);
 	uint64_t want = w->appended;
-	while (w->durable < want && !w->failed) {
-		if (!w->flushing)
-			flush_locked(w, 0);
-		else
-			pthread_cond_wait(&w->cv, &w->mu);
-	}
-	int rc = w->durable >= want ? 0 : w->failed;
 	pthread_mutex_unlock(&w->mu);
-	return rc;
+	return flush_until(w, want, 0);
 }
 
 static void *flusher_main(void *arg)
