@@ -166,6 +166,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	g->gc_limit = opts->gc_limit_bytes ? opts->gc_limit_bytes : (size_t)64 << 20;
 	g->idx = idx_alloc(1024);
 	g->snap = calloc(1, sizeof *g->snap);
+	rg_pool_init(&g->pool, sizeof(struct rg_head));
 	pthread_mutex_init(&g->wlock, NULL);
 	pthread_mutex_init(&g->vis_lock, NULL);
 	pthread_cond_init(&g->vis_cond, NULL);
@@ -201,15 +202,6 @@ nomem:
 	return RG_ENOMEM;
 }
 
-static void free_head_list(struct rg_head *h)
-{
-	while (h) {
-		struct rg_head *next = h->prev;
-		free(h);
-		h = next;
-	}
-}
-
 void rg_close(rg_graph_t *g)
 {
 	if (!g)
@@ -221,19 +213,16 @@ void rg_close(rg_graph_t *g)
 		struct rg_node *n = slot_node_seg(g->segs, s);
 		struct rg_head *h = n->head;
 		/* only the newest head is still owned: every superseded head (and
-		 * array) was retired when it was replaced (I4) */
-		if (h) {
-			if (h->adj[RG_OUT].arr)
-				free(h->adj[RG_OUT].arr);
-			if (h->adj[RG_IN].arr && h->adj[RG_IN].arr != h->adj[RG_OUT].arr)
-				free(h->adj[RG_IN].arr);
-			free(h);
-		}
+		 * array) was retired when it was replaced (I4). Heads and pooled
+		 * arrays go with the pool's chunks; big arrays were malloc'ed. */
+		if (h)
+			for (int d = 0; d < 2; d++)
+				if (h->adj[d].arr && h->adj[d].arr->cls == RG_CLS_MALLOC)
+					free(h->adj[d].arr);
 	}
 	for (int k = 0; k < RG_MAX_SEGS; k++)
 		free(g->segs[k]);
-	free_head_list(g->head_local);
-	free_head_list(atomic_load_explicit(&g->head_free, memory_order_relaxed));
+	rg_pool_destroy(&g->pool);
 	g->pol->fini(g);
 	free(g->idx);
 	free(g->snap);
@@ -263,33 +252,9 @@ void rg_garbage_free(struct rg_garbage *gb)
 {
 	rg_graph_t *g = gb->g;
 	size_t bytes = gb->bytes, n = gb->n;
-	struct rg_head *first = NULL, *last = NULL;
-	for (size_t i = 0; i < gb->n; i++) {
-		uintptr_t p = (uintptr_t)gb->ptrs[i];
-		if (p & RG_GB_HEAD_TAG) {
-			/* no reader can reach this head any more: reuse ->prev as
-			 * the free-list link */
-			struct rg_head *h = (struct rg_head *)(p & ~RG_GB_HEAD_TAG);
-			h->prev = first;
-			first = h;
-			if (!last)
-				last = h;
-		} else {
-			free(gb->ptrs[i]);
-		}
-	}
-	if (first) {
-		struct rg_head *top = atomic_load_explicit(&g->head_free, memory_order_relaxed);
-		do
-			last->prev = top;
-		/* release: the writer that takes the chain (acquire exchange)
-		 * sees the links written above */
-		while (!atomic_compare_exchange_weak_explicit(&g->head_free, &top, first,
-							      memory_order_release,
-							      memory_order_relaxed));
-	}
-	free(gb->ptrs);
-	free(gb);
+	/* no reader can hold any of it: heads and pooled arrays go back to
+	 * the writer's free lists, the rest to libc */
+	rg_pool_give_back(&g->pool, gb);
 	/* relaxed: statistics only; nothing is ordered by these counters */
 	atomic_fetch_sub_explicit(&g->gc_pending_bytes, bytes, memory_order_relaxed);
 	atomic_fetch_sub_explicit(&g->gc_pending_objects, n, memory_order_relaxed);

@@ -54,6 +54,7 @@
 #include "wal.h"
 
 #include "metrics.h"
+#include "pool.h"
 
 #define RG_CACHELINE 64
 #define RG_DEL_LIVE UINT64_MAX
@@ -61,10 +62,14 @@
 #define RG_MAX_SEGS 23   /* 1024 * (2^23 - 1) > 2^32 slots */
 #define RG_MAX_SLOTS (UINT32_MAX - 1u)
 
+/* 32-byte header: arrays come from the pool 32-byte aligned, so every
+ * 32-byte entry sits inside one cache line. */
 struct rg_earr {
 	uint32_t cap;
-	uint32_t pad;
+	uint8_t cls;   /* pool class (pool.h), RG_CLS_MALLOC for big arrays */
+	uint8_t pad[3];
 	uint64_t born; /* version of the txn that allocated it (private until committed) */
+	uint64_t pad2[2];
 	rg_edge_t e[];
 };
 
@@ -119,7 +124,9 @@ struct rg_garbage {
 	size_t n, cap;
 	size_t bytes;
 	void **ptrs;
+	uint8_t *cls;                    /* pool class of each pointer (same block as ptrs) */
 	struct rg_garbage *reclaim_next; /* durable.c: list of bundles kept after a failed fsync */
+	struct rg_garbage *ret_next;     /* pool.c: bundles handed back to the writer */
 };
 
 struct rg_policy;
@@ -168,13 +175,9 @@ struct rg_graph {
 	uint64_t last_lsn;                     /* writer: log end after the last append (metrics) */
 	_Atomic uint64_t fsyncs_seen;          /* durable.c: fsync count already added to metrics */
 	struct rg_garbage *failed_garbage;
-	/* Recycled heads: reclamation pushes freed heads here (a Treiber
-	 * stack of chains linked through ->prev) instead of free(), and the
-	 * writer takes the whole stack with one exchange into head_local.
-	 * Saves a malloc/free pair per touched node per commit, and the
-	 * cross-thread free that contends on the allocator. */
-	_Atomic(struct rg_head *) head_free;
-	struct rg_head *head_local; /* writer only */
+	/* Heads and adjacency arrays (pool.h): allocated by the writer,
+	 * handed back by reclamation. */
+	struct rg_pool pool;
 };
 
 /* Policy: how readers and the writer synchronise. One indirect call per
@@ -220,8 +223,6 @@ int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct 
 void rg_graph_close_durable(rg_graph_t *g); /* durable.c */
 void rg_graph_make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb);
 void rg_garbage_free(struct rg_garbage *gb);
-/* Garbage pointers with this bit set are heads, recycled rather than freed. */
-#define RG_GB_HEAD_TAG ((uintptr_t)1)
 
 /* ---- node table lookups, inlined on the read path and in the writer ---- */
 

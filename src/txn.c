@@ -55,6 +55,7 @@ struct rg_txn {
 struct gitem {
 	void *p;
 	size_t sz;
+	unsigned cls;
 };
 
 static uint64_t now_ns(void)
@@ -80,19 +81,22 @@ static struct rg_garbage *gb_new(rg_graph_t *g, size_t hint)
 		return NULL;
 	gb->g = g;
 	gb->cap = hint < 4 ? 4 : hint;
-	gb->ptrs = malloc(gb->cap * sizeof(void *));
+	/* one block: the pointers, then their pool classes */
+	gb->ptrs = malloc(gb->cap * (sizeof(void *) + 1));
 	if (!gb->ptrs) {
 		free(gb);
 		return NULL;
 	}
+	gb->cls = (uint8_t *)(gb->ptrs + gb->cap);
 	return gb;
 }
 
 /* Capacity is reserved up front (gb_new hint), so adding cannot fail. */
-static void gb_add(struct rg_garbage *gb, void *p, size_t sz)
+static void gb_add(struct rg_garbage *gb, void *p, size_t sz, unsigned cls)
 {
 	if (!p)
 		return;
+	gb->cls[gb->n] = (uint8_t)cls;
 	gb->ptrs[gb->n++] = p;
 	gb->bytes += sz;
 }
@@ -130,7 +134,8 @@ static void retire_idx(struct rg_txn *t)
 		return;
 	}
 	for (size_t i = 0; i < t->idx_old.n; i++)
-		gb_add(gb, v[i], sizeof(struct rg_idx) + (v[i]->mask + 1) * sizeof(struct rg_ient));
+		gb_add(gb, v[i], sizeof(struct rg_idx) + (v[i]->mask + 1) * sizeof(struct rg_ient),
+		       RG_CLS_MALLOC);
 	gb_retire(t->g, gb);
 }
 
@@ -205,26 +210,16 @@ static uint32_t node_slot(rg_graph_t *g, const struct rg_node *n)
 	return (uint32_t)rg_index_find(g, n->id);
 }
 
-/* A head from the recycled list, else malloc. Writer only. */
+/* A head from the pool (recycled, else carved). Writer only. */
 static struct rg_head *head_alloc(rg_graph_t *g)
 {
-	struct rg_head *h = g->head_local;
-	if (!h) {
-		/* acquire: pairs with the release CAS in rg_garbage_free, so the
-		 * chain's links are visible */
-		h = atomic_exchange_explicit(&g->head_free, NULL, memory_order_acquire);
-		if (!h)
-			return malloc(sizeof *h);
-	}
-	g->head_local = h->prev;
-	return h;
+	return rg_pool_get(&g->pool, RG_CLS_HEAD, g->pool.head_size);
 }
 
-/* Returns a never-published head to the writer's list. */
+/* Returns a never-published head to the pool. */
 static void head_release(rg_graph_t *g, struct rg_head *h)
 {
-	h->prev = g->head_local;
-	g->head_local = h;
+	rg_pool_put(&g->pool, RG_CLS_HEAD, h);
 }
 
 /* Pending head of n, created on first touch (one per node per txn). */
@@ -259,9 +254,9 @@ static int adj_drop(struct rg_txn *t, struct rg_adj *a)
 {
 	if (a->arr) {
 		if (is_private(t, a->arr)) {
-			free(a->arr);
+			rg_pool_put(&t->g->pool, a->arr->cls, a->arr);
 		} else {
-			struct gitem gi = {a->arr, earr_bytes(a->arr->cap)};
+			struct gitem gi = {a->arr, earr_bytes(a->arr->cap), a->arr->cls};
 			if (vec_push(&t->garbage, &gi, sizeof gi))
 				return RG_ENOMEM;
 		}
@@ -276,13 +271,16 @@ static int adj_drop(struct rg_txn *t, struct rg_adj *a)
  * entries live in the writer's view (del == RG_DEL_LIVE), in order. Readers
  * of linked heads keep the old array until it is reclaimed.
  */
-static int adj_rebuild(struct rg_txn *t, struct rg_adj *a, uint32_t cap)
+static int adj_rebuild(struct rg_txn *t, struct rg_adj *a, int dir, uint32_t cap)
 {
-	struct rg_earr *na = malloc(earr_bytes(cap));
+	cap = rg_pool_round_cap(cap);
+	unsigned cls = rg_pool_arr_class(dir, cap);
+	struct rg_earr *na = cls == RG_CLS_MALLOC ? aligned_alloc(32, earr_bytes(cap))
+						  : rg_pool_get(&t->g->pool, cls, earr_bytes(cap));
 	if (!na)
 		return RG_ENOMEM;
 	na->cap = cap;
-	na->pad = 0;
+	na->cls = (uint8_t)cls;
 	na->born = t->version;
 	uint32_t k = 0;
 	if (a->arr) {
@@ -292,7 +290,7 @@ static int adj_rebuild(struct rg_txn *t, struct rg_adj *a, uint32_t cap)
 				na->e[k++] = a->arr->e[i];
 	}
 	if (adj_drop(t, a)) {
-		free(na);
+		rg_pool_put(&t->g->pool, cls, na);
 		return RG_ENOMEM;
 	}
 	a->arr = na;
@@ -300,13 +298,13 @@ static int adj_rebuild(struct rg_txn *t, struct rg_adj *a, uint32_t cap)
 	return 0;
 }
 
-static int adj_append(struct rg_txn *t, struct rg_adj *a, const rg_edge_t *e)
+static int adj_append(struct rg_txn *t, struct rg_adj *a, int dir, const rg_edge_t *e)
 {
 	if (!a->arr || a->len == a->arr->cap) {
 		uint64_t cap = a->live < 2 ? 4 : (uint64_t)a->live * 2;
 		if (cap > UINT32_MAX)
 			return RG_ERANGE;
-		int rc = adj_rebuild(t, a, (uint32_t)cap);
+		int rc = adj_rebuild(t, a, dir, (uint32_t)cap);
 		if (rc)
 			return rc;
 		t->g->st_grown++;
@@ -411,10 +409,10 @@ static int apply_edge(struct rg_txn *t, uint32_t ss, uint32_t ds, uint64_t src, 
 			.del = RG_DEL_LIVE};
 	rg_edge_t ei = {.nbr = src, .prop = prop, .type = type, .nbr_slot = ss,
 			.del = RG_DEL_LIVE};
-	int rc = adj_append(t, &hs->adj[RG_OUT], &eo);
+	int rc = adj_append(t, &hs->adj[RG_OUT], RG_OUT, &eo);
 	if (rc)
 		return poison(t, rc);
-	rc = adj_append(t, &hd->adj[RG_IN], &ei);
+	rc = adj_append(t, &hd->adj[RG_IN], RG_IN, &ei);
 	if (rc) {
 		/* undo the out entry: it was past the linked length */
 		hs->adj[RG_OUT].len--;
@@ -483,29 +481,41 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 	if (!slots)
 		return poison(t, RG_ENOMEM);
 	const struct rg_idx *ix = g->idx;
-	/* pass 1: index buckets 2*AHEAD ahead, node structs AHEAD ahead */
+	/* pass 1a: resolve slots; index buckets 2*AHEAD ahead, so each
+	 * idx_find hits a line already on its way */
 	for (size_t i = 0; i < n; i++) {
 		if (i + 2 * PF_AHEAD < n) {
 			idx_prefetch(ix, in[i + 2 * PF_AHEAD].src);
 			idx_prefetch(ix, in[i + 2 * PF_AHEAD].dst);
 		}
-		if (i + PF_AHEAD < n) {
-			int64_t a = idx_find(ix, in[i + PF_AHEAD].src);
-			int64_t b = idx_find(ix, in[i + PF_AHEAD].dst);
-			if (a >= 0)
-				__builtin_prefetch(slot_node_seg(g->segs, (uint64_t)a));
-			if (b >= 0)
-				__builtin_prefetch(slot_node_seg(g->segs, (uint64_t)b));
-		}
-		int64_t ss = walive_slot(g, in[i].src), ds = walive_slot(g, in[i].dst);
-		if (ss < 0 || ds < 0) {
+		int64_t a = idx_find(ix, in[i].src), b = idx_find(ix, in[i].dst);
+		if (a < 0 || b < 0) {
 			free(slots);
 			if (failed_at)
 				*failed_at = i;
 			return RG_ENOENT;
 		}
-		slots[2 * i] = (uint32_t)ss;
-		slots[2 * i + 1] = (uint32_t)ds;
+		slots[2 * i] = (uint32_t)a;
+		slots[2 * i + 1] = (uint32_t)b;
+	}
+	/* pass 1b: check both endpoints alive; node structs 2*AHEAD ahead,
+	 * their heads AHEAD ahead */
+	for (size_t i = 0; i < n; i++) {
+		if (i + 2 * PF_AHEAD < n) {
+			__builtin_prefetch(slot_node_seg(g->segs, slots[2 * (i + 2 * PF_AHEAD)]));
+			__builtin_prefetch(slot_node_seg(g->segs, slots[2 * (i + 2 * PF_AHEAD) + 1]));
+		}
+		if (i + PF_AHEAD < n) {
+			pf_head_of(g, slots[2 * (i + PF_AHEAD)]);
+			pf_head_of(g, slots[2 * (i + PF_AHEAD) + 1]);
+		}
+		if (!walive(slot_node_seg(g->segs, slots[2 * i])) ||
+		    !walive(slot_node_seg(g->segs, slots[2 * i + 1]))) {
+			free(slots);
+			if (failed_at)
+				*failed_at = i;
+			return RG_ENOENT;
+		}
 	}
 	/* pass 2: heads 2*AHEAD ahead, array tails AHEAD ahead */
 	for (size_t i = 0; i < n; i++) {
@@ -642,7 +652,7 @@ static void rollback(struct rg_txn *t)
 		struct rg_head *h = nodes[i]->pending;
 		for (int d = 0; d < 2; d++)
 			if (h->adj[d].arr && is_private(t, h->adj[d].arr))
-				free(h->adj[d].arr);
+				rg_pool_put(&t->g->pool, h->adj[d].arr->cls, h->adj[d].arr);
 		head_release(t->g, h);
 		nodes[i]->pending = NULL;
 	}
@@ -679,7 +689,7 @@ static int compact(struct rg_txn *t)
 			uint32_t dead = a->len - a->live;
 			if (!a->arr || dead < 16 || dead <= a->live)
 				continue;
-			int rc = a->live ? adj_rebuild(t, a, a->live + a->live / 2 + 1)
+			int rc = a->live ? adj_rebuild(t, a, d, a->live + a->live / 2 + 1)
 					 : adj_drop(t, a);
 			if (rc)
 				return rc;
@@ -703,7 +713,7 @@ static void make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage 
 	 * reader that loads this record with acquire (rg_snap_load_into) */
 	rcu_assign_pointer(g->snap, snap);
 	g->pol->publish_end(g);
-	gb_add(gb, old, sizeof *old);
+	gb_add(gb, old, sizeof *old, RG_CLS_MALLOC);
 	gb_retire(g, gb);
 	/* bounded garbage: if reclamation fell behind, wait for it */
 	if (atomic_load_explicit(&g->gc_pending_bytes, memory_order_relaxed) > g->gc_limit) {
@@ -774,11 +784,11 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 		rcu_assign_pointer(n->head, h);
 		n->pending = NULL;
 		if (h->prev)
-			gb_add(gb, (void *)((uintptr_t)h->prev | RG_GB_HEAD_TAG), sizeof *h->prev);
+			gb_add(gb, h->prev, sizeof *h->prev, RG_CLS_HEAD);
 	}
 	struct gitem *gi = t->garbage.p;
 	for (size_t i = 0; i < t->garbage.n; i++)
-		gb_add(gb, gi[i].p, gi[i].sz);
+		gb_add(gb, gi[i].p, gi[i].sz, gi[i].cls);
 	g->wversion = t->version;
 	g->wnodes = snap->nodes;
 	g->wedges = snap->edges;

@@ -1,0 +1,99 @@
+/*
+ * pool.h - the writer's allocator for node heads and adjacency arrays.
+ *
+ * Why not malloc: every commit allocates a head per touched node and
+ * retires the one it replaces, and arrays grow by doubling. With malloc,
+ * heads, out-arrays and in-arrays end up interleaved in one heap, so a
+ * read of one node's out-neighbours drags unrelated lines through the
+ * cache; and the writer pays a malloc/free pair (plus a cross-thread free
+ * from the reclamation thread) per touched node. Here:
+ *  - heads come from a region of their own, one per cache line;
+ *  - arrays come from one region per direction (out / in), with power-of-two
+ *    capacities 4 .. RG_POOL_MAX_CAP (larger arrays use malloc);
+ *  - a reclaimed object goes to a per-class free list, never back to libc.
+ *    The reclaiming thread does not touch the objects: it hands the whole
+ *    garbage bundle (pointer + class arrays) back with one lock-free push,
+ *    and the writer sorts the pointers into its free lists when it next
+ *    allocates.
+ * Memory is returned to the system at rg_close (regions are freed whole).
+ *
+ * Threads: rg_pool_get/rg_pool_put/rg_pool_drain only in the writer (the
+ * thread holding the writer mutex); rg_pool_give_back from any thread
+ * (reclamation callbacks); rg_pool_init/rg_pool_destroy single-threaded.
+ */
+#ifndef RG_POOL_H
+#define RG_POOL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RG_POOL_MIN_CAP 4u
+#define RG_POOL_MAX_CAP 4096u
+#define RG_POOL_NCLS 11 /* capacities 4, 8, ..., 4096 */
+
+/* Object classes: 0 = plain malloc (freed with free()), 1 = head, then the
+ * array classes of the out-region, then those of the in-region. */
+enum { RG_CLS_MALLOC = 0, RG_CLS_HEAD = 1, RG_CLS_ARR = 2 };
+#define RG_POOL_NCLASSES (RG_CLS_ARR + 2 * RG_POOL_NCLS)
+
+struct rg_garbage;
+
+struct rg_pool_region {
+	char *cur, *end;   /* bump allocation inside the current chunk */
+	size_t next_chunk; /* size of the next chunk (doubles up to 2 MiB) */
+};
+
+struct rg_pool_free {
+	void **p;
+	size_t n, cap;
+};
+
+struct rg_pool {
+	struct rg_pool_region region[3]; /* heads, out-arrays, in-arrays */
+	struct rg_pool_free freel[RG_POOL_NCLASSES];
+	void **chunks; /* every chunk, freed at destroy */
+	size_t nchunks, chunkcap;
+	size_t head_size;
+	uint64_t bytes_reserved; /* chunk bytes obtained from the system */
+	/* bundles handed back by reclamation, linked through ret_next */
+	_Atomic(struct rg_garbage *) returned;
+};
+
+/* The capacity an array of at least `want` entries gets: the next power of
+ * two in [RG_POOL_MIN_CAP, RG_POOL_MAX_CAP], or `want` itself above that. */
+static inline uint32_t rg_pool_round_cap(uint32_t want)
+{
+	if (want <= RG_POOL_MIN_CAP)
+		return RG_POOL_MIN_CAP;
+	if (want > RG_POOL_MAX_CAP)
+		return want;
+	return UINT32_C(1) << (32 - __builtin_clz(want - 1));
+}
+
+/* The class of an array of capacity cap in direction dir (0 out, 1 in). */
+static inline unsigned rg_pool_arr_class(int dir, uint32_t cap)
+{
+	if (cap > RG_POOL_MAX_CAP || (cap & (cap - 1)) || cap < RG_POOL_MIN_CAP)
+		return RG_CLS_MALLOC;
+	return RG_CLS_ARR + (unsigned)dir * RG_POOL_NCLS + (unsigned)(__builtin_ctz(cap) - 2);
+}
+
+void rg_pool_init(struct rg_pool *p, size_t head_size);
+/* Frees every chunk and every bundle still queued. Single-threaded. */
+void rg_pool_destroy(struct rg_pool *p);
+/* An object of class cls (not RG_CLS_MALLOC) and size bytes (the class's
+ * size: the caller computes it the same way every time). Writer only.
+ * NULL when the system is out of memory. */
+void *rg_pool_get(struct rg_pool *p, unsigned cls, size_t size);
+/* Returns an object no reader can hold (never published, or already past
+ * its grace period). RG_CLS_MALLOC objects are free()d. Writer only. */
+void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj);
+/* Sorts every handed-back bundle into the free lists. Writer only. */
+void rg_pool_drain(struct rg_pool *p);
+/* Takes ownership of a reclaimed bundle whose objects no reader can hold:
+ * malloc-class objects are freed here, pool objects wait for the writer.
+ * Any thread, lock-free. */
+void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb);
+
+#endif
