@@ -168,7 +168,7 @@ static void *worker_direct(void *arg)
 			if (!h || !h->alive)
 				continue;
 			const struct rg_adj *a = &h->adj[RG_OUT];
-			rg_iter_t it = {a->arr ? a->arr->e : NULL, a->arr ? a->arr->e + a->len : NULL, v,
+			rg_iter_t it = {a->e, a->e + a->len, v,
 					RG_TYPE_ANY};
 			for (const rg_edge_t *e; (e = rg_iter_next(&it));)
 				sum += e->nbr;

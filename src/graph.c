@@ -217,8 +217,8 @@ void rg_close(rg_graph_t *g)
 		 * arrays go with the pool's chunks; big arrays were malloc'ed. */
 		if (h)
 			for (int d = 0; d < 2; d++)
-				if (h->adj[d].arr && h->adj[d].arr->cls == RG_CLS_MALLOC)
-					free(h->adj[d].arr);
+				if (h->adj[d].e && h->acls[d] == RG_CLS_MALLOC)
+					free((struct rg_bighdr *)h->adj[d].e - 1);
 	}
 	for (int k = 0; k < RG_MAX_SEGS; k++)
 		free(g->segs[k]);
@@ -474,8 +474,8 @@ static inline int iter_of(const struct rg_read *rd, uint64_t slot, const struct 
 	if (__builtin_expect(rd->g->pol->neighbors != NULL, 0))
 		return rd->g->pol->neighbors(rd, slot, h, dir, type, it);
 	const struct rg_adj *a = &h->adj[dir];
-	it->cur = a->arr ? a->arr->e : NULL;
-	it->end = a->arr ? a->arr->e + a->len : NULL;
+	it->cur = a->e;
+	it->end = a->e + a->len; /* NULL + 0 when there is no array */
 	it->snap = rd->version;
 	it->type = type;
 	return 0;

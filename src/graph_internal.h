@@ -62,30 +62,35 @@
 #define RG_MAX_SEGS 23   /* 1024 * (2^23 - 1) > 2^32 slots */
 #define RG_MAX_SLOTS (UINT32_MAX - 1u)
 
-/* 32-byte header: arrays come from the pool 32-byte aligned, so every
- * 32-byte entry sits inside one cache line. */
-struct rg_earr {
+/* An adjacency array is a bare run of entries (readers need nothing
+ * else): pool blocks of 2^k bytes hold exactly 2^(k-5) entries, 32-byte
+ * aligned, so each entry sits inside one cache line. What the writer needs
+ * (capacity, owner) is in the head (acls, apriv). Arrays above the pool's
+ * largest class are malloc'ed with this header in front of the entries. */
+struct rg_bighdr {
 	uint32_t cap;
-	uint8_t cls;   /* pool class (pool.h), RG_CLS_MALLOC for big arrays */
-	uint8_t pad[3];
-	uint64_t born; /* version of the txn that allocated it (private until committed) */
-	uint64_t pad2[2];
-	rg_edge_t e[];
+	uint32_t pad[7];
 };
 
 struct rg_adj {
-	struct rg_earr *arr;
+	rg_edge_t *e;  /* the array, NULL if none */
 	uint32_t len;  /* entries [0, len) belong to this head */
 	uint32_t live; /* entries among them with del > version: the degree */
 };
 
+/* One cache line (the pool hands out 64-byte slots). */
 struct rg_head {
 	uint64_t version;      /* commit that created this head */
 	struct rg_head *prev;  /* the head it replaced (readers of older snapshots) */
 	struct rg_adj adj[2];  /* RG_OUT, RG_IN */
 	uint32_t label;
-	uint32_t alive;
+	uint8_t alive;
+	/* ---- writer only ---- */
+	uint8_t acls[2];  /* pool class of adj[d].e (RG_CLS_MALLOC: big, see rg_bighdr) */
+	uint8_t apriv[2]; /* adj[d].e was allocated by the open txn (pending heads only) */
+	uint8_t pad[5];
 };
+_Static_assert(sizeof(struct rg_head) == 64, "a head is one cache line");
 
 struct rg_node {
 	uint64_t id;

@@ -233,8 +233,8 @@ static inline void iter_direct(const struct rg_read *rd, const struct rg_head *h
 			       uint32_t type, rg_iter_t *it)
 {
 	const struct rg_adj *a = &h->adj[dir];
-	it->cur = a->arr ? a->arr->e : NULL;
-	it->end = a->arr ? a->arr->e + a->len : NULL;
+	it->cur = a->e;
+	it->end = a->e + a->len; /* NULL + 0 when there is no array */
 	it->snap = rd->version;
 	it->type = type;
 }
@@ -247,14 +247,14 @@ static int materialise(const struct rg_read *rd, const struct rg_head *h, rg_dir
 	const struct rg_adj *a = &h->adj[dir];
 	*out = NULL;
 	*n = 0;
-	if (!a->arr || a->live == 0)
+	if (!a->e || a->live == 0)
 		return 0;
 	rg_edge_t *c = malloc((size_t)a->live * sizeof *c);
 	if (!c)
 		return RG_ENOMEM;
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < a->len && k < a->live; i++) {
-		const rg_edge_t *e = &a->arr->e[i];
+		const rg_edge_t *e = &a->e[i];
 		/* relaxed: as rg_iter_next (a later deletion mark is > snapshot) */
 		if (__atomic_load_n(&e->del, __ATOMIC_RELAXED) <= rd->version)
 			continue;

@@ -9,16 +9,20 @@
 #include "graph_internal.h"
 #include "pool.h"
 
-#define CHUNK_MIN ((size_t)64 << 10)
-#define CHUNK_MAX ((size_t)2 << 20)
+#define HEAD_CHUNK_MIN ((size_t)64 << 10)
+#define HEAD_CHUNK_MAX ((size_t)2 << 20)
+#define CHUNK ((size_t)1 << RG_POOL_CHUNK_ORDER)
+#define UNIT_SHIFT RG_POOL_MIN_ORDER
+/* A buddy chunk starts with its map: one byte per 128-byte unit, order + 1
+ * where a free block starts, else 0. The map's own units are never free. */
+#define MAP_BYTES (CHUNK >> UNIT_SHIFT)
 
 void rg_pool_init(struct rg_pool *p, size_t head_size)
 {
 	memset(p, 0, sizeof *p);
 	/* one head per cache line: a read touches exactly one line for it */
 	p->head_size = (head_size + RG_CACHELINE - 1) & ~(size_t)(RG_CACHELINE - 1);
-	for (int r = 0; r < 3; r++)
-		p->region[r].next_chunk = CHUNK_MIN;
+	p->head_next_chunk = HEAD_CHUNK_MIN;
 	atomic_init(&p->returned, NULL);
 }
 
@@ -37,87 +41,198 @@ void rg_pool_destroy(struct rg_pool *p)
 		gb = next;
 	}
 	for (size_t i = 0; i < p->nchunks; i++)
-		free(p->chunks[i]);
+		munmap(p->chunks[i].base, p->chunks[i].size);
 	free(p->chunks);
-	for (int c = 0; c < RG_POOL_NCLASSES; c++)
-		free(p->freel[c].p);
+	free(p->head_free);
 	memset(p, 0, sizeof *p);
 }
 
-static int region_of(unsigned cls)
+/* Chunks are mapped straight from the kernel (zeroed, returned whole at
+ * close): through malloc, freed 2 MiB blocks raise glibc's mmap threshold
+ * and linger in the heap after the graph is closed. `align` is a power of
+ * two <= size; the mapping is over-sized and trimmed to get it. */
+static void *new_chunk(struct rg_pool *p, size_t align, size_t size)
 {
-	return cls == RG_CLS_HEAD ? 0 : 1 + (int)((cls - RG_CLS_ARR) / RG_POOL_NCLS);
+	if (p->nchunks == p->chunkcap) {
+		size_t nc = p->chunkcap ? 2 * p->chunkcap : 16;
+		struct rg_pool_chunk *v = realloc(p->chunks, nc * sizeof *v);
+		if (!v)
+			return NULL;
+		p->chunks = v;
+		p->chunkcap = nc;
+	}
+	size_t extra = align > 4096 ? align : 0;
+	char *m = mmap(NULL, size + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	char *c = m;
+	if (extra) {
+		c = (char *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
+		if (c > m)
+			munmap(m, (size_t)(c - m));
+		if (c + size < m + size + extra)
+			munmap(c + size, (size_t)(m + size + extra - (c + size)));
+	}
+	p->chunks[p->nchunks++] = (struct rg_pool_chunk){c, size};
+	p->bytes_reserved += size;
+	return c;
 }
 
-/* Bump-allocates from the class's region, opening a new chunk if needed.
- * The unused tail of the old chunk is abandoned (at most one object of the
- * largest class, < 7% of a full-size chunk). */
-static void *carve(struct rg_pool *p, unsigned cls, size_t size)
+/* ---- heads ---- */
+
+static void *head_get(struct rg_pool *p)
 {
-	struct rg_pool_region *r = &p->region[region_of(cls)];
-	if ((size_t)(r->end - r->cur) < size) {
-		size_t csz = r->next_chunk;
-		while (csz < size)
-			csz *= 2;
-		if (p->nchunks == p->chunkcap) {
-			size_t nc = p->chunkcap ? 2 * p->chunkcap : 16;
-			void **v = realloc(p->chunks, nc * sizeof *v);
-			if (!v)
-				return NULL;
-			p->chunks = v;
-			p->chunkcap = nc;
-		}
-		size_t align = csz >= CHUNK_MAX ? CHUNK_MAX : RG_CACHELINE;
-		char *c = aligned_alloc(align, csz);
+	if (p->head_nfree)
+		return p->head_free[--p->head_nfree];
+	if ((size_t)(p->head_end - p->head_cur) < p->head_size) {
+		size_t csz = p->head_next_chunk;
+		char *c = new_chunk(p, RG_CACHELINE, csz);
 		if (!c)
 			return NULL;
-		if (csz >= CHUNK_MAX)
-			/* fewer TLB misses on scans of big graphs; advisory only */
-			(void)madvise(c, csz, MADV_HUGEPAGE);
-		p->chunks[p->nchunks++] = c;
-		p->bytes_reserved += csz;
-		r->cur = c;
-		r->end = c + csz;
-		if (r->next_chunk < CHUNK_MAX)
-			r->next_chunk *= 2;
+		p->head_cur = c;
+		p->head_end = c + csz;
+		if (p->head_next_chunk < HEAD_CHUNK_MAX)
+			p->head_next_chunk *= 2;
 	}
-	void *o = r->cur;
-	r->cur += size;
-	return o;
+	void *h = p->head_cur;
+	p->head_cur += p->head_size;
+	return h;
+}
+
+static void head_put(struct rg_pool *p, void *h)
+{
+	if (p->head_nfree == p->head_capfree) {
+		size_t nc = p->head_capfree ? 2 * p->head_capfree : 256;
+		void **v = realloc(p->head_free, nc * sizeof *v);
+		if (!v)
+			return; /* the head stays unused in its chunk until close */
+		p->head_free = v;
+		p->head_capfree = nc;
+	}
+	p->head_free[p->head_nfree++] = h;
+}
+
+/* ---- buddy regions ---- */
+
+static inline uint8_t *chunk_map(void *blk)
+{
+	return (uint8_t *)((uintptr_t)blk & ~(uintptr_t)(CHUNK - 1));
+}
+
+static inline size_t unit_of(void *blk)
+{
+	return ((uintptr_t)blk & (CHUNK - 1)) >> UNIT_SHIFT;
+}
+
+static void blk_push(struct rg_pool_buddy *b, int order, void *blk)
+{
+	struct rg_pool_blk *x = blk, **head = &b->freel[order - RG_POOL_MIN_ORDER];
+	x->prev = NULL;
+	x->next = *head;
+	if (*head)
+		(*head)->prev = x;
+	*head = x;
+	chunk_map(blk)[unit_of(blk)] = (uint8_t)(order + 1);
+}
+
+static void blk_unlink(struct rg_pool_buddy *b, int order, struct rg_pool_blk *x)
+{
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		b->freel[order - RG_POOL_MIN_ORDER] = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	chunk_map(x)[unit_of(x)] = 0;
+}
+
+/* A new chunk: its map, then free blocks of orders 14 .. 20 filling the
+ * rest ([16K,32K), [32K,64K), ..., [1M,2M)). */
+static int buddy_grow(struct rg_pool *p, struct rg_pool_buddy *b)
+{
+	char *c = new_chunk(p, CHUNK, CHUNK);
+	if (!c)
+		return -1;
+	/* Big graphs: fewer TLB misses on scans. Not for a graph's first
+	 * chunk, so small graphs (tests open thousands) keep 4 KiB pages and
+	 * only touch what they use. Advisory only. */
+	if (b->chunks++ > 0)
+		(void)madvise(c, CHUNK, MADV_HUGEPAGE);
+	/* the map starts zeroed (fresh anonymous mapping): nothing free */
+	for (int k = RG_POOL_MAX_ORDER; (size_t)1 << k >= MAP_BYTES; k--)
+		blk_push(b, k, c + ((size_t)1 << k));
+	return 0;
+}
+
+static void *buddy_get(struct rg_pool *p, struct rg_pool_buddy *b, int order)
+{
+	int j = order;
+	while (j <= RG_POOL_MAX_ORDER && !b->freel[j - RG_POOL_MIN_ORDER])
+		j++;
+	if (j > RG_POOL_MAX_ORDER) {
+		if (buddy_grow(p, b))
+			return NULL;
+		for (j = order; !b->freel[j - RG_POOL_MIN_ORDER]; j++)
+			;
+	}
+	struct rg_pool_blk *x = b->freel[j - RG_POOL_MIN_ORDER];
+	blk_unlink(b, j, x);
+	while (j > order) { /* split: keep the low half, free the high half */
+		j--;
+		blk_push(b, j, (char *)x + ((size_t)1 << j));
+	}
+	return x;
+}
+
+static void buddy_put(struct rg_pool_buddy *b, int order, void *blk)
+{
+	uint8_t *map = chunk_map(blk);
+	uintptr_t base = (uintptr_t)map;
+	uintptr_t off = (uintptr_t)blk - base;
+	/* merge with the buddy while it is free and whole; the two halves of
+	 * a chunk never merge (the low one holds the map) */
+	while (order < RG_POOL_MAX_ORDER) {
+		uintptr_t boff = off ^ ((uintptr_t)1 << order);
+		if (map[boff >> UNIT_SHIFT] != order + 1)
+			break;
+		blk_unlink(b, order, (struct rg_pool_blk *)(base + boff));
+		if (boff < off)
+			off = boff;
+		order++;
+	}
+	blk_push(b, order, (void *)(base + off));
+}
+
+static inline void cls_split(unsigned cls, int *dir, int *order)
+{
+	unsigned a = cls - RG_CLS_ARR;
+	*dir = (int)(a / RG_POOL_NCLS);
+	*order = RG_POOL_MIN_ORDER + (int)(a % RG_POOL_NCLS);
 }
 
 void *rg_pool_get(struct rg_pool *p, unsigned cls, size_t size)
 {
-	struct rg_pool_free *f = &p->freel[cls];
-	if (!f->n && atomic_load_explicit(&p->returned, memory_order_relaxed))
+	if (atomic_load_explicit(&p->returned, memory_order_relaxed))
 		rg_pool_drain(p);
-	if (f->n)
-		return f->p[--f->n];
-	return carve(p, cls, size);
-}
-
-static int push_free(struct rg_pool_free *f, void *obj)
-{
-	if (f->n == f->cap) {
-		size_t nc = f->cap ? 2 * f->cap : 64;
-		void **v = realloc(f->p, nc * sizeof *v);
-		if (!v)
-			return -1;
-		f->p = v;
-		f->cap = nc;
-	}
-	f->p[f->n++] = obj;
-	return 0;
+	if (cls == RG_CLS_HEAD)
+		return head_get(p);
+	int dir, order;
+	cls_split(cls, &dir, &order);
+	(void)size; /* == 1 << order */
+	return buddy_get(p, &p->buddy[dir], order);
 }
 
 void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj)
 {
-	if (cls == RG_CLS_MALLOC)
+	if (cls == RG_CLS_MALLOC) {
 		free(obj);
-	else
-		/* out of memory for the list itself: the object stays in its
-		 * chunk, unused until close (a leak of one object, not a crash) */
-		(void)push_free(&p->freel[cls], obj);
+	} else if (cls == RG_CLS_HEAD) {
+		head_put(p, obj);
+	} else {
+		int dir, order;
+		cls_split(cls, &dir, &order);
+		buddy_put(&p->buddy[dir], order, obj);
+	}
 }
 
 void rg_pool_drain(struct rg_pool *p)
@@ -128,8 +243,7 @@ void rg_pool_drain(struct rg_pool *p)
 	while (gb) {
 		struct rg_garbage *next = gb->ret_next;
 		for (size_t i = 0; i < gb->n; i++)
-			if (gb->cls[i] != RG_CLS_MALLOC)
-				(void)push_free(&p->freel[gb->cls[i]], gb->ptrs[i]);
+			rg_pool_put(p, gb->cls[i], gb->ptrs[i]);
 		free_bundle(gb);
 		gb = next;
 	}

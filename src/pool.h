@@ -7,15 +7,20 @@
  * read of one node's out-neighbours drags unrelated lines through the
  * cache; and the writer pays a malloc/free pair (plus a cross-thread free
  * from the reclamation thread) per touched node. Here:
- *  - heads come from a region of their own, one per cache line;
- *  - arrays come from one region per direction (out / in), with power-of-two
- *    capacities 4 .. RG_POOL_MAX_CAP (larger arrays use malloc);
- *  - a reclaimed object goes to a per-class free list, never back to libc.
- *    The reclaiming thread does not touch the objects: it hands the whole
+ *  - heads come from a region of their own, one per cache line, and are
+ *    recycled through a free list (all heads have one size);
+ *  - arrays come from one buddy allocator per direction (out / in): blocks
+ *    of 2^k bytes, 128 B .. 1 MiB, carved from 2 MiB chunks; a block of 2^k
+ *    bytes holds 2^(k-5) 32-byte entries and nothing else, so capacities
+ *    are 4, 8, 16, ..., RG_POOL_MAX_CAP. Freed blocks merge
+ *    with their free buddy, so a graph that only grows (every array
+ *    replaced by one twice its size) reuses the memory of the small arrays
+ *    it gave up, as malloc would. Larger arrays use malloc;
+ *  - the reclaiming thread does not touch the objects: it hands the whole
  *    garbage bundle (pointer + class arrays) back with one lock-free push,
- *    and the writer sorts the pointers into its free lists when it next
+ *    and the writer frees the objects into its pools when it next
  *    allocates.
- * Memory is returned to the system at rg_close (regions are freed whole).
+ * Chunks are returned to the system at rg_close.
  *
  * Threads: rg_pool_get/rg_pool_put/rg_pool_drain only in the writer (the
  * thread holding the writer mutex); rg_pool_give_back from any thread
@@ -28,9 +33,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RG_POOL_MIN_CAP 4u
-#define RG_POOL_MAX_CAP 4096u
-#define RG_POOL_NCLS 11 /* capacities 4, 8, ..., 4096 */
+#define RG_POOL_MIN_ORDER 7  /* 128-byte blocks: capacity 4 */
+#define RG_POOL_MAX_ORDER 20 /* 1 MiB blocks: capacity 32768 */
+#define RG_POOL_CHUNK_ORDER 21
+#define RG_POOL_MIN_CAP (UINT32_C(1) << (RG_POOL_MIN_ORDER - 5))
+#define RG_POOL_MAX_CAP (UINT32_C(1) << (RG_POOL_MAX_ORDER - 5))
+#define RG_POOL_NCLS (RG_POOL_MAX_ORDER - RG_POOL_MIN_ORDER + 1)
 
 /* Object classes: 0 = plain malloc (freed with free()), 1 = head, then the
  * array classes of the out-region, then those of the in-region. */
@@ -39,29 +47,40 @@ enum { RG_CLS_MALLOC = 0, RG_CLS_HEAD = 1, RG_CLS_ARR = 2 };
 
 struct rg_garbage;
 
-struct rg_pool_region {
-	char *cur, *end;   /* bump allocation inside the current chunk */
-	size_t next_chunk; /* size of the next chunk (doubles up to 2 MiB) */
+/* Free block of a buddy region: list links live in the block itself. */
+struct rg_pool_blk {
+	struct rg_pool_blk *next, *prev;
 };
 
-struct rg_pool_free {
-	void **p;
-	size_t n, cap;
+struct rg_pool_buddy {
+	struct rg_pool_blk *freel[RG_POOL_NCLS]; /* by order - MIN_ORDER */
+	int chunks;                              /* chunks opened so far */
+};
+
+struct rg_pool_chunk {
+	void *base;
+	size_t size;
 };
 
 struct rg_pool {
-	struct rg_pool_region region[3]; /* heads, out-arrays, in-arrays */
-	struct rg_pool_free freel[RG_POOL_NCLASSES];
-	void **chunks; /* every chunk, freed at destroy */
-	size_t nchunks, chunkcap;
+	/* heads: bump region + LIFO free list (pointer array, so taking one
+	 * is not a dependent load through the freed head) */
+	char *head_cur, *head_end;
+	size_t head_next_chunk;
+	void **head_free;
+	size_t head_nfree, head_capfree;
 	size_t head_size;
+	struct rg_pool_buddy buddy[2]; /* out-arrays, in-arrays */
+	struct rg_pool_chunk *chunks;  /* every chunk, unmapped at destroy */
+	size_t nchunks, chunkcap;
 	uint64_t bytes_reserved; /* chunk bytes obtained from the system */
 	/* bundles handed back by reclamation, linked through ret_next */
 	_Atomic(struct rg_garbage *) returned;
 };
 
 /* The capacity an array of at least `want` entries gets: the next power of
- * two in [RG_POOL_MIN_CAP, RG_POOL_MAX_CAP], or `want` itself above that. */
+ * two in [RG_POOL_MIN_CAP, RG_POOL_MAX_CAP], or `want` itself above that
+ * (malloc'ed). */
 static inline uint32_t rg_pool_round_cap(uint32_t want)
 {
 	if (want <= RG_POOL_MIN_CAP)
@@ -74,9 +93,16 @@ static inline uint32_t rg_pool_round_cap(uint32_t want)
 /* The class of an array of capacity cap in direction dir (0 out, 1 in). */
 static inline unsigned rg_pool_arr_class(int dir, uint32_t cap)
 {
-	if (cap > RG_POOL_MAX_CAP || (cap & (cap - 1)) || cap < RG_POOL_MIN_CAP)
+	if (cap > RG_POOL_MAX_CAP || cap < RG_POOL_MIN_CAP || (cap & (cap - 1)))
 		return RG_CLS_MALLOC;
-	return RG_CLS_ARR + (unsigned)dir * RG_POOL_NCLS + (unsigned)(__builtin_ctz(cap) - 2);
+	return RG_CLS_ARR + (unsigned)dir * RG_POOL_NCLS +
+	       (unsigned)(__builtin_ctz(cap) + 5 - RG_POOL_MIN_ORDER);
+}
+
+/* Capacity (entries) of array class cls. */
+static inline uint32_t rg_pool_class_cap(unsigned cls)
+{
+	return UINT32_C(1) << ((cls - RG_CLS_ARR) % RG_POOL_NCLS + RG_POOL_MIN_ORDER - 5);
 }
 
 void rg_pool_init(struct rg_pool *p, size_t head_size);

@@ -65,9 +65,47 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static size_t earr_bytes(uint32_t cap)
+/* ---------------------------------------------------------------- */
+/* Adjacency arrays (layout in graph_internal.h, allocation in pool.h) */
+/* ---------------------------------------------------------------- */
+
+static uint32_t adj_cap(const struct rg_head *h, int d)
 {
-	return sizeof(struct rg_earr) + (size_t)cap * sizeof(rg_edge_t);
+	if (h->acls[d] != RG_CLS_MALLOC)
+		return rg_pool_class_cap(h->acls[d]);
+	return ((const struct rg_bighdr *)h->adj[d].e - 1)->cap;
+}
+
+/* The block behind adjacency d of h, and its size, as allocated. */
+static void *adj_block(const struct rg_head *h, int d, size_t *bytes)
+{
+	uint32_t cap = adj_cap(h, d);
+	*bytes = (size_t)cap * sizeof(rg_edge_t);
+	if (h->acls[d] != RG_CLS_MALLOC)
+		return h->adj[d].e;
+	*bytes += sizeof(struct rg_bighdr);
+	return (struct rg_bighdr *)h->adj[d].e - 1;
+}
+
+/* A new array of capacity cap (already rounded) for direction d. */
+static rg_edge_t *arr_alloc(rg_graph_t *g, int d, uint32_t cap, unsigned *cls)
+{
+	*cls = rg_pool_arr_class(d, cap);
+	if (*cls != RG_CLS_MALLOC)
+		return rg_pool_get(&g->pool, *cls, (size_t)cap * sizeof(rg_edge_t));
+	struct rg_bighdr *b =
+		aligned_alloc(32, sizeof *b + (size_t)cap * sizeof(rg_edge_t));
+	if (!b)
+		return NULL;
+	b->cap = cap;
+	return (rg_edge_t *)(b + 1);
+}
+
+/* Frees adjacency d's array of h at once (never published). */
+static void arr_free_now(rg_graph_t *g, const struct rg_head *h, int d)
+{
+	size_t bytes;
+	rg_pool_put(&g->pool, h->acls[d], adj_block(h, d, &bytes));
 }
 
 /* ---------------------------------------------------------------- */
@@ -236,6 +274,8 @@ static struct rg_head *touch(struct rg_txn *t, struct rg_node *n)
 		memset(h, 0, sizeof *h);
 	h->version = t->version;
 	h->prev = NULL;
+	/* the arrays, if any, belong to linked heads: not ours to free */
+	h->apriv[0] = h->apriv[1] = 0;
 	if (vec_push(&t->touched, &n, sizeof n)) {
 		head_release(t->g, h);
 		return NULL;
@@ -244,104 +284,121 @@ static struct rg_head *touch(struct rg_txn *t, struct rg_node *n)
 	return h;
 }
 
-static inline int is_private(const struct rg_txn *t, const struct rg_earr *a)
+/* Drops adjacency d of pending head h: its array is freed now if this txn
+ * allocated it, else superseded at commit. */
+static int adj_drop(struct rg_txn *t, struct rg_head *h, int d)
 {
-	return a->born == t->version;
-}
-
-/* Drops adjacency a's array: freed now if private, else superseded at commit. */
-static int adj_drop(struct rg_txn *t, struct rg_adj *a)
-{
-	if (a->arr) {
-		if (is_private(t, a->arr)) {
-			rg_pool_put(&t->g->pool, a->arr->cls, a->arr);
+	struct rg_adj *a = &h->adj[d];
+	if (a->e) {
+		if (h->apriv[d]) {
+			arr_free_now(t->g, h, d);
 		} else {
-			struct gitem gi = {a->arr, earr_bytes(a->arr->cap), a->arr->cls};
+			struct gitem gi;
+			gi.p = adj_block(h, d, &gi.sz);
+			gi.cls = h->acls[d];
 			if (vec_push(&t->garbage, &gi, sizeof gi))
 				return RG_ENOMEM;
 		}
 	}
-	a->arr = NULL;
+	a->e = NULL;
 	a->len = a->live = 0;
+	h->acls[d] = RG_CLS_MALLOC;
+	h->apriv[d] = 0;
 	return 0;
 }
 
 /*
- * Replaces a's array by a new private one of capacity cap holding only the
- * entries live in the writer's view (del == RG_DEL_LIVE), in order. Readers
- * of linked heads keep the old array until it is reclaimed.
+ * Replaces adjacency d of pending head h by a new private array of
+ * capacity >= cap holding only the entries live in the writer's view
+ * (del == RG_DEL_LIVE), in order. Readers of linked heads keep the old
+ * array until it is reclaimed.
  */
-static int adj_rebuild(struct rg_txn *t, struct rg_adj *a, int dir, uint32_t cap)
+static int adj_rebuild(struct rg_txn *t, struct rg_head *h, int d, uint32_t cap)
 {
+	unsigned cls;
 	cap = rg_pool_round_cap(cap);
-	unsigned cls = rg_pool_arr_class(dir, cap);
-	struct rg_earr *na = cls == RG_CLS_MALLOC ? aligned_alloc(32, earr_bytes(cap))
-						  : rg_pool_get(&t->g->pool, cls, earr_bytes(cap));
+	rg_edge_t *na = arr_alloc(t->g, d, cap, &cls);
 	if (!na)
 		return RG_ENOMEM;
-	na->cap = cap;
-	na->cls = (uint8_t)cls;
-	na->born = t->version;
+	struct rg_adj *a = &h->adj[d];
 	uint32_t k = 0;
-	if (a->arr) {
-		/* plain reads: only this thread ever writes del */
-		for (uint32_t i = 0; i < a->len; i++)
-			if (a->arr->e[i].del == RG_DEL_LIVE)
-				na->e[k++] = a->arr->e[i];
-	}
-	if (adj_drop(t, a)) {
-		rg_pool_put(&t->g->pool, cls, na);
+	/* plain reads: only this thread ever writes del */
+	for (uint32_t i = 0; i < a->len; i++)
+		if (a->e[i].del == RG_DEL_LIVE)
+			na[k++] = a->e[i];
+	if (adj_drop(t, h, d)) {
+		rg_pool_put(&t->g->pool, cls, cls == RG_CLS_MALLOC ? (void *)((struct rg_bighdr *)na - 1)
+								   : (void *)na);
 		return RG_ENOMEM;
 	}
-	a->arr = na;
+	a->e = na;
 	a->len = a->live = k;
+	h->acls[d] = (uint8_t)cls;
+	h->apriv[d] = 1;
 	return 0;
 }
 
-static int adj_append(struct rg_txn *t, struct rg_adj *a, int dir, const rg_edge_t *e)
+/* Makes room for `more` appends to adjacency d of pending head h. */
+static int adj_reserve(struct rg_txn *t, struct rg_head *h, int d, uint32_t more)
 {
-	if (!a->arr || a->len == a->arr->cap) {
-		uint64_t cap = a->live < 2 ? 4 : (uint64_t)a->live * 2;
-		if (cap > UINT32_MAX)
-			return RG_ERANGE;
-		int rc = adj_rebuild(t, a, dir, (uint32_t)cap);
-		if (rc)
-			return rc;
+	struct rg_adj *a = &h->adj[d];
+	if (a->e && (uint64_t)a->len + more <= adj_cap(h, d))
+		return 0;
+	/* capacities are geometric (pool.h: 4, 8, 16, ...), so asking for
+	 * 25% headroom lands one class up when the array is (nearly) all
+	 * live, i.e. 2x growth: amortised O(1) per append. With many dead
+	 * entries it may stay in its class, and the rebuild still frees >= 20%
+	 * of it for appends. */
+	uint64_t cap = (uint64_t)a->live + a->live / 4 + 1;
+	if (cap < (uint64_t)a->live + more)
+		cap = (uint64_t)a->live + more;
+	if (cap > UINT32_MAX)
+		return RG_ERANGE;
+	int rc = adj_rebuild(t, h, d, (uint32_t)cap);
+	if (!rc)
 		t->g->st_grown++;
-	}
+	return rc;
+}
+
+static int adj_append(struct rg_txn *t, struct rg_head *h, int d, const rg_edge_t *e)
+{
+	struct rg_adj *a = &h->adj[d];
+	int rc = adj_reserve(t, h, d, 1);
+	if (rc)
+		return rc;
 	/* plain store past the published length: no reader looks at index
 	 * len until a head with a larger len is published (release) */
-	a->arr->e[a->len] = *e;
+	a->e[a->len] = *e;
 	a->len++;
 	a->live++;
 	return 0;
 }
 
-/* Marks entry e (inside adjacency a of a pending head) deleted by this txn. */
-static int mark_del(struct rg_txn *t, struct rg_adj *a, rg_edge_t *e)
+/* Marks entry e (inside adjacency d of pending head h) deleted by this txn. */
+static int mark_del(struct rg_txn *t, struct rg_head *h, int d, rg_edge_t *e)
 {
 	uint64_t *del = &e->del;
-	if (!is_private(t, a->arr) && vec_push(&t->revert, &del, sizeof del))
+	if (!h->apriv[d] && vec_push(&t->revert, &del, sizeof del))
 		return RG_ENOMEM;
 	/* relaxed: a reader of a snapshot older than t->version reads either
 	 * value as "live"; readers of this version or newer start only after
 	 * the snapshot record is published with release, which orders this */
 	__atomic_store_n(&e->del, t->version, __ATOMIC_RELAXED);
-	a->live--;
+	h->adj[d].live--;
 	return 0;
 }
 
-/* Finds a live entry in a matching (slot, type, prop) and marks it. */
-static int mark_reverse(struct rg_txn *t, struct rg_adj *a, uint32_t slot, uint32_t type,
-			uint64_t prop)
+/* Finds a live entry in adjacency d of h matching (slot, type, prop) and
+ * marks it. */
+static int mark_reverse(struct rg_txn *t, struct rg_head *h, int d, uint32_t slot,
+			uint32_t type, uint64_t prop)
 {
-	if (!a->arr)
-		return RG_ENOENT;
+	struct rg_adj *a = &h->adj[d];
 	for (uint32_t i = a->len; i-- > 0;) {
-		rg_edge_t *e = &a->arr->e[i];
+		rg_edge_t *e = &a->e[i];
 		if (e->del == RG_DEL_LIVE && e->nbr_slot == slot && e->type == type &&
 		    e->prop == prop)
-			return mark_del(t, a, e);
+			return mark_del(t, h, d, e);
 	}
 	return RG_ENOENT; /* unreachable while out/in adjacency agree */
 }
@@ -409,10 +466,10 @@ static int apply_edge(struct rg_txn *t, uint32_t ss, uint32_t ds, uint64_t src, 
 			.del = RG_DEL_LIVE};
 	rg_edge_t ei = {.nbr = src, .prop = prop, .type = type, .nbr_slot = ss,
 			.del = RG_DEL_LIVE};
-	int rc = adj_append(t, &hs->adj[RG_OUT], RG_OUT, &eo);
+	int rc = adj_append(t, hs, RG_OUT, &eo);
 	if (rc)
 		return poison(t, rc);
-	rc = adj_append(t, &hd->adj[RG_IN], RG_IN, &ei);
+	rc = adj_append(t, hd, RG_IN, &ei);
 	if (rc) {
 		/* undo the out entry: it was past the linked length */
 		hs->adj[RG_OUT].len--;
@@ -464,10 +521,8 @@ static inline void pf_head_of(rg_graph_t *g, uint32_t slot)
 static inline void pf_tail(rg_graph_t *g, uint32_t slot, int dir)
 {
 	const struct rg_head *h = wview(slot_node_seg(g->segs, slot));
-	if (h && h->adj[dir].arr) {
-		__builtin_prefetch(h->adj[dir].arr);                       /* cap, for the growth check */
-		__builtin_prefetch(&h->adj[dir].arr->e[h->adj[dir].len], 1); /* the slot we write */
-	}
+	if (h && h->adj[dir].e)
+		__builtin_prefetch(&h->adj[dir].e[h->adj[dir].len], 1); /* the slot we write */
 }
 
 int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *failed_at)
@@ -517,8 +572,12 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 			return RG_ENOENT;
 		}
 	}
-	/* pass 2: heads 2*AHEAD ahead, array tails AHEAD ahead */
-	for (size_t i = 0; i < n; i++) {
+	/* pass 2: apply; heads 2*AHEAD ahead, array tails AHEAD ahead. (A
+	 * variant that first counted each adjacency's new entries and grew it
+	 * once was slower: the extra passes re-miss on nodes and heads.) */
+	int rc = 0;
+	size_t i;
+	for (i = 0; i < n; i++) {
 		if (i + 2 * PF_AHEAD < n) {
 			pf_head_of(g, slots[2 * (i + 2 * PF_AHEAD)]);
 			pf_head_of(g, slots[2 * (i + 2 * PF_AHEAD) + 1]);
@@ -527,17 +586,15 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 			pf_tail(g, slots[2 * (i + PF_AHEAD)], RG_OUT);
 			pf_tail(g, slots[2 * (i + PF_AHEAD) + 1], RG_IN);
 		}
-		int rc = apply_edge(t, slots[2 * i], slots[2 * i + 1], in[i].src, in[i].dst,
-				    in[i].type, in[i].prop);
-		if (rc) {
-			free(slots);
+		if ((rc = apply_edge(t, slots[2 * i], slots[2 * i + 1], in[i].src, in[i].dst,
+				     in[i].type, in[i].prop))) {
 			if (failed_at)
 				*failed_at = i;
-			return rc; /* ENOMEM/ERANGE: the transaction is poisoned */
+			break; /* ENOMEM/ERANGE: the transaction is poisoned */
 		}
 	}
 	free(slots);
-	return 0;
+	return rc;
 }
 
 int rg_txn_del_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type)
@@ -557,7 +614,7 @@ int rg_txn_del_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type)
 	struct rg_head *hs = NULL, *hd = NULL;
 	const struct rg_adj *va = &wview(ns)->adj[RG_OUT];
 	for (uint32_t i = 0; i < va->len; i++) {
-		rg_edge_t *e = &va->arr->e[i];
+		rg_edge_t *e = &va->e[i];
 		if (e->del != RG_DEL_LIVE || e->nbr_slot != (uint32_t)ds ||
 		    (type != RG_TYPE_ANY && e->type != type))
 			continue;
@@ -570,9 +627,9 @@ int rg_txn_del_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type)
 				return poison(t, RG_ENOMEM);
 			va = &hs->adj[RG_OUT];
 		}
-		int rc = mark_del(t, &hs->adj[RG_OUT], e);
+		int rc = mark_del(t, hs, RG_OUT, e);
 		if (!rc)
-			rc = mark_reverse(t, &hd->adj[RG_IN], (uint32_t)ss, e->type, e->prop);
+			rc = mark_reverse(t, hd, RG_IN, (uint32_t)ss, e->type, e->prop);
 		if (rc)
 			return poison(t, rc);
 		count++;
@@ -604,7 +661,7 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 	for (int d = 0; d < 2; d++) {
 		struct rg_adj *a = &h->adj[d];
 		for (uint32_t i = 0; i < a->len; i++) {
-			rg_edge_t *e = &a->arr->e[i];
+			rg_edge_t *e = &a->e[i];
 			if (e->del != RG_DEL_LIVE)
 				continue;
 			if (e->nbr_slot == self) {
@@ -615,13 +672,13 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 			struct rg_head *hn = touch(t, rg_slot_node(g, e->nbr_slot));
 			if (!hn)
 				return poison(t, RG_ENOMEM);
-			int rc = mark_reverse(t, &hn->adj[1 - d], self, e->type, e->prop);
+			int rc = mark_reverse(t, hn, 1 - d, self, e->type, e->prop);
 			if (rc)
 				return poison(t, rc);
 			t->dedges--;
 		}
 	}
-	if (adj_drop(t, &h->adj[RG_OUT]) || adj_drop(t, &h->adj[RG_IN]))
+	if (adj_drop(t, h, RG_OUT) || adj_drop(t, h, RG_IN))
 		return poison(t, RG_ENOMEM);
 	h->alive = 0;
 	t->dnodes--;
@@ -651,8 +708,8 @@ static void rollback(struct rg_txn *t)
 	for (size_t i = 0; i < t->touched.n; i++) {
 		struct rg_head *h = nodes[i]->pending;
 		for (int d = 0; d < 2; d++)
-			if (h->adj[d].arr && is_private(t, h->adj[d].arr))
-				rg_pool_put(&t->g->pool, h->adj[d].arr->cls, h->adj[d].arr);
+			if (h->adj[d].e && h->apriv[d])
+				arr_free_now(t->g, h, d);
 		head_release(t->g, h);
 		nodes[i]->pending = NULL;
 	}
@@ -687,10 +744,10 @@ static int compact(struct rg_txn *t)
 		for (int d = 0; d < 2; d++) {
 			struct rg_adj *a = &h->adj[d];
 			uint32_t dead = a->len - a->live;
-			if (!a->arr || dead < 16 || dead <= a->live)
+			if (!a->e || dead < 16 || dead <= a->live)
 				continue;
-			int rc = a->live ? adj_rebuild(t, a, d, a->live + a->live / 2 + 1)
-					 : adj_drop(t, a);
+			int rc = a->live ? adj_rebuild(t, h, d, a->live + a->live / 2 + 1)
+					 : adj_drop(t, h, d);
 			if (rc)
 				return rc;
 			t->g->st_compacted++;

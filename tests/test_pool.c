@@ -1,0 +1,185 @@
+/*
+ * test_pool.c - the writer's allocator (src/pool.c): capacity classes,
+ * buddy splitting and merging, no overlap, reuse before growth, and the
+ * hand-back path from a reclamation thread.
+ */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_internal.h"
+#include "pool.h"
+
+Test(pool, capacity_classes)
+{
+	for (uint32_t want = 0; want <= 3 * RG_POOL_MAX_CAP; want++) {
+		uint32_t cap = rg_pool_round_cap(want);
+		cr_assert_geq(cap, want);
+		cr_assert_geq(cap, RG_POOL_MIN_CAP);
+		for (int d = 0; d < 2; d++) {
+			unsigned cls = rg_pool_arr_class(d, cap);
+			if (cap <= RG_POOL_MAX_CAP) {
+				cr_assert_eq(cap & (cap - 1), 0, "cap %u not a power of two", cap);
+				cr_assert(want <= RG_POOL_MIN_CAP || cap < 2 * want, "cap %u for %u", cap, want);
+				cr_assert_geq(cls, RG_CLS_ARR);
+				cr_assert_lt(cls, RG_POOL_NCLASSES);
+				cr_assert_eq(rg_pool_class_cap(cls), cap);
+			} else {
+				cr_assert_eq(cap, want);
+				cr_assert_eq(cls, RG_CLS_MALLOC);
+			}
+		}
+	}
+	/* out and in classes are distinct */
+	cr_assert_neq(rg_pool_arr_class(0, 16), rg_pool_arr_class(1, 16));
+	/* not a class capacity */
+	cr_assert_eq(rg_pool_arr_class(0, 12), RG_CLS_MALLOC);
+}
+
+static size_t free_blocks(const struct rg_pool *p, int dir, int order)
+{
+	size_t n = 0;
+	for (const struct rg_pool_blk *b = p->buddy[dir].freel[order - RG_POOL_MIN_ORDER]; b;
+	     b = b->next)
+		n++;
+	return n;
+}
+
+struct obj {
+	uint64_t *p;
+	unsigned cls;
+	size_t words;
+};
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Allocates n blocks of random orders, fills each with its own pattern,
+ * frees them in random order after checking the patterns. */
+static void churn(struct rg_pool *p, size_t n, uint64_t seed)
+{
+	struct obj *o = calloc(n, sizeof *o);
+	cr_assert_not_null(o);
+	uint64_t s = seed;
+	for (size_t i = 0; i < n; i++) {
+		int dir = (int)(rnd(&s) & 1);
+		/* mostly small, sometimes up to the largest class */
+		int order = RG_POOL_MIN_ORDER + (int)(rnd(&s) % 5);
+		if (rnd(&s) % 50 == 0)
+			order = RG_POOL_MIN_ORDER + (int)(rnd(&s) % RG_POOL_NCLS);
+		uint32_t cap = UINT32_C(1) << (order - 5);
+		o[i].cls = rg_pool_arr_class(dir, cap);
+		o[i].words = (size_t)1 << (order - 3);
+		o[i].p = rg_pool_get(p, o[i].cls, (size_t)1 << order);
+		cr_assert_not_null(o[i].p);
+		/* a block of 2^k bytes is aligned to 2^k inside its 2 MiB chunk */
+		cr_assert_eq((uintptr_t)o[i].p & (((uintptr_t)1 << order) - 1), 0);
+		for (size_t w = 0; w < o[i].words; w++)
+			o[i].p[w] = i * 0x9e3779b97f4a7c15u + w;
+	}
+	for (size_t i = n; i > 1; i--) { /* shuffle */
+		size_t j = rnd(&s) % i;
+		struct obj tmp = o[i - 1];
+		o[i - 1] = o[j];
+		o[j] = tmp;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t w = 0; w < o[i].words; w += 7) {
+			cr_assert_eq(o[i].p[w] - w, o[i].p[0], "block overlap detected");
+		}
+		rg_pool_put(p, o[i].cls, o[i].p);
+	}
+	free(o);
+}
+
+Test(pool, buddy_merges_back_to_whole_chunks)
+{
+	struct rg_pool p;
+	rg_pool_init(&p, sizeof(struct rg_head));
+	churn(&p, 20000, 42);
+	int chunks[2] = {p.buddy[0].chunks, p.buddy[1].chunks};
+	cr_assert_gt(chunks[0] + chunks[1], 2, "the churn should need several chunks");
+	/* everything freed: every chunk is again one free block per order
+	 * 14..20 (the map occupies the first 16 KiB), nothing smaller */
+	for (int d = 0; d < 2; d++)
+		for (int k = RG_POOL_MIN_ORDER; k <= RG_POOL_MAX_ORDER; k++)
+			cr_assert_eq(free_blocks(&p, d, k), k >= 14 ? (size_t)chunks[d] : 0,
+				     "dir %d order %d: %zu free blocks", d, k, free_blocks(&p, d, k));
+	/* the same churn again is served from the merged blocks */
+	uint64_t reserved = p.bytes_reserved;
+	churn(&p, 20000, 42);
+	cr_assert_eq(p.bytes_reserved, reserved, "reuse must come before growth");
+	rg_pool_destroy(&p);
+}
+
+Test(pool, heads_are_cache_lines_and_recycled)
+{
+	struct rg_pool p;
+	rg_pool_init(&p, sizeof(struct rg_head));
+	cr_assert_eq(p.head_size, 64);
+	void *a = rg_pool_get(&p, RG_CLS_HEAD, p.head_size);
+	void *b = rg_pool_get(&p, RG_CLS_HEAD, p.head_size);
+	cr_assert_eq((uintptr_t)a % 64, 0);
+	cr_assert_eq((char *)b - (char *)a, 64);
+	rg_pool_put(&p, RG_CLS_HEAD, a);
+	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD, p.head_size), a);
+	rg_pool_destroy(&p);
+}
+
+/* A bundle as txn.c builds it: pointers, then classes, in one block. */
+static struct rg_garbage *bundle(size_t cap)
+{
+	struct rg_garbage *gb = calloc(1, sizeof *gb);
+	gb->cap = cap;
+	gb->ptrs = malloc(cap * (sizeof(void *) + 1));
+	gb->cls = (uint8_t *)(gb->ptrs + cap);
+	return gb;
+}
+
+struct gb_arg {
+	struct rg_pool *p;
+	struct rg_garbage *gb;
+};
+
+static void *give_back_thread(void *arg)
+{
+	struct gb_arg *a = arg;
+	rg_pool_give_back(a->p, a->gb);
+	return NULL;
+}
+
+Test(pool, give_back_from_another_thread)
+{
+	struct rg_pool p;
+	rg_pool_init(&p, sizeof(struct rg_head));
+	unsigned cls = rg_pool_arr_class(RG_OUT, 16);
+	void *arr = rg_pool_get(&p, cls, 16 * sizeof(rg_edge_t));
+	void *head = rg_pool_get(&p, RG_CLS_HEAD, p.head_size);
+	void *big = malloc(100);
+	struct rg_garbage *gb = bundle(4);
+	gb->ptrs[0] = arr, gb->cls[0] = (uint8_t)cls;
+	gb->ptrs[1] = head, gb->cls[1] = RG_CLS_HEAD;
+	gb->ptrs[2] = big, gb->cls[2] = RG_CLS_MALLOC; /* freed by give_back (ASan: no leak) */
+	gb->n = 3;
+	pthread_t th;
+	struct gb_arg a = {&p, gb};
+	pthread_create(&th, NULL, give_back_thread, &a);
+	pthread_join(th, NULL);
+	cr_assert_not_null(atomic_load(&p.returned));
+	/* the writer's next allocation drains the bundle: the same objects come back */
+	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD, p.head_size), head);
+	cr_assert_null(atomic_load(&p.returned));
+	cr_assert_eq(rg_pool_get(&p, cls, 16 * sizeof(rg_edge_t)), arr);
+	/* a bundle that is handed back but never drained is freed at destroy */
+	gb = bundle(1);
+	gb->ptrs[0] = rg_pool_get(&p, RG_CLS_HEAD, p.head_size), gb->cls[0] = RG_CLS_HEAD;
+	gb->n = 1;
+	rg_pool_give_back(&p, gb);
+	rg_pool_destroy(&p);
+}
