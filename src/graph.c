@@ -69,8 +69,10 @@ int64_t rg_index_find(rg_graph_t *g, uint64_t id)
 static struct rg_idx *idx_alloc(uint64_t cap)
 {
 	struct rg_idx *t = calloc(1, sizeof *t + cap * sizeof(struct rg_ient));
-	if (t)
+	if (t) {
+		rg_advise_huge(t, sizeof *t + cap * sizeof(struct rg_ient));
 		t->mask = cap - 1;
+	}
 	return t;
 }
 
@@ -108,6 +110,7 @@ int64_t rg_index_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old_idx)
 		struct rg_node *seg = calloc((size_t)1 << (RG_SEG0_SHIFT + k), sizeof *seg);
 		if (!seg)
 			return RG_ENOMEM;
+		rg_advise_huge(seg, ((size_t)1 << (RG_SEG0_SHIFT + k)) * sizeof *seg);
 		/* publish the zeroed segment before any index entry points into it */
 		rcu_assign_pointer(g->segs[k], seg);
 	}

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <stdio.h>
 
 /* 64-bit finaliser (MurmurHash3 fmix64): spreads ids over hash buckets. */
@@ -30,6 +31,19 @@ rg_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(errbuf, errlen, fmt, ap);
 	va_end(ap);
+}
+
+/* Asks for transparent huge pages on a large, fresh allocation (node
+ * segments, index tables): the writer and readers touch them at random,
+ * and with 4 KiB pages nearly every such touch is also a TLB miss.
+ * Advisory; page-aligned part of [p, p+n) only. */
+static inline void rg_advise_huge(void *p, size_t n)
+{
+	if (n < ((size_t)4 << 20))
+		return;
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 }
 
 #endif
