@@ -6,7 +6,15 @@
  *   4. reader throughput during a checkpoint vs without
  * Output: CSV rows (section,policy,threads,txn_edges,metric,value) and
  * "# ratio" lines. Usage: bench_wal [dir] (default /tmp/rg-bench-wal-<pid>).
- * RG_BENCH_SECONDS scales every timed phase (default 1.0).
+ * RG_BENCH_SECONDS scales every timed phase (default 1.0); RG_BENCH_TRIALS
+ * sets the rounds of the ratio measurements (default 5).
+ *
+ * Method: committer threads are created before the clock and released on
+ * a barrier. Ratios (2, 3's repeat opens, 4) are measured in interleaved
+ * rounds (1 then 4 committers, without then during checkpoints), one
+ * warm-up round discarded, and reported as the median of the per-round
+ * ratios with min and max: a shared disk's fsync latency drifts, and only
+ * side-by-side rounds cancel the drift.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -65,7 +73,8 @@ static rg_graph_t *open_dir(const char *dir, int durability, uint64_t ckpt_bytes
 struct cargs {
 	rg_graph_t *g;
 	int tid, txn_edges;
-	double until;
+	double dur;
+	pthread_barrier_t *bar;
 	uint64_t commits, edges;
 	int err;
 };
@@ -77,7 +86,9 @@ static void *committer(void *p)
 	struct cargs *a = p;
 	/* each thread owns a chain of nodes; a txn adds one node + txn_edges edges */
 	uint64_t prev = 0;
-	while (now() < a->until) {
+	pthread_barrier_wait(a->bar);
+	double until = now() + a->dur;
+	while (now() < until) {
 		rg_txn_t *t;
 		int rc = rg_txn_begin(a->g, &t);
 		if (rc) {
@@ -116,12 +127,16 @@ static double run_commits(int policy, int threads, int txn_edges, double dur, do
 	atomic_store(&next_node, 0);
 	struct cargs a[8];
 	pthread_t th[8];
-	uint64_t f0 = rg_wal_fsync_count();
-	double t0 = now();
+	pthread_barrier_t bar;
+	pthread_barrier_init(&bar, NULL, (unsigned)threads + 1);
 	for (int i = 0; i < threads; i++) {
-		a[i] = (struct cargs){g, i, txn_edges, t0 + dur, 0, 0, 0};
+		a[i] = (struct cargs){g, i, txn_edges, dur, &bar, 0, 0, 0};
 		pthread_create(&th[i], NULL, committer, &a[i]);
 	}
+	/* the clock starts when every committer is ready */
+	pthread_barrier_wait(&bar);
+	uint64_t f0 = rg_wal_fsync_count();
+	double t0 = now();
 	uint64_t commits = 0, edges = 0;
 	for (int i = 0; i < threads; i++) {
 		pthread_join(th[i], NULL);
@@ -132,12 +147,30 @@ static double run_commits(int policy, int threads, int txn_edges, double dur, do
 	}
 	double el = now() - t0;
 	uint64_t fs = rg_wal_fsync_count() - f0;
+	pthread_barrier_destroy(&bar);
 	rg_close(g);
 	rm_rf(dir);
 	*edges_s = edges / el;
 	*fsyncs_per_commit = commits ? (double)fs / commits : 0;
 	return commits / el;
 }
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median, min and max of v[0..n) (sorts v). */
+static void stats(double *v, int n, double *med, double *lo, double *hi)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_d);
+	*med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	*lo = v[0];
+	*hi = v[n - 1];
+}
+
+static int trials = 5;
 
 /* ---- readers --------------------------------------------------- */
 
@@ -204,6 +237,8 @@ int main(int argc, char **argv)
 	const char *e = getenv("RG_BENCH_SECONDS");
 	if (e && atof(e) > 0)
 		secs = atof(e);
+	if ((e = getenv("RG_BENCH_TRIALS")) && atoi(e) > 0)
+		trials = atoi(e) > 64 ? 64 : atoi(e);
 	if (argc > 1)
 		snprintf(base, sizeof base, "%s", argv[1]);
 	else
@@ -241,15 +276,34 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 
-	/* 2. group commit */
-	double es, f1, f4;
-	double c1 = run_commits(RG_DURABILITY_COMMIT, 1, 1, secs * 2, &es, &f1);
-	double c4 = run_commits(RG_DURABILITY_COMMIT, 4, 1, secs * 2, &es, &f4);
-	printf("group,commit,1,1,commits_per_s,%.0f\n", c1);
-	printf("group,commit,1,1,fsyncs_per_commit,%.3f\n", f1);
-	printf("group,commit,4,1,commits_per_s,%.0f\n", c4);
-	printf("group,commit,4,1,fsyncs_per_commit,%.3f\n", f4);
-	printf("# ratio group_commit_4v1 = %.2f (target >= 3)\n", c1 > 0 ? c4 / c1 : 0);
+	/* 2. group commit: interleaved rounds of 1 and 4 committers */
+	double gr[64], g1[64], g4[64], gf1[64], gf4[64], med, lo, hi;
+	for (int t = -1; t < trials; t++) {
+		double es, f1, f4;
+		double c1 = run_commits(RG_DURABILITY_COMMIT, 1, 1, secs, &es, &f1);
+		double c4 = run_commits(RG_DURABILITY_COMMIT, 4, 1, secs, &es, &f4);
+		if (t < 0)
+			continue; /* warm-up round */
+		printf("group,commit,1,1,commits_per_s,%.0f\n", c1);
+		printf("group,commit,1,1,fsyncs_per_commit,%.3f\n", f1);
+		printf("group,commit,4,1,commits_per_s,%.0f\n", c4);
+		printf("group,commit,4,1,fsyncs_per_commit,%.3f\n", f4);
+		fflush(stdout);
+		g1[t] = c1, g4[t] = c4, gf1[t] = f1, gf4[t] = f4;
+		gr[t] = c1 > 0 ? c4 / c1 : 0;
+	}
+	stats(g1, trials, &med, &lo, &hi);
+	printf("# group commit, 1 committer: %.0f commits/s (min %.0f, max %.0f)\n", med, lo, hi);
+	stats(g4, trials, &med, &lo, &hi);
+	printf("# group commit, 4 committers: %.0f commits/s (min %.0f, max %.0f)%s\n", med, lo, hi,
+	       sysconf(_SC_NPROCESSORS_ONLN) < 4 ? " [oversubscribed: 4 threads]" : "");
+	stats(gf1, trials, &med, &lo, &hi);
+	printf("# fsyncs per commit: 1 committer %.3f", med);
+	stats(gf4, trials, &med, &lo, &hi);
+	printf(", 4 committers %.3f (medians)\n", med);
+	stats(gr, trials, &med, &lo, &hi);
+	printf("# ratio group_commit_4v1 = %.2f (min %.2f, max %.2f over %d rounds) (target >= 3)\n",
+	       med, lo, hi, trials);
 	fflush(stdout);
 
 	/* 3. replay speed: a log of ~4M edges in 1000-edge transactions */
@@ -279,29 +333,51 @@ int main(int argc, char **argv)
 		}
 		rg_close(g);
 	}
-	double t0 = now();
-	rg_graph_t *g = open_dir(dir, RG_DURABILITY_COMMIT, 0);
-	double el = now() - t0;
-	rg_recovery_t rep;
-	rg_recovery_report(g, &rep);
-	printf("replay,commit,1,%llu,records,%llu\n", (unsigned long long)edges_per_txn,
-	       (unsigned long long)rep.records_replayed);
-	printf("replay,commit,1,%llu,edges,%llu\n", (unsigned long long)edges_per_txn,
-	       (unsigned long long)rep.edges_replayed);
-	printf("replay,commit,1,%llu,open_seconds,%.3f\n", (unsigned long long)edges_per_txn, el);
-	printf("replay,commit,1,%llu,edges_per_s,%.0f\n", (unsigned long long)edges_per_txn,
-	       rep.edges_replayed / el);
-	printf("# ratio replay_edges_per_s_vs_5M = %.2f (target >= 1)\n", rep.edges_replayed / el / 5e6);
+	/* the same log replayed by `trials` opens (opened read-only for the
+	 * log: nothing is appended, so every open replays all of it) */
+	double rr[64];
+	rg_graph_t *g = NULL;
+	for (int t = 0; t < trials; t++) {
+		if (g)
+			rg_close(g);
+		double t0 = now();
+		g = open_dir(dir, RG_DURABILITY_COMMIT, 0);
+		double el = now() - t0;
+		rg_recovery_t rep;
+		rg_recovery_report(g, &rep);
+		printf("replay,commit,1,%llu,records,%llu\n", (unsigned long long)edges_per_txn,
+		       (unsigned long long)rep.records_replayed);
+		printf("replay,commit,1,%llu,edges,%llu\n", (unsigned long long)edges_per_txn,
+		       (unsigned long long)rep.edges_replayed);
+		printf("replay,commit,1,%llu,open_seconds,%.3f\n", (unsigned long long)edges_per_txn, el);
+		printf("replay,commit,1,%llu,edges_per_s,%.0f\n", (unsigned long long)edges_per_txn,
+		       rep.edges_replayed / el);
+		fflush(stdout);
+		rr[t] = rep.edges_replayed / el;
+	}
+	stats(rr, trials, &med, &lo, &hi);
+	printf("# replay %.2f M edges/s (min %.2f, max %.2f over %d opens)\n", med / 1e6, lo / 1e6,
+	       hi / 1e6, trials);
+	printf("# ratio replay_edges_per_s_vs_5M = %.2f (target >= 1)\n", med / 5e6);
 	fflush(stdout);
 
 	/* 4. readers during checkpoints (same 4M-edge graph) */
-	int ck0, ck1;
-	double r0 = reader_rate(g, nodes, secs * 2, 0, &ck0);
-	double r1 = reader_rate(g, nodes, secs * 2, 1, &ck1);
-	printf("ckpt,commit,1,0,reader_ops_per_s_without,%.0f\n", r0);
-	printf("ckpt,commit,1,0,reader_ops_per_s_during,%.0f\n", r1);
-	printf("ckpt,commit,1,0,checkpoints_written,%d\n", ck1);
-	printf("# ratio reader_during_checkpoint = %.2f (target >= 0.8)\n", r0 > 0 ? r1 / r0 : 0);
+	double cr[64];
+	for (int t = -1; t < trials; t++) {
+		int ck0, ck1;
+		double r0 = reader_rate(g, nodes, secs, 0, &ck0);
+		double r1 = reader_rate(g, nodes, secs, 1, &ck1);
+		if (t < 0)
+			continue; /* warm-up round */
+		printf("ckpt,commit,1,0,reader_ops_per_s_without,%.0f\n", r0);
+		printf("ckpt,commit,1,0,reader_ops_per_s_during,%.0f\n", r1);
+		printf("ckpt,commit,1,0,checkpoints_written,%d\n", ck1);
+		fflush(stdout);
+		cr[t] = r0 > 0 ? r1 / r0 : 0;
+	}
+	stats(cr, trials, &med, &lo, &hi);
+	printf("# ratio reader_during_checkpoint = %.2f (min %.2f, max %.2f over %d rounds) (target >= 0.8)\n",
+	       med, lo, hi, trials);
 	rg_close(g);
 	rm_rf(base);
 	return 0;

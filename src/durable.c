@@ -176,6 +176,16 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 	return 0;
 }
 
+/* A version logged under COMMIT, waiting for the fsync that covers it
+ * before readers may see it (on its committer's stack). */
+struct rg_vis_pending {
+	uint64_t v, lsn_end;
+	struct rg_snap *snap;
+	struct rg_garbage *gb;
+	struct rg_vis_pending *next;
+	int done; /* published by whichever committer came back first */
+};
+
 /* After a failed fsync the versions linked but never published must keep
  * what they superseded: readers still read it. Kept until close. */
 static void stash_failed(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb)
@@ -235,25 +245,51 @@ int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct 
 		maybe_checkpoint(g);
 		return 0;
 	}
+	/* Queue this version, still under the writer mutex so the queue is
+	 * in version (= log) order. The entry lives on this stack frame: we
+	 * return only once it has left the queue. */
+	struct rg_vis_pending me = {v, lsn_end, snap, gb, NULL, 0};
+	pthread_mutex_lock(&g->vis_lock);
+	struct rg_vis_pending **pp = &g->vis_queue;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = &me;
+	pthread_mutex_unlock(&g->vis_lock);
 	pthread_mutex_unlock(&g->wlock);
+
 	int rc = rg_wal_wait_durable(g->wal, lsn_end);
 	count_fsyncs(g);
 	pthread_mutex_lock(&g->vis_lock);
-	while (!rc && !g->wal_failed && g->visible_version != v - 1)
-		pthread_cond_wait(&g->vis_cond, &g->vis_lock);
-	if (rc || g->wal_failed) {
+	if (!rc && !g->wal_failed) {
+		/* The first committer back from an fsync publishes every queued
+		 * version it covered, in order, so the others need not wake one
+		 * after another to publish their own: ours is among them. */
+		uint64_t durable = rg_wal_durable_lsn(g->wal);
+		int any = 0;
+		while (g->vis_queue && g->vis_queue->lsn_end <= durable) {
+			struct rg_vis_pending *p = g->vis_queue;
+			rg_graph_make_visible(g, p->snap, p->gb);
+			g->visible_version = p->v;
+			p->done = 1;
+			g->vis_queue = p->next;
+			any = 1;
+		}
+		if (any)
+			pthread_cond_broadcast(&g->vis_cond);
+	}
+	if (!me.done) {
 		/* fsync failed: this version and every later one stay invisible
 		 * and the graph refuses further transactions (wal.h); relaxed:
 		 * txn_begin only needs to see it eventually */
 		__atomic_store_n(&g->wal_failed, 1, __ATOMIC_RELAXED);
+		for (pp = &g->vis_queue; *pp != &me; pp = &(*pp)->next)
+			;
+		*pp = me.next;
 		stash_failed(g, snap, gb);
 		pthread_cond_broadcast(&g->vis_cond);
 		pthread_mutex_unlock(&g->vis_lock);
 		return RG_EIO;
 	}
-	rg_graph_make_visible(g, snap, gb);
-	g->visible_version = v;
-	pthread_cond_broadcast(&g->vis_cond);
 	pthread_mutex_unlock(&g->vis_lock);
 	maybe_checkpoint(g);
 	return 0;

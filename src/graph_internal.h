@@ -180,6 +180,7 @@ struct rg_graph {
 	uint64_t last_lsn;                     /* writer: log end after the last append (metrics) */
 	_Atomic uint64_t fsyncs_seen;          /* durable.c: fsync count already added to metrics */
 	struct rg_garbage *failed_garbage;
+	struct rg_vis_pending *vis_queue;      /* durable.c: logged, waiting for fsync (vis_lock) */
 	/* Heads and adjacency arrays (pool.h): allocated by the writer,
 	 * handed back by reclamation. */
 	struct rg_pool pool;

@@ -572,13 +572,24 @@ static uint32_t gather_target(const struct rg_wal *w)
 	return m;
 }
 
+uint64_t rg_wal_durable_lsn(struct rg_wal *w)
+{
+	pthread_mutex_lock(&w->mu);
+	uint64_t d = w->durable;
+	pthread_mutex_unlock(&w->mu);
+	return d;
+}
+
 /*
  * One flush as leader. Called with mu held and !flushing; returns with mu
  * held. Under COMMIT, when recent flushes covered several commits (there
  * are concurrent committers), the leader first waits up to one fsync time
  * for as many records as the largest recent batch, so that committers
  * woken by the previous flush make it into this one instead of starting an
- * fsync of their own.
+ * fsync of their own. (Syncing at once unless a transaction was already in
+ * flight was tried: the first committer back from a flush then leads
+ * alone, batches alternate 1, 3, 1, 3, and 4 committers reached 1.95x of
+ * one instead of 2.4x.)
  */
 static void flush_locked(struct rg_wal *w, int may_gather)
 {

@@ -80,6 +80,9 @@ int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops,
  * later append returns RG_EIO). */
 int rg_wal_wait_durable(struct rg_wal *w, uint64_t lsn_end);
 
+/* The log position up to which records are on disk (COMMIT policy). */
+uint64_t rg_wal_durable_lsn(struct rg_wal *w);
+
 /* Log bytes since the last checkpoint (for automatic checkpoints). */
 uint64_t rg_wal_log_bytes(const struct rg_wal *w);
 
