@@ -50,6 +50,15 @@
 #define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
 #endif
 
+/* Batched publication: the caller issues one cmm_smp_wmb() after writing
+ * a batch of objects, then stores each pointer with this (rcu_set_pointer
+ * minus its per-call fence). Release store under TSan, which sees it. */
+#if defined(__SANITIZE_THREAD__)
+#define rg_publish_after_wmb(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#else
+#define rg_publish_after_wmb(p, v) CMM_STORE_SHARED(p, v)
+#endif
+
 #include "util.h"
 #include "wal.h"
 

@@ -115,6 +115,17 @@ void *rg_pool_get(struct rg_pool *p, unsigned cls, size_t size);
 /* Returns an object no reader can hold (never published, or already past
  * its grace period). RG_CLS_MALLOC objects are free()d. Writer only. */
 void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj);
+/* Prefetches (for writing) the head that the k-th next RG_CLS_HEAD
+ * allocation will return: batched inserts overwrite a recycled, cold head
+ * per touched node. Writer only. */
+static inline void rg_pool_prefetch_head(const struct rg_pool *p, size_t k)
+{
+	if (p->head_nfree > k)
+		__builtin_prefetch(p->head_free[p->head_nfree - 1 - k], 1);
+	else if ((size_t)(p->head_end - p->head_cur) > (k - p->head_nfree + 1) * p->head_size)
+		__builtin_prefetch(p->head_cur + (k - p->head_nfree) * p->head_size, 1);
+}
+
 /* Sorts every handed-back bundle into the free lists. Writer only. */
 void rg_pool_drain(struct rg_pool *p);
 /* Takes ownership of a reclaimed bundle whose objects no reader can hold:

@@ -41,6 +41,7 @@ struct rg_txn {
 	rg_graph_t *g;
 	uint64_t version;
 	int poisoned;
+	uint64_t marks;      /* entries marked deleted: compaction has work only if > 0 */
 	struct vec touched;  /* struct rg_node * with a pending head */
 	struct vec revert;   /* uint64_t * : del fields marked in linked arrays */
 	struct vec garbage;  /* struct { void *p; size_t sz; } : linked arrays superseded */
@@ -273,7 +274,10 @@ static struct rg_head *touch(struct rg_txn *t, struct rg_node *n)
 	else
 		memset(h, 0, sizeof *h);
 	h->version = t->version;
-	h->prev = NULL;
+	/* the head this one will replace: n->head cannot change before our
+	 * commit (one writer), so the link is known now and is written with
+	 * the rest of the head, before commit's single publication fence */
+	h->prev = n->head;
 	/* the arrays, if any, belong to linked heads: not ours to free */
 	h->apriv[0] = h->apriv[1] = 0;
 	if (vec_push(&t->touched, &n, sizeof n)) {
@@ -385,6 +389,7 @@ static int mark_del(struct rg_txn *t, struct rg_head *h, int d, rg_edge_t *e)
 	 * the snapshot record is published with release, which orders this */
 	__atomic_store_n(&e->del, t->version, __ATOMIC_RELAXED);
 	h->adj[d].live--;
+	t->marks++;
 	return 0;
 }
 
@@ -572,12 +577,18 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 			return RG_ENOENT;
 		}
 	}
-	/* pass 2: apply; heads 2*AHEAD ahead, array tails AHEAD ahead. (A
+	/* pass 2: apply; node structs 3*AHEAD ahead, heads 2*AHEAD, array
+	 * tails AHEAD. (A
 	 * variant that first counted each adjacency's new entries and grew it
 	 * once was slower: the extra passes re-miss on nodes and heads.) */
 	int rc = 0;
 	size_t i;
 	for (i = 0; i < n; i++) {
+		if (i + 3 * PF_AHEAD < n) {
+			/* pass 1's node lines are long evicted on big batches */
+			__builtin_prefetch(slot_node_seg(g->segs, slots[2 * (i + 3 * PF_AHEAD)]));
+			__builtin_prefetch(slot_node_seg(g->segs, slots[2 * (i + 3 * PF_AHEAD) + 1]));
+		}
 		if (i + 2 * PF_AHEAD < n) {
 			pf_head_of(g, slots[2 * (i + 2 * PF_AHEAD)]);
 			pf_head_of(g, slots[2 * (i + 2 * PF_AHEAD) + 1]);
@@ -586,6 +597,7 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 			pf_tail(g, slots[2 * (i + PF_AHEAD)], RG_OUT);
 			pf_tail(g, slots[2 * (i + PF_AHEAD) + 1], RG_IN);
 		}
+		rg_pool_prefetch_head(&g->pool, PF_AHEAD);
 		if ((rc = apply_edge(t, slots[2 * i], slots[2 * i + 1], in[i].src, in[i].dst,
 				     in[i].type, in[i].prop))) {
 			if (failed_at)
@@ -738,6 +750,8 @@ int rg_txn_abort(rg_txn_t *t)
  * never pay for old deletions more than 2x. */
 static int compact(struct rg_txn *t)
 {
+	if (!t->marks)
+		return 0; /* nothing deleted: no adjacency can have gained dead entries */
 	struct rg_node **nodes = t->touched.p;
 	for (size_t i = 0; i < t->touched.n; i++) {
 		struct rg_head *h = nodes[i]->pending;
@@ -832,13 +846,19 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	/* Link: the new heads become reachable, but carry version v, newer
 	 * than every open snapshot, so readers step over them (I1). */
 	struct rg_node **nodes = t->touched.p;
+	/* One publication barrier for all heads: every pending head's fields
+	 * (prev included, set by touch) and the entries it covers were written
+	 * before this point, so a reader that loads any of the pointers stored
+	 * below sees them. This is rcu_assign_pointer's ordering; calling it
+	 * per node would issue liburcu 0.13's strict cmm_wmb() (an sfence on
+	 * x86) for each of tens of thousands of heads per commit. */
+	cmm_smp_wmb();
 	for (size_t i = 0; i < t->touched.n; i++) {
+		if (i + 8 < t->touched.n)
+			__builtin_prefetch(nodes[i + 8], 1);
 		struct rg_node *n = nodes[i];
 		struct rg_head *h = n->pending;
-		h->prev = n->head;
-		/* rcu_assign_pointer: the head's fields and the entries it covers
-		 * are written before the pointer to it is */
-		rcu_assign_pointer(n->head, h);
+		rg_publish_after_wmb(n->head, h);
 		n->pending = NULL;
 		if (h->prev)
 			gb_add(gb, h->prev, sizeof *h->prev, RG_CLS_HEAD);
