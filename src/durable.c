@@ -28,7 +28,12 @@ struct replay {
 	rg_edge_in_t *buf;
 };
 
-#define REPLAY_BATCH 200000
+/* Ops per graph transaction during recovery. Every transaction gives each
+ * node it touches a new head, so small batches cost a head copy per node
+ * per batch; one batch of a few million ops amortises that. What a batch
+ * supersedes waits for its commit, so this also bounds recovery's extra
+ * memory (about one old array per touched adjacency). */
+#define REPLAY_BATCH (4u << 20)
 #define REPLAY_EDGE_BUF 4096
 
 /* No reader exists during recovery: the version can be set directly. */
@@ -122,18 +127,30 @@ static int ckpt_begin(void *ctx, uint64_t version)
 static int ckpt_node(void *ctx, uint64_t id, uint32_t label)
 {
 	struct replay *rp = ctx;
-	return replay_rc(rg_txn_add_node(rp->t, id, label));
+	int rc = flush_edges(rp);
+	return replay_rc(rc ? rc : rg_txn_add_node(rp->t, id, label));
 }
 
+/* Checkpoint edges go through the batched insert too (load speed). */
 static int ckpt_edge(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop)
 {
 	struct replay *rp = ctx;
-	return replay_rc(rg_txn_add_edge(rp->t, src, dst, type, prop));
+	rp->buf[rp->nbuf++] = (rg_edge_in_t){src, dst, prop, type};
+	if (rp->nbuf == REPLAY_EDGE_BUF)
+		return replay_rc(flush_edges(rp));
+	return 0;
 }
 
 static int ckpt_end(void *ctx)
 {
-	return replay_flush(ctx);
+	struct replay *rp = ctx;
+	int rc = flush_edges(rp);
+	if (rc) {
+		rg_txn_abort(rp->t);
+		rp->t = NULL;
+		return replay_rc(rc);
+	}
+	return replay_flush(rp);
 }
 
 int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
