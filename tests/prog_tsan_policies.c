@@ -45,6 +45,7 @@ struct ctx {
 	int frozen;
 	double seconds, hard_end;
 	atomic_int stop;
+	atomic_int registered; /* readers registered so far */
 	uint64_t commits;
 	int writer_rc;
 	uint64_t checks[READERS], violations[READERS];
@@ -95,6 +96,12 @@ static void *writer(void *arg)
 	uint64_t seed = 7, temp = TEMP_BASE, n = 0;
 	double end = rg_now() + c->seconds;
 	if (c->frozen) {
+		/* the graph freezes when a reader registers: wait for them, or
+		 * the begin below may legitimately succeed first */
+		while (atomic_load(&c->registered) < READERS && rg_now() < end) {
+			struct timespec ts = {0, 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
 		rg_txn_t *t;
 		int rc = rg_txn_begin(c->g, &t);
 		c->writer_rc = rc == RG_EPOLICY ? 0 : (rc ? rc : -100);
@@ -159,6 +166,7 @@ static void *reader(void *arg)
 		c->reader_rc[i] = rc;
 		return NULL;
 	}
+	atomic_fetch_add(&c->registered, 1);
 	while (!atomic_load(&c->stop) && rg_now() < c->hard_end) {
 		rg_read_t *r;
 		if ((rc = rg_read_begin(c->g, &r))) {
