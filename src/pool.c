@@ -210,7 +210,7 @@ static inline void cls_split(unsigned cls, int *dir, int *order)
 	*order = RG_POOL_MIN_ORDER + (int)(a % RG_POOL_NCLS);
 }
 
-void *rg_pool_get(struct rg_pool *p, unsigned cls, size_t size)
+void *rg_pool_get(struct rg_pool *p, unsigned cls)
 {
 	if (atomic_load_explicit(&p->returned, memory_order_relaxed))
 		rg_pool_drain(p);
@@ -218,7 +218,6 @@ void *rg_pool_get(struct rg_pool *p, unsigned cls, size_t size)
 		return head_get(p);
 	int dir, order;
 	cls_split(cls, &dir, &order);
-	(void)size; /* == 1 << order */
 	return buddy_get(p, &p->buddy[dir], order);
 }
 

@@ -108,10 +108,10 @@ static inline uint32_t rg_pool_class_cap(unsigned cls)
 void rg_pool_init(struct rg_pool *p, size_t head_size);
 /* Frees every chunk and every bundle still queued. Single-threaded. */
 void rg_pool_destroy(struct rg_pool *p);
-/* An object of class cls (not RG_CLS_MALLOC) and size bytes (the class's
- * size: the caller computes it the same way every time). Writer only.
- * NULL when the system is out of memory. */
-void *rg_pool_get(struct rg_pool *p, unsigned cls, size_t size);
+/* An object of class cls (not RG_CLS_MALLOC): a head of head_size bytes,
+ * or an array block of rg_pool_class_cap(cls) entries. Writer only. NULL
+ * when the system is out of memory. */
+void *rg_pool_get(struct rg_pool *p, unsigned cls);
 /* Returns an object no reader can hold (never published, or already past
  * its grace period). RG_CLS_MALLOC objects are free()d. Writer only. */
 void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj);

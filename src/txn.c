@@ -93,7 +93,7 @@ static rg_edge_t *arr_alloc(rg_graph_t *g, int d, uint32_t cap, unsigned *cls)
 {
 	*cls = rg_pool_arr_class(d, cap);
 	if (*cls != RG_CLS_MALLOC)
-		return rg_pool_get(&g->pool, *cls, (size_t)cap * sizeof(rg_edge_t));
+		return rg_pool_get(&g->pool, *cls);
 	struct rg_bighdr *b =
 		aligned_alloc(32, sizeof *b + (size_t)cap * sizeof(rg_edge_t));
 	if (!b)
@@ -102,11 +102,10 @@ static rg_edge_t *arr_alloc(rg_graph_t *g, int d, uint32_t cap, unsigned *cls)
 	return (rg_edge_t *)(b + 1);
 }
 
-/* Frees adjacency d's array of h at once (never published). */
-static void arr_free_now(rg_graph_t *g, const struct rg_head *h, int d)
+/* Frees array e of class cls at once (never published). */
+static void arr_free_now(rg_graph_t *g, rg_edge_t *e, unsigned cls)
 {
-	size_t bytes;
-	rg_pool_put(&g->pool, h->acls[d], adj_block(h, d, &bytes));
+	rg_pool_put(&g->pool, cls, cls == RG_CLS_MALLOC ? (void *)((struct rg_bighdr *)e - 1) : e);
 }
 
 /* ---------------------------------------------------------------- */
@@ -252,7 +251,7 @@ static uint32_t node_slot(rg_graph_t *g, const struct rg_node *n)
 /* A head from the pool (recycled, else carved). Writer only. */
 static struct rg_head *head_alloc(rg_graph_t *g)
 {
-	return rg_pool_get(&g->pool, RG_CLS_HEAD, g->pool.head_size);
+	return rg_pool_get(&g->pool, RG_CLS_HEAD);
 }
 
 /* Returns a never-published head to the pool. */
@@ -295,7 +294,7 @@ static int adj_drop(struct rg_txn *t, struct rg_head *h, int d)
 	struct rg_adj *a = &h->adj[d];
 	if (a->e) {
 		if (h->apriv[d]) {
-			arr_free_now(t->g, h, d);
+			arr_free_now(t->g, a->e, h->acls[d]);
 		} else {
 			struct gitem gi;
 			gi.p = adj_block(h, d, &gi.sz);
@@ -331,8 +330,7 @@ static int adj_rebuild(struct rg_txn *t, struct rg_head *h, int d, uint32_t cap)
 		if (a->e[i].del == RG_DEL_LIVE)
 			na[k++] = a->e[i];
 	if (adj_drop(t, h, d)) {
-		rg_pool_put(&t->g->pool, cls, cls == RG_CLS_MALLOC ? (void *)((struct rg_bighdr *)na - 1)
-								   : (void *)na);
+		arr_free_now(t->g, na, cls);
 		return RG_ENOMEM;
 	}
 	a->e = na;
@@ -342,34 +340,23 @@ static int adj_rebuild(struct rg_txn *t, struct rg_head *h, int d, uint32_t cap)
 	return 0;
 }
 
-/* Makes room for `more` appends to adjacency d of pending head h. */
-static int adj_reserve(struct rg_txn *t, struct rg_head *h, int d, uint32_t more)
-{
-	struct rg_adj *a = &h->adj[d];
-	if (a->e && (uint64_t)a->len + more <= adj_cap(h, d))
-		return 0;
-	/* capacities are geometric (pool.h: 4, 8, 16, ...), so asking for
-	 * 25% headroom lands one class up when the array is (nearly) all
-	 * live, i.e. 2x growth: amortised O(1) per append. With many dead
-	 * entries it may stay in its class, and the rebuild still frees >= 20%
-	 * of it for appends. */
-	uint64_t cap = (uint64_t)a->live + a->live / 4 + 1;
-	if (cap < (uint64_t)a->live + more)
-		cap = (uint64_t)a->live + more;
-	if (cap > UINT32_MAX)
-		return RG_ERANGE;
-	int rc = adj_rebuild(t, h, d, (uint32_t)cap);
-	if (!rc)
-		t->g->st_grown++;
-	return rc;
-}
-
 static int adj_append(struct rg_txn *t, struct rg_head *h, int d, const rg_edge_t *e)
 {
 	struct rg_adj *a = &h->adj[d];
-	int rc = adj_reserve(t, h, d, 1);
-	if (rc)
-		return rc;
+	if (!a->e || a->len == adj_cap(h, d)) {
+		/* capacities are geometric (pool.h: 4, 8, 16, ...), so asking
+		 * for 25% headroom lands one class up when the array is (nearly)
+		 * all live, i.e. 2x growth: amortised O(1) per append. With many
+		 * dead entries it may stay in its class, and the rebuild still
+		 * frees >= 20% of it for appends. */
+		uint64_t cap = (uint64_t)a->live + a->live / 4 + 1;
+		if (cap > UINT32_MAX)
+			return RG_ERANGE;
+		int rc = adj_rebuild(t, h, d, (uint32_t)cap);
+		if (rc)
+			return rc;
+		t->g->st_grown++;
+	}
 	/* plain store past the published length: no reader looks at index
 	 * len until a head with a larger len is published (release) */
 	a->e[a->len] = *e;
@@ -721,7 +708,7 @@ static void rollback(struct rg_txn *t)
 		struct rg_head *h = nodes[i]->pending;
 		for (int d = 0; d < 2; d++)
 			if (h->adj[d].e && h->apriv[d])
-				arr_free_now(t->g, h, d);
+				arr_free_now(t->g, h->adj[d].e, h->acls[d]);
 		head_release(t->g, h);
 		nodes[i]->pending = NULL;
 	}

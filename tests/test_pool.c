@@ -76,7 +76,7 @@ static void churn(struct rg_pool *p, size_t n, uint64_t seed)
 		uint32_t cap = UINT32_C(1) << (order - 5);
 		o[i].cls = rg_pool_arr_class(dir, cap);
 		o[i].words = (size_t)1 << (order - 3);
-		o[i].p = rg_pool_get(p, o[i].cls, (size_t)1 << order);
+		o[i].p = rg_pool_get(p, o[i].cls);
 		cr_assert_not_null(o[i].p);
 		/* a block of 2^k bytes is aligned to 2^k inside its 2 MiB chunk */
 		cr_assert_eq((uintptr_t)o[i].p & (((uintptr_t)1 << order) - 1), 0);
@@ -123,12 +123,12 @@ Test(pool, heads_are_cache_lines_and_recycled)
 	struct rg_pool p;
 	rg_pool_init(&p, sizeof(struct rg_head));
 	cr_assert_eq(p.head_size, 64);
-	void *a = rg_pool_get(&p, RG_CLS_HEAD, p.head_size);
-	void *b = rg_pool_get(&p, RG_CLS_HEAD, p.head_size);
+	void *a = rg_pool_get(&p, RG_CLS_HEAD);
+	void *b = rg_pool_get(&p, RG_CLS_HEAD);
 	cr_assert_eq((uintptr_t)a % 64, 0);
 	cr_assert_eq((char *)b - (char *)a, 64);
 	rg_pool_put(&p, RG_CLS_HEAD, a);
-	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD, p.head_size), a);
+	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD), a);
 	rg_pool_destroy(&p);
 }
 
@@ -159,8 +159,8 @@ Test(pool, give_back_from_another_thread)
 	struct rg_pool p;
 	rg_pool_init(&p, sizeof(struct rg_head));
 	unsigned cls = rg_pool_arr_class(RG_OUT, 16);
-	void *arr = rg_pool_get(&p, cls, 16 * sizeof(rg_edge_t));
-	void *head = rg_pool_get(&p, RG_CLS_HEAD, p.head_size);
+	void *arr = rg_pool_get(&p, cls);
+	void *head = rg_pool_get(&p, RG_CLS_HEAD);
 	void *big = malloc(100);
 	struct rg_garbage *gb = bundle(4);
 	gb->ptrs[0] = arr, gb->cls[0] = (uint8_t)cls;
@@ -173,12 +173,12 @@ Test(pool, give_back_from_another_thread)
 	pthread_join(th, NULL);
 	cr_assert_not_null(atomic_load(&p.returned));
 	/* the writer's next allocation drains the bundle: the same objects come back */
-	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD, p.head_size), head);
+	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD), head);
 	cr_assert_null(atomic_load(&p.returned));
-	cr_assert_eq(rg_pool_get(&p, cls, 16 * sizeof(rg_edge_t)), arr);
+	cr_assert_eq(rg_pool_get(&p, cls), arr);
 	/* a bundle that is handed back but never drained is freed at destroy */
 	gb = bundle(1);
-	gb->ptrs[0] = rg_pool_get(&p, RG_CLS_HEAD, p.head_size), gb->cls[0] = RG_CLS_HEAD;
+	gb->ptrs[0] = rg_pool_get(&p, RG_CLS_HEAD), gb->cls[0] = RG_CLS_HEAD;
 	gb->n = 1;
 	rg_pool_give_back(&p, gb);
 	rg_pool_destroy(&p);
