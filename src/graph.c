@@ -61,11 +61,6 @@ struct rg_node *rg_slot_node(rg_graph_t *g, uint64_t slot)
 	return slot_node_seg(g->segs, slot);
 }
 
-int64_t rg_index_find(rg_graph_t *g, uint64_t id)
-{
-	return idx_find(rcu_dereference(g->idx), id);
-}
-
 static struct rg_idx *idx_alloc(uint64_t cap)
 {
 	struct rg_idx *t = calloc(1, sizeof *t + cap * sizeof(struct rg_ient));
@@ -128,6 +123,8 @@ int64_t rg_index_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old_idx)
 		t = nt;
 	}
 	struct rg_node *n = slot_node_seg(g->segs, slot);
+	if (id != slot)
+		g->dense = 0; /* readers see it with the next snapshot record */
 	n->id = id;
 	n->head = NULL;
 	n->pending = NULL;
@@ -175,6 +172,8 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	pthread_cond_init(&g->vis_cond, NULL);
 	if (!g->idx || !g->snap)
 		goto nomem;
+	g->dense = 1; /* no node yet: trivially */
+	g->snap->dense = 1;
 	if (opts->metrics) {
 		g->metrics = rg_metrics_create();
 		if (!g->metrics && rg_metrics_compiled_in())
@@ -225,6 +224,7 @@ void rg_close(rg_graph_t *g)
 	}
 	for (int k = 0; k < RG_MAX_SEGS; k++)
 		free(g->segs[k]);
+	rg_base_free(g->base); /* heads pointing into it went with the pool */
 	rg_pool_destroy(&g->pool);
 	g->pol->fini(g);
 	free(g->idx);
@@ -283,6 +283,12 @@ void rg_stats_get(rg_graph_t *g, rg_stats_t *st)
 	st->arrays_grown = g->st_grown;
 	st->arrays_compacted = g->st_compacted;
 	st->gc_waits = g->st_gc_waits;
+	st->packs = g->st_packs;
+	if (g->base) {
+		st->pack_bytes = g->base->bytes;
+		for (uint64_t w = 0; w < (g->base->nslots + 63) / 64; w++)
+			st->pack_clean_nodes += (uint64_t)__builtin_popcountll(g->base->clean[w]);
+	}
 	pthread_mutex_unlock(&g->wlock);
 	st->gc_pending_bytes = atomic_load_explicit(&g->gc_pending_bytes, memory_order_relaxed);
 	st->gc_pending_objects = atomic_load_explicit(&g->gc_pending_objects, memory_order_relaxed);
@@ -352,6 +358,8 @@ int rg_read_begin_shared(const rg_read_t *parent, rg_read_t **r)
 	rd->nodes = parent->nodes;
 	rd->edges = parent->edges;
 	rd->nslots = parent->nslots;
+	rd->dense = parent->dense;
+	rd->base = parent->base;
 	rd->shared = 1;
 	rd->open = 1;
 	*r = rd;
@@ -391,10 +399,21 @@ static inline const struct rg_head *visible_head(const struct rg_node *n, uint64
 	return (h && h->alive) ? h : NULL;
 }
 
+/* Slot of id in rd's snapshot, or -1. A dense snapshot maps id to slot id
+ * (its record says every slot below nslots holds its own id; slots never
+ * move), so the query skips the index probe, as a CSR indexed by id does. */
+static inline int64_t slot_of(const struct rg_read *rd, uint64_t id)
+{
+	if (rd->dense)
+		return id < rd->nslots ? (int64_t)id : -1;
+	int64_t slot = idx_find(rcu_dereference(rd->g->idx), id);
+	return slot >= 0 && (uint64_t)slot < rd->nslots ? slot : -1;
+}
+
 static inline const struct rg_head *lookup(const struct rg_read *rd, uint64_t id)
 {
-	int64_t slot = idx_find(rcu_dereference(rd->g->idx), id);
-	if (slot < 0 || (uint64_t)slot >= rd->nslots)
+	int64_t slot = slot_of(rd, id);
+	if (slot < 0)
 		return NULL;
 	return visible_head(slot_node_seg(rd->g->segs, (uint64_t)slot), rd->version);
 }
@@ -426,7 +445,7 @@ int rg_node_slot(const rg_read_t *r, uint64_t id, uint64_t *slot)
 {
 	if (!r || !slot || !r->open)
 		return RG_EINVAL;
-	int64_t s = idx_find(rcu_dereference(r->g->idx), id);
+	int64_t s = slot_of(r, id);
 	if (s < 0 || !lookup_slot(r, (uint64_t)s))
 		return RG_ENOENT;
 	*slot = (uint64_t)s;
@@ -455,18 +474,54 @@ static inline int degree_of(const struct rg_head *h, rg_dir_t dir, uint64_t *deg
 	return 0;
 }
 
+/* Degree from the pack when slot is clean there: every entry of a clean
+ * slot is live (a deletion would have touched the node). */
+static inline int base_degree(const struct rg_read *rd, uint64_t slot, rg_dir_t dir, uint64_t *deg)
+{
+	const struct rg_base *b = rd->base;
+	if (!rg_base_clean(b, slot))
+		return 0;
+	*deg = b->off[dir][slot + 1] - b->off[dir][slot];
+	return 1;
+}
+
 int rg_degree(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint64_t *deg)
 {
 	if (!r || !deg || !r->open || (dir != RG_OUT && dir != RG_IN))
 		return RG_EINVAL;
-	return degree_of(lookup(r, id), dir, deg);
+	int64_t slot = slot_of(r, id);
+	if (slot < 0)
+		return RG_ENOENT;
+	if (base_degree(r, (uint64_t)slot, dir, deg))
+		return 0;
+	return degree_of(lookup_slot(r, (uint64_t)slot), dir, deg);
 }
 
 int rg_degree_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint64_t *deg)
 {
 	if (!r || !deg || !r->open || (dir != RG_OUT && dir != RG_IN))
 		return RG_EINVAL;
+	if (base_degree(r, slot, dir, deg))
+		return 0;
 	return degree_of(lookup_slot(r, slot), dir, deg);
+}
+
+/* The pack's shortcut (struct rg_base): adjacency dir of a slot that is
+ * clean in the snapshot's pack, straight from the pack's arrays, without
+ * the node and head loads. Not under a policy that routes neighbour
+ * queries itself (lru-rwlock). Returns 1 if it positioned *it. */
+static inline int base_iter(const struct rg_read *rd, uint64_t slot, rg_dir_t dir, uint32_t type,
+			    rg_iter_t *it)
+{
+	const struct rg_base *b = rd->base;
+	if (!rg_base_clean(b, slot) || rd->g->pol->neighbors)
+		return 0;
+	const uint64_t *off = b->off[dir];
+	it->cur = b->ent[dir] + off[slot];
+	it->end = b->ent[dir] + off[slot + 1];
+	it->snap = rd->version;
+	it->type = type;
+	return 1;
 }
 
 static inline int iter_of(const struct rg_read *rd, uint64_t slot, const struct rg_head *h,
@@ -488,9 +543,11 @@ int rg_neighbors(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint32_t type, r
 {
 	if (!r || !it || !r->open || (dir != RG_OUT && dir != RG_IN))
 		return RG_EINVAL;
-	int64_t slot = idx_find(rcu_dereference(r->g->idx), id);
+	int64_t slot = slot_of(r, id);
 	if (slot < 0)
 		return RG_ENOENT;
+	if (base_iter(r, (uint64_t)slot, dir, type, it))
+		return 0;
 	return iter_of(r, (uint64_t)slot, lookup_slot(r, (uint64_t)slot), dir, type, it);
 }
 
@@ -498,5 +555,7 @@ int rg_neighbors_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint32_t ty
 {
 	if (!r || !it || !r->open || (dir != RG_OUT && dir != RG_IN))
 		return RG_EINVAL;
+	if (base_iter(r, slot, dir, type, it))
+		return 0;
 	return iter_of(r, slot, lookup_slot(r, slot), dir, type, it);
 }

@@ -121,11 +121,39 @@ struct rg_idx {
 	struct rg_ient e[];
 };
 
+/*
+ * A packed base (rg_pack, pack.c): every live adjacency at one version,
+ * copied into one contiguous run per direction, CSR style. Node s owns
+ * ent[d][off[d][s] .. off[d][s+1]). Heads built by the pack point into
+ * these runs (acls RG_CLS_INBASE), so the version chains stay the truth;
+ * the base adds a shortcut for readers: if clean bit s is set in the
+ * base of their snapshot, node s is alive and unchanged since the pack,
+ * and off/ent give its adjacency with two dependent loads instead of four
+ * (index, node, head, array). The writer clears a node's bit when a
+ * transaction first touches it (before that transaction's snapshot record
+ * is published: readers of it or later see the bit clear). The entries
+ * are immutable but for del, as in any array (I2); a node whose entries
+ * get del marks is touched, hence not clean. Retired whole when a newer
+ * pack replaces it (the heads that pointed into it are retired by the
+ * same commit).
+ */
+struct rg_base {
+	uint64_t version;    /* the pack's commit */
+	uint64_t nslots;     /* covers slots [0, nslots) */
+	uint64_t *off[2];    /* RG_OUT, RG_IN: nslots + 1 offsets */
+	rg_edge_t *ent[2];   /* RG_OUT, RG_IN: the entries */
+	uint64_t *clean;     /* one bit per slot; atomic (relaxed) access */
+	size_t bytes;        /* memory held, for garbage accounting */
+};
+void rg_base_free(struct rg_base *b);
+
 /* One immutable record per commit: what a read section snapshots. */
 struct rg_snap {
 	uint64_t version;
 	uint64_t nodes, edges;
 	uint64_t nslots;
+	uint64_t dense;              /* every slot s < nslots holds node id s (see rg_graph.dense) */
+	const struct rg_base *base;  /* newest pack at or before version, or NULL */
 };
 
 /* Memory to reclaim after a commit. Freed by free_bundle() once the policy
@@ -149,6 +177,8 @@ struct rg_policy;
 struct rg_read {
 	rg_graph_t *g;
 	uint64_t version, nodes, edges, nslots;
+	int dense;     /* snapshot's ids are its slots: look ids up without the index */
+	const struct rg_base *base; /* the snapshot's pack (fast path), or NULL */
 	int open;
 	int shared;
 	uint32_t seq;  /* ck-seqlock: sequence at begin */
@@ -170,11 +200,17 @@ struct rg_graph {
 	pthread_mutex_t wlock;                 /* one transaction at a time */
 	uint64_t wversion;                     /* last version linked by the writer */
 	uint64_t nslots;                       /* slots allocated (writer) */
+	/* 1 while every node ever added got slot == id (generators, dense
+	 * data): ids are then looked up without the index, one dependent miss
+	 * fewer per query. Cleared for good by the first id that differs from
+	 * its slot; each snapshot record carries the value at its commit. */
+	int dense;
+	struct rg_base *base;                  /* writer: newest pack (also in the snapshot records) */
 	uint64_t wnodes, wedges;               /* counts at wversion */
 	int shared_with_readers;               /* nosync: set at first reader registration */
 	size_t gc_limit;
 	_Atomic uint64_t gc_pending_bytes, gc_pending_objects, gc_freed_bytes;
-	uint64_t st_commits, st_heads, st_grown, st_compacted, st_gc_waits;
+	uint64_t st_commits, st_heads, st_grown, st_compacted, st_gc_waits, st_packs;
 
 	/* ---- durability ---- */
 	struct rg_wal *wal;
@@ -230,7 +266,6 @@ const struct rg_policy *rg_policy_find(const char *name);
 struct rg_node *rg_slot_node(rg_graph_t *g, uint64_t slot);
 /* The graph's metrics, NULL when off for this graph (traverse.c, wal.c). */
 struct rg_metrics *rg_graph_metrics_internal(rg_graph_t *g);
-int64_t rg_index_find(rg_graph_t *g, uint64_t id);
 int64_t rg_index_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old_idx);
 int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts); /* durable.c */
 int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct rg_snap *snap,
@@ -238,6 +273,16 @@ int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct 
 void rg_graph_close_durable(rg_graph_t *g); /* durable.c */
 void rg_graph_make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb);
 void rg_garbage_free(struct rg_garbage *gb);
+
+/* txn.c, for rg_pack (pack.c); writer only, inside transaction t. */
+/* The pending head of the node at slot (NULL: out of memory, t poisoned). */
+struct rg_head *rg_txn_touch_slot(rg_txn_t *t, uint64_t slot);
+/* Supersedes adjacency d of pending head h by n entries at e, a slice of
+ * the pack being built (n == 0: no array). */
+int rg_txn_adj_to_base(rg_txn_t *t, struct rg_head *h, int d, rg_edge_t *e, uint32_t n);
+/* Commit publishes b as the graph's pack (and retires the old one);
+ * abort frees it. */
+void rg_txn_set_base(rg_txn_t *t, struct rg_base *b);
 
 /* ---- node table lookups, inlined on the read path and in the writer ---- */
 
@@ -270,6 +315,14 @@ static inline int64_t idx_find(const struct rg_idx *t, uint64_t id)
 	}
 }
 
+/* Writer: slot of id, or -1 (a slot exists; the node may be dead). */
+static inline int64_t wslot_of(const rg_graph_t *g, uint64_t id)
+{
+	if (g->dense)
+		return id < g->nslots ? (int64_t)id : -1;
+	return idx_find(g->idx, id);
+}
+
 /* Prefetches the index bucket where id's probe starts (batched inserts). */
 static inline void idx_prefetch(const struct rg_idx *t, uint64_t id)
 {
@@ -285,6 +338,18 @@ static inline void rg_snap_load_into(rg_graph_t *g, struct rg_read *rd)
 	rd->nodes = s->nodes;
 	rd->edges = s->edges;
 	rd->nslots = s->nslots;
+	rd->dense = (int)s->dense;
+	rd->base = s->base;
+}
+
+/* Reader: whether slot is clean in base b (see struct rg_base). Relaxed:
+ * the writer clears the bit before the snapshot record that changes the
+ * node is published (release); a reader whose record is older may see
+ * either value, and both lead to its version of the node. */
+static inline int rg_base_clean(const struct rg_base *b, uint64_t slot)
+{
+	return b && slot < b->nslots &&
+	       (__atomic_load_n(&b->clean[slot >> 6], __ATOMIC_RELAXED) >> (slot & 63) & 1);
 }
 
 /* Lock metrics for the lock policies: every acquisition is counted; the

@@ -36,8 +36,8 @@ void rg_edgelist_free(rg_edgelist_t *el)
 
 /* ------------------------------------------------------------------ */
 /* Distinct ids: bitmap when ids are small and dense, else an          */
-/* open-addressing hash set. Ids are reported in first-appearance      */
-/* order over src[0], dst[0], src[1], dst[1], ...                      */
+/* open-addressing hash set (then sorted). Ids are reported in         */
+/* ascending order.                                                    */
 /* ------------------------------------------------------------------ */
 
 
@@ -121,8 +121,16 @@ static int idset_add(idset_t *s, uint64_t k)
 
 /*
  * Collects the distinct endpoint ids of el. *ids (if ids != NULL) receives a
- * malloc'd array of them in first-appearance order; *n their number.
+ * malloc'd array of them in ascending order; *n their number. Ascending,
+ * so a graph whose ids are 0..n-1 gets slot == id for every node and its
+ * readers skip the id index (rg_graph.dense).
  */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static int distinct_ids(const rg_edgelist_t *el, uint64_t **ids, uint64_t *n)
 {
 	uint64_t m = el->n_edges;
@@ -161,14 +169,15 @@ static int distinct_ids(const rg_edgelist_t *el, uint64_t **ids, uint64_t *n)
 		}
 		for (uint64_t i = 0; i < 2 * m; i++) {
 			uint64_t id = (i & 1) ? el->dst[i >> 1] : el->src[i >> 1];
-			uint64_t bit = (uint64_t)1 << (id & 63);
-			if (bm[id >> 6] & bit)
-				continue;
-			bm[id >> 6] |= bit;
-			if (out)
-				out[cnt] = id;
-			cnt++;
+			bm[id >> 6] |= (uint64_t)1 << (id & 63);
 		}
+		/* ascending: read the ids back off the bitmap */
+		for (uint64_t w = 0; w < words; w++)
+			for (uint64_t b = bm[w]; b; b &= b - 1) {
+				if (out)
+					out[cnt] = w * 64 + (uint64_t)__builtin_ctzll(b);
+				cnt++;
+			}
 		free(bm);
 	} else {
 		idset_t s;
@@ -191,6 +200,8 @@ static int distinct_ids(const rg_edgelist_t *el, uint64_t **ids, uint64_t *n)
 			cnt++;
 		}
 		free(s.keys);
+		if (out)
+			qsort(out, cnt, sizeof *out, cmp_u64);
 	}
 	if (out) {
 		uint64_t *t = realloc(out, cnt * sizeof(uint64_t));

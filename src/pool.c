@@ -225,6 +225,8 @@ void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj)
 {
 	if (cls == RG_CLS_MALLOC) {
 		free(obj);
+	} else if (cls == RG_CLS_BASE) {
+		rg_base_free(obj);
 	} else if (cls == RG_CLS_HEAD) {
 		head_put(p, obj);
 	} else {
@@ -254,6 +256,8 @@ void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb)
 	for (size_t i = 0; i < gb->n; i++) {
 		if (gb->cls[i] == RG_CLS_MALLOC)
 			free(gb->ptrs[i]);
+		else if (gb->cls[i] == RG_CLS_BASE)
+			rg_base_free(gb->ptrs[i]);
 		else
 			gb->ptrs[pooled] = gb->ptrs[i], gb->cls[pooled++] = gb->cls[i];
 	}

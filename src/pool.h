@@ -44,6 +44,11 @@
  * array classes of the out-region, then those of the in-region. */
 enum { RG_CLS_MALLOC = 0, RG_CLS_HEAD = 1, RG_CLS_ARR = 2 };
 #define RG_POOL_NCLASSES (RG_CLS_ARR + 2 * RG_POOL_NCLS)
+/* Not pool classes: a whole packed base in a garbage bundle (freed with
+ * rg_base_free, any thread), and, in a head's acls only, an adjacency that
+ * is a slice of the packed base (never freed on its own). */
+#define RG_CLS_BASE RG_POOL_NCLASSES
+#define RG_CLS_INBASE (RG_POOL_NCLASSES + 1)
 
 struct rg_garbage;
 

@@ -47,6 +47,7 @@ struct rg_txn {
 	struct vec garbage;  /* struct { void *p; size_t sz; } : linked arrays superseded */
 	struct vec idx_old;  /* struct rg_idx * replaced by index growth */
 	struct vec ops;      /* struct rg_op, for the redo log */
+	struct rg_base *new_base; /* rg_pack: published by commit, freed by abort */
 	int64_t dnodes, dedges;
 	uint64_t t0;
 	/* for metrics, added at commit */
@@ -72,6 +73,8 @@ static uint64_t now_ns(void)
 
 static uint32_t adj_cap(const struct rg_head *h, int d)
 {
+	if (h->acls[d] == RG_CLS_INBASE)
+		return h->adj[d].len; /* a slice of the pack is full: appends move it out */
 	if (h->acls[d] != RG_CLS_MALLOC)
 		return rg_pool_class_cap(h->acls[d]);
 	return ((const struct rg_bighdr *)h->adj[d].e - 1)->cap;
@@ -226,7 +229,7 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 /* Node struct of id if it has a slot, else NULL. Writer only. */
 static struct rg_node *wnode(rg_graph_t *g, uint64_t id)
 {
-	int64_t s = idx_find(g->idx, id);
+	int64_t s = wslot_of(g, id);
 	return s < 0 ? NULL : slot_node_seg(g->segs, (uint64_t)s);
 }
 
@@ -245,7 +248,7 @@ static inline int walive(const struct rg_node *n)
 
 static uint32_t node_slot(rg_graph_t *g, const struct rg_node *n)
 {
-	return (uint32_t)rg_index_find(g, n->id);
+	return (uint32_t)wslot_of(g, n->id);
 }
 
 /* A head from the pool (recycled, else carved). Writer only. */
@@ -260,14 +263,30 @@ static void head_release(rg_graph_t *g, struct rg_head *h)
 	rg_pool_put(&g->pool, RG_CLS_HEAD, h);
 }
 
-/* Pending head of n, created on first touch (one per node per txn). */
-static struct rg_head *touch(struct rg_txn *t, struct rg_node *n)
+/* Takes slot out of the pack's fast path (struct rg_base): the node is
+ * about to change. Relaxed load and store: this thread is the only one
+ * that writes the bits, and the snapshot record of the change is
+ * published with release after this, so its readers see the bit clear. */
+static void base_dirty(struct rg_base *b, uint64_t slot)
+{
+	if (!b || slot >= b->nslots)
+		return;
+	uint64_t *w = &b->clean[slot >> 6], bit = UINT64_C(1) << (slot & 63);
+	uint64_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
+	if (v & bit)
+		__atomic_store_n(w, v & ~bit, __ATOMIC_RELAXED);
+}
+
+/* Pending head of node n (at slot), created on first touch (one per node
+ * per txn). */
+static struct rg_head *touch(struct rg_txn *t, struct rg_node *n, uint64_t slot)
 {
 	if (n->pending)
 		return n->pending;
 	struct rg_head *h = head_alloc(t->g);
 	if (!h)
 		return NULL;
+	base_dirty(t->g->base, slot);
 	if (n->head)
 		*h = *n->head;
 	else
@@ -292,7 +311,7 @@ static struct rg_head *touch(struct rg_txn *t, struct rg_node *n)
 static int adj_drop(struct rg_txn *t, struct rg_head *h, int d)
 {
 	struct rg_adj *a = &h->adj[d];
-	if (a->e) {
+	if (a->e && h->acls[d] != RG_CLS_INBASE) { /* a slice goes with its base */
 		if (h->apriv[d]) {
 			arr_free_now(t->g, a->e, h->acls[d]);
 		} else {
@@ -433,7 +452,7 @@ int rg_txn_add_node(rg_txn_t *t, uint64_t id, uint32_t label)
 	struct rg_node *n = rg_slot_node(t->g, (uint64_t)s);
 	if (walive(n))
 		return RG_EEXIST;
-	struct rg_head *h = touch(t, n);
+	struct rg_head *h = touch(t, n, (uint64_t)s);
 	if (!h)
 		return poison(t, RG_ENOMEM);
 	/* a dead head has no arrays (rg_txn_del_node dropped them) */
@@ -450,8 +469,8 @@ static int apply_edge(struct rg_txn *t, uint32_t ss, uint32_t ds, uint64_t src, 
 		      uint32_t type, uint64_t prop)
 {
 	rg_graph_t *g = t->g;
-	struct rg_head *hs = touch(t, slot_node_seg(g->segs, ss));
-	struct rg_head *hd = hs ? touch(t, slot_node_seg(g->segs, ds)) : NULL;
+	struct rg_head *hs = touch(t, slot_node_seg(g->segs, ss), ss);
+	struct rg_head *hd = hs ? touch(t, slot_node_seg(g->segs, ds), ds) : NULL;
 	if (!hd)
 		return poison(t, RG_ENOMEM);
 	rg_edge_t eo = {.nbr = dst, .prop = prop, .type = type, .nbr_slot = ds,
@@ -477,7 +496,7 @@ static int apply_edge(struct rg_txn *t, uint32_t ss, uint32_t ds, uint64_t src, 
 /* Slot of id if it is alive in the writer's view, else -1. */
 static inline int64_t walive_slot(rg_graph_t *g, uint64_t id)
 {
-	int64_t s = idx_find(g->idx, id);
+	int64_t s = wslot_of(g, id);
 	return s >= 0 && walive(slot_node_seg(g->segs, (uint64_t)s)) ? s : -1;
 }
 
@@ -528,14 +547,23 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 	if (!slots)
 		return poison(t, RG_ENOMEM);
 	const struct rg_idx *ix = g->idx;
-	/* pass 1a: resolve slots; index buckets 2*AHEAD ahead, so each
-	 * idx_find hits a line already on its way */
+	const int dense = g->dense; /* hoisted: the stores below may alias it */
+	const uint64_t ns = g->nslots;
+	/* pass 1a: resolve slots (ids are slots in a dense graph); index
+	 * buckets 2*AHEAD ahead, so each idx_find hits a line on its way */
 	for (size_t i = 0; i < n; i++) {
-		if (i + 2 * PF_AHEAD < n) {
-			idx_prefetch(ix, in[i + 2 * PF_AHEAD].src);
-			idx_prefetch(ix, in[i + 2 * PF_AHEAD].dst);
+		int64_t a, b;
+		if (dense) {
+			a = in[i].src < ns ? (int64_t)in[i].src : -1;
+			b = in[i].dst < ns ? (int64_t)in[i].dst : -1;
+		} else {
+			if (i + 2 * PF_AHEAD < n) {
+				idx_prefetch(ix, in[i + 2 * PF_AHEAD].src);
+				idx_prefetch(ix, in[i + 2 * PF_AHEAD].dst);
+			}
+			a = idx_find(ix, in[i].src);
+			b = idx_find(ix, in[i].dst);
 		}
-		int64_t a = idx_find(ix, in[i].src), b = idx_find(ix, in[i].dst);
 		if (a < 0 || b < 0) {
 			free(slots);
 			if (failed_at)
@@ -603,7 +631,7 @@ int rg_txn_del_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type)
 	if (t->poisoned)
 		return RG_ENOMEM;
 	rg_graph_t *g = t->g;
-	int64_t ss = rg_index_find(g, src), ds = rg_index_find(g, dst);
+	int64_t ss = wslot_of(g, src), ds = wslot_of(g, dst);
 	if (ss < 0 || ds < 0)
 		return RG_ENOENT;
 	struct rg_node *ns = rg_slot_node(g, (uint64_t)ss), *nd = rg_slot_node(g, (uint64_t)ds);
@@ -620,8 +648,8 @@ int rg_txn_del_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type)
 		if (!hs) {
 			/* touch copies the adjacency descriptor: same array, so e
 			 * stays valid; va now aliases the old head, re-read from hs */
-			hs = touch(t, ns);
-			hd = hs ? touch(t, nd) : NULL;
+			hs = touch(t, ns, (uint64_t)ss);
+			hd = hs ? touch(t, nd, (uint64_t)ds) : NULL;
 			if (!hd)
 				return poison(t, RG_ENOMEM);
 			va = &hs->adj[RG_OUT];
@@ -652,7 +680,7 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 	if (!walive(n))
 		return RG_ENOENT;
 	uint32_t self = node_slot(g, n);
-	struct rg_head *h = touch(t, n);
+	struct rg_head *h = touch(t, n, self);
 	if (!h)
 		return poison(t, RG_ENOMEM);
 	/* Remove the reverse entry of every live edge at the neighbour. Self
@@ -668,7 +696,7 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 					t->dedges--; /* counted once, on the out side */
 				continue;
 			}
-			struct rg_head *hn = touch(t, rg_slot_node(g, e->nbr_slot));
+			struct rg_head *hn = touch(t, rg_slot_node(g, e->nbr_slot), e->nbr_slot);
 			if (!hn)
 				return poison(t, RG_ENOMEM);
 			int rc = mark_reverse(t, hn, 1 - d, self, e->type, e->prop);
@@ -692,6 +720,7 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 
 static void txn_free(struct rg_txn *t)
 {
+	rg_base_free(t->new_base); /* unpublished (empty commit); NULL otherwise */
 	free(t->touched.p);
 	free(t->revert.p);
 	free(t->garbage.p);
@@ -718,6 +747,8 @@ static void rollback(struct rg_txn *t)
 		 * this, both meaning live */
 		__atomic_store_n(rv[i], RG_DEL_LIVE, __ATOMIC_RELAXED);
 	retire_idx(t);
+	rg_base_free(t->new_base); /* never published */
+	t->new_base = NULL;
 }
 
 int rg_txn_abort(rg_txn_t *t)
@@ -802,6 +833,7 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 		goto fail;
 
 	struct rg_snap *snap = malloc(sizeof *snap);
+	/* + old snapshot record + old pack */
 	struct rg_garbage *gb = snap ? gb_new(g, t->touched.n + t->garbage.n + 2) : NULL;
 	if (!gb) {
 		free(snap);
@@ -812,6 +844,8 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	snap->nodes = (uint64_t)((int64_t)g->wnodes + t->dnodes);
 	snap->edges = (uint64_t)((int64_t)g->wedges + t->dedges);
 	snap->nslots = g->nslots;
+	snap->dense = (uint64_t)g->dense;
+	snap->base = t->new_base ? t->new_base : g->base;
 
 	uint64_t lsn_end = 0;
 	if (g->wal) {
@@ -853,6 +887,15 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	struct gitem *gi = t->garbage.p;
 	for (size_t i = 0; i < t->garbage.n; i++)
 		gb_add(gb, gi[i].p, gi[i].sz, gi[i].cls);
+	if (t->new_base) {
+		/* readers of older records keep the old pack until reclaimed;
+		 * every head that pointed into it was replaced above */
+		if (g->base)
+			gb_add(gb, g->base, g->base->bytes, RG_CLS_BASE);
+		g->base = t->new_base;
+		t->new_base = NULL;
+		g->st_packs++;
+	}
 	g->wversion = t->version;
 	g->wnodes = snap->nodes;
 	g->wedges = snap->edges;
@@ -899,4 +942,36 @@ done:
 void rg_graph_make_visible(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb)
 {
 	make_visible(g, snap, gb);
+}
+
+/* ---------------------------------------------------------------- */
+/* For rg_pack (pack.c)                                              */
+/* ---------------------------------------------------------------- */
+
+struct rg_head *rg_txn_touch_slot(rg_txn_t *t, uint64_t slot)
+{
+	struct rg_head *h = touch(t, slot_node_seg(t->g->segs, slot), slot);
+	if (!h)
+		poison(t, RG_ENOMEM);
+	return h;
+}
+
+int rg_txn_adj_to_base(rg_txn_t *t, struct rg_head *h, int d, rg_edge_t *e, uint32_t n)
+{
+	int rc = adj_drop(t, h, d);
+	if (rc)
+		return poison(t, rc);
+	if (n) {
+		h->adj[d].e = e;
+		h->adj[d].len = h->adj[d].live = n;
+		h->acls[d] = RG_CLS_INBASE;
+	}
+	return 0;
+}
+
+void rg_txn_set_base(rg_txn_t *t, struct rg_base *b)
+{
+	rg_base_free(t->new_base);
+	b->version = t->version;
+	t->new_base = b;
 }

@@ -47,7 +47,7 @@ struct ctx {
 	_Atomic uint64_t committed; /* last version the writer saw committed */
 	uint64_t expect_edges, expect_nodes;
 	/* results */
-	uint64_t commits, writer_errors;
+	uint64_t commits, writer_errors, packs;
 	uint64_t checks[READERS], violations[READERS], stale[READERS], retries[READERS];
 	double hard_end; /* readers give up here even if the writer never stops */
 	atomic_int reader_timeout;
@@ -129,6 +129,16 @@ static void *writer(void *arg)
 			temp_id++;
 		atomic_store_explicit(&c->committed, v, memory_order_release);
 		n++;
+		/* now and then pack: readers then mix the pack's fast path
+		 * (nodes untouched since) with version chains (nodes touched
+		 * since), and the invariants must still hold across both */
+		if (n % 16 == 0) {
+			if (rg_pack(c->g)) {
+				c->writer_errors++;
+				break;
+			}
+			c->packs++;
+		}
 	}
 	c->commits = n;
 	atomic_store(&c->stop, 1);
@@ -260,14 +270,15 @@ static void run_consistency(const char *policy, double seconds)
 		    policy, seconds, (unsigned long long)c.commits, (unsigned long long)checks,
 		    (unsigned long long)viol, (unsigned long long)stale,
 		    (unsigned long long)st.gc_waits);
-	fprintf(stderr, "consistency[%s]: %.1f s, %llu commits, %llu checks, %llu violations, "
-			"%llu retries\n", policy, seconds,
-		(unsigned long long)c.commits, (unsigned long long)checks, (unsigned long long)viol,
-		(unsigned long long)retries);
+	fprintf(stderr, "consistency[%s]: %.1f s, %llu commits, %llu packs, %llu checks, "
+			"%llu violations, %llu retries\n", policy, seconds,
+		(unsigned long long)c.commits, (unsigned long long)c.packs, (unsigned long long)checks,
+		(unsigned long long)viol, (unsigned long long)retries);
 	cr_assert_eq(c.reader_timeout, 0, "the writer never finished (starved?)");
 	cr_assert_eq(c.writer_errors, 0);
 	cr_assert_gt(c.commits, 0);
 	cr_assert_gt(checks, 0);
+	cr_assert_eq(st.packs, c.packs);
 	for (int i = 0; i < READERS; i++)
 		cr_assert_eq(c.violations[i], 0, "reader %d: %s", i, c.first_violation[i]);
 	cr_assert_eq(stale, 0);
@@ -352,6 +363,7 @@ Test(stress, nosync_frozen_read_only, .timeout = 120)
 	c.seconds = rg_stress_seconds(1.5);
 	c.hard_end = rg_now() + c.seconds + 60;
 	build(&c);
+	cr_assert_eq(rg_pack(c.g), 0); /* readers take the pack's fast path */
 	pthread_t w, rd[READERS];
 	struct rarg ra[READERS];
 	for (int i = 0; i < READERS; i++) {
@@ -420,6 +432,13 @@ static void *churn_writer(void *arg)
 			break;
 		}
 		n++;
+		/* a pack every 32 commits (more often would leave compaction
+		 * no work): the previous pack and the arrays it replaces are
+		 * retired while readers scan them */
+		if (n % 32 == 0 && rg_pack(c->g)) {
+			c->errors++;
+			break;
+		}
 	}
 	c->commits = n;
 	atomic_store(&c->stop, 1);

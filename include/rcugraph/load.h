@@ -64,7 +64,8 @@ typedef struct rg_load_stats {
  * the transaction (rg_txn_add_node() per distinct id, RG_EEXIST = already
  * there), so no read section and no reader registration are needed: this
  * works under every policy, including "nosync" (where registering a reader
- * would freeze the graph). Nodes are created in first-appearance order.
+ * would freeze the graph). Nodes are created in ascending id order (ids
+ * 0..n-1 then get slots 0..n-1, and lookups by id skip the index).
  * stats (zeroed on error) gets the edges added, the nodes created and the
  * commit version (the current version if the file had no edges).
  * errbuf gets "PATH: ..." messages for transaction errors too.

@@ -382,6 +382,30 @@ int rg_txn_commit(rg_txn_t *txn, uint64_t *version);
  * visible to readers. Returns RG_EINVAL for NULL. */
 int rg_txn_abort(rg_txn_t *txn);
 
+/*
+ * Packs the graph for reading: copies every live adjacency into one
+ * contiguous array per direction (a CSR) and points the nodes at it, in
+ * one transaction. Afterwards a neighbour or degree query on a node that
+ * no transaction has touched since reads the packed arrays directly (two
+ * dependent loads instead of four); a node a transaction touches leaves
+ * the fast path for good (until the next pack) and behaves as before:
+ * appends move its adjacency out of the pack, snapshots stay exact. Use it
+ * after bulk loads and before read-heavy phases; calling it again rebuilds
+ * the pack from the current graph. Queries return the same results either
+ * way (lru-rwlock keeps routing neighbour queries through its cache).
+ *
+ * Thread: as a transaction, i.e. waits for the writer mutex and must not
+ * be called inside a read section (RG_EBUSY). Commits a new version with
+ * unchanged content; on a durable graph it is logged as an empty
+ * transaction. Cost: O(nodes + edges); allocates 32 bytes per live edge
+ * per direction plus 16 bytes per node slot; the arrays it supersedes
+ * (and a previous pack) are reclaimed after a grace period, so the peak
+ * is about twice the adjacency memory. Returns 0 (also when there is no
+ * live node: nothing is packed), RG_EINVAL, RG_EBUSY, RG_EPOLICY (nosync
+ * once shared), RG_EIO (log failed), RG_ENOMEM (nothing changed).
+ */
+int rg_pack(rg_graph_t *g);
+
 /* ------------------------------------------------------------------ */
 /* Durability (graphs opened with rg_options.dir)                      */
 /* ------------------------------------------------------------------ */
@@ -415,6 +439,9 @@ typedef struct rg_stats {
 	uint64_t gc_pending_objects;
 	uint64_t gc_freed_bytes;   /* total reclaimed so far */
 	uint64_t gc_waits;         /* times the writer waited on reclamation */
+	uint64_t packs;            /* rg_pack() calls committed */
+	uint64_t pack_bytes;       /* memory of the current pack (0: none) */
+	uint64_t pack_clean_nodes; /* nodes unchanged since it: read on the fast path */
 } rg_stats_t;
 
 void rg_stats_get(rg_graph_t *g, rg_stats_t *st);
