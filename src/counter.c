@@ -186,6 +186,15 @@ static __attribute__((noinline)) struct rg_tslot *rg_tslot_get(struct rg_counter
 	return s;
 }
 
+int64_t *rg_counter_thread_word(struct rg_counter *c)
+{
+	if (!c || c->kind != RG_COUNTER_PERTHREAD)
+		return NULL;
+	struct rg_tcache_ent *e = &rg_tcache[c->id % RG_TCACHE];
+	struct rg_tslot *s = e->cid == c->id ? e->slot : rg_tslot_get(c);
+	return s ? &s->v : NULL;
+}
+
 /* PERTHREAD add: out of line so that its TLS access and slow path do not
  * cost the other kinds a stack frame. */
 static __attribute__((noinline)) void rg_counter_add_perthread(struct rg_counter *c,

@@ -338,7 +338,7 @@ int rg_read_begin(rg_graph_t *g, rg_read_t **r)
 	if (rc)
 		return rc;
 	rd->open = 1;
-	rd->mt0 = rg_metrics_read_enter(g->metrics);
+	rd->mt0 = rg_metrics_read_enter(g->metrics, &rd->mt);
 	*r = rd;
 	return 0;
 }
@@ -374,7 +374,7 @@ int rg_read_end(rg_read_t *r)
 	if (r->shared)
 		return 0;
 	int rc = r->g->pol->read_end(r->g, r);
-	rg_metrics_read_exit(r->g->metrics, r->mt0);
+	rg_metrics_read_exit(r->g->metrics, &r->mt, r->mt0);
 	if (rc == RG_ERETRY)
 		rg_metrics_add(r->g->metrics, RG_C_READ_RETRIES, 1);
 	return rc;

@@ -183,6 +183,7 @@ struct rg_read {
 	int shared;
 	uint32_t seq;  /* ck-seqlock: sequence at begin */
 	uint64_t mt0;  /* metrics: sampled section start (0: not sampled) */
+	struct rg_mthread mt; /* metrics: this thread's read-section count words */
 	void *pol;     /* policy-private per-thread record */
 };
 

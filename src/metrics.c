@@ -100,6 +100,13 @@ rg_metrics_t *rg_metrics_create(void)
 	}
 	uintptr_t p = ((uintptr_t)m->raw + RG_PCPU_ALIGN - 1) & ~(uintptr_t)(RG_PCPU_ALIGN - 1);
 	m->shards = (struct rg_metrics_shard *)p;
+	/* without them read sections count on the shards (struct rg_metrics) */
+	for (int i = 0; i < 2; i++)
+		if (rg_counter_create(RG_COUNTER_PERTHREAD, 0, &m->rd_count[i]))
+			m->rd_count[i] = NULL;
+	static uint64_t next_gen = 1;
+	/* Relaxed: only uniqueness matters. */
+	m->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
 	return m;
 #endif
 }
@@ -108,8 +115,19 @@ void rg_metrics_destroy(rg_metrics_t *m)
 {
 	if (!m)
 		return;
+	rg_counter_destroy(m->rd_count[0]);
+	rg_counter_destroy(m->rd_count[1]);
 	free(m->raw);
 	free(m);
+}
+
+void rg_metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt)
+{
+	for (int i = 0; i < 2; i++)
+		mt->w[i] = rg_counter_thread_word(m->rd_count[i]);
+	if (!mt->w[0] || !mt->w[1])
+		mt->w[0] = mt->w[1] = NULL; /* both on the shards, or begins and ends would not pair */
+	mt->gen = m->gen;
 }
 
 const char *rg_metrics_counter_name(enum rg_counter_id id)
@@ -135,6 +153,10 @@ uint64_t rg_metrics_counter(const rg_metrics_t *m, enum rg_counter_id id)
 	for (uint32_t s = 0; s <= m->nshards; s++) /* + fallback shard (RG_PCPU_USE_RSEQ) */
 		/* Relaxed: independent monotonic slots, summed. */
 		sum += __atomic_load_n(&m->shards[s].c[id], __ATOMIC_RELAXED);
+	if (id == RG_C_READ_SECTIONS)
+		sum += (uint64_t)rg_counter_read(m->rd_count[0]);
+	else if (id == RG_C_READ_SECTIONS_ENDED)
+		sum += (uint64_t)rg_counter_read(m->rd_count[1]);
 	return sum;
 }
 

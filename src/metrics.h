@@ -69,6 +69,13 @@ struct rg_metrics {
 	/* nshards + 1 entries, RG_PCPU_ALIGN aligned; shards[nshards] is the
 	 * fallback shard (atomic adds only, see rg_pcpu_add) */
 	struct rg_metrics_shard *shards;
+	/* READ_SECTIONS and READ_SECTIONS_ENDED of registered read sections:
+	 * PERTHREAD counters (counter.c), so the read path's two counts are
+	 * plain stores to the thread's own words, not locked adds. The
+	 * exported counter is their sum plus the shards'. NULL if they could
+	 * not be allocated (the shards count alone then). */
+	struct rg_counter *rd_count[2];
+	uint64_t gen;                    /* unique, never reused: keys struct rg_mthread */
 	uint32_t shard_mask;             /* nshards - 1 (power of two) */
 	uint32_t nshards;
 	void *raw;                       /* allocation holding shards */
@@ -263,6 +270,19 @@ static inline uint64_t rg_metrics_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* A thread's read-section count words for one metrics object, cached in
+ * the thread's read-section state. gen 0 matches no metrics object. */
+struct rg_mthread {
+	uint64_t gen;
+	int64_t *w[2]; /* begun, ended: words only this thread writes (or NULL) */
+};
+
+/* counter.c: the calling thread's word of PERTHREAD counter c (created on
+ * first use, freed with c), or NULL (no memory). */
+int64_t *rg_counter_thread_word(struct rg_counter *c);
+/* metrics.c: fills mt for m (slow path of rg_metrics_read_enter). */
+void rg_metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt);
+
 /* Thread-local sampling tick for read-section latency. */
 extern __thread uint32_t rg_metrics_tls_tick __attribute__((tls_model("initial-exec")));
 
@@ -350,28 +370,47 @@ static inline void rg_metrics_read_sample_end(struct rg_metrics *m, uint64_t t0)
 	rg_metrics_observe_since(m, RG_H_READ_SECTION_SECONDS, t0);
 }
 
+/* One more on a word only the calling thread writes: relaxed load and
+ * store, no lock prefix; atomic only so that concurrent readers of the
+ * metrics do not race (C11). */
+static inline void rg_metrics_bump_own(int64_t *w)
+{
+	__atomic_store_n(w, __atomic_load_n(w, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
 /*
  * Read-section bracket for the core: rg_read_begin() calls
- *   rd->mt0 = rg_metrics_read_enter(m);
+ *   rd->mt0 = rg_metrics_read_enter(m, &rd->mt);
  * and rg_read_end() calls
- *   rg_metrics_read_exit(m, rd->mt0);
- * Counts READ_SECTIONS / READ_SECTIONS_ENDED (so active_readers works) and
- * samples the duration of 1 section in RG_METRICS_READ_SAMPLE.
+ *   rg_metrics_read_exit(m, &rd->mt, rd->mt0);
+ * with mt the calling thread's cache (struct rg_mthread, kept in its
+ * read-section state). Counts READ_SECTIONS / READ_SECTIONS_ENDED (so
+ * active_readers works) on the thread's own words, and samples the
+ * duration of 1 section in RG_METRICS_READ_SAMPLE.
  */
-static inline uint64_t rg_metrics_read_enter(struct rg_metrics *m)
+static inline uint64_t rg_metrics_read_enter(struct rg_metrics *m, struct rg_mthread *mt)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return 0;
-	rg_metrics_add(m, RG_C_READ_SECTIONS, 1);
+	if (__builtin_expect(mt->gen != m->gen, 0))
+		rg_metrics_thread_attach(m, mt);
+	if (__builtin_expect(mt->w[0] != NULL, 1))
+		rg_metrics_bump_own(mt->w[0]);
+	else
+		rg_metrics_add(m, RG_C_READ_SECTIONS, 1);
 	return rg_metrics_read_sample_begin(m);
 }
 
-static inline void rg_metrics_read_exit(struct rg_metrics *m, uint64_t t0)
+/* mt as filled by the rg_metrics_read_enter() of the same section. */
+static inline void rg_metrics_read_exit(struct rg_metrics *m, struct rg_mthread *mt, uint64_t t0)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
 	rg_metrics_read_sample_end(m, t0);
-	rg_metrics_add(m, RG_C_READ_SECTIONS_ENDED, 1);
+	if (__builtin_expect(mt->w[1] != NULL, 1))
+		rg_metrics_bump_own(mt->w[1]);
+	else
+		rg_metrics_add(m, RG_C_READ_SECTIONS_ENDED, 1);
 }
 
 /* One lock acquisition that waited wait_ns (lock-based policies):
@@ -405,10 +444,10 @@ static inline uint64_t rg_metrics_read_sample_begin(struct rg_metrics *m)
 { (void)m; return 0; }
 static inline void rg_metrics_read_sample_end(struct rg_metrics *m, uint64_t t0)
 { (void)m; (void)t0; }
-static inline uint64_t rg_metrics_read_enter(struct rg_metrics *m)
-{ (void)m; return 0; }
-static inline void rg_metrics_read_exit(struct rg_metrics *m, uint64_t t0)
-{ (void)m; (void)t0; }
+static inline uint64_t rg_metrics_read_enter(struct rg_metrics *m, struct rg_mthread *mt)
+{ (void)m; (void)mt; return 0; }
+static inline void rg_metrics_read_exit(struct rg_metrics *m, struct rg_mthread *mt, uint64_t t0)
+{ (void)m; (void)mt; (void)t0; }
 static inline void rg_metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns)
 { (void)m; (void)wait_ns; }
 

@@ -146,20 +146,21 @@ Test(metrics, counters_exact_after_join)
 
 Test(metrics, read_bracket_and_lock_helper)
 {
-	cr_assert_eq(rg_metrics_read_enter(NULL), 0);
-	rg_metrics_read_exit(NULL, 0);
+	struct rg_mthread mt = {0};
+	cr_assert_eq(rg_metrics_read_enter(NULL, &mt), 0);
+	rg_metrics_read_exit(NULL, &mt, 0);
 	rg_metrics_lock_waited(NULL, 5);
 	struct rg_metrics *m = new_metrics();
 	int sampled = 0;
 	for (int i = 0; i < 64 * 10; i++) {
-		uint64_t t0 = rg_metrics_read_enter(m);
+		uint64_t t0 = rg_metrics_read_enter(m, &mt);
 		sampled += t0 != 0;
 		if (i == 5) {
 			rg_metrics_snapshot_t s;
 			cr_assert_eq(rg_metrics_read(m, &s), 0);
 			cr_assert_eq(s.active_readers, 1);
 		}
-		rg_metrics_read_exit(m, t0);
+		rg_metrics_read_exit(m, &mt, t0);
 	}
 	rg_metrics_lock_waited(m, 1500);
 	rg_metrics_lock_waited(m, 500);
@@ -174,6 +175,51 @@ Test(metrics, read_bracket_and_lock_helper)
 	cr_assert_eq(s.counters[RG_C_LOCK_WAIT_NS], 2000);
 	cr_assert_eq(s.hist[RG_H_LOCK_WAIT_SECONDS].count, 2);
 	rg_metrics_destroy(m);
+}
+
+/* Read sections count on per-thread words (struct rg_mthread): exact after
+ * join across threads, and a thread alternating between two metrics
+ * objects keeps each one's count apart (its cached words follow gen). */
+struct brk {
+	struct rg_metrics *a, *b;
+};
+
+static void *bracket_main(void *arg)
+{
+	struct brk *k = arg;
+	struct rg_mthread mt = {0};
+	for (int i = 0; i < NOPS; i++) {
+		struct rg_metrics *m = (i % 3 == 0) ? k->b : k->a;
+		uint64_t t0 = rg_metrics_read_enter(m, &mt);
+		rg_metrics_read_exit(m, &mt, t0);
+	}
+	return NULL;
+}
+
+Test(metrics, read_bracket_per_thread_words_exact)
+{
+	struct rg_metrics *a = new_metrics(), *b = new_metrics();
+	cr_assert_neq(a->gen, b->gen);
+	pthread_t t[NT];
+	struct brk k = {a, b};
+	for (int i = 0; i < NT; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, bracket_main, &k), 0);
+	for (int i = 0; i < NT; i++)
+		pthread_join(t[i], NULL);
+	uint64_t nb = (uint64_t)NT * ((NOPS + 2) / 3), na = (uint64_t)NT * NOPS - nb;
+	rg_metrics_snapshot_t s;
+	cr_assert_eq(rg_metrics_read(a, &s), 0);
+	cr_assert_eq(s.counters[RG_C_READ_SECTIONS], na);
+	cr_assert_eq(s.counters[RG_C_READ_SECTIONS_ENDED], na);
+	cr_assert_eq(s.active_readers, 0);
+	cr_assert_eq(rg_metrics_read(b, &s), 0);
+	cr_assert_eq(s.counters[RG_C_READ_SECTIONS], nb);
+	cr_assert_eq(s.counters[RG_C_READ_SECTIONS_ENDED], nb);
+	/* shard adds and per-thread words add up in the one exported counter */
+	rg_metrics_add(b, RG_C_READ_SECTIONS, 2);
+	cr_assert_eq(rg_metrics_counter(b, RG_C_READ_SECTIONS), nb + 2);
+	rg_metrics_destroy(a);
+	rg_metrics_destroy(b);
 }
 
 Test(metrics, derived_gauges_and_last_value_gauges)
