@@ -11,7 +11,7 @@
 #include "graph_internal.h"
 #include <rcugraph/metrics.h>
 
-__thread struct rg_read rg_tls_read;
+__thread struct rg_read rg_tls_read __attribute__((tls_model("initial-exec")));
 __thread char rg_tls_errmsg[RG_ERRMSG_LEN];
 
 const char *rg_last_error_detail(void)
