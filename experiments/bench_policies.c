@@ -8,7 +8,9 @@
  * before any measurement. One operation = one read section that scans the
  * out-neighbours of one random node (rg_neighbors_at + rg_iter_next,
  * summing the neighbour ids into a checksum); --per-section K scans K
- * nodes per section. No writer: this isolates the read-side cost.
+ * nodes per section. No writer: this isolates the read-side cost. Every
+ * graph is packed after loading (rg_pack; --pack 0 reads the unpacked
+ * layout), so all policies read the same data path.
  * rcu-qsbr readers report a quiescent state every 64 sections (the call is
  * made for every policy; it is a no-op elsewhere).
  *
@@ -27,7 +29,8 @@
  *
  * Usage: bench_policies [--nodes N] [--degree D] [--threads 1,2]
  *                       [--trials T] [--seconds S] [--warmup S]
- *                       [--per-section K] [--policies a,b,...] [--csv FILE]
+ *                       [--per-section K] [--pack 0|1] [--policies a,b,...]
+ *                       [--csv FILE]
  * Output: CSV rows (stdout or --csv) + a summary with CPU model and nproc.
  */
 #define _LGPL_SOURCE
@@ -158,10 +161,18 @@ static void *worker_direct(void *arg)
 		/* acquire: as rg_snap_load_into */
 		const struct rg_snap *s = __atomic_load_n(&g->snap, __ATOMIC_ACQUIRE);
 		uint64_t v = s->version, ns = s->nslots;
+		const struct rg_base *b = s->base;
 		for (int k = 0; k < r->per_section; k++) {
 			uint64_t slot = bu_rand(&seed) % slots;
 			if (slot >= ns)
 				continue;
+			if (rg_base_clean(b, slot)) { /* the pack's fast path, as rg_neighbors_at */
+				rg_iter_t it = {b->ent[RG_OUT] + b->off[RG_OUT][slot],
+						b->ent[RG_OUT] + b->off[RG_OUT][slot + 1], v, RG_TYPE_ANY};
+				for (const rg_edge_t *e; (e = rg_iter_next(&it));)
+					sum += e->nbr;
+				continue;
+			}
 			const struct rg_head *h = rcu_dereference(slot_node_seg(g->segs, slot)->head);
 			while (h && h->version > v)
 				h = rcu_dereference(h->prev);
@@ -242,22 +253,21 @@ static int parse_list(const char *s, int *out, int max)
 	return n;
 }
 
+static int pack_graphs = 1;
+
 static int build(struct pol *p, const rg_edgelist_t *el)
 {
-	if (strcmp(p->name, DIRECT) == 0) {
-		rg_options_t o;
-		rg_options_init(&o);
-		o.sync = "rcu-memb";
-		o.metrics = 0;
-		int rc = rg_open(&p->g, &o);
-		return rc ? rc : rg_edgelist_insert(p->g, el, 0, 0, NULL);
-	}
 	rg_options_t o;
 	rg_options_init(&o);
-	o.sync = p->name;
+	/* the direct loop reads an rcu-memb graph */
+	o.sync = strcmp(p->name, DIRECT) == 0 ? "rcu-memb" : p->name;
 	o.metrics = 0; /* measure synchronisation, not counters */
 	int rc = rg_open(&p->g, &o);
-	return rc ? rc : rg_edgelist_insert(p->g, el, 0, 0, NULL);
+	if (!rc)
+		rc = rg_edgelist_insert(p->g, el, 0, 0, NULL);
+	if (!rc && pack_graphs)
+		rc = rg_pack(p->g); /* before any reader registers (nosync) */
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -286,6 +296,8 @@ int main(int argc, char **argv)
 			o.per_section = atoi(v);
 		else if (!strcmp(a, "--policies"))
 			o.policies = v;
+		else if (!strcmp(a, "--pack"))
+			pack_graphs = atoi(v) != 0;
 		else if (!strcmp(a, "--csv"))
 			o.csv = v;
 		else {
@@ -373,8 +385,9 @@ int main(int argc, char **argv)
 	}
 
 	printf("\n# bench_policies: %llu nodes, out-degree %.0f, %d node scan(s) per section, "
-	       "%d trials x %.2f s (+%.2f s warm-up), read-only\n",
-	       (unsigned long long)o.nodes, o.degree, o.per_section, trials, o.seconds, o.warmup);
+	       "%d trials x %.2f s (+%.2f s warm-up), read-only, %s\n",
+	       (unsigned long long)o.nodes, o.degree, o.per_section, trials, o.seconds, o.warmup,
+	       pack_graphs ? "packed (rg_pack)" : "unpacked");
 	bu_print_machine(stdout, "# ");
 	printf("# %-16s %3s %12s %12s %12s %8s %8s %8s\n", "policy", "thr", "Mops/s med", "min",
 	       "max", "x nosync", "min", "max");
