@@ -146,6 +146,12 @@ static void *writer(void *arg)
 		if (n % 3 == 0)
 			temp++;
 		n++;
+		/* the pack's publication (its arrays and clean bits, then the
+		 * snapshot record) and the clean-bit clears, under TSan too */
+		if (n % 16 == 0 && (rc = rg_pack(c->g))) {
+			c->writer_rc = rc;
+			break;
+		}
 	}
 	c->commits = n;
 	atomic_store(&c->stop, 1);
@@ -230,7 +236,8 @@ static int run(const char *pol, double seconds)
 		fprintf(stderr, "%s: rg_open: %s\n", pol, rg_strerror(rc));
 		return 1;
 	}
-	if ((rc = build(&c, shadow))) {
+	/* packed before sharing: nosync's frozen readers read the pack too */
+	if ((rc = build(&c, shadow)) || (rc = rg_pack(c.g))) {
 		fprintf(stderr, "%s: build: %s\n", pol, rg_strerror(rc));
 		rg_close(c.g);
 		return 1;
