@@ -28,6 +28,7 @@ struct rg_cslot {
 
 struct rg_tslot {
 	int64_t v;                  /* written only by the owner thread */
+	int64_t v2;                 /* a second count on the same line (rg_counter_thread_word) */
 	uint64_t owner;             /* thread token */
 	struct rg_tslot *next;
 } __attribute__((aligned(RG_PCPU_ALIGN)));
@@ -193,6 +194,18 @@ int64_t *rg_counter_thread_word(struct rg_counter *c)
 	struct rg_tcache_ent *e = &rg_tcache[c->id % RG_TCACHE];
 	struct rg_tslot *s = e->cid == c->id ? e->slot : rg_tslot_get(c);
 	return s ? &s->v : NULL;
+}
+
+int64_t rg_counter_read2(const struct rg_counter *c)
+{
+	int64_t sum = 0;
+	if (!c || c->kind != RG_COUNTER_PERTHREAD)
+		return 0;
+	/* Acquire: pairs with the release that published each slot;
+	 * relaxed words, as rg_counter_read(). */
+	for (const struct rg_tslot *s = __atomic_load_n(&c->threads, __ATOMIC_ACQUIRE); s; s = s->next)
+		sum += __atomic_load_n(&s->v2, __ATOMIC_RELAXED);
+	return sum;
 }
 
 /* PERTHREAD add: out of line so that its TLS access and slow path do not

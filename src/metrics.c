@@ -101,9 +101,8 @@ rg_metrics_t *rg_metrics_create(void)
 	uintptr_t p = ((uintptr_t)m->raw + RG_PCPU_ALIGN - 1) & ~(uintptr_t)(RG_PCPU_ALIGN - 1);
 	m->shards = (struct rg_metrics_shard *)p;
 	/* without them read sections count on the shards (struct rg_metrics) */
-	for (int i = 0; i < 2; i++)
-		if (rg_counter_create(RG_COUNTER_PERTHREAD, 0, &m->rd_count[i]))
-			m->rd_count[i] = NULL;
+	if (rg_counter_create(RG_COUNTER_PERTHREAD, 0, &m->rd_count))
+		m->rd_count = NULL;
 	static uint64_t next_gen = 1;
 	/* Relaxed: only uniqueness matters. */
 	m->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
@@ -115,18 +114,15 @@ void rg_metrics_destroy(rg_metrics_t *m)
 {
 	if (!m)
 		return;
-	rg_counter_destroy(m->rd_count[0]);
-	rg_counter_destroy(m->rd_count[1]);
+	rg_counter_destroy(m->rd_count);
 	free(m->raw);
 	free(m);
 }
 
 void rg_metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt)
 {
-	for (int i = 0; i < 2; i++)
-		mt->w[i] = rg_counter_thread_word(m->rd_count[i]);
-	if (!mt->w[0] || !mt->w[1])
-		mt->w[0] = mt->w[1] = NULL; /* both on the shards, or begins and ends would not pair */
+	mt->w[0] = rg_counter_thread_word(m->rd_count);
+	mt->w[1] = mt->w[0] ? mt->w[0] + 1 : NULL; /* v2, on the same line */
 	mt->gen = m->gen;
 }
 
@@ -154,9 +150,9 @@ uint64_t rg_metrics_counter(const rg_metrics_t *m, enum rg_counter_id id)
 		/* Relaxed: independent monotonic slots, summed. */
 		sum += __atomic_load_n(&m->shards[s].c[id], __ATOMIC_RELAXED);
 	if (id == RG_C_READ_SECTIONS)
-		sum += (uint64_t)rg_counter_read(m->rd_count[0]);
+		sum += (uint64_t)rg_counter_read(m->rd_count);
 	else if (id == RG_C_READ_SECTIONS_ENDED)
-		sum += (uint64_t)rg_counter_read(m->rd_count[1]);
+		sum += (uint64_t)rg_counter_read2(m->rd_count);
 	return sum;
 }
 

@@ -69,12 +69,13 @@ struct rg_metrics {
 	/* nshards + 1 entries, RG_PCPU_ALIGN aligned; shards[nshards] is the
 	 * fallback shard (atomic adds only, see rg_pcpu_add) */
 	struct rg_metrics_shard *shards;
-	/* READ_SECTIONS and READ_SECTIONS_ENDED of registered read sections:
-	 * PERTHREAD counters (counter.c), so the read path's two counts are
-	 * plain stores to the thread's own words, not locked adds. The
-	 * exported counter is their sum plus the shards'. NULL if they could
-	 * not be allocated (the shards count alone then). */
-	struct rg_counter *rd_count[2];
+	/* READ_SECTIONS and READ_SECTIONS_ENDED of read sections: the two
+	 * words of one PERTHREAD counter's slots (counter.c: v and v2, one
+	 * cache line per thread), so the read path's two counts are plain
+	 * stores to the thread's own line, not per-CPU adds. The exported
+	 * counters add them to the shards'. NULL if it could not be
+	 * allocated (the shards count alone then). */
+	struct rg_counter *rd_count;
 	uint64_t gen;                    /* unique, never reused: keys struct rg_mthread */
 	uint32_t shard_mask;             /* nshards - 1 (power of two) */
 	uint32_t nshards;
@@ -278,8 +279,10 @@ struct rg_mthread {
 };
 
 /* counter.c: the calling thread's word of PERTHREAD counter c (created on
- * first use, freed with c), or NULL (no memory). */
+ * first use, freed with c), or NULL (no memory); the word after it is the
+ * slot's second count (v2), summed by rg_counter_read2(). */
 int64_t *rg_counter_thread_word(struct rg_counter *c);
+int64_t rg_counter_read2(const struct rg_counter *c);
 /* metrics.c: fills mt for m (slow path of rg_metrics_read_enter). */
 void rg_metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt);
 
