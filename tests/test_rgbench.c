@@ -284,6 +284,26 @@ Test(rgbench, barrier_duration_and_counters)
 	free_csv(&c);
 }
 
+/* --pack: the same queries give the same equal-work checksum on packed
+ * graphs, and rcugraph rows say pack=1 (and only with --pack). */
+Test(rgbench, pack_keeps_answers_and_is_recorded)
+{
+	const char *args = "--workload readonly --sync nosync,rcu-memb,lru-rwlock --threads 1 "
+			   "--trials 2 --duration 0.05 --warmup 0.01 --graph uniform:n=3000,deg=8,seed=3";
+	char a[1024];
+	snprintf(a, sizeof a, "%s --pack", args);
+	csv_t u = run_csv(args, "unpacked"), p = run_csv(a, "packed");
+	cr_assert_eq(u.n, p.n);
+	for (int i = 1; i < p.n; i++) {
+		cr_assert_str_eq(p.rows[i].f[C_CK], u.rows[1].f[C_CK], "row %d checksum", i);
+		cr_assert_str_eq(u.rows[i].f[C_CK], u.rows[1].f[C_CK]);
+		cr_assert_not_null(strstr(p.rows[i].f[C_EXTRA], "pack=1"));
+		cr_assert_null(strstr(u.rows[i].f[C_EXTRA], "pack=1"));
+	}
+	free_csv(&u);
+	free_csv(&p);
+}
+
 Test(rgbench, oversubscribed_and_suspect_flags)
 {
 	long np = sysconf(_SC_NPROCESSORS_ONLN);

@@ -118,6 +118,12 @@ void rgb_row_init(rgb_row_t *r, const char *workload, const char *variant, const
 	r->batch = -1;
 	snprintf(r->durability, sizeof r->durability, "none");
 	r->p50_us = r->p90_us = r->p99_us = r->p999_us = -1;
+	if (rgb_o.pack && sync)
+		for (const char *const *p = rg_policy_names(); *p; p++)
+			if (!strcmp(*p, sync)) { /* an rcugraph row: its graph was packed */
+				rgb_extra(r, "pack=1");
+				break;
+			}
 }
 
 void rgb_extra(rgb_row_t *r, const char *fmt, ...)

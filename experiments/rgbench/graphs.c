@@ -250,6 +250,8 @@ rg_graph_t *rgb_graph_build(const char *sync, const rgb_data_t *d, const rgb_gop
 				rc = rg_txn_commit(t, NULL);
 		}
 	}
+	if (!rc && rgb_o.pack)
+		rc = rg_pack(g); /* before any reader registers (nosync) */
 	if (rc) {
 		fprintf(stderr, "rgbench: loading %s into sync=%s: %s\n", d->spec, sync,
 			rg_strerror(rc));

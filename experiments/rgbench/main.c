@@ -79,6 +79,7 @@ static void usage(FILE *f)
 		"  --metrics-port P    serve the current graph's metrics on 127.0.0.1:P/metrics\n"
 		"  --reuse-graph       do NOT rebuild the graph between thread counts (default:\n"
 		"                      a fresh graph for every configuration)\n"
+		"  --pack              rg_pack() every graph after loading it (rows get pack=1)\n"
 		"  --quick             small preset: short trials, small graphs (all: ~2-3 min)\n"
 		"  --list              print the workloads and the policies of this build\n"
 		"  --verbose           more detail on stderr\n"
@@ -272,7 +273,7 @@ int main(int argc, char **argv)
 	enum {
 		O_WORKLOAD = 256, O_SYNC, O_THREADS, O_DURATION, O_WARMUP, O_TRIALS, O_GRAPH,
 		O_RATIO, O_BATCH, O_DUR, O_PIN, O_SEED, O_CSV, O_PORT, O_QUICK, O_LIST, O_REUSE,
-		O_FLAW, O_VERBOSE, O_HELP,
+		O_FLAW, O_VERBOSE, O_HELP, O_PACK,
 	};
 	static const struct option lo[] = {
 		{"workload", 1, 0, O_WORKLOAD}, {"sync", 1, 0, O_SYNC},
@@ -285,6 +286,7 @@ int main(int argc, char **argv)
 		{"quick", 0, 0, O_QUICK},       {"list", 0, 0, O_LIST},
 		{"reuse-graph", 0, 0, O_REUSE}, {"flaw", 1, 0, O_FLAW},
 		{"verbose", 0, 0, O_VERBOSE},   {"help", 0, 0, O_HELP},
+		{"pack", 0, 0, O_PACK},
 		{0, 0, 0, 0},
 	};
 	const char *wl_arg = "readonly";
@@ -380,6 +382,7 @@ int main(int argc, char **argv)
 		case O_QUICK: rgb_o.quick = 1; break;
 		case O_LIST: do_list = 1; break;
 		case O_REUSE: rgb_o.reuse_graph = 1; break;
+		case O_PACK: rgb_o.pack = 1; break;
 		case O_FLAW: {
 			int ok;
 			rgb_o.flaws = parse_flaws(optarg, &ok);
@@ -439,9 +442,10 @@ int main(int argc, char **argv)
 		return 1;
 	rgb_run_elapsed();
 	bu_print_machine(stdout, "# ");
-	printf("# rgbench run %s: %d trial(s) of %.3g s after %.3g s warm-up per configuration%s%s\n",
+	printf("# rgbench run %s: %d trial(s) of %.3g s after %.3g s warm-up per configuration%s%s%s\n",
 	       rgb_meta_run_id(), rgb_o.trials, rgb_o.duration, rgb_o.warmup,
-	       rgb_o.quick ? ", --quick" : "", rgb_o.reuse_graph ? ", --reuse-graph" : "");
+	       rgb_o.quick ? ", --quick" : "", rgb_o.reuse_graph ? ", --reuse-graph" : "",
+	       rgb_o.pack ? ", --pack" : "");
 	int failed = 0;
 	for (int k = 0; k < NWL; k++) {
 		if (!run[k])

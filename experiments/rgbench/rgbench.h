@@ -64,6 +64,7 @@ typedef struct rgb_opts {
 	int metrics_port;                /* -1: off */
 	int quick;
 	int reuse_graph;                 /* 1: do NOT rebuild the graph between configurations */
+	int pack;                        /* 1: rg_pack() every graph after loading it */
 	unsigned flaws;                  /* oldbench: flaws to switch on (RGB_FLAW_*) */
 	int verbose;
 } rgb_opts_t;
