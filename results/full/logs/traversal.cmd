@@ -1,1 +1,1 @@
-build/release/experiments/rgbench/rgbench --workload traversal --trials 5 --duration 0.3 --warmup 0.1 --seed 1 --threads 1,2,4,8 --csv /tmp/full_new/traversal.csv
+build/release/experiments/rgbench/rgbench --workload traversal --trials 5 --duration 0.3 --warmup 0.1 --seed 1 --threads 1,2,4,8 --csv results/full/traversal.csv
