@@ -506,34 +506,34 @@ int rg_degree_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint64_t *deg)
 	return degree_of(lookup_slot(r, slot), dir, deg);
 }
 
-/* The pack's shortcut (struct rg_base): adjacency dir of a slot that is
- * clean in the snapshot's pack, straight from the pack's arrays, without
- * the node and head loads. Not under a policy that routes neighbour
- * queries itself (lru-rwlock). Returns 1 if it positioned *it. */
-static inline int base_iter(const struct rg_read *rd, uint64_t slot, rg_dir_t dir, uint32_t type,
-			    rg_iter_t *it)
+/*
+ * Positions *it on adjacency dir of slot in rd's snapshot. One predictable
+ * test of the policy's neighbour hook (lru-rwlock routes queries through
+ * its cache, with the visible head); otherwise a slot that is clean in the
+ * snapshot's pack is read straight from the pack's arrays (struct rg_base:
+ * no node or head load), and any other from its visible head.
+ */
+static inline int neighbors_of(const struct rg_read *rd, uint64_t slot, rg_dir_t dir,
+			       uint32_t type, rg_iter_t *it)
 {
 	const struct rg_base *b = rd->base;
-	if (!rg_base_clean(b, slot) || rd->g->pol->neighbors)
-		return 0;
-	const uint64_t *off = b->off[dir];
-	it->cur = b->ent[dir] + off[slot];
-	it->end = b->ent[dir] + off[slot + 1];
-	it->snap = rd->version;
-	it->type = type;
-	return 1;
-}
-
-static inline int iter_of(const struct rg_read *rd, uint64_t slot, const struct rg_head *h,
-			  rg_dir_t dir, uint32_t type, rg_iter_t *it)
-{
-	if (!h)
-		return RG_ENOENT;
-	if (__builtin_expect(rd->g->pol->neighbors != NULL, 0))
-		return rd->g->pol->neighbors(rd, slot, h, dir, type, it);
-	const struct rg_adj *a = &h->adj[dir];
-	it->cur = a->e;
-	it->end = a->e + a->len; /* NULL + 0 when there is no array */
+	const rg_edge_t *cur, *end;
+	if (__builtin_expect(rd->g->pol->neighbors != NULL, 0)) {
+		const struct rg_head *h = lookup_slot(rd, slot);
+		return h ? rd->g->pol->neighbors(rd, slot, h, dir, type, it) : RG_ENOENT;
+	}
+	if (rg_base_clean(b, slot)) {
+		cur = b->ent[dir] + b->off[dir][slot];
+		end = b->ent[dir] + b->off[dir][slot + 1];
+	} else {
+		const struct rg_head *h = lookup_slot(rd, slot);
+		if (!h)
+			return RG_ENOENT;
+		cur = h->adj[dir].e;
+		end = cur + h->adj[dir].len; /* NULL + 0 when there is no array */
+	}
+	it->cur = cur;
+	it->end = end;
 	it->snap = rd->version;
 	it->type = type;
 	return 0;
@@ -546,16 +546,12 @@ int rg_neighbors(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint32_t type, r
 	int64_t slot = slot_of(r, id);
 	if (slot < 0)
 		return RG_ENOENT;
-	if (base_iter(r, (uint64_t)slot, dir, type, it))
-		return 0;
-	return iter_of(r, (uint64_t)slot, lookup_slot(r, (uint64_t)slot), dir, type, it);
+	return neighbors_of(r, (uint64_t)slot, dir, type, it);
 }
 
 int rg_neighbors_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint32_t type, rg_iter_t *it)
 {
 	if (!r || !it || !r->open || (dir != RG_OUT && dir != RG_IN))
 		return RG_EINVAL;
-	if (base_iter(r, slot, dir, type, it))
-		return 0;
-	return iter_of(r, slot, lookup_slot(r, slot), dir, type, it);
+	return neighbors_of(r, slot, dir, type, it);
 }
