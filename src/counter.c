@@ -196,16 +196,24 @@ int64_t *rg_counter_thread_word(struct rg_counter *c)
 	return s ? &s->v : NULL;
 }
 
-int64_t rg_counter_read2(const struct rg_counter *c)
+/* rg_metrics_thread_attach() addresses v2 as the word after v. */
+_Static_assert(offsetof(struct rg_tslot, v2) == offsetof(struct rg_tslot, v) + sizeof(int64_t),
+	       "v2 follows v");
+
+/* Sum of word `second ? v2 : v` over a PERTHREAD counter's slots. */
+static int64_t tslot_sum(const struct rg_counter *c, int second)
 {
 	int64_t sum = 0;
-	if (!c || c->kind != RG_COUNTER_PERTHREAD)
-		return 0;
-	/* Acquire: pairs with the release that published each slot;
-	 * relaxed words, as rg_counter_read(). */
+	/* Acquire: pairs with the release that published each slot. Relaxed
+	 * words: independent counts, summed. */
 	for (const struct rg_tslot *s = __atomic_load_n(&c->threads, __ATOMIC_ACQUIRE); s; s = s->next)
-		sum += __atomic_load_n(&s->v2, __ATOMIC_RELAXED);
+		sum += __atomic_load_n(second ? &s->v2 : &s->v, __ATOMIC_RELAXED);
 	return sum;
+}
+
+int64_t rg_counter_read2(const struct rg_counter *c)
+{
+	return c && c->kind == RG_COUNTER_PERTHREAD ? tslot_sum(c, 1) : 0;
 }
 
 /* PERTHREAD add: out of line so that its TLS access and slow path do not
@@ -319,10 +327,7 @@ int64_t rg_counter_read(const rg_counter_t *c)
 			sum += __atomic_load_n(&c->slots[i].v, __ATOMIC_RELAXED);
 		break;
 	case RG_COUNTER_PERTHREAD:
-		/* Acquire: pairs with the release that published each slot. */
-		for (const struct rg_tslot *s = __atomic_load_n(&c->threads, __ATOMIC_ACQUIRE);
-		     s; s = s->next)
-			sum += __atomic_load_n(&s->v, __ATOMIC_RELAXED);
+		sum += tslot_sum(c, 0);
 		break;
 	}
 	return sum;
