@@ -468,6 +468,7 @@ struct rg_wal {
 	uint64_t last_version;
 	int flushing;
 	int gathering;
+	uint64_t gather_until; /* appended_recs at which a gathering leader wakes */
 	int failed;          /* sticky RG_EIO after an fsync failure */
 	uint32_t batch_hist[GATHER_HIST];
 	unsigned batch_idx;
@@ -602,6 +603,7 @@ static void flush_locked(struct rg_wal *w, int may_gather)
 				wait = 2000000;
 			struct timespec dl = deadline_after(wait);
 			w->gathering = 1;
+			w->gather_until = w->durable_recs + want;
 			while (w->appended_recs - w->durable_recs < want)
 				if (pthread_cond_timedwait(&w->gather, &w->mu, &dl))
 					break;
@@ -750,7 +752,9 @@ int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops, s
 	w->appended_recs++;
 	w->last_version = version;
 	*lsn_end = w->appended;
-	if (w->gathering)
+	/* wake the gathering leader once, when its batch is complete: waking
+	 * it per append only makes it contend for mu with the next appender */
+	if (w->gathering && w->appended_recs >= w->gather_until)
 		pthread_cond_signal(&w->gather);
 	pthread_mutex_unlock(&w->mu);
 out:
