@@ -11,6 +11,7 @@
  * before the fsync, the next transactions can append while a flush is in
  * progress, and one fsync covers them all (group commit).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@ struct replay {
 	uint64_t ops_in_txn;
 	uint64_t version; /* logical version reached */
 	uint64_t records, edges;
-	size_t nbuf;
+	size_t nbuf, cap;
 	rg_edge_in_t *buf;
 };
 
@@ -34,7 +35,13 @@ struct replay {
  * supersedes waits for its commit, so this also bounds recovery's extra
  * memory (about one old array per touched adjacency). */
 #define REPLAY_BATCH (4u << 20)
-#define REPLAY_EDGE_BUF 4096
+/* Edge inserts are buffered across records, up to this many, and applied
+ * in one rg_txn_add_edges call: a batch that large against the graph takes
+ * the bulk path (txn.c), which sorts it by endpoint instead of touching two
+ * random adjacency tails per edge. The buffer (32 bytes per edge) grows on
+ * demand, so a small log never allocates it whole. */
+#define REPLAY_EDGE_BUF_MIN 4096
+#define REPLAY_EDGE_BUF_MAX (1u << 20)
 
 /* No reader exists during recovery: the version can be set directly. */
 static void set_version(rg_graph_t *g, uint64_t v)
@@ -44,11 +51,25 @@ static void set_version(rg_graph_t *g, uint64_t v)
 	g->visible_version = v;
 }
 
+static int flush_edges(struct replay *rp);
+
+/* A logged op failing on replay means the log does not describe this graph. */
+static int replay_rc(int rc)
+{
+	return rc == RG_ENOMEM ? rc : rc ? RG_ECORRUPT : 0;
+}
+
 static int replay_flush(struct replay *rp)
 {
 	if (!rp->t)
 		return 0;
-	int rc = rg_txn_commit(rp->t, NULL);
+	int rc = replay_rc(flush_edges(rp));
+	if (rc) {
+		rg_txn_abort(rp->t);
+		rp->t = NULL;
+		return rc;
+	}
+	rc = rg_txn_commit(rp->t, NULL);
 	rp->t = NULL;
 	rp->ops_in_txn = 0;
 	if (!rc)
@@ -63,11 +84,6 @@ static int replay_txn_begin(struct replay *rp)
 	return rg_txn_begin(rp->g, &rp->t);
 }
 
-/* A logged op failing on replay means the log does not describe this graph. */
-static int replay_rc(int rc)
-{
-	return rc == RG_ENOMEM ? rc : rc ? RG_ECORRUPT : 0;
-}
 
 /* Runs of edge inserts go through the batched insert (replay speed). */
 static int flush_edges(struct replay *rp)
@@ -80,6 +96,27 @@ static int flush_edges(struct replay *rp)
 	return rc;
 }
 
+/* Buffers one edge insert, growing the buffer or flushing it when full. */
+static int push_edge(struct replay *rp, rg_edge_in_t e)
+{
+	if (rp->nbuf == rp->cap) {
+		if (rp->cap < REPLAY_EDGE_BUF_MAX) {
+			size_t nc = rp->cap ? rp->cap * 2 : REPLAY_EDGE_BUF_MIN;
+			rg_edge_in_t *nb = realloc(rp->buf, nc * sizeof *nb);
+			if (!nb)
+				return RG_ENOMEM;
+			rp->buf = nb;
+			rp->cap = nc;
+		} else {
+			int rc = flush_edges(rp);
+			if (rc)
+				return rc;
+		}
+	}
+	rp->buf[rp->nbuf++] = e;
+	return 0;
+}
+
 static int apply_txn(void *ctx, uint64_t version, const struct rg_op *ops, size_t n)
 {
 	struct replay *rp = ctx;
@@ -87,9 +124,7 @@ static int apply_txn(void *ctx, uint64_t version, const struct rg_op *ops, size_
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct rg_op *o = &ops[i];
 		if (o->kind == RG_OP_ADD_EDGE) {
-			rp->buf[rp->nbuf++] = (rg_edge_in_t){o->a, o->b, o->prop, o->u32};
-			if (rp->nbuf == REPLAY_EDGE_BUF)
-				rc = flush_edges(rp);
+			rc = push_edge(rp, (rg_edge_in_t){o->a, o->b, o->prop, o->u32});
 			continue;
 		}
 		rc = flush_edges(rp);
@@ -102,8 +137,8 @@ static int apply_txn(void *ctx, uint64_t version, const struct rg_op *ops, size_
 		default: rc = RG_ECORRUPT;
 		}
 	}
-	if (!rc)
-		rc = flush_edges(rp);
+	/* edges still buffered are applied by the next non-edge op, the next
+	 * full buffer or replay_flush: all within this graph transaction */
 	if (rc) {
 		if (rp->t)
 			rg_txn_abort(rp->t);
@@ -135,22 +170,12 @@ static int ckpt_node(void *ctx, uint64_t id, uint32_t label)
 static int ckpt_edge(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop)
 {
 	struct replay *rp = ctx;
-	rp->buf[rp->nbuf++] = (rg_edge_in_t){src, dst, prop, type};
-	if (rp->nbuf == REPLAY_EDGE_BUF)
-		return replay_rc(flush_edges(rp));
-	return 0;
+	return replay_rc(push_edge(rp, (rg_edge_in_t){src, dst, prop, type}));
 }
 
 static int ckpt_end(void *ctx)
 {
-	struct replay *rp = ctx;
-	int rc = flush_edges(rp);
-	if (rc) {
-		rg_txn_abort(rp->t);
-		rp->t = NULL;
-		return replay_rc(rc);
-	}
-	return replay_flush(rp);
+	return replay_flush(ctx);
 }
 
 int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
@@ -163,9 +188,7 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 		.salvage = opts->salvage,
 		.metrics = g->metrics,
 	};
-	struct replay rp = {.g = g, .buf = malloc(REPLAY_EDGE_BUF * sizeof(rg_edge_in_t))};
-	if (!rp.buf)
-		return RG_ENOMEM;
+	struct replay rp = {.g = g};
 	struct rg_replay_ops ops = {
 		.ctx = &rp,
 		.apply_txn = apply_txn,
@@ -176,10 +199,15 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 	};
 	struct rg_wal *w = NULL;
 	int rc = rg_wal_open(&cfg, &ops, &w, &g->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
-	if (!rc)
+	if (!rc) {
 		rc = replay_flush(&rp);
-	else if (rp.t)
+		if (rc == RG_ECORRUPT)
+			snprintf(rg_tls_errmsg, RG_ERRMSG_LEN,
+				 "%s: replaying the log failed: a logged edge insert names a node that does not exist",
+				 opts->dir);
+	} else if (rp.t) {
 		rg_txn_abort(rp.t);
+	}
 	free(rp.buf);
 	if (rc) {
 		if (w)

@@ -629,13 +629,19 @@ static int add_nodes(rg_txn_t *txn, const uint64_t *ids, uint64_t n,
 	return 0;
 }
 
-/* Adds edges [from, to) through the batched insert, in chunks so the
- * scratch stays small. */
+/* Adds edges [from, to) through the batched insert, in chunks of up to a
+ * million edges: chunks that large take its bulk path (sorted by endpoint)
+ * on graphs of up to a few million nodes, and bound the copy (32 MB). */
 static int add_edges(rg_txn_t *txn, const rg_edgelist_t *el, uint64_t from,
 		     uint64_t to, uint32_t type, uint64_t *bad)
 {
-	enum { CHUNK = 4096 };
-	rg_edge_in_t buf[CHUNK];
+	enum { CHUNK = 1 << 20 };
+	size_t cap = to - from < CHUNK ? (size_t)(to - from) : CHUNK;
+	rg_edge_in_t *buf = malloc((cap ? cap : 1) * sizeof *buf);
+	if (!buf) {
+		*bad = from;
+		return RG_ENOMEM;
+	}
 	for (uint64_t i = from; i < to; i += CHUNK) {
 		size_t m = to - i < CHUNK ? (size_t)(to - i) : CHUNK, at = 0;
 		for (size_t k = 0; k < m; k++)
@@ -643,9 +649,11 @@ static int add_edges(rg_txn_t *txn, const rg_edgelist_t *el, uint64_t from,
 		int rc = rg_txn_add_edges(txn, buf, m, &at);
 		if (rc) {
 			*bad = i + at;
+			free(buf);
 			return rc;
 		}
 	}
+	free(buf);
 	return 0;
 }
 
@@ -685,7 +693,7 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 		rg_txn_abort(txn);
 		goto out;
 	}
-	rc = add_edges(txn, &el, 0, el.n_edges, type, &bad);
+	rc = el.n_edges ? add_edges(txn, &el, 0, el.n_edges, type, &bad) : 0;
 	if (rc) {
 		rg_seterr(errbuf, errlen, "%s: adding edge %llu -> %llu: %s", path,
 		       (unsigned long long)el.src[bad],

@@ -1122,7 +1122,9 @@ static int scan_log(struct rg_wal *w, const struct rg_wal_config *cfg, struct di
 		rc = rg_wal_scan(m.p, m.len, &s, replay_rec, w);
 		if (rc) {
 			if (rc == RG_ECORRUPT)
-				seterr(errbuf, errlen, "%s: offset %llu: record with a valid checksum does not decode",
+				seterr(errbuf, errlen,
+				       "%s: offset %llu: a record with a valid checksum does not decode or does not apply"
+				       " (edge inserts are applied in batches: the bad one is in this record or an earlier one)",
 				       name, (unsigned long long)s.valid_end);
 			else
 				seterr(errbuf, errlen, "%s: offset %llu: replaying the record failed: %s", name,

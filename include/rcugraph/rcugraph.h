@@ -356,11 +356,18 @@ typedef struct rg_edge_in {
 } rg_edge_in_t;
 
 /*
- * Adds n edges, as n calls of rg_txn_add_edge() would, but faster for large
- * batches (cache misses of consecutive edges overlap). All or nothing: if
- * an endpoint is missing, returns RG_ENOENT with *failed_at (may be NULL)
- * set to its index and nothing added. RG_ENOMEM/RG_ERANGE poison the
- * transaction. Allocates 8 bytes per edge of scratch for the call.
+ * Adds n edges, as n calls of rg_txn_add_edge() would (same adjacency
+ * order), but faster for large batches: cache misses of consecutive edges
+ * overlap, and from 65,536 edges on the batch is sorted by endpoint so that
+ * each touched adjacency grows once and is written sequentially (the
+ * larger the batch against the node count, the bigger the gain; recovery
+ * and the loaders use batches of up to 2^20 edges). All or nothing: if an
+ * endpoint is missing, returns RG_ENOENT with *failed_at (may be NULL) set
+ * to an edge naming it and nothing added (an unknown id is reported before
+ * a deleted one). RG_ENOMEM/RG_ERANGE poison the transaction. Allocates 8
+ * bytes per edge of scratch for the call; sorted batches also use about 36
+ * bytes per edge plus one bit per node, kept by the transaction (reused by
+ * its later calls) until commit or abort.
  */
 int rg_txn_add_edges(rg_txn_t *txn, const rg_edge_in_t *edges, size_t n, size_t *failed_at);
 
