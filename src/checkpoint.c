@@ -29,6 +29,46 @@
 			snprintf(err, errlen, __VA_ARGS__);         \
 	} while (0)
 
+/* Blocks come in the order nodes*, edges*, in-order* (format 2), end:
+ * the position of a block type in that order, 0 if not allowed. */
+static unsigned blk_phase(unsigned type, unsigned fmt)
+{
+	switch (type) {
+	case RG_BLK_NODES: return 1;
+	case RG_BLK_EDGES: return 2;
+	case RG_BLK_INORDER: return fmt >= 2 ? 3 : 0;
+	case RG_BLK_END: return 4;
+	default: return 0;
+	}
+}
+
+/* One in-order entry (varint id, start, n, then n varint ranks), handed to
+ * ops->ckpt_inorder in pieces of at most RG_CKPT_RANK_CHUNK ranks. */
+static int parse_inorder(const uint8_t **p, const uint8_t *end, const struct rg_replay_ops *ops,
+			 uint64_t *ranks)
+{
+	uint64_t id, start, n;
+	if (rg_get_varint(p, end, &id) || rg_get_varint(p, end, &start) || rg_get_varint(p, end, &n) ||
+	    n == 0 || n > UINT32_MAX || start > UINT32_MAX || start + n > UINT32_MAX)
+		return RG_ECORRUPT;
+	uint32_t chunk[RG_CKPT_RANK_CHUNK];
+	for (uint64_t done = 0; done < n;) {
+		uint32_t m = n - done < RG_CKPT_RANK_CHUNK ? (uint32_t)(n - done) : RG_CKPT_RANK_CHUNK;
+		for (uint32_t k = 0; k < m; k++) {
+			uint64_t r;
+			if (rg_get_varint(p, end, &r) || r > UINT32_MAX)
+				return RG_ECORRUPT;
+			chunk[k] = (uint32_t)r;
+		}
+		int rc;
+		if (ops && (rc = ops->ckpt_inorder(ops->ctx, id, start + done, m, chunk)))
+			return rc;
+		done += m;
+	}
+	*ranks += n;
+	return 0;
+}
+
 int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *ops,
 		  struct rg_ckpt_summary *sum, char *err, size_t errlen)
 {
@@ -51,7 +91,7 @@ int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *op
 		     RG_CKPT_FORMAT);
 		return RG_EVERSION;
 	}
-	if (fmt != RG_CKPT_FORMAT || rg_le16(buf + 6) != RG_CKPT_HDR_SIZE) {
+	if (fmt < 1 || rg_le16(buf + 6) != RG_CKPT_HDR_SIZE) {
 		PERR("offset 4: unknown checkpoint format %u / header size %u", fmt, rg_le16(buf + 6));
 		return RG_ECORRUPT;
 	}
@@ -61,7 +101,7 @@ int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *op
 		return rc;
 
 	size_t off = RG_CKPT_HDR_SIZE;
-	unsigned phase = RG_BLK_NODES;
+	unsigned phase = 1; /* blk_phase of the blocks seen so far */
 	int ended = 0;
 	while (off < len) {
 		if (ended) {
@@ -92,11 +132,12 @@ int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *op
 			     (unsigned long long)s.blocks);
 			return RG_ECORRUPT;
 		}
-		if (type < phase || type > RG_BLK_END) {
-			PERR("offset %zu: block type %u out of order", off, type);
+		unsigned ph = blk_phase(type, fmt);
+		if (!ph || ph < phase) {
+			PERR("offset %zu: block type %u out of order (or unknown to format %u)", off, type, fmt);
 			return RG_ECORRUPT;
 		}
-		phase = type;
+		phase = ph;
 		const uint8_t *p = b + RG_BLK_HDR_SIZE, *end = p + plen;
 		if (type == RG_BLK_END) {
 			if (plen != 16 || count != 0) {
@@ -111,6 +152,17 @@ int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *op
 				return RG_ECORRUPT;
 			}
 			ended = 1;
+		} else if (type == RG_BLK_INORDER) {
+			for (uint32_t i = 0; i < count; i++)
+				if ((rc = parse_inorder(&p, end, ops, &s.ranks))) {
+					if (rc == RG_ECORRUPT)
+						PERR("offset %zu: malformed in-order entry %u", off, i);
+					return rc;
+				}
+			if (p != end) {
+				PERR("offset %zu: block payload longer than its %u entries", off, count);
+				return RG_ECORRUPT;
+			}
 		} else {
 			for (uint32_t i = 0; i < count; i++) {
 				uint64_t a, bb, t, prop;
@@ -272,13 +324,19 @@ static int cw_end_block(struct rg_ckpt_writer *cw)
 	return rc;
 }
 
+/* The largest entry: an in-order entry (3 varints and up to a chunk of
+ * 32-bit ranks); node and edge entries are smaller. A block is closed once
+ * it reaches the target, so the buffer holds target + one entry. */
+#define INORDER_ENTRY_MAX (3 * 10 + 5 * RG_CKPT_RANK_CHUNK)
+_Static_assert(INORDER_ENTRY_MAX >= RG_OP_MAX_ENC, "edge entries fit too");
+
 int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version)
 {
 	struct rg_ckpt_writer *cw = calloc(1, sizeof *cw);
 	if (!cw)
 		return RG_ENOMEM;
 	cw->out = malloc(OUTBUF);
-	cw->blk = malloc(RG_BLK_TARGET_PAYLOAD + RG_OP_MAX_ENC);
+	cw->blk = malloc(RG_BLK_TARGET_PAYLOAD + INORDER_ENTRY_MAX);
 	if (!cw->out || !cw->blk) {
 		free(cw->out);
 		free(cw->blk);
@@ -353,6 +411,31 @@ int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, u
 	return 0;
 }
 
+int rg_ckpt_writer_inorder(struct rg_ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
+			   const uint32_t *rank)
+{
+	if (cw->err)
+		return cw->err;
+	if (!n || n > RG_CKPT_RANK_CHUNK)
+		return RG_EINVAL;
+	if (cw->blktype != RG_BLK_INORDER) {
+		if (cw_end_block(cw))
+			return cw->err;
+		cw->blktype = RG_BLK_INORDER;
+	}
+	uint8_t *p = cw->blk + cw->blklen;
+	p += rg_put_varint(p, id);
+	p += rg_put_varint(p, start);
+	p += rg_put_varint(p, n);
+	for (uint32_t i = 0; i < n; i++)
+		p += rg_put_varint(p, rank[i]);
+	cw->blklen = (size_t)(p - cw->blk);
+	cw->blkcount++;
+	if (cw->blklen >= RG_BLK_TARGET_PAYLOAD)
+		return cw_end_block(cw);
+	return 0;
+}
+
 void rg_ckpt_writer_abort(struct rg_ckpt_writer *cw)
 {
 	if (!cw)
@@ -409,7 +492,100 @@ int rg_ckpt_writer_finish(struct rg_ckpt_writer *cw, uint64_t *nodes, uint64_t *
 /* Checkpoint of a live graph via the public read API                   */
 /* ------------------------------------------------------------------ */
 
-/* Writes all live nodes, then all live out-edges, of one snapshot. */
+/* Sorts k[0..d) (source slot << 32 | position) by slot, stably: insertion
+ * sort for short lists, else LSD radix sort on the slot's bytes, as many
+ * passes as the largest slot needs (tmp: d entries). Positions come in
+ * increasing order, so stability is all the low half needs. */
+static void sort_by_slot(uint64_t *k, uint64_t *tmp, size_t d)
+{
+	if (d <= 32) {
+		for (size_t i = 1; i < d; i++) {
+			uint64_t x = k[i];
+			size_t j = i;
+			for (; j > 0 && k[j - 1] >> 32 > x >> 32; j--)
+				k[j] = k[j - 1];
+			k[j] = x;
+		}
+		return;
+	}
+	uint64_t max = 0;
+	for (size_t i = 0; i < d; i++)
+		max = k[i] > max ? k[i] : max;
+	for (unsigned sh = 32; sh < 64 && max >> sh; sh += 8) {
+		size_t cnt[257] = {0};
+		for (size_t i = 0; i < d; i++)
+			cnt[(k[i] >> sh & 255) + 1]++;
+		for (unsigned b = 0; b < 256; b++)
+			cnt[b + 1] += cnt[b];
+		for (size_t i = 0; i < d; i++)
+			tmp[cnt[k[i] >> sh & 255]++] = k[i];
+		memcpy(k, tmp, d * sizeof *k);
+	}
+}
+
+/*
+ * In-order entries. The edges are written source by source (slot order),
+ * each source's out-adjacency in order, and a restore appends them in file
+ * order: node v's in-adjacency then comes back as its live in-adjacency
+ * sorted stably by source slot (edges from one source keep their relative
+ * order in both lists). Where that differs from the live order, which is
+ * insertion order, the entry gives for each position i the rank, in the
+ * restored list, of the entry that belongs there.
+ */
+static int write_inorder(struct rg_ckpt_writer *cw, rg_read_t *r, uint64_t slots)
+{
+	uint64_t *key = NULL, *tmp = NULL; /* source slot << 32 | position */
+	uint32_t *rank = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	for (uint64_t v = 0; v < slots && !rc; v++) {
+		uint64_t id;
+		rg_iter_t it;
+		if (rg_node_at(r, v, &id, NULL) != 0 || rg_neighbors_at(r, v, RG_IN, RG_TYPE_ANY, &it) != 0)
+			continue;
+		size_t d = 0;
+		int sorted = 1;
+		for (const rg_edge_t *e; (e = rg_iter_next(&it)); d++) {
+			if (d == cap) {
+				size_t nc = cap ? 2 * cap : 1024;
+				uint64_t *nk = realloc(key, nc * sizeof *nk);
+				if (nk)
+					key = nk;
+				uint64_t *nt = nk ? realloc(tmp, nc * sizeof *nt) : NULL;
+				if (nt)
+					tmp = nt;
+				uint32_t *nr = nt ? realloc(rank, nc * sizeof *nr) : NULL;
+				if (nr)
+					rank = nr;
+				if (!nr) {
+					rc = RG_ENOMEM;
+					break;
+				}
+				cap = nc;
+			}
+			/* nbr_slot: the source's slot (stable, rg_node_slots) */
+			key[d] = (uint64_t)e->nbr_slot << 32 | d;
+			if (d && key[d] >> 32 < key[d - 1] >> 32)
+				sorted = 0;
+		}
+		if (rc || sorted)
+			continue;
+		sort_by_slot(key, tmp, d);
+		for (size_t j = 0; j < d; j++)
+			rank[(uint32_t)key[j]] = (uint32_t)j;
+		for (size_t i = 0; i < d && !rc; i += RG_CKPT_RANK_CHUNK) {
+			uint32_t n = d - i < RG_CKPT_RANK_CHUNK ? (uint32_t)(d - i) : RG_CKPT_RANK_CHUNK;
+			rc = rg_ckpt_writer_inorder(cw, id, i, n, rank + i);
+		}
+	}
+	free(key);
+	free(tmp);
+	free(rank);
+	return rc;
+}
+
+/* Writes all live nodes, then all live out-edges, then the in-order
+ * entries, of one snapshot. */
 static int write_snapshot(struct rg_ckpt_writer *cw, rg_read_t *r)
 {
 	uint64_t slots = rg_node_slots(r);
@@ -431,7 +607,7 @@ static int write_snapshot(struct rg_ckpt_writer *cw, rg_read_t *r)
 		while (!rc && (e = rg_iter_next(&it)))
 			rc = rg_ckpt_writer_edge(cw, id, e->nbr, e->type, e->prop);
 	}
-	return rc;
+	return rc ? rc : write_inorder(cw, r, slots);
 }
 
 int rg_ckpt_write_graph(int dirfd, rg_graph_t *g, uint64_t min_version, rg_checkpoint_info_t *info)

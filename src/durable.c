@@ -27,6 +27,12 @@ struct replay {
 	uint64_t records, edges;
 	size_t nbuf, cap;
 	rg_edge_in_t *buf;
+	/* a checkpoint's in-order entries for one node, collected until the
+	 * next node's (or the end) and then applied (rg_txn_permute_in) */
+	int io_active;
+	uint64_t io_id, io_n;
+	uint32_t *io_rank;
+	size_t io_cap;
 };
 
 /* Ops per graph transaction during recovery. Every transaction gives each
@@ -173,9 +179,54 @@ static int ckpt_edge(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint6
 	return replay_rc(push_edge(rp, (rg_edge_in_t){src, dst, prop, type}));
 }
 
+/* Applies the in-order ranks collected for one node. */
+static int inorder_finish(struct replay *rp)
+{
+	if (!rp->io_active)
+		return 0;
+	rp->io_active = 0;
+	return replay_rc(rg_txn_permute_in(rp->t, rp->io_id, rp->io_rank, rp->io_n));
+}
+
+static int ckpt_inorder(void *ctx, uint64_t id, uint64_t start, uint32_t n, const uint32_t *rank)
+{
+	struct replay *rp = ctx;
+	int rc = replay_rc(flush_edges(rp)); /* the edges build the lists first */
+	if (!rc && (!rp->io_active || id != rp->io_id)) {
+		rc = inorder_finish(rp);
+		rp->io_active = 1;
+		rp->io_id = id;
+		rp->io_n = 0;
+	}
+	if (rc)
+		return rc;
+	if (start != rp->io_n)
+		return RG_ECORRUPT; /* a node's entries must come in order */
+	if (rp->io_n + n > rp->io_cap) {
+		size_t nc = rp->io_cap ? rp->io_cap : 1024;
+		while (nc < rp->io_n + n)
+			nc *= 2;
+		uint32_t *nr = realloc(rp->io_rank, nc * sizeof *nr);
+		if (!nr)
+			return RG_ENOMEM;
+		rp->io_rank = nr;
+		rp->io_cap = nc;
+	}
+	memcpy(rp->io_rank + rp->io_n, rank, n * sizeof *rank);
+	rp->io_n += n;
+	return 0;
+}
+
 static int ckpt_end(void *ctx)
 {
-	return replay_flush(ctx);
+	struct replay *rp = ctx;
+	int rc = inorder_finish(rp);
+	if (rc) {
+		rg_txn_abort(rp->t);
+		rp->t = NULL;
+		return rc;
+	}
+	return replay_flush(rp);
 }
 
 int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
@@ -196,6 +247,7 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 		.ckpt_node = ckpt_node,
 		.ckpt_edge = ckpt_edge,
 		.ckpt_end = ckpt_end,
+		.ckpt_inorder = ckpt_inorder,
 	};
 	struct rg_wal *w = NULL;
 	int rc = rg_wal_open(&cfg, &ops, &w, &g->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
@@ -209,6 +261,7 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 		rg_txn_abort(rp.t);
 	}
 	free(rp.buf);
+	free(rp.io_rank);
 	if (rc) {
 		if (w)
 			rg_wal_close(w);

@@ -285,6 +285,13 @@ int rg_txn_adj_to_base(rg_txn_t *t, struct rg_head *h, int d, rg_edge_t *e, uint
  * abort frees it. */
 void rg_txn_set_base(rg_txn_t *t, struct rg_base *b);
 
+/* txn.c, for restoring a checkpoint (durable.c); writer only, inside t.
+ * Reorders the in-adjacency of node id, built by t and holding only live
+ * entries: position i gets the entry at rank[i] (rank: a permutation of
+ * [0, n), n its length). RG_ENOENT (no such node), RG_EINVAL (not built by
+ * t, or rank is not such a permutation: nothing changed), RG_ENOMEM. */
+int rg_txn_permute_in(rg_txn_t *t, uint64_t id, const uint32_t *rank, size_t n);
+
 /* ---- node table lookups, inlined on the read path and in the writer ---- */
 
 /* slot -> (segment, offset): segment k holds slots [1024*(2^k-1), 1024*(2^(k+1)-1)). */

@@ -570,6 +570,18 @@ struct bulk {
 	uint64_t nb;          /* buckets */
 };
 
+/* The transaction's work space, at least `need` bytes (contents not kept
+ * across calls); NULL when out of memory. */
+static void *txn_scratch(struct rg_txn *t, size_t need)
+{
+	if (t->scratch_cap < need) {
+		free(t->scratch);
+		t->scratch = malloc(need);
+		t->scratch_cap = t->scratch ? need : 0;
+	}
+	return t->scratch;
+}
+
 /* Appends the run rec[perm[from..to)] (all owned by slot s) to adjacency d. */
 static int bulk_run(struct rg_txn *t, const struct bulk *b, const struct bulk_rec *rec,
 		    size_t from, size_t to, uint64_t s, int d)
@@ -716,16 +728,10 @@ static int bulk_apply(struct rg_txn *t, const rg_edge_in_t *in, const uint32_t *
 	 * whose pages the kernel zeroes again each time */
 	size_t need = n * sizeof *b.rec + n * sizeof *b.perm +
 		      (b.nb + 1 + (UINT64_C(1) << b.shift) + 1) * sizeof *b.bcnt;
-	int rc = 0;
-	if (t->scratch_cap < need) {
-		free(t->scratch);
-		t->scratch = malloc(need);
-		t->scratch_cap = t->scratch ? need : 0;
-		if (!t->scratch)
-			rc = RG_ENOMEM;
-	}
+	void *ws = txn_scratch(t, need);
+	int rc = ws ? 0 : RG_ENOMEM;
 	if (!rc) {
-		b.rec = t->scratch; /* struct bulk_rec first: the strictest alignment */
+		b.rec = ws; /* struct bulk_rec first: the strictest alignment */
 		b.perm = (uint32_t *)(b.rec + n);
 		b.bcnt = b.perm + n;
 		b.lcnt = b.bcnt + b.nb + 1;
@@ -1191,4 +1197,32 @@ void rg_txn_set_base(rg_txn_t *t, struct rg_base *b)
 	rg_base_free(t->new_base);
 	b->version = t->version;
 	t->new_base = b;
+}
+
+/* ---------------------------------------------------------------- */
+/* For restoring a checkpoint's in-adjacency order (durable.c)       */
+/* ---------------------------------------------------------------- */
+
+int rg_txn_permute_in(rg_txn_t *t, uint64_t id, const uint32_t *rank, size_t n)
+{
+	int64_t s = walive_slot(t->g, id);
+	if (s < 0)
+		return RG_ENOENT;
+	struct rg_head *h = slot_node_seg(t->g->segs, (uint64_t)s)->pending;
+	/* private to t: no reader can see the array, so it is reordered in place */
+	if (!h || !h->apriv[RG_IN] || h->adj[RG_IN].len != n || h->adj[RG_IN].live != n)
+		return RG_EINVAL;
+	rg_edge_t *tmp = txn_scratch(t, n * sizeof(rg_edge_t) + n), *e = h->adj[RG_IN].e;
+	if (!tmp)
+		return RG_ENOMEM;
+	uint8_t *seen = (uint8_t *)(tmp + n);
+	memset(seen, 0, n);
+	for (size_t i = 0; i < n; i++) {
+		if (rank[i] >= n || seen[rank[i]])
+			return RG_EINVAL;
+		seen[rank[i]] = 1;
+		tmp[i] = e[rank[i]];
+	}
+	memcpy(e, tmp, n * sizeof *e);
+	return 0;
 }

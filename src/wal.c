@@ -1203,7 +1203,7 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 	if (errbuf && errlen)
 		errbuf[0] = 0;
 	if (!cfg || !cfg->dir || !ops || !out || !ops->apply_txn || !ops->ckpt_begin ||
-	    !ops->ckpt_node || !ops->ckpt_edge || !ops->ckpt_end) {
+	    !ops->ckpt_node || !ops->ckpt_edge || !ops->ckpt_end || !ops->ckpt_inorder) {
 		seterr(errbuf, errlen, "rg_wal_open: missing argument");
 		return RG_EINVAL;
 	}

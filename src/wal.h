@@ -40,6 +40,11 @@ struct rg_replay_ops {
 	int (*ckpt_node)(void *ctx, uint64_t id, uint32_t label);
 	int (*ckpt_edge)(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
 	int (*ckpt_end)(void *ctx);
+	/* format 2, after the edges: node id's in-adjacency, as the edges above
+	 * built it, must be permuted so that position start + i holds the entry
+	 * now at rank[i], for i < n. One node's calls come together, with
+	 * consecutive starts from 0, covering its whole in-adjacency. */
+	int (*ckpt_inorder)(void *ctx, uint64_t id, uint64_t start, uint32_t n, const uint32_t *rank);
 };
 
 struct rg_wal_config {

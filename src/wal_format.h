@@ -22,7 +22,7 @@
 #define RG_BLK_MAGIC 0x42434752u  /* "RGCB" start of every checkpoint block */
 
 #define RG_LOG_FORMAT 1  /* format version written by this build */
-#define RG_CKPT_FORMAT 1
+#define RG_CKPT_FORMAT 2  /* 2 adds in-order blocks; format 1 files are still read */
 
 #define RG_LOG_HDR_SIZE 32  /* magic u32, format u16, hdr size u16, first version u64, created ns u64, xxh3 u64 */
 #define RG_REC_HDR_SIZE 24  /* magic u32, type u16, flags u16, payload len u32, nops u32, version u64 */
@@ -37,6 +37,8 @@
 #define RG_BLK_NODES 1
 #define RG_BLK_EDGES 2
 #define RG_BLK_END 3
+#define RG_BLK_INORDER 4   /* format 2: after the edges, before the end block */
+#define RG_CKPT_RANK_CHUNK 1024 /* ranks per in-order entry (writer) / callback (parser) */
 #define RG_BLK_MAX_PAYLOAD (16u << 20) /* parser limit; the writer uses 64 KiB */
 #define RG_BLK_TARGET_PAYLOAD (64u << 10)
 
@@ -172,6 +174,7 @@ struct rg_ckpt_summary {
 	uint64_t version;
 	uint64_t nodes, edges;
 	uint64_t blocks;
+	uint64_t ranks; /* in-order ranks (format 2) */
 };
 
 /* Parses a whole checkpoint image. With ops == NULL it only validates;
@@ -188,6 +191,10 @@ int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version
 int rg_ckpt_writer_node(struct rg_ckpt_writer *cw, uint64_t id, uint32_t label);
 /* All nodes must be added before the first edge. */
 int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
+/* After the last edge: ranks [start, start + n) of node id's in-adjacency
+ * order (see docs/log-format.md); n <= RG_CKPT_RANK_CHUNK. */
+int rg_ckpt_writer_inorder(struct rg_ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
+			   const uint32_t *rank);
 /* Writes the end block, fsyncs, renames to ckpt-<version>.rgc, fsyncs the
  * directory, frees cw. *bytes receives the file size. */
 int rg_ckpt_writer_finish(struct rg_ckpt_writer *cw, uint64_t *nodes, uint64_t *edges, uint64_t *bytes);

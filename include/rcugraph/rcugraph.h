@@ -247,7 +247,8 @@ typedef struct rg_iter {
  * edges of type `type` unless it is RG_TYPE_ANY. No copy, no allocation.
  * Inside a section. RG_ENOENT if the node is absent, RG_EINVAL.
  * Order: insertion order, except that compaction after deletions keeps the
- * relative order of the survivors.
+ * relative order of the survivors; a durable graph reopens with the same
+ * order in both directions (from the log and from checkpoints).
  */
 int rg_neighbors(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint32_t type,
 		 rg_iter_t *it);
