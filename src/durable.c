@@ -90,7 +90,6 @@ static int replay_txn_begin(struct replay *rp)
 	return rg_txn_begin(rp->g, &rp->t);
 }
 
-
 /* Runs of edge inserts go through the batched insert (replay speed). */
 static int flush_edges(struct replay *rp)
 {

@@ -544,8 +544,8 @@ static inline void pf_tail(rg_graph_t *g, uint32_t slot, int dir)
  * endpoints' nodes, heads and array tails. Here each direction is sorted
  * by the owning endpoint's slot, so every touched adjacency grows at most
  * once and is written sequentially, in slot order:
- *   1. scatter the edges into BULK_BUCKETS contiguous buckets by the high
- *      bits of the slot (one sequential read, BULK_BUCKETS write streams);
+ *   1. scatter the edges into 2^BULK_BUCKET_BITS contiguous buckets by the
+ *      high bits of the slot (one sequential read, 1,024 write streams);
  *   2. per bucket (a few thousand edges, cache-resident), a counting sort
  *      by the low bits, then the appends for that slot range.
  * Both steps are stable, so each adjacency receives its edges in input
