@@ -324,6 +324,26 @@ static int cw_end_block(struct rg_ckpt_writer *cw)
 	return rc;
 }
 
+/* Where the next entry of block `type` goes: closes the open block first
+ * if it is of another type. NULL after an error (cw->err). */
+static uint8_t *cw_entry_begin(struct rg_ckpt_writer *cw, unsigned type)
+{
+	if (cw->blktype != type) {
+		if (cw_end_block(cw))
+			return NULL;
+		cw->blktype = type;
+	}
+	return cw->blk + cw->blklen;
+}
+
+/* Accounts the entry that ends at p; closes the block at its target size. */
+static int cw_entry_end(struct rg_ckpt_writer *cw, const uint8_t *p)
+{
+	cw->blklen = (size_t)(p - cw->blk);
+	cw->blkcount++;
+	return cw->blklen >= RG_BLK_TARGET_PAYLOAD ? cw_end_block(cw) : 0;
+}
+
 /* The largest entry: an in-order entry (3 varints and up to a chunk of
  * 32-bit ranks); node and edge entries are smaller. A block is closed once
  * it reaches the target, so the buffer holds target + one entry. */
@@ -379,13 +399,11 @@ int rg_ckpt_writer_node(struct rg_ckpt_writer *cw, uint64_t id, uint32_t label)
 		return cw->err;
 	if (cw->blktype != RG_BLK_NODES)
 		return RG_ESTATE;
-	cw->blklen += rg_put_varint(cw->blk + cw->blklen, id);
-	cw->blklen += rg_put_varint(cw->blk + cw->blklen, label);
-	cw->blkcount++;
+	uint8_t *p = cw->blk + cw->blklen;
+	p += rg_put_varint(p, id);
+	p += rg_put_varint(p, label);
 	cw->nodes++;
-	if (cw->blklen >= RG_BLK_TARGET_PAYLOAD)
-		return cw_end_block(cw);
-	return 0;
+	return cw_entry_end(cw, p);
 }
 
 int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type,
@@ -393,22 +411,17 @@ int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, u
 {
 	if (cw->err)
 		return cw->err;
-	if (cw->blktype == RG_BLK_NODES) {
-		if (cw_end_block(cw))
-			return cw->err;
-		cw->blktype = RG_BLK_EDGES;
-	}
-	uint8_t *p = cw->blk + cw->blklen;
+	if (cw->blktype == RG_BLK_INORDER)
+		return RG_ESTATE;
+	uint8_t *p = cw_entry_begin(cw, RG_BLK_EDGES);
+	if (!p)
+		return cw->err;
 	p += rg_put_varint(p, src);
 	p += rg_put_varint(p, dst);
 	p += rg_put_varint(p, type);
 	p += rg_put_varint(p, prop);
-	cw->blklen = (size_t)(p - cw->blk);
-	cw->blkcount++;
 	cw->edges++;
-	if (cw->blklen >= RG_BLK_TARGET_PAYLOAD)
-		return cw_end_block(cw);
-	return 0;
+	return cw_entry_end(cw, p);
 }
 
 int rg_ckpt_writer_inorder(struct rg_ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
@@ -418,22 +431,15 @@ int rg_ckpt_writer_inorder(struct rg_ckpt_writer *cw, uint64_t id, uint64_t star
 		return cw->err;
 	if (!n || n > RG_CKPT_RANK_CHUNK)
 		return RG_EINVAL;
-	if (cw->blktype != RG_BLK_INORDER) {
-		if (cw_end_block(cw))
-			return cw->err;
-		cw->blktype = RG_BLK_INORDER;
-	}
-	uint8_t *p = cw->blk + cw->blklen;
+	uint8_t *p = cw_entry_begin(cw, RG_BLK_INORDER);
+	if (!p)
+		return cw->err;
 	p += rg_put_varint(p, id);
 	p += rg_put_varint(p, start);
 	p += rg_put_varint(p, n);
 	for (uint32_t i = 0; i < n; i++)
 		p += rg_put_varint(p, rank[i]);
-	cw->blklen = (size_t)(p - cw->blk);
-	cw->blkcount++;
-	if (cw->blklen >= RG_BLK_TARGET_PAYLOAD)
-		return cw_end_block(cw);
-	return 0;
+	return cw_entry_end(cw, p);
 }
 
 void rg_ckpt_writer_abort(struct rg_ckpt_writer *cw)

@@ -189,7 +189,8 @@ int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *op
 struct rg_ckpt_writer;
 int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version);
 int rg_ckpt_writer_node(struct rg_ckpt_writer *cw, uint64_t id, uint32_t label);
-/* All nodes must be added before the first edge. */
+/* All nodes must be added before the first edge, and all edges before the
+ * first in-order entry (RG_ESTATE otherwise: the parser wants that order). */
 int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
 /* After the last edge: ranks [start, start + n) of node id's in-adjacency
  * order (see docs/log-format.md); n <= RG_CKPT_RANK_CHUNK. */
