@@ -179,12 +179,8 @@ Test(bulk, recovery_rebuilds_the_logged_graph, .timeout = 300)
 {
 	char dir[] = "/tmp/rg_bulk_XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
-	rg_options_t o;
-	rg_options_init(&o);
-	o.dir = dir;
-	o.durability = RG_DURABILITY_OFF;
 	rg_graph_t *g;
-	cr_assert_eq(rg_open(&g, &o), 0);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_OFF), 0);
 	prepare(g, 1);
 	uint64_t logged = 1; /* the edge 5 -> 6 below */
 	rg_txn_t *t;
@@ -209,7 +205,7 @@ Test(bulk, recovery_rebuilds_the_logged_graph, .timeout = 300)
 	struct dump before = {0}, after = {0};
 	dump_graph(g, 1, &before);
 	rg_close(g);
-	cr_assert_eq(rg_open(&g, &o), 0);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_OFF), 0);
 	rg_recovery_t rep;
 	cr_assert_eq(rg_recovery_report(g, &rep), 0);
 	cr_assert_eq(rep.edges_replayed, logged - 100000, "the edge inserts after the checkpoint");

@@ -269,12 +269,8 @@ Test(pack, durable_graph_survives_restart)
 {
 	char dir[] = "/tmp/rg_pack_XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
-	rg_options_t o;
-	rg_options_init(&o);
-	o.dir = dir;
-	o.durability = RG_DURABILITY_COMMIT;
 	rg_graph_t *g;
-	cr_assert_eq(rg_open(&g, &o), 0);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_COMMIT), 0);
 	build(g, 6);
 	cr_assert_eq(rg_pack(g), 0);
 	rg_txn_t *t;
@@ -289,7 +285,7 @@ Test(pack, durable_graph_survives_restart)
 	rg_stats_get(g, &st);
 	uint64_t version = st.version;
 	rg_close(g);
-	cr_assert_eq(rg_open(&g, &o), 0);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_COMMIT), 0);
 	rg_stats_get(g, &st);
 	cr_assert_eq(st.version, version, "recovery replays the pack's (empty) version too");
 	cr_assert_eq(rg_reader_register(g), 0);

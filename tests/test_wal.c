@@ -1286,12 +1286,8 @@ Test(wal, group_commit_concurrent_committers)
 Test(wal, checkpoint_restores_in_and_out_adjacency_order)
 {
 	char *dir = mkdir_tmp();
-	rg_options_t o;
-	rg_options_init(&o);
-	o.dir = dir;
-	o.durability = RG_DURABILITY_OFF;
 	rg_graph_t *g;
-	cr_assert_eq(rg_open(&g, &o), 0);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_OFF), 0);
 	enum { NN = 200 };
 	const uint64_t extra[] = {UINT64_C(1) << 40};
 	rg_txn_t *t;
@@ -1335,7 +1331,7 @@ Test(wal, checkpoint_restores_in_and_out_adjacency_order)
 	rg_checkpoint_info_t ci;
 	cr_assert_eq(rg_checkpoint(g, &ci), 0);
 	rg_close(g);
-	cr_assert_eq(rg_open(&g, &o), 0);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_OFF), 0);
 	rg_recovery_t rep;
 	cr_assert_eq(rg_recovery_report(g, &rep), 0);
 	cr_assert_eq(rep.checkpoint_version, ci.version);
@@ -1356,12 +1352,9 @@ Test(wal, checkpoint_restores_in_and_out_adjacency_order)
  * checkpointed; returns the checkpoint's version. */
 static uint64_t small_ckpt_graph(const char *dir, int unsorted)
 {
-	rg_options_t o;
-	rg_options_init(&o);
-	o.dir = dir;
 	rg_graph_t *g;
 	rg_txn_t *t;
-	cr_assert_eq(rg_open(&g, &o), 0);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_COMMIT), 0);
 	cr_assert_eq(rg_txn_begin(g, &t), 0);
 	for (uint64_t i = 0; i < 4; i++)
 		cr_assert_eq(rg_txn_add_node(t, i, 0), 0);
@@ -1388,11 +1381,8 @@ static size_t find_block(const uint8_t *ck, size_t len, unsigned type)
 /* The in-list order of node 0 after opening dir, as sources. */
 static void in_sources(const char *dir, rg_recovery_t *rep, uint64_t out[3])
 {
-	rg_options_t o;
-	rg_options_init(&o);
-	o.dir = dir;
 	rg_graph_t *g;
-	cr_assert_eq(rg_open(&g, &o), 0);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_COMMIT), 0);
 	cr_assert_eq(rg_recovery_report(g, rep), 0);
 	rg_read_t *r;
 	rg_iter_t it;
@@ -1444,11 +1434,8 @@ Test(wal, checkpoint_in_order_blocks_are_checked)
 	uint32_t plen = rg_le32(ck + io + 16);
 	rg_put64(ck + io + RG_BLK_HDR_SIZE + plen, XXH3_64bits(ck + io, RG_BLK_HDR_SIZE + plen));
 	spit(ckpt_path(dir, v), ck, cl);
-	rg_options_t o;
-	rg_options_init(&o);
-	o.dir = dir;
 	rg_graph_t *g;
-	cr_assert_eq(rg_open(&g, &o), RG_ECORRUPT);
+	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_COMMIT), RG_ECORRUPT);
 	free(ck);
 	free(orig);
 	rm_rf(dir);

@@ -30,3 +30,12 @@ double rg_stress_seconds(double dflt)
 	}
 	return dflt;
 }
+
+int rg_test_open_dir(rg_graph_t **g, const char *dir, int durability)
+{
+	rg_options_t o;
+	rg_options_init(&o);
+	o.dir = dir;
+	o.durability = durability;
+	return rg_open(g, &o);
+}

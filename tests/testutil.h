@@ -8,6 +8,10 @@
  * Honours $RG_DATASETS, else the directory configured at build time. */
 const char *rg_dataset(const char *name);
 
+/* Opens a durable graph on dir with the given durability (the other
+ * options at their defaults): rg_open's return code. */
+int rg_test_open_dir(rg_graph_t **g, const char *dir, int durability);
+
 /* Monotonic seconds. */
 double rg_now(void);
 
