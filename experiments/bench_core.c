@@ -4,8 +4,9 @@
  *
  *  reads   read-only neighbour scans at 1 and 2 threads: rcugraph under
  *          rcu-memb vs the same store with no synchronisation (nosync) vs
- *          a static CSR array holding the same graph; and rcu-memb with
- *          metrics on (the default) vs off. One query = one read
+ *          a static CSR array holding the same graph (as 8-byte neighbour
+ *          ids, and as records with id, type and property); and rcu-memb
+ *          with metrics on (the default) vs off. One query = one read
  *          section + one node's out-neighbours summed. The rcugraph
  *          stores are packed after loading (rg_pack, what a read-heavy
  *          user does after a bulk load); "nosync-unpacked" is the same
@@ -13,7 +14,9 @@
  *  insert  single-writer insert throughput, R-MAT (default scale 20, edge
  *          factor 16), batches of 10,000 edges per transaction, in memory;
  *          and, for comparison, the same edges in 2^20-edge transactions,
- *          which take rg_txn_add_edges' sorted bulk path.
+ *          which take rg_txn_add_edges' sorted bulk path; and a floor: the
+ *          same records in plain per-node arrays, no versions, no
+ *          transactions (rcugraph is reported as a ratio of it).
  *  hub     1,000,000 edges inserted into one hub node vs spread over many.
  *
  * Method: duration-based trials; reader threads are created before the
