@@ -362,6 +362,20 @@ int main(int argc, char **argv)
 		double el = now() - t0;
 		rg_recovery_t rep;
 		rg_recovery_report(g, &rep);
+		/* the same work every open: each logged edge is back, no more */
+		rg_reader_register(g);
+		rg_read_t *r;
+		if (rg_read_begin(g, &r))
+			die("rg_read_begin", RG_EINVAL);
+		uint64_t have = rg_edge_count(r);
+		rg_read_end(r);
+		rg_reader_unregister(g);
+		if (have != txns * edges_per_txn || rep.edges_replayed != have) {
+			fprintf(stderr, "replay: %llu edges after open, %llu replayed, %llu logged\n",
+				(unsigned long long)have, (unsigned long long)rep.edges_replayed,
+				(unsigned long long)(txns * edges_per_txn));
+			exit(1);
+		}
 		printf("replay,commit,1,%llu,records,%llu\n", (unsigned long long)edges_per_txn,
 		       (unsigned long long)rep.records_replayed);
 		printf("replay,commit,1,%llu,edges,%llu\n", (unsigned long long)edges_per_txn,
