@@ -347,8 +347,10 @@ static int pagerank_impl(const struct rg_src *s, const rg_pagerank_opts_t *opts,
 			uint64_t tw = rg__now_ns();
 			struct rg_src w;
 			int ok = rg__worker_enter(s, tid, &w) == 0;
-			if (!ok)
+			if (!ok) {
+				/* relaxed: a worker tally, read after the region's closing barrier */
 				__atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);
+			}
 			if (tid == 0)
 				team = omp_get_num_threads();
 			run_blocks_par(&p.cur_i, p.nblocks, pr_blk_init, &p, &w, ok);
@@ -382,8 +384,10 @@ static int pagerank_impl(const struct rg_src *s, const rg_pagerank_opts_t *opts,
 					p.cur_a = 0;
 				}
 			}
-			if (ok && rg__worker_leave(s, tid, &w) == RG_ERETRY)
+			if (ok && rg__worker_leave(s, tid, &w) == RG_ERETRY) {
+				/* relaxed: a worker tally, read after the region's closing barrier */
 				__atomic_store_n(&retry, 1, __ATOMIC_RELAXED);
+			}
 			__atomic_fetch_add(&busy, rg__now_ns() - tw, __ATOMIC_RELAXED);
 		}
 		wall = rg__now_ns() - t0;
@@ -496,6 +500,10 @@ static inline uint32_t uf_find(uint32_t *par, uint32_t x, int atomic)
 		}
 		return x;
 	}
+	/* Relaxed: parents only ever move to smaller roots of the same set,
+	 * so any value read (old or new) is a valid step toward the root; the
+	 * halving store may be lost or overwritten without harm. Results are
+	 * read after the region's closing barrier. */
 	for (;;) {
 		uint32_t px = __atomic_load_n(&par[x], __ATOMIC_RELAXED);
 		if (px == x)
@@ -639,8 +647,10 @@ static int wcc_impl(const struct rg_src *s, uint32_t type, rg_exec_t *ex, rg_wcc
 			uint64_t tw = rg__now_ns();
 			struct rg_src ws;
 			int ok = rg__worker_enter(s, tid, &ws) == 0;
-			if (!ok)
+			if (!ok) {
+				/* relaxed: a worker tally, read after the region's closing barrier */
 				__atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);
+			}
 			if (tid == 0)
 				team = omp_get_num_threads();
 			run_blocks_par(&w.cur[0], w.nblocks, wcc_blk_init, &w, &ws, ok);
@@ -648,8 +658,10 @@ static int wcc_impl(const struct rg_src *s, uint32_t type, rg_exec_t *ex, rg_wcc
 			run_blocks_par(&w.cur[1], w.nblocks, wcc_blk_union, &w, &ws, ok);
 #pragma omp barrier
 			run_blocks_par(&w.cur[2], w.nblocks, wcc_blk_min, &w, &ws, ok);
-			if (ok && rg__worker_leave(s, tid, &ws) == RG_ERETRY)
+			if (ok && rg__worker_leave(s, tid, &ws) == RG_ERETRY) {
+				/* relaxed: a worker tally, read after the region's closing barrier */
 				__atomic_store_n(&retry, 1, __ATOMIC_RELAXED);
+			}
 			__atomic_fetch_add(&busy, rg__now_ns() - tw, __ATOMIC_RELAXED);
 		}
 		rg__par_metrics(s, team, rg__now_ns() - t0, busy);

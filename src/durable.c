@@ -325,6 +325,7 @@ static void maybe_checkpoint(rg_graph_t *g)
 	if (atomic_exchange_explicit(&g->ckpt_running, 1, memory_order_acquire))
 		return;
 	timed_checkpoint(g, NULL);
+	/* release: this checkpoint's work happens before the next taker's acquire */
 	atomic_store_explicit(&g->ckpt_running, 0, memory_order_release);
 }
 

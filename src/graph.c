@@ -290,6 +290,7 @@ void rg_stats_get(rg_graph_t *g, rg_stats_t *st)
 			st->pack_clean_nodes += (uint64_t)__builtin_popcountll(g->base->clean[w]);
 	}
 	pthread_mutex_unlock(&g->wlock);
+	/* relaxed: statistics, read while reclamation runs; they order nothing */
 	st->gc_pending_bytes = atomic_load_explicit(&g->gc_pending_bytes, memory_order_relaxed);
 	st->gc_pending_objects = atomic_load_explicit(&g->gc_pending_objects, memory_order_relaxed);
 	st->gc_freed_bytes = atomic_load_explicit(&g->gc_freed_bytes, memory_order_relaxed);
@@ -406,6 +407,8 @@ static inline int64_t slot_of(const struct rg_read *rd, uint64_t id)
 {
 	if (rd->dense)
 		return id < rd->nslots ? (int64_t)id : -1;
+	/* rcu_dereference: the writer publishes a grown index with
+	 * rcu_assign_pointer; the old one stays valid until a grace period */
 	int64_t slot = idx_find(rcu_dereference(rd->g->idx), id);
 	return slot >= 0 && (uint64_t)slot < rd->nslots ? slot : -1;
 }

@@ -34,6 +34,8 @@ static void free_bundle(struct rg_garbage *gb)
 
 void rg_pool_destroy(struct rg_pool *p)
 {
+	/* acquire: pairs with the release push in rg_pool_give_back, so the
+	 * bundles' contents and links written by other threads are visible */
 	struct rg_garbage *gb = atomic_load_explicit(&p->returned, memory_order_acquire);
 	while (gb) {
 		struct rg_garbage *next = gb->ret_next;
@@ -212,6 +214,7 @@ static inline void cls_split(unsigned cls, int *dir, int *order)
 
 void *rg_pool_get(struct rg_pool *p, unsigned cls)
 {
+	/* relaxed: only a hint; rg_pool_drain's exchange is the acquire */
 	if (atomic_load_explicit(&p->returned, memory_order_relaxed))
 		rg_pool_drain(p);
 	if (cls == RG_CLS_HEAD)
@@ -266,6 +269,7 @@ void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb)
 		free_bundle(gb);
 		return;
 	}
+	/* relaxed: the first guess of the CAS below, which re-reads on failure */
 	struct rg_garbage *top = atomic_load_explicit(&p->returned, memory_order_relaxed);
 	do
 		gb->ret_next = top;

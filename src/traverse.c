@@ -421,6 +421,7 @@ static void par_level_worker(struct par_level *pl)
 	uint64_t t0 = rg__now_ns();
 	struct rg_src ws;
 	if (rg__worker_enter(pl->src, tid, &ws) != 0) {
+		/* relaxed: a worker tally, read after the region's closing barrier */
 		__atomic_fetch_add(&pl->failures, 1, __ATOMIC_RELAXED);
 		return;
 	}
@@ -466,8 +467,10 @@ static void par_level_worker(struct par_level *pl)
 	}
 	if (ln)
 		par_flush(pl, ls, lid, ln);
-	if (rg__worker_leave(pl->src, tid, &ws) == RG_ERETRY)
+	if (rg__worker_leave(pl->src, tid, &ws) == RG_ERETRY) {
+		/* relaxed: a worker tally, read after the region's closing barrier */
 		__atomic_store_n(&pl->retry, 1, __ATOMIC_RELAXED);
+	}
 	__atomic_fetch_add(&pl->edges, edges, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&pl->busy_ns, rg__now_ns() - t0, __ATOMIC_RELAXED);
 }
@@ -712,6 +715,7 @@ static void par_batch_worker(struct par_batch *pb)
 	uint64_t t0 = rg__now_ns();
 	struct rg_src ws;
 	if (rg__worker_enter(pb->src, tid, &ws) != 0) {
+		/* relaxed: a worker tally, read after the region's closing barrier */
 		__atomic_fetch_add(&pb->failures, 1, __ATOMIC_RELAXED);
 		return;
 	}
@@ -734,13 +738,17 @@ static void par_batch_worker(struct par_batch *pb)
 		if (!rc)
 			rc = make_result(&w, pb->qq, pb->outs, i);
 		ws_reset(&w);
-		if (rc)
+		if (rc) {
+			/* relaxed: a worker tally, read after the region's closing barrier */
 			__atomic_store_n(&pb->err, rc, __ATOMIC_RELAXED);
+		}
 	}
 	__atomic_fetch_add(&pb->edges, w.edges, __ATOMIC_RELAXED);
 	ws_free(&w);
-	if (rg__worker_leave(pb->src, tid, &ws) == RG_ERETRY)
+	if (rg__worker_leave(pb->src, tid, &ws) == RG_ERETRY) {
+		/* relaxed: a worker tally, read after the region's closing barrier */
 		__atomic_store_n(&pb->retry, 1, __ATOMIC_RELAXED);
+	}
 	__atomic_fetch_add(&pb->busy_ns, rg__now_ns() - t0, __ATOMIC_RELAXED);
 }
 

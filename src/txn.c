@@ -208,6 +208,8 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	if (g->pol->online)
 		g->pol->online(g);
 	int rc = 0;
+	/* relaxed: set under vis_lock after a failed fsync; a transaction
+	 * begun before it is seen fails at commit instead (durable.c) */
 	if (__atomic_load_n(&g->wal_failed, __ATOMIC_RELAXED))
 		rc = RG_EIO;
 	/* re-checked under the mutex: nosync registration takes it once, so a
