@@ -315,9 +315,10 @@ static double insert_edges(const rg_edgelist_t *l, size_t batch, uint64_t nodes)
  * The floor for an adjacency-list writer on this machine: the same records
  * (rg_edge_t, both directions) appended to per-node arrays that double with
  * realloc, with no versions, no transactions and no concurrency, and the
- * same look-ahead prefetching as rcugraph's batched path. Nothing that
- * keeps adjacency lists in fresh memory can insert faster; rcugraph's
- * inserts are reported as a ratio of it, measured in the same trial.
+ * same look-ahead prefetching as rcugraph's batched path. A store that
+ * keeps the same records with versions, transactions and concurrent
+ * readers has strictly more to do per edge; rcugraph's inserts are
+ * reported as a ratio of it, measured in the same trial.
  */
 struct floor_vec {
 	rg_edge_t *e;
