@@ -214,9 +214,7 @@ Test(bulk, recovery_rebuilds_the_logged_graph, .timeout = 300)
 	free(before.v);
 	free(after.v);
 	rg_close(g);
-	char cmd[64];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(rg_test_rm_rf(dir), 0);
 }
 
 /* Readers scan while the writer commits bulk batches (and deletes some

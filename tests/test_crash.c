@@ -15,7 +15,6 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,12 +148,6 @@ static int commit_v(rg_graph_t *g, uint64_t v, uint64_t *got)
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
 /* ------------------------------------------------------------------ */
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb; (void)flag; (void)f;
-	return remove(p);
-}
 
 static void opts_for(rg_options_t *o, const char *dir)
 {
@@ -336,5 +329,5 @@ Test(crash, sigkill_during_commits_loses_no_acknowledged_txn, .timeout = 300)
 		    (unsigned long long)m.v, (unsigned long long)max_cut);
 	cr_assert_gt(acked_total, 0, "the children acknowledged commits");
 	m_free(&m);
-	nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	rg_test_rm_rf(dir);
 }

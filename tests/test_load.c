@@ -1,7 +1,6 @@
 /* Tests of the SNAP parser and loader (src/load_snap.c). */
 #include <criterion/criterion.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +23,10 @@ static void mk_tmpdir(void)
 	cr_assert_not_null(mkdtemp(tmpdir));
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(p);
-}
-
 static void rm_tmpdir(void)
 {
 	if (tmpdir[0])
-		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		rg_test_rm_rf(tmpdir);
 }
 
 /* Writes len bytes to tmpdir/name; returns the path (static storage per slot). */

@@ -295,9 +295,7 @@ Test(pack, durable_graph_survives_restart)
 	free(before.v);
 	free(after.v);
 	rg_close(g);
-	char cmd[64];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(rg_test_rm_rf(dir), 0);
 }
 
 /* ---- dense ids: slot == id lookups, and the switch to the index ---- */

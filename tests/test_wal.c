@@ -12,7 +12,6 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,12 +151,6 @@ static char *mkdir_tmp(void)
 	return d;
 }
 
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb; (void)flag; (void)f;
-	return remove(p);
-}
-static void rm_rf(const char *d) { nftw(d, rm_cb, 16, FTW_DEPTH | FTW_PHYS); }
 
 static struct rg_wal_config cfg_of(const char *dir, int durability)
 {
@@ -314,7 +307,7 @@ Test(wal, on_disk_layout_is_as_documented)
 		cr_assert_eq(rg_le64(r + 24 + plen), XXH3_64bits(r, 24 + plen));
 	}
 	free(img);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -369,7 +362,7 @@ static void roundtrip(int durability)
 	check_txn(&r.t[209], 210);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -398,7 +391,7 @@ Test(wal, empty_dir_created_and_bad_args)
 	c = cfg_of("/proc/nonexistent/x", RG_DURABILITY_COMMIT);
 	cr_assert_neq(rg_wal_open(&c, &o, &w, &rep, err, sizeof err), 0);
 	cr_assert(strstr(err, "/proc/nonexistent/x"), "%s", err);
-	rm_rf(base);
+	rg_test_rm_rf(base);
 	free(base);
 }
 
@@ -441,7 +434,7 @@ Test(wal, truncation_at_every_byte_keeps_every_whole_record)
 		rec_free(&r);
 	}
 	free(img);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -462,7 +455,7 @@ Test(wal, truncated_segment_header_is_corruption)
 		rec_free(&r);
 	}
 	free(img);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -495,7 +488,7 @@ Test(wal, torn_tail_after_fsynced_commits_loses_nothing)
 	cr_assert_eq(rep.salvaged, 0);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -544,7 +537,7 @@ Test(wal, garbage_tails_are_cut)
 		rec_free(&r);
 	}
 	free(img);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -611,7 +604,7 @@ Test(wal, bit_flips_mid_log_refuse_to_open_and_salvage_keeps_prefix)
 	rec_free(&r);
 	free(copy);
 	free(img);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -632,7 +625,7 @@ Test(wal, flip_in_last_record_is_a_torn_tail)
 	rg_wal_close(w);
 	rec_free(&r);
 	free(img);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -666,7 +659,7 @@ Test(wal, version_gap_or_repeat_is_corruption)
 	rec_free(&r);
 	free(sw);
 	free(img);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -707,7 +700,7 @@ Test(wal, newer_log_format_is_refused)
 	rec_free(&r);
 	free(c);
 	free(img);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -764,7 +757,7 @@ Test(wal, checkpoint_then_log_after_it)
 	cr_assert_eq(rep.version, 50);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -792,7 +785,7 @@ Test(wal, checkpoint_ahead_of_a_lost_log_tail_starts_a_new_segment)
 	cr_assert_eq(r.n, 5);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -839,7 +832,7 @@ Test(wal, corrupt_newest_checkpoint_falls_back_to_previous)
 		rec_free(&r);
 	}
 	free(ck);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -861,7 +854,7 @@ Test(wal, all_checkpoints_corrupt_replays_whole_log)
 	cr_assert_eq(r.n, 20);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -889,7 +882,7 @@ Test(wal, missing_checkpoint_is_corruption)
 	cr_assert_eq(rep.checkpoints_skipped, 1);
 	cr_assert(file_exists(ckpt_path(dir, 30)), "a refused open changes nothing");
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -909,7 +902,7 @@ Test(wal, newer_checkpoint_format_is_refused)
 	cr_assert(strstr(err, "ckpt-00000000000000000003.rgc") && strstr(err, "format version"), "%s", err);
 	rec_free(&r);
 	free(ck);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -935,7 +928,7 @@ Test(wal, checkpoint_parser_rejects_every_truncation)
 	cr_assert(strstr(err, "after the end block"), "%s", err);
 	free(big);
 	free(ck);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1029,7 +1022,7 @@ Test(wal, checkpoint_of_live_graph_rolls_and_retires)
 	rg_wal_close(w);
 	rec_free(&r);
 	rg_close(g);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1058,7 +1051,7 @@ Test(wal, damage_in_a_non_last_segment_is_corruption)
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, err, sizeof err), RG_ECORRUPT);
 	cr_assert(strstr(err, "log-00000000000000000001.rgl"), "%s", err);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1093,7 +1086,7 @@ Test(wal, enospc_leaves_no_partial_record_and_recovers)
 	cr_assert_eq(rep.bytes_cut, 0);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1120,7 +1113,7 @@ Test(wal, fsync_failure_fails_the_log_for_good)
 	cr_assert_geq(r.n, 3);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1142,7 +1135,7 @@ Test(wal, write_eio_fails_the_log)
 	cr_assert_eq(rg_wal_append(w, 4, ops, n, &lsn), RG_EIO);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1171,7 +1164,7 @@ Test(wal, checkpoint_write_failure_leaves_no_file)
 	rg_wal_close(w);
 	rec_free(&r);
 	rg_close(g);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1179,7 +1172,7 @@ Test(wal, real_enospc_on_a_small_tmpfs)
 {
 	char *dir = mkdir_tmp();
 	if (mount("tmpfs", dir, "tmpfs", 0, "size=64k")) {
-		rm_rf(dir);
+		rg_test_rm_rf(dir);
 		free(dir);
 		cr_skip_test("mount(tmpfs) not permitted here: %s", strerror(errno));
 	}
@@ -1209,7 +1202,7 @@ Test(wal, real_enospc_on_a_small_tmpfs)
 	rg_wal_close(w);
 	rec_free(&r);
 	umount(dir);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1273,7 +1266,7 @@ Test(wal, group_commit_concurrent_committers)
 		check_txn(&r.t[v - 1], v);
 	rg_wal_close(w);
 	rec_free(&r);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1343,7 +1336,7 @@ Test(wal, checkpoint_restores_in_and_out_adjacency_order)
 	free(before.v);
 	free(after.v);
 	rg_close(g);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }
 
@@ -1438,7 +1431,7 @@ Test(wal, checkpoint_in_order_blocks_are_checked)
 	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_COMMIT), RG_ECORRUPT);
 	free(ck);
 	free(orig);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 
 	/* a format 1 checkpoint (no in-order entry needed) still loads */
@@ -1454,6 +1447,6 @@ Test(wal, checkpoint_in_order_blocks_are_checked)
 	cr_assert_eq(rep.checkpoints_skipped, 0);
 	cr_assert(got[0] == 1 && got[1] == 2 && got[2] == 3);
 	free(ck);
-	rm_rf(dir);
+	rg_test_rm_rf(dir);
 	free(dir);
 }

@@ -1,4 +1,5 @@
 #include "testutil.h"
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -38,4 +39,18 @@ int rg_test_open_dir(rg_graph_t **g, const char *dir, int durability)
 	o.dir = dir;
 	o.durability = durability;
 	return rg_open(g, &o);
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
+
+int rg_test_rm_rf(const char *dir)
+{
+	/* depth first, not following symlinks: children before their directory */
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -12,6 +12,10 @@ const char *rg_dataset(const char *name);
  * options at their defaults): rg_open's return code. */
 int rg_test_open_dir(rg_graph_t **g, const char *dir, int durability);
 
+/* Removes dir and everything under it (a test's scratch directory):
+ * 0, or -1 with errno from the first removal that failed. */
+int rg_test_rm_rf(const char *dir);
+
 /* Monotonic seconds. */
 double rg_now(void);
 
