@@ -16,6 +16,8 @@
  *   wl_counters.c counters
  *   wl_lmdb.c     lmdb (the LMDB peer)
  *   wl_oldbench.c oldbench (the old benchmark and its flaws)
+ *   stats.c       statistics of rounds, paired ratios, CIs, verdicts
+ *                 (stats.h; standalone, shared with other benchmarks)
  */
 #ifndef RGBENCH_H
 #define RGBENCH_H
