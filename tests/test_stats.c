@@ -137,7 +137,7 @@ Test(stats, paired_ratios_skip_missing_rounds)
 /* ------------------------------------------------------------------ */
 
 /* Hand-computed: the largest j with 1 - 2 sum_{i<j} C(n,i) / 2^n >= 0.95
- * (exact integer sums; these agree with Le Boudec, Table A.1). */
+ * (exact integer sums; these agree with Le Boudec's table, annex A). */
 Test(stats, order_statistic_ranks_exact_binomial)
 {
 	size_t j, k;

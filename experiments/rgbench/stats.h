@@ -196,8 +196,9 @@ typedef struct rgs_ci {
 int rgs_median_ci_ranks(size_t n, double level, size_t *j, size_t *k, double *coverage,
 			int *too_small);
 
-/* Distribution-free CI of the median (Le Boudec, Performance Evaluation,
- * Thm 2.1 / Table A.1): [s(j), s(k)] from rgs_median_ci_ranks. */
+/* Distribution-free CI of the median (Le Boudec, Performance Evaluation of
+ * Computer and Communication Systems, ch. 2; table in annex A):
+ * [s(j), s(k)] from rgs_median_ci_ranks. */
 int rgs_median_ci_os(const double *x, size_t n, double level, rgs_ci_t *out);
 
 /* Percentile bootstrap CI of the median: nboot resamples of size n with
