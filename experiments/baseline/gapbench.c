@@ -16,7 +16,7 @@
  *   --graph        rg_gen_from_spec spec or SNAP path (default rmat:scale=16)
  *   --threads      comma list of thread counts (default 1,2)
  *   --trials       runs per kernel and thread count (default 3); BFS trial k
- *                  uses the k-th root of a fixed pseudo-random sequence of
+ *                  uses the k-th root of one fixed pseudo-random sequence of
  *                  vertices with out-degree > 0 (the same for every count)
  *   --kernels      bfs (directed, out-edges), bfsu (undirected), pr, cc
  *   --iters        PageRank iterations (default 20, as GAPBS)
@@ -88,21 +88,27 @@ static int csr_equal(const gb_csr_t *a, const gb_csr_t *b)
 			      !memcmp(a->in_nbr, b->in_nbr, a->m * sizeof *a->in_nbr)));
 }
 
-/* The k-th root: a fixed splitmix64 sequence of ids, first one with out-degree > 0. */
-static uint64_t pick_root(const gb_csr_t *c, unsigned k)
+/* BFS roots: one fixed splitmix64 stream of ids; the k-th root is the k-th
+ * id drawn that has out-degree > 0 (as GAPBS's source picker: repeats are
+ * possible). The same roots at every thread count. 0 if none is found. */
+static void pick_roots(const gb_csr_t *c, uint64_t *roots, unsigned long count)
 {
-	uint64_t x = 0x2545F4914F6CDD1DULL + (uint64_t)k * 0x9E3779B97F4A7C15ULL;
-	for (int tries = 0; tries < 1000000; tries++) {
-		x += 0x9E3779B97F4A7C15ULL;
-		uint64_t z = x;
-		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-		z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-		z ^= z >> 31;
-		uint64_t v = z % c->n;
-		if (c->out_off[v + 1] > c->out_off[v])
-			return v;
+	uint64_t x = 0x2545F4914F6CDD1DULL;
+	for (unsigned long k = 0; k < count; k++) {
+		roots[k] = 0;
+		for (int tries = 0; tries < 1000000; tries++) {
+			x += 0x9E3779B97F4A7C15ULL;
+			uint64_t z = x;
+			z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+			z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+			z ^= z >> 31;
+			uint64_t v = z % c->n;
+			if (c->out_off[v + 1] > c->out_off[v]) {
+				roots[k] = v;
+				break;
+			}
+		}
 	}
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -236,12 +242,15 @@ int main(int argc, char **argv)
 	uint32_t *dref = malloc((n ? n : 1) * sizeof *dref);
 	double *rank = malloc((n ? n : 1) * sizeof *rank);
 	double *rref = malloc((n ? n : 1) * sizeof *rref);
-	if (!depth || !dref || !rank || !rref) {
+	uint64_t *roots = malloc(trials * sizeof *roots);
+	if (!depth || !dref || !rank || !rref || !roots) {
 		fprintf(stderr, "gapbench: out of memory\n");
 		status = 3;
 		goto out;
 	}
 	uint32_t *comp = depth, *cref = dref; /* CC reuses the BFS arrays */
+	if (n)
+		pick_roots(&c, roots, trials);
 
 	/* ---- BFS ---- */
 	for (int mode = GB_BFS_OUT; mode <= GB_BFS_UNDIRECTED && n; mode++) {
@@ -249,7 +258,7 @@ int main(int argc, char **argv)
 			continue;
 		const char *name = mode == GB_BFS_OUT ? "bfs" : "bfsu";
 		for (unsigned k = 0; k < trials; k++) {
-			uint64_t root = pick_root(&c, k);
+			uint64_t root = roots[k];
 			if (validate && (rc = gb_bfs_ref(&c, root, mode, dref)) != 0)
 				goto kernel_err;
 			for (int ti = 0; ti < nt; ti++) {
@@ -344,6 +353,7 @@ out:
 	free(dref);
 	free(rank);
 	free(rref);
+	free(roots);
 	free(present);
 	gb_csr_free(&c);
 	if (status == 1)
