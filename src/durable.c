@@ -1,21 +1,44 @@
 /*
- * durable.c - glue between the graph core and the redo log (wal.c):
- * recovery on open, the durable commit path (group commit), checkpoints.
- *
- * Commit under a log (see wal.h): the writer appends the record while it
- * holds the writer mutex, links the new heads (invisible: their version is
- * newer than every snapshot), releases the mutex, waits until the record is
- * durable, and only then publishes the version. Versions are published in
- * order; a committer whose record became durable before its predecessor's
- * was published waits for it on vis_cond. Because the mutex is released
- * before the fsync, the next transactions can append while a flush is in
- * progress, and one fsync covers them all (group commit).
+ * durable.c - durability above the log: recovery on open (replaying a
+ * checkpoint and the log through ordinary transactions), the durable
+ * commit path, and the checkpoint thread. The core reaches it only through
+ * durable.h; it reaches the log through wal.h and the graph through the
+ * public API and the few recovery services of durable.h. The snapshot a
+ * checkpoint writes is read in durable_ckpt.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph_internal.h"
+#include "durable.h"
+#include "publish.h"
+#include "wal.h"
+
+/* durable_ckpt.c: the log's checkpoint writer callback (wal.h). */
+int rg_durable_write_snapshot(void *ctx, int dirfd, uint64_t min_version,
+			      rg_checkpoint_info_t *info);
+
+struct rg_durable {
+	struct rg_wal *wal;
+	int durability;
+	int logging;              /* recovery is over: commits are logged */
+	rg_recovery_t recovery;
+	uint64_t checkpoint_bytes;
+	uint64_t last_lsn;        /* writer: log end after the last append (metrics) */
+	uint64_t fsyncs_seen;     /* fsync count already added to metrics (atomic) */
+	/* checkpoints: one at a time (explicit, automatic, or held by a pause) */
+	pthread_mutex_t ckpt_lock;
+	/* the checkpoint thread and its wake-up */
+	pthread_t thr;
+	int thr_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop, requested;
+	unsigned backoff;         /* failed automatic checkpoints in a row */
+	uint64_t checkpoints, failures; /* under ckpt_lock */
+	int last_error;
+};
 
 /* Replay context: recovery applies many log records per graph transaction
  * (replay speed), then sets the graph's version to the last one replayed. */
@@ -39,23 +62,15 @@ struct replay {
  * node it touches a new head, so small batches cost a head copy per node
  * per batch; one batch of a few million ops amortises that. What a batch
  * supersedes waits for its commit, so this also bounds recovery's extra
- * memory (about one old array per touched adjacency). */
+ * memory (about one old block per touched adjacency). */
 #define REPLAY_BATCH (4u << 20)
 /* Edge inserts are buffered across records, up to this many, and applied
  * in one rg_txn_add_edges call: a batch that large against the graph takes
- * the bulk path (txn.c), which sorts it by endpoint instead of touching two
- * random adjacency tails per edge. The buffer (32 bytes per edge) grows on
- * demand, so a small log never allocates it whole. */
+ * the bulk path (bulk.c), which sorts it by endpoint instead of touching
+ * two random adjacency tails per edge. The buffer (32 bytes per edge) grows
+ * on demand, so a small log never allocates it whole. */
 #define REPLAY_EDGE_BUF_MIN 4096
 #define REPLAY_EDGE_BUF_MAX (1u << 20)
-
-/* No reader exists during recovery: the version can be set directly. */
-static void set_version(rg_graph_t *g, uint64_t v)
-{
-	g->wversion = v;
-	g->snap->version = v;
-	g->visible_version = v;
-}
 
 static int flush_edges(struct replay *rp);
 
@@ -79,7 +94,7 @@ static int replay_flush(struct replay *rp)
 	rp->t = NULL;
 	rp->ops_in_txn = 0;
 	if (!rc)
-		set_version(rp->g, rp->version);
+		rg_graph_set_version(rp->g, rp->version);
 	return rc;
 }
 
@@ -228,15 +243,152 @@ static int ckpt_end(void *ctx)
 	return replay_flush(rp);
 }
 
-int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
+/* ---------------------------------------------------------------- */
+/* Checkpoints and the checkpoint thread                            */
+/* ---------------------------------------------------------------- */
+
+/* Folds the log's fsync count into the graph's metrics. */
+static void count_fsyncs(rg_graph_t *g)
 {
+	uint64_t now = rg_wal_fsync_count();
+	/* full barrier not needed, only atomicity: the exchange makes each
+	 * fsync counted once */
+	uint64_t before = RG_XCHG(&g->dur->fsyncs_seen, now);
+	if (now > before)
+		rg_metrics_add(g->rd.metrics, RG_C_FSYNCS, now - before);
+}
+
+/* One checkpoint; ckpt_lock held. */
+static int checkpoint_locked(rg_graph_t *g, rg_checkpoint_info_t *info)
+{
+	rg_checkpoint_info_t local;
+	if (!info)
+		info = &local;
+	uint64_t t0 = rg_metrics_timer_start(g->rd.metrics);
+	int rc = rg_wal_checkpoint(g->dur->wal, rg_durable_write_snapshot, g, info);
+	if (!rc) {
+		g->dur->checkpoints++;
+		rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINTS, 1);
+		rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINT_BYTES, info->bytes);
+		rg_metrics_observe_since(g->rd.metrics, RG_H_CHECKPOINT_SECONDS, t0);
+	}
+	return rc;
+}
+
+static int log_is_long(const struct rg_durable *d)
+{
+	return d->checkpoint_bytes && rg_wal_log_bytes(d->wal) >= d->checkpoint_bytes;
+}
+
+/* The checkpoint thread: waits for a request (a commit found the log
+ * longer than checkpoint_bytes), writes the checkpoint, and after a
+ * failure retries with exponential backoff (100 ms .. 6.4 s), counting
+ * the failure where rg_stats_get() and the metrics show it. Committing
+ * threads never write a checkpoint. */
+static void *ckpt_main(void *arg)
+{
+	rg_graph_t *g = arg;
+	struct rg_durable *d = g->dur;
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		while (!d->stop && !d->requested) {
+			if (d->backoff) {
+				unsigned sh = d->backoff < 7 ? d->backoff - 1 : 6;
+				uint64_t ns = (uint64_t)100000000u << sh;
+				struct timespec ts;
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ts.tv_sec += (time_t)(ns / 1000000000u);
+				ts.tv_nsec += (long)(ns % 1000000000u);
+				if (ts.tv_nsec >= 1000000000L) {
+					ts.tv_sec++;
+					ts.tv_nsec -= 1000000000L;
+				}
+				if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) == ETIMEDOUT)
+					d->requested = 1; /* retry the failed one */
+			} else {
+				pthread_cond_wait(&d->cv, &d->mu);
+			}
+		}
+		if (d->stop)
+			break;
+		d->requested = 0;
+		pthread_mutex_unlock(&d->mu);
+		int rc = 0, ran = 0;
+		pthread_mutex_lock(&d->ckpt_lock);
+		if (log_is_long(d)) {
+			ran = 1;
+			rc = checkpoint_locked(g, NULL);
+			if (rc) {
+				d->failures++;
+				d->last_error = rc;
+				rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINT_FAILURES, 1);
+			}
+		}
+		pthread_mutex_unlock(&d->ckpt_lock);
+		pthread_mutex_lock(&d->mu);
+		if (ran)
+			d->backoff = rc ? d->backoff + 1 : 0;
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
+{
+	if (!g || !g->dur)
+		return RG_EINVAL;
+	if (rg_tls_read.open)
+		return RG_EBUSY;
+	pthread_mutex_lock(&g->dur->ckpt_lock);
+	int rc = checkpoint_locked(g, info);
+	pthread_mutex_unlock(&g->dur->ckpt_lock);
+	return rc;
+}
+
+void rg_durable_pause(rg_graph_t *g, int on)
+{
+	if (!g->dur)
+		return;
+	if (on)
+		pthread_mutex_lock(&g->dur->ckpt_lock);
+	else
+		pthread_mutex_unlock(&g->dur->ckpt_lock);
+}
+
+void rg_durable_stats(rg_graph_t *g, rg_stats_t *st)
+{
+	struct rg_durable *d = g->dur;
+	if (!d)
+		return;
+	/* the counters change under ckpt_lock; a checkpoint in progress would
+	 * make this wait for it, so they are read without it (statistics) */
+	st->checkpoints = RG_LOAD_SHARED(d->checkpoints);
+	st->checkpoint_failures = RG_LOAD_SHARED(d->failures);
+	st->checkpoint_last_error = RG_LOAD_SHARED(d->last_error);
+}
+
+/* ---------------------------------------------------------------- */
+/* The interface of durable.h                                       */
+/* ---------------------------------------------------------------- */
+
+int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
+{
+	struct rg_durable *d = calloc(1, sizeof *d);
+	if (!d)
+		return RG_ENOMEM;
+	pthread_mutex_init(&d->ckpt_lock, NULL);
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	d->durability = opts->durability;
+	d->checkpoint_bytes = opts->checkpoint_bytes;
+	g->dur = d; /* not logging yet: recovery's transactions are not logged */
+	g->durability = opts->durability;
 	struct rg_wal_config cfg = {
 		.dir = opts->dir,
 		.durability = opts->durability,
 		.interval_ms = opts->interval_ms ? opts->interval_ms : 10,
-		.checkpoint_bytes = opts->checkpoint_bytes,
 		.salvage = opts->salvage,
-		.metrics = g->metrics,
+		.metrics = g->rd.metrics,
 	};
 	struct replay rp = {.g = g};
 	struct rg_replay_ops ops = {
@@ -249,176 +401,113 @@ int rg_graph_open_durable(rg_graph_t *g, const rg_options_t *opts)
 		.ckpt_inorder = ckpt_inorder,
 	};
 	struct rg_wal *w = NULL;
-	int rc = rg_wal_open(&cfg, &ops, &w, &g->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
+	int rc = rg_wal_open(&cfg, &ops, &w, &d->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
 	if (!rc) {
 		rc = replay_flush(&rp);
 		if (rc == RG_ECORRUPT)
 			snprintf(rg_tls_errmsg, RG_ERRMSG_LEN,
-				 "%s: replaying the log failed: a logged edge insert names a node that does not exist",
+				 "%s: replaying the log failed: a logged operation names a node that does not exist",
 				 opts->dir);
 	} else if (rp.t) {
 		rg_txn_abort(rp.t);
 	}
 	free(rp.buf);
 	free(rp.io_rank);
+	if (!rc) {
+		d->wal = w;
+		if (rp.version > d->recovery.version)
+			d->recovery.version = rp.version;
+		if (pthread_create(&d->thr, NULL, ckpt_main, g) == 0)
+			d->thr_started = 1;
+		else
+			rc = RG_ENOMEM;
+	}
 	if (rc) {
 		if (w)
 			rg_wal_close(w);
-		return rc;
+		d->wal = NULL;
+		return rc; /* rg_open closes the graph, which frees d */
 	}
-	g->recovery.version = rp.version > g->recovery.version ? rp.version : g->recovery.version;
-	g->durability = opts->durability;
-	g->checkpoint_bytes = opts->checkpoint_bytes;
-	g->wal = w; /* from here on every commit is logged */
+	d->logging = 1; /* from here on every commit is logged */
 	return 0;
 }
 
-/* A version logged under COMMIT, waiting for the fsync that covers it
- * before readers may see it (on its committer's stack). */
-struct rg_vis_pending {
-	uint64_t v, lsn_end;
-	struct rg_snap *snap;
-	struct rg_garbage *gb;
-	struct rg_vis_pending *next;
-	int done; /* published by whichever committer came back first */
-};
-
-/* After a failed fsync the versions linked but never published must keep
- * what they superseded: readers still read it. Kept until close. */
-static void stash_failed(rg_graph_t *g, struct rg_snap *snap, struct rg_garbage *gb)
+void rg_durable_close(rg_graph_t *g)
 {
-	free(snap);
-	gb->reclaim_next = g->failed_garbage;
-	g->failed_garbage = gb;
+	struct rg_durable *d = g->dur;
+	if (!d)
+		return;
+	if (d->thr_started) {
+		pthread_mutex_lock(&d->mu);
+		d->stop = 1;
+		pthread_cond_signal(&d->cv);
+		pthread_mutex_unlock(&d->mu);
+		pthread_join(d->thr, NULL);
+	}
+	if (d->wal)
+		rg_wal_close(d->wal);
+	pthread_mutex_destroy(&d->ckpt_lock);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
+	free(d);
+	g->dur = NULL;
 }
 
-#include "wal_format.h"
-
-/* Folds the log's fsync count into the graph's metrics. */
-static void count_fsyncs(rg_graph_t *g)
+int rg_durable_logging(const rg_graph_t *g)
 {
-	uint64_t now = rg_wal_fsync_count();
-	/* relaxed: a statistics watermark; the exchange makes each fsync counted once */
-	uint64_t before = atomic_exchange_explicit(&g->fsyncs_seen, now, memory_order_relaxed);
-	if (now > before)
-		rg_metrics_add(g->metrics, RG_C_FSYNCS, now - before);
+	return g->dur && g->dur->logging;
 }
 
-static int timed_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
+int rg_durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
+		      uint64_t *lsn)
 {
-	rg_checkpoint_info_t local;
-	uint64_t t0 = rg_metrics_timer_start(g->metrics);
-	int rc = rg_wal_checkpoint(g->wal, g, info ? info : &local);
+	struct rg_durable *d = g->dur;
+	int rc = rg_wal_append(d->wal, version, ops, n, lsn);
 	if (!rc) {
-		rg_metrics_add(g->metrics, RG_C_CHECKPOINTS, 1);
-		rg_metrics_add(g->metrics, RG_C_CHECKPOINT_BYTES, (info ? info : &local)->bytes);
-		rg_metrics_observe_since(g->metrics, RG_H_CHECKPOINT_SECONDS, t0);
+		/* the first append after open only sets the watermark */
+		if (d->last_lsn && *lsn > d->last_lsn)
+			rg_metrics_add(g->rd.metrics, RG_C_LOG_BYTES, *lsn - d->last_lsn);
+		d->last_lsn = *lsn;
 	}
 	return rc;
 }
 
-static void maybe_checkpoint(rg_graph_t *g)
+int rg_durable_waits(const rg_graph_t *g)
 {
-	if (!g->checkpoint_bytes || rg_wal_log_bytes(g->wal) < g->checkpoint_bytes)
-		return;
-	/* one automatic checkpoint at a time; others skip rather than queue */
-	if (atomic_exchange_explicit(&g->ckpt_running, 1, memory_order_acquire))
-		return;
-	timed_checkpoint(g, NULL);
-	/* release: this checkpoint's work happens before the next taker's acquire */
-	atomic_store_explicit(&g->ckpt_running, 0, memory_order_release);
+	return rg_durable_logging(g) && g->dur->durability == RG_DURABILITY_COMMIT;
 }
 
-int rg_graph_commit_durable(rg_graph_t *g, uint64_t v, uint64_t lsn_end, struct rg_snap *snap,
-			    struct rg_garbage *gb)
+int rg_durable_wait(rg_graph_t *g, struct rg_pub_item *it)
 {
-	if (g->durability != RG_DURABILITY_COMMIT) {
-		/* OFF / INTERVAL: visible at once, in order under the mutex */
-		pthread_mutex_lock(&g->vis_lock);
-		rg_graph_make_visible(g, snap, gb);
-		g->visible_version = v;
-		pthread_mutex_unlock(&g->vis_lock);
-		pthread_mutex_unlock(&g->wlock);
-		count_fsyncs(g);
-		maybe_checkpoint(g);
-		return 0;
-	}
-	/* Queue this version, still under the writer mutex so the queue is
-	 * in version (= log) order. The entry lives on this stack frame: we
-	 * return only once it has left the queue. */
-	struct rg_vis_pending me = {v, lsn_end, snap, gb, NULL, 0};
-	pthread_mutex_lock(&g->vis_lock);
-	struct rg_vis_pending **pp = &g->vis_queue;
-	while (*pp)
-		pp = &(*pp)->next;
-	*pp = &me;
-	pthread_mutex_unlock(&g->vis_lock);
-	pthread_mutex_unlock(&g->wlock);
-
-	int rc = rg_wal_wait_durable(g->wal, lsn_end);
+	int rc = rg_wal_wait_durable(g->dur->wal, it->lsn);
 	count_fsyncs(g);
-	pthread_mutex_lock(&g->vis_lock);
-	if (!rc && !g->wal_failed) {
-		/* The first committer back from an fsync publishes every queued
-		 * version it covered, in order, so the others need not wake one
-		 * after another to publish their own: ours is among them. */
-		uint64_t durable = rg_wal_durable_lsn(g->wal);
-		int any = 0;
-		while (g->vis_queue && g->vis_queue->lsn_end <= durable) {
-			struct rg_vis_pending *p = g->vis_queue;
-			rg_graph_make_visible(g, p->snap, p->gb);
-			g->visible_version = p->v;
-			p->done = 1;
-			g->vis_queue = p->next;
-			any = 1;
-		}
-		if (any)
-			pthread_cond_broadcast(&g->vis_cond);
-	}
-	if (!me.done) {
-		/* fsync failed: this version and every later one stay invisible
-		 * and the graph refuses further transactions (wal.h); relaxed:
-		 * txn_begin only needs to see it eventually */
-		__atomic_store_n(&g->wal_failed, 1, __ATOMIC_RELAXED);
-		for (pp = &g->vis_queue; *pp != &me; pp = &(*pp)->next)
-			;
-		*pp = me.next;
-		stash_failed(g, snap, gb);
-		pthread_cond_broadcast(&g->vis_cond);
-		pthread_mutex_unlock(&g->vis_lock);
-		return RG_EIO;
-	}
-	pthread_mutex_unlock(&g->vis_lock);
-	maybe_checkpoint(g);
-	return 0;
+	if (rc)
+		rg_pub_fail(g); /* this version and every later one stay invisible */
+	else
+		rg_pub_advance(g, rg_wal_durable_lsn(g->dur->wal));
+	return rg_pub_wait(g, it);
 }
 
-void rg_graph_close_durable(rg_graph_t *g)
+void rg_durable_committed(rg_graph_t *g)
 {
-	if (g->wal) {
-		rg_wal_close(g->wal);
-		g->wal = NULL;
-	}
-	while (g->failed_garbage) {
-		struct rg_garbage *gb = g->failed_garbage;
-		g->failed_garbage = gb->reclaim_next;
-		rg_garbage_free(gb);
-	}
+	struct rg_durable *d = g->dur;
+	if (!rg_durable_logging(g))
+		return;
+	if (d->durability != RG_DURABILITY_COMMIT)
+		count_fsyncs(g);
+	/* relaxed: a hint; the thread re-checks the log length itself */
+	if (!log_is_long(d) || RG_LOAD_SHARED(d->requested))
+		return;
+	pthread_mutex_lock(&d->mu);
+	d->requested = 1;
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mu);
 }
 
 int rg_recovery_report(const rg_graph_t *g, rg_recovery_t *rep)
 {
-	if (!g || !rep || !g->wal)
+	if (!g || !rep || !g->dur)
 		return RG_EINVAL;
-	*rep = g->recovery;
+	*rep = g->dur->recovery;
 	return 0;
-}
-
-int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
-{
-	if (!g || !g->wal)
-		return RG_EINVAL;
-	if (rg_tls_read.open)
-		return RG_EBUSY;
-	return timed_checkpoint(g, info);
 }

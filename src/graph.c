@@ -1,18 +1,32 @@
 /*
- * graph.c - the graph core: open/close, the node table (segments + id
- * index), and the read path. Transactions are in txn.c, synchronisation
- * policies in policy_*.c. The read path below is shared by every policy:
- * it takes no lock and performs no atomic read-modify-write.
+ * graph.c - the graph object: open/close, the node table (slots, ids, the
+ * id index), reader registration, statistics, switching the policy.
+ * The read path is in read.c (and layout.h), transactions in txn.c,
+ * publication and reclamation in publish.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "durable.h"
 #include "graph_internal.h"
+#include "publish.h"
 #include <rcugraph/metrics.h>
 
 __thread struct rg_read rg_tls_read __attribute__((tls_model("initial-exec")));
 __thread char rg_tls_errmsg[RG_ERRMSG_LEN];
+
+/* Registrations of the calling thread per policy kind (rg_read.regs has
+ * the bit of every kind with a nonzero count; <rcugraph/inline.h> checks it). */
+static __thread uint32_t tls_regs[RG_POL__COUNT];
+
+#ifdef RG_DEBUG_ASSERTS
+void rg__assert_fail(const char *cond, const char *file, int line)
+{
+	fprintf(stderr, "rcugraph: internal assertion failed: %s (%s:%d)\n", cond, file, line);
+	abort();
+}
+#endif
 
 const char *rg_last_error_detail(void)
 {
@@ -27,7 +41,7 @@ const char *rg_strerror(int err)
 	case RG_ENOMEM: return "out of memory";
 	case RG_ENOENT: return "no such node or edge";
 	case RG_EEXIST: return "node already exists";
-	case RG_EBUSY: return "would deadlock (inside a read section or section already open)";
+	case RG_EBUSY: return "would deadlock or graph busy (read section open, readers registered)";
 	case RG_ESTATE: return "call not valid in this state";
 	case RG_EPARSE: return "malformed input";
 	case RG_EIO: return "I/O error";
@@ -56,19 +70,20 @@ void rg_options_init(rg_options_t *o)
 /* Node table                                                        */
 /* ---------------------------------------------------------------- */
 
-struct rg_node *rg_slot_node(rg_graph_t *g, uint64_t slot)
-{
-	return slot_node_seg(g->segs, slot);
-}
-
 static struct rg_idx *idx_alloc(uint64_t cap)
 {
-	struct rg_idx *t = calloc(1, sizeof *t + cap * sizeof(struct rg_ient));
+	size_t sz = sizeof(struct rg_idx) + cap * sizeof(struct rg_ient);
+	struct rg_idx *t = calloc(1, sz);
 	if (t) {
-		rg_advise_huge(t, sizeof *t + cap * sizeof(struct rg_ient));
+		rg_advise_huge(t, sz);
 		t->mask = cap - 1;
 	}
 	return t;
+}
+
+static size_t idx_bytes(const struct rg_idx *t)
+{
+	return sizeof *t + (t->mask + 1) * sizeof(struct rg_ient);
 }
 
 static void idx_put(struct rg_idx *t, uint64_t id, uint32_t slot)
@@ -77,59 +92,149 @@ static void idx_put(struct rg_idx *t, uint64_t id, uint32_t slot)
 	while (t->e[i].slot1 != 0)
 		i = (i + 1) & t->mask;
 	t->e[i].id = id;
-	/* release: a reader that sees slot1 != 0 also sees id (and the node
-	 * struct initialised before this call) */
-	__atomic_store_n(&t->e[i].slot1, slot + 1, __ATOMIC_RELEASE);
+	/* release: a reader that sees slot1 != 0 also sees id (and the slot's
+	 * id cell, written before this call) */
+	RG_PUBLISH(t->e[i].slot1, slot + 1);
 	t->used++;
 }
 
-/*
- * Writer only. Finds or creates the slot for id. A new slot's node struct
- * has no head, so it is absent from every snapshot until a commit links
- * one. *old_idx receives an index table the caller must retire (growth),
- * or NULL. Returns the slot or a negative RG_E*.
- */
-int64_t rg_index_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old_idx)
+/* Makes sure segment k of every per-slot table exists (writer). */
+static int seg_ensure(rg_graph_t *g, unsigned k, int ids)
 {
-	struct rg_idx *t = g->idx;
-	int64_t s = idx_find(t, id);
-	*old_idx = NULL;
+	size_t n = (size_t)1 << (RG_SEG0_SHIFT + k);
+	if (!g->pseg[k]) {
+		g->pseg[k] = calloc(n, sizeof *g->pseg[k]);
+		if (!g->pseg[k])
+			return RG_ENOMEM;
+		rg_advise_huge(g->pseg[k], n * sizeof *g->pseg[k]);
+	}
+	if (!g->rd.hseg[k]) {
+		struct rg_head **seg = calloc(n, sizeof *seg);
+		if (!seg)
+			return RG_ENOMEM;
+		rg_advise_huge(seg, n * sizeof *seg);
+		/* publish the zeroed segment before any record covering its slots */
+		rcu_assign_pointer(g->rd.hseg[k], seg);
+	}
+	if (ids && !g->rd.iseg[k]) {
+		uint64_t *seg = calloc(n, sizeof *seg);
+		if (!seg)
+			return RG_ENOMEM;
+		rg_advise_huge(seg, n * sizeof *seg);
+		/* zeroed; each cell is written before the index entry or record
+		 * that makes its slot reachable */
+		rcu_assign_pointer(g->rd.iseg[k], seg);
+	}
+	return 0;
+}
+
+/* Extends the slot space to n slots (new slots hold no node). */
+static int slots_grow(rg_graph_t *g, uint64_t n, int ids)
+{
+	if (n == 0)
+		return 0;
+	uint64_t off;
+	unsigned klo = g->nslots ? _rg_seg_of(g->nslots - 1, &off) : 0, khi = _rg_seg_of(n - 1, &off);
+	for (unsigned k = klo; k <= khi; k++) {
+		int rc = seg_ensure(g, k, ids);
+		if (rc)
+			return rc;
+	}
+	g->nslots = n;
+	return 0;
+}
+
+static void slot_set_id(rg_graph_t *g, uint64_t slot, uint64_t id)
+{
+	uint64_t off;
+	unsigned k = _rg_seg_of(slot, &off);
+	/* relaxed: published by the index entry's release (idx_put) or the
+	 * next record's release */
+	RG_STORE_SHARED(g->rd.iseg[k][off], id);
+}
+
+/* Dense -> sparse: every existing slot keeps its id (== slot), gets an id
+ * cell and, if a node ever lived there, an index entry. */
+static int go_sparse(rg_graph_t *g, struct rg_idx **old)
+{
+	uint64_t used = 0;
+	for (uint64_t s = 0; s < g->nslots; s++)
+		used += rg_wview(g, s) != NULL;
+	uint64_t cap = 1024;
+	while (cap < 2 * (used + 1))
+		cap *= 2;
+	struct rg_idx *t = idx_alloc(cap);
+	if (!t)
+		return RG_ENOMEM;
+	uint64_t off;
+	unsigned khi = g->nslots ? _rg_seg_of(g->nslots - 1, &off) : 0;
+	for (unsigned k = 0; k <= khi; k++) {
+		int rc = seg_ensure(g, k, 1);
+		if (rc) {
+			free(t);
+			return rc;
+		}
+	}
+	for (uint64_t s = 0; s < g->nslots; s++) {
+		slot_set_id(g, s, s);
+		if (rg_wview(g, s))
+			idx_put(t, s, (uint32_t)s);
+	}
+	*old = g->rd.idx; /* NULL: a dense graph has none */
+	/* readers of dense records never look at it; sparse records are
+	 * published after it */
+	rcu_assign_pointer(g->rd.idx, t);
+	g->mem_index = idx_bytes(t);
+	g->dense = 0;
+	return 0;
+}
+
+int64_t rg_slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old)
+{
+	RG_ASSERT_WRITER(g);
+	*old = NULL;
+	if (g->dense) {
+		if (id < g->nslots)
+			return (int64_t)id;
+		if (id < RG_MAX_SLOTS && id <= 2 * g->nslots + RG_DENSE_SLACK) {
+			int rc = slots_grow(g, id + 1, 0);
+			return rc ? rc : (int64_t)id;
+		}
+		int rc = go_sparse(g, old);
+		if (rc)
+			return rc;
+	}
+	struct rg_idx *t = g->rd.idx;
+	int64_t s = _rg_idx_find(t, id);
 	if (s >= 0)
 		return s;
 	if (g->nslots >= RG_MAX_SLOTS)
 		return RG_ERANGE;
 	uint64_t slot = g->nslots;
-	uint64_t q = (slot >> RG_SEG0_SHIFT) + 1;
-	unsigned k = 63 - (unsigned)__builtin_clzll(q);
-	if (!g->segs[k]) {
-		struct rg_node *seg = calloc((size_t)1 << (RG_SEG0_SHIFT + k), sizeof *seg);
-		if (!seg)
-			return RG_ENOMEM;
-		rg_advise_huge(seg, ((size_t)1 << (RG_SEG0_SHIFT + k)) * sizeof *seg);
-		/* publish the zeroed segment before any index entry points into it */
-		rcu_assign_pointer(g->segs[k], seg);
-	}
+	int rc = slots_grow(g, slot + 1, 1);
+	if (rc)
+		return rc;
 	if ((t->used + 1) * 2 > t->mask + 1) {
 		struct rg_idx *nt = idx_alloc((t->mask + 1) * 2);
-		if (!nt)
+		if (!nt) {
+			g->nslots = slot; /* the slot was never used */
 			return RG_ENOMEM;
+		}
 		for (uint64_t i = 0; i <= t->mask; i++)
 			if (t->e[i].slot1)
 				idx_put(nt, t->e[i].id, t->e[i].slot1 - 1);
-		/* readers switch to the complete new table; the old one stays valid
-		 * for readers already probing it and is retired by the commit */
-		rcu_assign_pointer(g->idx, nt);
-		*old_idx = t;
+		/* readers switch to the complete new table; the old one stays
+		 * valid for readers already probing it and is retired by the
+		 * transaction (I5) */
+		rcu_assign_pointer(g->rd.idx, nt);
+		if (*old)
+			free(*old); /* go_sparse's NULL, or never published: impossible */
+		*old = t;
+		g->mem_index = idx_bytes(nt);
 		t = nt;
 	}
-	struct rg_node *n = slot_node_seg(g->segs, slot);
-	if (id != slot)
-		g->dense = 0; /* readers see it with the next snapshot record */
-	n->id = id;
-	n->head = NULL;
-	n->pending = NULL;
+	slot_set_id(g, slot, id);
 	idx_put(t, id, (uint32_t)slot);
-	g->nslots++;
 	return (int64_t)slot;
 }
 
@@ -137,7 +242,22 @@ int64_t rg_index_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old_idx)
 /* Open / close                                                     */
 /* ---------------------------------------------------------------- */
 
-int rg_graph_replay_ops(rg_graph_t *g, struct rg_replay_ops *ops); /* txn.c */
+static void graph_free(rg_graph_t *g)
+{
+	for (int k = 0; k < RG_MAX_SEGS; k++) {
+		free(g->rd.hseg[k]);
+		free(g->rd.iseg[k]);
+		free(g->pseg[k]);
+	}
+	rg_base_put(g->base);
+	rg_pool_destroy(&g->pool);
+	free(g->rd.idx);
+	free(g->rd.snap);
+	rg_metrics_destroy(g->rd.metrics);
+	rg_pub_fini(g);
+	pthread_mutex_destroy(&g->wlock);
+	free(g);
+}
 
 int rg_open(rg_graph_t **out, const rg_options_t *opts)
 {
@@ -162,33 +282,36 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	rg_graph_t *g = calloc(1, sizeof *g);
 	if (!g)
 		return RG_ENOMEM;
-	g->pol = pol;
-	g->gc_limit = opts->gc_limit_bytes ? opts->gc_limit_bytes : (size_t)64 << 20;
-	g->idx = idx_alloc(1024);
-	g->snap = calloc(1, sizeof *g->snap);
 	rg_pool_init(&g->pool, sizeof(struct rg_head));
 	pthread_mutex_init(&g->wlock, NULL);
-	pthread_mutex_init(&g->vis_lock, NULL);
-	pthread_cond_init(&g->vis_cond, NULL);
-	if (!g->idx || !g->snap)
-		goto nomem;
+	rg_pub_init(g);
+	g->gc_limit = opts->gc_limit_bytes ? opts->gc_limit_bytes : (size_t)64 << 20;
 	g->dense = 1; /* no node yet: trivially */
-	g->snap->dense = 1;
-	if (opts->metrics) {
-		g->metrics = rg_metrics_create();
-		if (!g->metrics && rg_metrics_compiled_in())
-			goto nomem;
+	g->exact = 1;
+	g->rd.snap = calloc(1, sizeof *g->rd.snap);
+	if (!g->rd.snap) {
+		graph_free(g);
+		return RG_ENOMEM;
 	}
+	g->rd.snap->dense = 1;
+	g->rd.snap->exact = 1;
+	if (opts->metrics) {
+		g->rd.metrics = rg_metrics_create();
+		if (!g->rd.metrics && rg_metrics_compiled_in()) {
+			graph_free(g);
+			return RG_ENOMEM;
+		}
+		g->rd.metrics_gen = g->rd.metrics ? g->rd.metrics->gen : 0;
+	}
+	g->rd.pol = pol;
+	g->rd.pol_kind = pol->kind;
 	int rc = pol->init(g);
 	if (rc) {
-		rg_metrics_destroy(g->metrics);
-		free(g->idx);
-		free(g->snap);
-		free(g);
+		graph_free(g);
 		return rc;
 	}
 	if (opts->dir) {
-		rc = rg_graph_open_durable(g, opts);
+		rc = rg_durable_open(g, opts);
 		if (rc) {
 			rg_close(g);
 			return rc;
@@ -196,108 +319,85 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	}
 	*out = g;
 	return 0;
-nomem:
-	rg_metrics_destroy(g->metrics);
-	free(g->idx);
-	free(g->snap);
-	free(g);
-	return RG_ENOMEM;
 }
 
 void rg_close(rg_graph_t *g)
 {
 	if (!g)
 		return;
-	rg_graph_close_durable(g);
+	rg_durable_close(g);
 	/* every retired bundle is freed before we free what is still current */
-	g->pol->barrier(g);
+	rg_pub_barrier(g);
 	for (uint64_t s = 0; s < g->nslots; s++) {
-		struct rg_node *n = slot_node_seg(g->segs, s);
-		struct rg_head *h = n->head;
-		/* only the newest head is still owned: every superseded head (and
-		 * array) was retired when it was replaced (I4). Heads and pooled
-		 * arrays go with the pool's chunks; big arrays were malloc'ed. */
+		struct rg_head *h = *rg_hcell(g, s);
+		/* only the newest head is still owned: every superseded head and
+		 * block was retired when it was replaced (I4). Heads and pooled
+		 * blocks go with the pool's chunks; big blocks were malloc'ed. */
 		if (h)
 			for (int d = 0; d < 2; d++)
-				if (h->adj[d].e && h->acls[d] == RG_CLS_MALLOC)
-					free((struct rg_bighdr *)h->adj[d].e - 1);
+				if (h->adj[d].slots && h->adj[d].cls == RG_CLS_MALLOC &&
+				    !(h->adj[d].cols & RG_COL_INBASE))
+					free(h->adj[d].slots);
 	}
-	for (int k = 0; k < RG_MAX_SEGS; k++)
-		free(g->segs[k]);
-	rg_base_free(g->base); /* heads pointing into it went with the pool */
-	rg_pool_destroy(&g->pool);
-	g->pol->fini(g);
-	free(g->idx);
-	free(g->snap);
-	rg_metrics_destroy(g->metrics);
-	pthread_mutex_destroy(&g->wlock);
-	pthread_mutex_destroy(&g->vis_lock);
-	pthread_cond_destroy(&g->vis_cond);
-	free(g);
+	g->rd.pol->fini(g);
+	graph_free(g);
 }
 
 const char *rg_policy_name(const rg_graph_t *g)
 {
-	return g ? g->pol->name : NULL;
-}
-
-struct rg_metrics *rg_graph_metrics_internal(rg_graph_t *g)
-{
-	return g ? g->metrics : NULL;
+	return g ? g->rd.pol->name : NULL;
 }
 
 rg_metrics_t *rg_graph_metrics(rg_graph_t *g)
 {
-	return rg_graph_metrics_internal(g);
+	return g ? g->rd.metrics : NULL;
 }
 
-void rg_garbage_free(struct rg_garbage *gb)
-{
-	rg_graph_t *g = gb->g;
-	size_t bytes = gb->bytes, n = gb->n;
-	/* no reader can hold any of it: heads and pooled arrays go back to
-	 * the writer's free lists, the rest to libc */
-	rg_pool_give_back(&g->pool, gb);
-	/* relaxed: statistics only; nothing is ordered by these counters */
-	atomic_fetch_sub_explicit(&g->gc_pending_bytes, bytes, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&g->gc_pending_objects, n, memory_order_relaxed);
-	atomic_fetch_add_explicit(&g->gc_freed_bytes, bytes, memory_order_relaxed);
-	rg_metrics_add(g->metrics, RG_C_RECLAIM_CALLBACKS_DONE, n);
-	rg_metrics_add(g->metrics, RG_C_RECLAIM_BYTES_DONE, bytes);
-}
+/* ---------------------------------------------------------------- */
+/* Statistics                                                       */
+/* ---------------------------------------------------------------- */
 
 void rg_stats_get(rg_graph_t *g, rg_stats_t *st)
 {
 	if (!g || !st)
 		return;
 	memset(st, 0, sizeof *st);
-	/* the writer mutex keeps the snapshot record and writer counters stable */
-	pthread_mutex_lock(&g->wlock);
-	const struct rg_snap *s = g->snap;
-	st->version = s->version;
-	st->nodes = s->nodes;
-	st->edges = s->edges;
+	/* the writer mutex keeps the writer's counters and tables stable, the
+	 * publication lock the current record and the reclamation counters */
+	rg_wlock(g);
 	st->node_slots = g->nslots;
 	st->commits = g->st_commits;
 	st->heads_published = g->st_heads;
 	st->arrays_grown = g->st_grown;
 	st->arrays_compacted = g->st_compacted;
-	st->gc_waits = g->st_gc_waits;
 	st->packs = g->st_packs;
+	st->dense = g->dense;
 	if (g->base) {
 		st->pack_bytes = g->base->bytes;
 		for (uint64_t w = 0; w < (g->base->nslots + 63) / 64; w++)
 			st->pack_clean_nodes += (uint64_t)__builtin_popcountll(g->base->clean[w]);
 	}
-	pthread_mutex_unlock(&g->wlock);
+	uint64_t segs = 0;
+	for (int k = 0; k < RG_MAX_SEGS; k++) {
+		uint64_t n = (uint64_t)1 << (RG_SEG0_SHIFT + k);
+		segs += (g->rd.hseg[k] ? n * 8 : 0) + (g->pseg[k] ? n * 8 : 0) + (g->rd.iseg[k] ? n * 8 : 0);
+	}
+	st->mem_nodes = segs + g->mem_index;
+	st->mem_heads = g->pool.heads_used * sizeof(struct rg_head);
+	st->mem_arrays = g->mem_blocks;
+	st->mem_pack = st->pack_bytes;
+	rg_durable_stats(g, st);
+	rg_pub_stats(g, st);
+	st->mem_reserved = g->pool.bytes_reserved + g->mem_big + st->mem_nodes + st->mem_pack;
+	rg_wunlock(g);
 	/* relaxed: statistics, read while reclamation runs; they order nothing */
-	st->gc_pending_bytes = atomic_load_explicit(&g->gc_pending_bytes, memory_order_relaxed);
-	st->gc_pending_objects = atomic_load_explicit(&g->gc_pending_objects, memory_order_relaxed);
-	st->gc_freed_bytes = atomic_load_explicit(&g->gc_freed_bytes, memory_order_relaxed);
+	st->gc_pending_bytes = RG_LOAD_SHARED(g->gc_pending_bytes);
+	st->gc_pending_objects = RG_LOAD_SHARED(g->gc_pending_objects);
+	st->gc_freed_bytes = RG_LOAD_SHARED(g->gc_freed_bytes);
 }
 
 /* ---------------------------------------------------------------- */
-/* Reader registration and read sections                            */
+/* Reader registration                                              */
 /* ---------------------------------------------------------------- */
 
 int rg_reader_register(rg_graph_t *g)
@@ -306,9 +406,18 @@ int rg_reader_register(rg_graph_t *g)
 		return RG_EINVAL;
 	if (rg_tls_read.open)
 		return RG_EBUSY;
-	/* nosync: the graph is frozen once it is shared */
-	__atomic_store_n(&g->shared_with_readers, 1, __ATOMIC_RELAXED);
-	return g->pol->reg(g);
+	/* nosync: the graph is frozen once it is shared (relaxed: the policy's
+	 * registration then takes the writer mutex, which orders it) */
+	RG_STORE_SHARED(g->shared_with_readers, 1);
+	const struct rg_policy *pol = g->rd.pol;
+	int rc = pol->reg(g);
+	if (rc)
+		return rc;
+	/* full barrier: rg_set_policy reads the count under the writer mutex */
+	(void)RG_ADD_RETURN(&g->nreaders, 1);
+	if (tls_regs[pol->kind]++ == 0)
+		rg_tls_read.regs |= 1u << pol->kind;
+	return 0;
 }
 
 int rg_reader_unregister(rg_graph_t *g)
@@ -317,244 +426,73 @@ int rg_reader_unregister(rg_graph_t *g)
 		return RG_EINVAL;
 	if (rg_tls_read.open)
 		return RG_EBUSY;
-	return g->pol->unreg(g);
+	const struct rg_policy *pol = g->rd.pol;
+	int rc = pol->unreg(g);
+	if (rc)
+		return rc;
+	(void)RG_ADD_RETURN(&g->nreaders, (uint64_t)-1); /* full barrier: as above */
+	if (tls_regs[pol->kind] && --tls_regs[pol->kind] == 0)
+		rg_tls_read.regs &= ~(1u << pol->kind);
+	return 0;
 }
 
 void rg_reader_quiescent(rg_graph_t *g)
 {
 	if (g && !rg_tls_read.open)
-		g->pol->quiescent(g);
+		g->rd.pol->quiescent(g);
 }
 
-int rg_read_begin(rg_graph_t *g, rg_read_t **r)
+/* ---------------------------------------------------------------- */
+/* Switching the policy                                             */
+/* ---------------------------------------------------------------- */
+
+int rg_set_policy(rg_graph_t *g, const char *name)
 {
-	struct rg_read *rd = &rg_tls_read;
-	if (!g || !r)
+	if (!g || !name)
 		return RG_EINVAL;
-	if (rd->open)
+	const struct rg_policy *np = rg_policy_find(name);
+	if (!np)
+		return RG_EPOLICY;
+	if (rg_tls_read.open)
 		return RG_EBUSY;
-	rd->g = g;
-	rd->shared = 0;
-	int rc = g->pol->read_begin(g, rd);
-	if (rc)
-		return rc;
-	rd->open = 1;
-	rd->mt0 = rg_metrics_read_enter(g->metrics, &rd->mt);
-	*r = rd;
-	return 0;
-}
-
-int rg_read_begin_shared(const rg_read_t *parent, rg_read_t **r)
-{
-	struct rg_read *rd = &rg_tls_read;
-	if (!parent || !r || !parent->open)
-		return RG_EINVAL;
-	if (rd->open)
-		return RG_EBUSY;
-	/* No synchronisation of our own: the parent's open section keeps every
-	 * version it can see alive (a grace period, epoch or read lock cannot
-	 * end before it does), and it must outlive this one by contract. */
-	rd->g = parent->g;
-	rd->version = parent->version;
-	rd->nodes = parent->nodes;
-	rd->edges = parent->edges;
-	rd->nslots = parent->nslots;
-	rd->dense = parent->dense;
-	rd->base = parent->base;
-	rd->shared = 1;
-	rd->open = 1;
-	*r = rd;
-	return 0;
-}
-
-int rg_read_end(rg_read_t *r)
-{
-	if (!r || !r->open)
-		return RG_ESTATE;
-	r->open = 0;
-	if (r->shared)
-		return 0;
-	int rc = r->g->pol->read_end(r->g, r);
-	rg_metrics_read_exit(r->g->metrics, &r->mt, r->mt0);
-	if (rc == RG_ERETRY)
-		rg_metrics_add(r->g->metrics, RG_C_READ_RETRIES, 1);
+	rg_durable_pause(g, 1); /* no checkpoint reads during the switch */
+	rg_wlock(g);
+	int rc = 0;
+	/* full barrier: pairs with the registration count's */
+	if (RG_ADD_RETURN(&g->nreaders, 0) != 0) {
+		rc = RG_EBUSY;
+		goto out;
+	}
+	const struct rg_policy *op = g->rd.pol;
+	if (np == op)
+		goto out;
+	/* whatever the old policy still holds is reclaimed under it */
+	rg_pub_barrier(g);
+	void *ostate = g->rd.pol_state;
+	g->rd.pol_state = NULL;
+	if ((rc = np->init(g))) {
+		g->rd.pol_state = ostate;
+		goto out;
+	}
+	void *nstate = g->rd.pol_state;
+	g->rd.pol_state = ostate;
+	op->fini(g);
+	g->rd.pol_state = nstate;
+	/* no reader exists and none may register during the call (contract):
+	 * plain stores; the next registration takes locks that order them */
+	g->rd.pol = np;
+	g->rd.pol_kind = np->kind;
+	g->shared_with_readers = 0;
+out:
+	rg_wunlock(g);
+	rg_durable_pause(g, 0);
 	return rc;
 }
 
-rg_graph_t *rg_read_graph(const rg_read_t *r) { return r ? r->g : NULL; }
-uint64_t rg_read_version(const rg_read_t *r) { return r ? r->version : 0; }
-uint64_t rg_node_count(const rg_read_t *r) { return r ? r->nodes : 0; }
-uint64_t rg_edge_count(const rg_read_t *r) { return r ? r->edges : 0; }
-uint64_t rg_node_slots(const rg_read_t *r) { return r ? r->nslots : 0; }
-
-/* The head of node n visible in snapshot s, or NULL (absent). Walks the
- * version chain; chains hold only versions committed during one grace
- * period, so this is almost always zero or one step. */
-static inline const struct rg_head *visible_head(const struct rg_node *n, uint64_t s)
+void rg_graph_set_version(rg_graph_t *g, uint64_t v)
 {
-	/* rcu_dereference: dependency-ordered load of a pointer the writer
-	 * published with rcu_assign_pointer (fields visible through it) */
-	const struct rg_head *h = rcu_dereference(n->head);
-	while (h && h->version > s)
-		h = rcu_dereference(h->prev);
-	return (h && h->alive) ? h : NULL;
-}
-
-/* Slot of id in rd's snapshot, or -1. A dense snapshot maps id to slot id
- * (its record says every slot below nslots holds its own id; slots never
- * move), so the query skips the index probe, as a CSR indexed by id does. */
-static inline int64_t slot_of(const struct rg_read *rd, uint64_t id)
-{
-	if (rd->dense)
-		return id < rd->nslots ? (int64_t)id : -1;
-	/* rcu_dereference: the writer publishes a grown index with
-	 * rcu_assign_pointer; the old one stays valid until a grace period */
-	int64_t slot = idx_find(rcu_dereference(rd->g->idx), id);
-	return slot >= 0 && (uint64_t)slot < rd->nslots ? slot : -1;
-}
-
-static inline const struct rg_head *lookup(const struct rg_read *rd, uint64_t id)
-{
-	int64_t slot = slot_of(rd, id);
-	if (slot < 0)
-		return NULL;
-	return visible_head(slot_node_seg(rd->g->segs, (uint64_t)slot), rd->version);
-}
-
-static inline const struct rg_head *lookup_slot(const struct rg_read *rd, uint64_t slot)
-{
-	if (slot >= rd->nslots)
-		return NULL;
-	return visible_head(slot_node_seg(rd->g->segs, slot), rd->version);
-}
-
-bool rg_node_exists(const rg_read_t *r, uint64_t id)
-{
-	return r && r->open && lookup(r, id) != NULL;
-}
-
-int rg_node_label(const rg_read_t *r, uint64_t id, uint32_t *label)
-{
-	if (!r || !label || !r->open)
-		return RG_EINVAL;
-	const struct rg_head *h = lookup(r, id);
-	if (!h)
-		return RG_ENOENT;
-	*label = h->label;
-	return 0;
-}
-
-int rg_node_slot(const rg_read_t *r, uint64_t id, uint64_t *slot)
-{
-	if (!r || !slot || !r->open)
-		return RG_EINVAL;
-	int64_t s = slot_of(r, id);
-	if (s < 0 || !lookup_slot(r, (uint64_t)s))
-		return RG_ENOENT;
-	*slot = (uint64_t)s;
-	return 0;
-}
-
-int rg_node_at(const rg_read_t *r, uint64_t slot, uint64_t *id, uint32_t *label)
-{
-	if (!r || !r->open)
-		return RG_EINVAL;
-	const struct rg_head *h = lookup_slot(r, slot);
-	if (!h)
-		return RG_ENOENT;
-	if (id)
-		*id = slot_node_seg(r->g->segs, slot)->id;
-	if (label)
-		*label = h->label;
-	return 0;
-}
-
-static inline int degree_of(const struct rg_head *h, rg_dir_t dir, uint64_t *deg)
-{
-	if (!h)
-		return RG_ENOENT;
-	*deg = h->adj[dir].live;
-	return 0;
-}
-
-/* Degree from the pack when slot is clean there: every entry of a clean
- * slot is live (a deletion would have touched the node). */
-static inline int base_degree(const struct rg_read *rd, uint64_t slot, rg_dir_t dir, uint64_t *deg)
-{
-	const struct rg_base *b = rd->base;
-	if (!rg_base_clean(b, slot))
-		return 0;
-	*deg = b->off[dir][slot + 1] - b->off[dir][slot];
-	return 1;
-}
-
-int rg_degree(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint64_t *deg)
-{
-	if (!r || !deg || !r->open || (dir != RG_OUT && dir != RG_IN))
-		return RG_EINVAL;
-	int64_t slot = slot_of(r, id);
-	if (slot < 0)
-		return RG_ENOENT;
-	if (base_degree(r, (uint64_t)slot, dir, deg))
-		return 0;
-	return degree_of(lookup_slot(r, (uint64_t)slot), dir, deg);
-}
-
-int rg_degree_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint64_t *deg)
-{
-	if (!r || !deg || !r->open || (dir != RG_OUT && dir != RG_IN))
-		return RG_EINVAL;
-	if (base_degree(r, slot, dir, deg))
-		return 0;
-	return degree_of(lookup_slot(r, slot), dir, deg);
-}
-
-/*
- * Positions *it on adjacency dir of slot in rd's snapshot. One predictable
- * test of the policy's neighbour hook (lru-rwlock routes queries through
- * its cache, with the visible head); otherwise a slot that is clean in the
- * snapshot's pack is read straight from the pack's arrays (struct rg_base:
- * no node or head load), and any other from its visible head.
- */
-static inline int neighbors_of(const struct rg_read *rd, uint64_t slot, rg_dir_t dir,
-			       uint32_t type, rg_iter_t *it)
-{
-	const struct rg_base *b = rd->base;
-	const rg_edge_t *cur, *end;
-	if (__builtin_expect(rd->g->pol->neighbors != NULL, 0)) {
-		const struct rg_head *h = lookup_slot(rd, slot);
-		return h ? rd->g->pol->neighbors(rd, slot, h, dir, type, it) : RG_ENOENT;
-	}
-	if (rg_base_clean(b, slot)) {
-		cur = b->ent[dir] + b->off[dir][slot];
-		end = b->ent[dir] + b->off[dir][slot + 1];
-	} else {
-		const struct rg_head *h = lookup_slot(rd, slot);
-		if (!h)
-			return RG_ENOENT;
-		cur = h->adj[dir].e;
-		end = cur + h->adj[dir].len; /* NULL + 0 when there is no array */
-	}
-	it->cur = cur;
-	it->end = end;
-	it->snap = rd->version;
-	it->type = type;
-	return 0;
-}
-
-int rg_neighbors(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint32_t type, rg_iter_t *it)
-{
-	if (!r || !it || !r->open || (dir != RG_OUT && dir != RG_IN))
-		return RG_EINVAL;
-	int64_t slot = slot_of(r, id);
-	if (slot < 0)
-		return RG_ENOENT;
-	return neighbors_of(r, (uint64_t)slot, dir, type, it);
-}
-
-int rg_neighbors_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint32_t type, rg_iter_t *it)
-{
-	if (!r || !it || !r->open || (dir != RG_OUT && dir != RG_IN))
-		return RG_EINVAL;
-	return neighbors_of(r, slot, dir, type, it);
+	/* recovery: no reader and no other writer exist yet */
+	g->wversion = v;
+	g->rd.snap->version = v;
+	g->pub.visible = v;
 }

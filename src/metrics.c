@@ -42,6 +42,7 @@ static const struct rg_metric_meta rg_counter_meta[RG_C__COUNT] = {
 	[RG_C_FSYNCS] = {"fsyncs_total", "fsync/fdatasync calls.", 0},
 	[RG_C_CHECKPOINTS] = {"checkpoints_total", "Checkpoints written.", 0},
 	[RG_C_CHECKPOINT_BYTES] = {"checkpoint_bytes_total", "Bytes written by checkpoints.", 0},
+	[RG_C_CHECKPOINT_FAILURES] = {"checkpoint_failures_total", "Automatic checkpoints that failed (each is retried with backoff).", 0},
 	[RG_C_PARALLEL_TRAVERSALS] = {"parallel_traversals_total", "Parallel traversals run.", 0},
 };
 

@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <rcugraph/static/layout.h> /* struct rg_mthread */
 #include <time.h>
 
 #include <rcugraph/metrics.h>
@@ -273,10 +275,7 @@ static inline uint64_t rg_metrics_now_ns(void)
 
 /* A thread's read-section count words for one metrics object, cached in
  * the thread's read-section state. gen 0 matches no metrics object. */
-struct rg_mthread {
-	uint64_t gen;
-	int64_t *w[2]; /* begun, ended: words only this thread writes (or NULL) */
-};
+/* struct rg_mthread is in <rcugraph/static/layout.h> (a read section holds one). */
 
 /* counter.c: the calling thread's word of PERTHREAD counter c (created on
  * first use, freed with c), or NULL (no memory); the word after it is the

@@ -1,94 +1,345 @@
 /*
- * pack.c - rg_pack(): copies every live adjacency into one contiguous run
- * per direction (a CSR, struct rg_base in graph_internal.h) and makes the
- * nodes' heads point into it, in one transaction.
+ * pack.c - the pack (struct rg_base, layout.h): every adjacency of one
+ * version laid out as a CSR per direction in the span format, plus the
+ * node table at that version. One builder serves three users:
  *
- * Why: after a load, a node's out-entries sit in a block of their own
- * somewhere in the writer's pool, and a neighbour query by id follows
- * four dependent loads (index bucket, node, head, array). A static CSR
- * follows two (offset, entries). The pack gives unchanged nodes the CSR's
- * path: a clean bit (a bitmap small enough to stay cached), the offset,
- * the entries. Nodes changed after the pack lose the bit and go back to
- * their heads, so writes stay amortised O(1) and snapshots stay exact.
+ *   rg_pack()          the writer's view, in a transaction that points
+ *                      every live node's head at its slices (INBASE);
+ *   rg_pack_in_txn()   the same plus a batch of new edges merged in input
+ *                      order (the loaders' bulk load: a CSR build from the
+ *                      edge list, straight into the read layout);
+ *   rg_base_snapshot() a read section's snapshot, for a frozen view
+ *                      (csr.c) when the snapshot is not its pack already.
+ *
+ * Why: after a load a node's entries sit in a block of their own somewhere
+ * in the writer's pool, and a query follows three dependent loads (head
+ * cell, head, block). A CSR follows two (offsets, neighbours); so does a
+ * clean node of the pack. Nodes changed after the pack lose their clean
+ * bit and go back to their heads, so writes stay amortised O(1) and
+ * snapshots stay exact.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph_internal.h"
+#include "txn_internal.h"
 
-void rg_base_free(struct rg_base *b)
+/* ---------------------------------------------------------------- */
+/* Packs: allocation and reference counts                           */
+/* ---------------------------------------------------------------- */
+
+static void base_free(struct rg_base *b)
 {
-	if (!b)
-		return;
 	for (int d = 0; d < 2; d++) {
 		free(b->off[d]);
-		free(b->ent[d]);
+		free(b->slots[d]);
+		free(b->ids[d]);
+		free(b->props[d]);
+		free(b->types[d]);
 	}
 	free(b->clean);
+	free(b->alive);
+	free(b->labels);
+	free(b->node_ids);
 	free(b);
 }
 
-/* The newest head of slot s if the node is alive in the writer's view
- * (a fresh transaction: no pending heads), else NULL. */
-static const struct rg_head *live_head(rg_graph_t *g, uint64_t s)
+void rg_base_get(struct rg_base *b)
 {
-	const struct rg_head *h = slot_node_seg(g->segs, s)->head;
-	return h && h->alive ? h : NULL;
+	/* relaxed would do (the caller already holds a reference that keeps
+	 * b alive); uatomic_add_return is the vocabulary's counting RMW */
+	(void)RG_ADD_RETURN(&b->refs, 1);
 }
 
-/* Offsets and empty runs for nslots slots holding n[d] entries. */
-static struct rg_base *base_alloc(uint64_t nslots, const uint64_t n[2])
+void rg_base_put(struct rg_base *b)
+{
+	if (!b)
+		return;
+	/* full barrier: every use of b by this holder happens before the last
+	 * holder's free */
+	if (RG_ADD_RETURN(&b->refs, (uint64_t)-1) == 0)
+		base_free(b);
+}
+
+static void *xalloc(size_t n, uint64_t *bytes)
+{
+	size_t sz = (n + RG_CACHELINE - 1) & ~(size_t)(RG_CACHELINE - 1);
+	if (!sz)
+		sz = RG_CACHELINE; /* never NULL: an empty run is a valid pointer */
+	void *p = aligned_alloc(RG_CACHELINE, sz);
+	if (p) {
+		rg_advise_huge(p, sz);
+		*bytes += sz;
+	}
+	return p;
+}
+
+/* A pack of nslots slots with m[d] entries and columns cols[d] per
+ * direction; sparse: with a per-slot id table. Offsets, bits and labels
+ * are left to fill; refs = 1. */
+static struct rg_base *base_alloc(uint64_t nslots, const uint64_t m[2], const unsigned cols[2],
+				  int sparse)
 {
 	struct rg_base *b = calloc(1, sizeof *b);
 	if (!b)
 		return NULL;
 	b->nslots = nslots;
+	b->refs = 1;
+	uint64_t by = sizeof *b;
 	size_t words = (size_t)(nslots + 63) / 64;
-	b->clean = calloc(words ? words : 1, sizeof *b->clean);
-	b->bytes = sizeof *b + words * sizeof *b->clean;
-	int ok = b->clean != NULL;
+	int ok = (b->clean = xalloc(words * 8, &by)) && (b->alive = xalloc(words * 8, &by)) &&
+		 (b->labels = xalloc(nslots * 4, &by));
+	if (ok && sparse)
+		ok = (b->node_ids = xalloc(nslots * 8, &by)) != NULL;
 	for (int d = 0; d < 2 && ok; d++) {
-		b->off[d] = malloc((size_t)(nslots + 1) * sizeof *b->off[d]);
-		/* at least one entry, so an empty run is never NULL + 0 */
-		size_t eb = (size_t)(n[d] ? n[d] : 1) * sizeof(rg_edge_t);
-		eb = (eb + RG_CACHELINE - 1) & ~(size_t)(RG_CACHELINE - 1);
-		b->ent[d] = aligned_alloc(RG_CACHELINE, eb);
-		ok = b->off[d] && b->ent[d];
-		if (ok)
-			rg_advise_huge(b->ent[d], eb);
-		b->bytes += (size_t)(nslots + 1) * sizeof *b->off[d] + eb;
+		b->cols[d] = (uint8_t)(cols[d] & RG_COL_MASK);
+		ok = (b->off[d] = xalloc((nslots + 1) * 8, &by)) &&
+		     (b->slots[d] = xalloc(m[d] * 4, &by));
+		if (ok && (cols[d] & RG_COL_ID))
+			ok = (b->ids[d] = xalloc(m[d] * 8, &by)) != NULL;
+		if (ok && (cols[d] & RG_COL_PROP))
+			ok = (b->props[d] = xalloc(m[d] * 8, &by)) != NULL;
+		if (ok && (cols[d] & RG_COL_TYPE))
+			ok = (b->types[d] = xalloc(m[d] * 4, &by)) != NULL;
 	}
 	if (!ok) {
-		rg_base_free(b);
+		base_free(b);
 		return NULL;
 	}
+	memset(b->clean, 0, words * 8);
+	memset(b->alive, 0, words * 8);
+	b->bytes = by;
 	return b;
 }
 
-/* Fills b from the graph's newest heads: offsets, live entries in
- * order, clean bits of live nodes. Writer only. */
-static int base_fill(rg_graph_t *g, struct rg_base *b)
+/* ---------------------------------------------------------------- */
+/* The builder                                                      */
+/* ---------------------------------------------------------------- */
+
+/* Where the builder reads a graph: the writer's view or a section. */
+struct src {
+	rg_graph_t *g;            /* writer's view (g != NULL) ... */
+	const struct rg_read *rd; /* ... or this snapshot */
+	uint64_t nslots;
+	int dense;
+};
+
+static int src_node(const struct src *s, uint64_t slot, uint32_t *label)
 {
-	uint64_t k[2] = {0, 0};
-	for (uint64_t s = 0; s < b->nslots; s++) {
-		const struct rg_head *h = live_head(g, s);
-		for (int d = 0; d < 2; d++) {
-			b->off[d][s] = k[d];
-			if (!h)
-				continue;
-			const struct rg_adj *a = &h->adj[d];
-			/* plain reads of del: only this thread writes it */
-			for (uint32_t i = 0; i < a->len; i++)
-				if (a->e[i].del == RG_DEL_LIVE)
-					b->ent[d][k[d]++] = a->e[i];
-			if (k[d] - b->off[d][s] != a->live)
-				return RG_EINVAL; /* the head's count disagrees with its entries */
-		}
-		if (h)
-			b->clean[s >> 6] |= UINT64_C(1) << (s & 63);
+	if (s->g) {
+		const struct rg_head *h = rg_wview(s->g, slot);
+		if (!h || !h->alive)
+			return 0;
+		*label = h->label;
+		return 1;
 	}
-	for (int d = 0; d < 2; d++)
-		b->off[d][b->nslots] = k[d];
+	return _rg_node_at(s->rd, slot, label);
+}
+
+static void src_span(const struct src *s, uint64_t slot, int d, rg_span_t *sp)
+{
+	if (s->g)
+		rg_wspan(s->g, d, &rg_wview(s->g, slot)->adj[d], sp);
+	else
+		_rg_span_at(s->rd, slot, d, sp, RG_SPAN_ALL);
+}
+
+static uint64_t src_id(const struct src *s, uint64_t slot)
+{
+	return s->g ? rg_wslot_id(s->g, slot) : _rg_slot_id(s->rd, slot);
+}
+
+/* Columns a span stores. */
+static unsigned span_cols(const rg_span_t *sp)
+{
+	return (sp->ids ? RG_COL_ID : 0) | (sp->props ? RG_COL_PROP : 0) |
+	       (sp->types ? RG_COL_TYPE : 0);
+}
+
+/* Copies n entries of sp (from 0) to position o of direction d of b,
+ * filling columns sp lacks with what their absence means. */
+static void put_span(struct rg_base *b, int d, uint64_t o, const rg_span_t *sp)
+{
+	uint64_t n = sp->n;
+	if (!n)
+		return;
+	memcpy(b->slots[d] + o, sp->slots, n * 4);
+	if (b->ids[d]) {
+		if (sp->ids)
+			memcpy(b->ids[d] + o, sp->ids, n * 8);
+		else
+			for (uint64_t i = 0; i < n; i++)
+				b->ids[d][o + i] = sp->slots[i];
+	}
+	if (b->props[d]) {
+		if (sp->props)
+			memcpy(b->props[d] + o, sp->props, n * 8);
+		else
+			memset(b->props[d] + o, 0, n * 8);
+	}
+	if (b->types[d]) {
+		if (sp->types)
+			memcpy(b->types[d] + o, sp->types, n * 4);
+		else
+			memset(b->types[d] + o, 0, n * 4);
+	}
+}
+
+/*
+ * Builds the pack of source s plus n extra edges (slots[2i] -> slots[2i+1],
+ * both alive in s): each adjacency holds s's entries, then its extra
+ * edges in input order (a stable counting sort: what n appends would
+ * give). *out gets the pack (refs 1), version unset. RG_ENOMEM.
+ */
+static int build(const struct src *s, const rg_edge_in_t *in, const uint32_t *slots, size_t n,
+		 struct rg_base **out)
+{
+	const uint64_t ns = s->nslots;
+	*out = NULL;
+	/* pass 1: degrees and columns; off[d][slot + 1] collects counts */
+	uint64_t *cnt[2];
+	cnt[0] = calloc(ns + 1, 8);
+	cnt[1] = calloc(ns + 1, 8);
+	if (!cnt[0] || !cnt[1]) {
+		free(cnt[0]);
+		free(cnt[1]);
+		return RG_ENOMEM;
+	}
+	uint64_t m[2] = {0, 0}, nodes = 0;
+	unsigned cols[2] = {0, 0};
+	for (uint64_t v = 0; v < ns; v++) {
+		uint32_t label;
+		if (!src_node(s, v, &label))
+			continue;
+		nodes++;
+		for (int d = 0; d < 2; d++) {
+			rg_span_t sp;
+			src_span(s, v, d, &sp);
+			cnt[d][v + 1] = sp.n;
+			m[d] += sp.n;
+			cols[d] |= span_cols(&sp);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		cnt[0][slots[2 * i] + 1]++;
+		cnt[1][slots[2 * i + 1] + 1]++;
+		cols[0] |= rg_entry_cols(slots[2 * i + 1], in[i].dst, in[i].type, in[i].prop);
+		cols[1] |= rg_entry_cols(slots[2 * i], in[i].src, in[i].type, in[i].prop);
+	}
+	m[0] += n;
+	m[1] += n;
+	struct rg_base *b = base_alloc(ns, m, cols, !s->dense);
+	if (!b) {
+		free(cnt[0]);
+		free(cnt[1]);
+		return RG_ENOMEM;
+	}
+	b->nodes = nodes;
+	b->edges = m[0];
+	for (int d = 0; d < 2; d++) {
+		uint64_t *off = b->off[d];
+		off[0] = 0;
+		for (uint64_t v = 0; v < ns; v++)
+			off[v + 1] = off[v] + cnt[d][v + 1];
+	}
+	/* pass 2: every node's own entries at the start of its run; cnt
+	 * becomes each run's fill cursor for the extra edges */
+	for (uint64_t v = 0; v < ns; v++) {
+		uint32_t label;
+		cnt[0][v] = cnt[1][v] = 0;
+		if (!src_node(s, v, &label)) {
+			b->labels[v] = 0;
+			if (b->node_ids)
+				b->node_ids[v] = 0;
+			continue;
+		}
+		b->labels[v] = label;
+		if (b->node_ids)
+			b->node_ids[v] = src_id(s, v);
+		b->alive[v >> 6] |= UINT64_C(1) << (v & 63);
+		for (int d = 0; d < 2; d++) {
+			rg_span_t sp;
+			src_span(s, v, d, &sp);
+			put_span(b, d, b->off[d][v], &sp);
+			cnt[d][v] = b->off[d][v] + sp.n;
+		}
+	}
+	/* pass 3: the extra edges, scattered in input order (stable) */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = slots[2 * i], z = slots[2 * i + 1];
+		uint64_t po = cnt[0][a]++, pi = cnt[1][z]++;
+		b->slots[0][po] = z;
+		b->slots[1][pi] = a;
+		if (b->ids[0])
+			b->ids[0][po] = in[i].dst;
+		if (b->ids[1])
+			b->ids[1][pi] = in[i].src;
+		if (b->props[0])
+			b->props[0][po] = in[i].prop;
+		if (b->props[1])
+			b->props[1][pi] = in[i].prop;
+		if (b->types[0])
+			b->types[0][po] = in[i].type;
+		if (b->types[1])
+			b->types[1][pi] = in[i].type;
+	}
+	free(cnt[0]);
+	free(cnt[1]);
+	memcpy(b->clean, b->alive, (size_t)(ns + 63) / 64 * 8);
+	*out = b;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* The writer's pack                                                */
+/* ---------------------------------------------------------------- */
+
+int rg_pack_in_txn(struct rg_txn *t, const rg_edge_in_t *extra, const uint32_t *slots, size_t n)
+{
+	rg_graph_t *g = t->g;
+	RG_ASSERT_WRITER(g);
+	struct src s = {.g = g, .nslots = g->nslots, .dense = g->dense};
+	struct rg_base *b;
+	int rc = build(&s, extra, slots, n, &b);
+	if (rc)
+		return rg_txn_poison(t, rc);
+	b->version = t->version;
+	/* every live node's head points at its slices (its old blocks are
+	 * superseded: freed now if this transaction made them, else retired
+	 * at commit); dead nodes keep their (block-less) heads */
+	for (uint64_t v = 0; v < g->nslots; v++) {
+		if (!(b->alive[v >> 6] >> (v & 63) & 1))
+			continue;
+		struct rg_head *h = rg_txn_touch(t, v);
+		if (!h) {
+			rg_base_put(b);
+			return rg_txn_poison(t, RG_ENOMEM);
+		}
+		for (int d = 0; d < 2; d++) {
+			if (rg_adj_drop(t, h, d)) {
+				rg_base_put(b);
+				return rg_txn_poison(t, RG_ENOMEM);
+			}
+			uint64_t o = b->off[d][v], len = b->off[d][v + 1] - o;
+			if (len) {
+				h->adj[d].slots = b->slots[d] + o;
+				h->adj[d].len = (uint32_t)len;
+				h->adj[d].cols = (uint8_t)(b->cols[d] | RG_COL_INBASE);
+				h->adj[d].cls = RG_CLS_INBASE;
+			}
+		}
+	}
+	/* the new pack's clean bits are set: the touches above cleared only
+	 * the old pack's */
+	rg_base_put(t->new_base); /* a second pack in one transaction replaces the first */
+	t->new_base = b;
+	g->wbase = b;
+	if (n) {
+		t->dedges += (int64_t)n;
+		t->n_add_edges += n;
+		for (size_t i = 0; i < n; i++)
+			rg_txn_record(t, RG_OP_ADD_EDGE, extra[i].src, extra[i].dst, extra[i].type,
+				      extra[i].prop);
+	}
 	return 0;
 }
 
@@ -100,48 +351,24 @@ int rg_pack(rg_graph_t *g)
 	int rc = rg_txn_begin(g, &t);
 	if (rc)
 		return rc;
-	/* the writer mutex is ours: heads and slots cannot change under us */
-	uint64_t nslots = g->nslots, n[2] = {0, 0}, alive = 0;
-	for (uint64_t s = 0; s < nslots; s++) {
-		const struct rg_head *h = live_head(g, s);
-		if (!h)
-			continue;
-		alive++;
-		for (int d = 0; d < 2; d++)
-			n[d] += h->adj[d].live;
-	}
-	if (!alive) /* nothing to pack: commit nothing */
+	if (g->wnodes == 0) /* nothing to pack: commit nothing */
 		return rg_txn_abort(t);
-	struct rg_base *b = base_alloc(nslots, n);
-	if (!b) {
-		rg_txn_abort(t);
-		return RG_ENOMEM;
-	}
-	if ((rc = base_fill(g, b))) {
-		rg_base_free(b);
+	if ((rc = rg_pack_in_txn(t, NULL, NULL, 0))) {
 		rg_txn_abort(t);
 		return rc;
 	}
-	rg_txn_set_base(t, b); /* t owns it now: freed if we abort */
-	for (uint64_t s = 0; s < nslots && !rc; s++) {
-		if (!(b->clean[s >> 6] >> (s & 63) & 1))
-			continue;
-		struct rg_head *h = rg_txn_touch_slot(t, s);
-		if (!h) {
-			rc = RG_ENOMEM;
-			break;
-		}
-		for (int d = 0; d < 2 && !rc; d++) {
-			uint64_t o = b->off[d][s], len = b->off[d][s + 1] - o;
-			rc = rg_txn_adj_to_base(t, h, d, b->ent[d] + o, (uint32_t)len);
-		}
-	}
-	if (rc) {
-		rg_txn_abort(t);
-		return rc;
-	}
-	/* The new heads carry the same adjacency in new places: the commit
-	 * publishes them and the pack together (one snapshot record), and
-	 * logs an empty transaction so the log's version chain stays whole. */
 	return rg_txn_commit(t, NULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* A snapshot's pack (frozen views)                                 */
+/* ---------------------------------------------------------------- */
+
+int rg_base_snapshot(const struct rg_read *rd, struct rg_base **out)
+{
+	struct src s = {.rd = rd, .nslots = rd->nslots, .dense = rd->dense};
+	int rc = build(&s, NULL, NULL, 0, out);
+	if (!rc)
+		(*out)->version = rd->version;
+	return rc;
 }

@@ -5,9 +5,11 @@
  *
  * The graph core is compiled once; a policy is a table of functions
  * called at most once per read section (begin, end), registration, and
- * commit (publish_begin/end, retire). Nothing is called per edge visited
- * (lru-rwlock alone adds one call per neighbour query, which is its
- * design).
+ * commit (publish_begin/end, retire: from publish.c only). Nothing is
+ * called per edge visited (lru-rwlock alone adds one call per neighbour
+ * query, which is its design). A policy's kind (RG_POL_*) is its index
+ * here; tests/test_policies.c checks that every table entry's kind
+ * matches.
  */
 #include <string.h>
 
@@ -37,6 +39,7 @@ static const char *const names[] = {
 
 _Static_assert(sizeof policies / sizeof policies[0] + 1 == sizeof names / sizeof names[0],
 	       "one name per policy");
+_Static_assert(sizeof policies / sizeof policies[0] == RG_POL__COUNT, "one RG_POL_* per policy");
 
 const struct rg_policy *rg_policy_find(const char *name)
 {

@@ -15,16 +15,24 @@
  * (they stay on its list); an unregistered record is recycled by the next
  * registration (ck_epoch_recycle) and all are freed at rg_close.
  *
- * The writer record is used only by the thread holding the graph's writer
- * mutex (retire, barrier under commit) or by rg_close: ck_epoch_call and
- * ck_epoch_poll are single-owner operations on a record.
+ * The writer record is used only under the publication lock (publish.c:
+ * retire, barrier), whichever thread holds it: ck_epoch_call and
+ * ck_epoch_poll are single-owner operations on a record, and that lock
+ * makes them so (debug-asserted).
+ *
+ * Checkpoints (rd->pinned) read ck-seqlock sections under the epoch only:
+ * the snapshot is consistent by construction (versions), the epoch keeps
+ * its memory alive, and the sequence check would make a checkpoint under a
+ * steady writer retry for ever.
  */
+#include <stddef.h>
 #include <ck_epoch.h>
 #include <ck_sequence.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "graph_internal.h"
+#include "publish.h"
 
 struct ck_rec {
 	ck_epoch_record_t r; /* first: ck_epoch hands back &r */
@@ -51,7 +59,7 @@ struct ck_treg {
 static __thread struct ck_treg *ck_list;
 static __thread struct ck_treg *ck_last; /* lookup cache */
 
-static inline struct ckst *ST(rg_graph_t *g) { return g->pol_state; }
+static inline struct ckst *ST(rg_graph_t *g) { return g->rd.pol_state; }
 
 static struct ck_treg *treg_find(rg_graph_t *g)
 {
@@ -97,7 +105,7 @@ static int ck_init(rg_graph_t *g)
 		free(st);
 		return RG_ENOMEM;
 	}
-	g->pol_state = st;
+	g->rd.pol_state = st;
 	return 0;
 }
 
@@ -112,7 +120,7 @@ static void ck_fini(rg_graph_t *g)
 	}
 	pthread_mutex_destroy(&st->all_lock);
 	free(st);
-	g->pol_state = NULL;
+	g->rd.pol_state = NULL;
 }
 
 static int ck_reg(rg_graph_t *g)
@@ -197,8 +205,9 @@ static int sq_read_begin(rg_graph_t *g, struct rg_read *rd)
 static int sq_read_end(rg_graph_t *g, struct rg_read *rd)
 {
 	/* ck_sequence_read_retry: load fence (the section's loads complete
-	 * first), then compare the sequence */
-	bool retry = ck_sequence_read_retry(&ST(g)->seq, rd->seq);
+	 * first), then compare the sequence; a pinned (checkpoint) section
+	 * never retries */
+	bool retry = !rd->pinned && ck_sequence_read_retry(&ST(g)->seq, rd->seq);
 	ck_epoch_end(&((struct ck_rec *)rd->pol)->r, NULL);
 	return retry ? RG_ERETRY : 0;
 }
@@ -206,7 +215,7 @@ static int sq_read_end(rg_graph_t *g, struct rg_read *rd)
 static void nop_publish(rg_graph_t *g) { (void)g; }
 
 /* ck_sequence_write_begin/end: odd while the snapshot pointer changes,
- * store fences on both sides. Callers are serialised (writer mutex). */
+ * store fences on both sides. Callers are serialised (publication lock). */
 static void sq_publish_begin(rg_graph_t *g) { ck_sequence_write_begin(&ST(g)->seq); }
 static void sq_publish_end(rg_graph_t *g) { ck_sequence_write_end(&ST(g)->seq); }
 
@@ -217,6 +226,7 @@ static void reclaim_cb(ck_epoch_entry_t *e)
 
 static void ck_retire(rg_graph_t *g, struct rg_garbage *gb)
 {
+	RG_ASSERT_PUB(g);
 	_Static_assert(sizeof(ck_epoch_entry_t) <= sizeof gb->reclaim_hook, "entry fits");
 	_Static_assert(offsetof(struct rg_garbage, reclaim_hook) == 0, "hook first");
 	struct ck_rec *w = ST(g)->writer;
@@ -224,17 +234,19 @@ static void ck_retire(rg_graph_t *g, struct rg_garbage *gb)
 	/* non-blocking: advances the epoch if every active reader has seen
 	 * it and runs the callbacks that became safe */
 	ck_epoch_poll(&w->r);
-	rg_metrics_add(g->metrics, RG_C_GRACE_PERIODS, 1);
+	rg_metrics_add(g->rd.metrics, RG_C_GRACE_PERIODS, 1);
 }
 
 /* Waits for every reader active now, then runs every pending callback. */
 static void ck_barrier(rg_graph_t *g)
 {
+	RG_ASSERT_PUB(g);
 	ck_epoch_barrier(&ST(g)->writer->r);
 }
 
 const struct rg_policy rg_policy_ck_epoch = {
 	.name = "ck-epoch",
+	.kind = RG_POL_CK_EPOCH,
 	.init = ck_init,
 	.fini = ck_fini,
 	.reg = ck_reg,
@@ -250,6 +262,7 @@ const struct rg_policy rg_policy_ck_epoch = {
 
 const struct rg_policy rg_policy_ck_seqlock = {
 	.name = "ck-seqlock",
+	.kind = RG_POL_CK_SEQLOCK,
 	.init = ck_init,
 	.fini = ck_fini,
 	.reg = ck_reg,

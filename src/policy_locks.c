@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "publish.h"
 
 struct lockst {
 	union {
@@ -40,8 +41,8 @@ struct lockst {
 		ck_brlock_t br;
 		ck_pflock_t pf;
 	} u;
-	/* Writer only (writer mutex held, or rg_close): the last policy call
-	 * was publish_end, i.e. the write lock was just taken and released. */
+	/* Publication lock held (publish.c): the last policy call was
+	 * publish_end, i.e. the write lock was just taken and released. */
 	int published;
 };
 
@@ -49,7 +50,7 @@ struct lockst {
  * per thread and not per graph; ck-brlock keeps a per-graph record). */
 static __thread unsigned lk_reg_count;
 
-static inline struct lockst *ST(rg_graph_t *g) { return g->pol_state; }
+static inline struct lockst *ST(rg_graph_t *g) { return g->rd.pol_state; }
 
 static int lk_alloc(rg_graph_t *g)
 {
@@ -59,7 +60,7 @@ static int lk_alloc(rg_graph_t *g)
 	if (!st)
 		return RG_ENOMEM;
 	memset(st, 0, sizeof *st);
-	g->pol_state = st;
+	g->rd.pol_state = st;
 	return 0;
 }
 
@@ -93,10 +94,11 @@ static void lk_quiescent(rg_graph_t *g) { (void)g; }
  */
 static void lk_retire(rg_graph_t *g, struct rg_garbage *gb)
 {
+	RG_ASSERT_PUB(g);
 	struct lockst *st = ST(g);
 	if (!st->published) {
-		g->pol->publish_begin(g);
-		g->pol->publish_end(g);
+		g->rd.pol->publish_begin(g);
+		g->rd.pol->publish_end(g);
 	}
 	st->published = 0;
 	rg_garbage_free(gb);
@@ -106,13 +108,14 @@ static void lk_retire(rg_graph_t *g, struct rg_garbage *gb)
  * was not followed by retire must not let a later bundle skip the wait. */
 static void lk_barrier(rg_graph_t *g)
 {
+	RG_ASSERT_PUB(g);
 	ST(g)->published = 0;
 }
 
 static void lk_fini(rg_graph_t *g)
 {
-	free(g->pol_state);
-	g->pol_state = NULL;
+	free(g->rd.pol_state);
+	g->rd.pol_state = NULL;
 }
 
 #define LK_CHECK_REG()                                   \
@@ -161,12 +164,13 @@ static void ns_nop(rg_graph_t *g) { (void)g; }
 /* Writes happen only while no reader exists: nothing can hold the memory. */
 static void ns_retire(rg_graph_t *g, struct rg_garbage *gb)
 {
-	(void)g;
+	RG_ASSERT_PUB(g);
 	rg_garbage_free(gb);
 }
 
 const struct rg_policy rg_policy_nosync = {
 	.name = "nosync",
+	.kind = RG_POL_NOSYNC,
 	.init = ns_init,
 	.fini = ns_fini,
 	.reg = ns_reg,
@@ -190,7 +194,7 @@ const struct rg_policy rg_policy_nosync = {
  * WUNLOCK(st). Every lock here has acquire semantics on lock and release
  * on unlock, which orders the section's reads after the lock and the
  * writer's snapshot store before its unlock. */
-#define RG_LOCK_POLICY(cname, pname, INIT, DESTROY, RLOCK, RUNLOCK, WLOCK, WUNLOCK) \
+#define RG_LOCK_POLICY(cname, pname, pkind, INIT, DESTROY, RLOCK, RUNLOCK, WLOCK, WUNLOCK) \
 	static int pl_##cname##_init(rg_graph_t *g)                                        \
 	{                                                                             \
 		int rc = lk_alloc(g);                                                 \
@@ -210,9 +214,9 @@ const struct rg_policy rg_policy_nosync = {
 	static int pl_##cname##_read_begin(rg_graph_t *g, struct rg_read *rd)              \
 	{                                                                             \
 		LK_CHECK_REG();                                                       \
-		uint64_t lt0 = rg_lock_wait_begin(g->metrics);                        \
+		uint64_t lt0 = rg_lock_wait_begin(g->rd.metrics);                        \
 		RLOCK(ST(g));                                                         \
-		rg_lock_wait_end(g->metrics, lt0);                                    \
+		rg_lock_wait_end(g->rd.metrics, lt0);                                    \
 		rg_snap_load_into(g, rd);                                             \
 		return 0;                                                             \
 	}                                                                             \
@@ -225,10 +229,10 @@ const struct rg_policy rg_policy_nosync = {
 	static void pl_##cname##_publish_begin(rg_graph_t *g)                              \
 	{                                                                             \
 		ST(g)->published = 0;                                                 \
-		uint64_t lt0 = rg_metrics_timer_start(g->metrics);                    \
+		uint64_t lt0 = rg_metrics_timer_start(g->rd.metrics);                    \
 		WLOCK(ST(g));                                                         \
 		if (lt0)                                                              \
-			rg_metrics_lock_waited(g->metrics, rg_metrics_now_ns() - lt0); \
+			rg_metrics_lock_waited(g->rd.metrics, rg_metrics_now_ns() - lt0); \
 	}                                                                             \
 	static void pl_##cname##_publish_end(rg_graph_t *g)                                \
 	{                                                                             \
@@ -237,6 +241,7 @@ const struct rg_policy rg_policy_nosync = {
 	}                                                                             \
 	const struct rg_policy rg_policy_##cname = {                                  \
 		.name = pname,                                                        \
+		.kind = pkind,                                                        \
 		.init = pl_##cname##_init,                                                 \
 		.fini = pl_##cname##_fini,                                                 \
 		.reg = lk_reg,                                                        \
@@ -255,7 +260,7 @@ const struct rg_policy rg_policy_nosync = {
 #define MX_DESTROY(st) pthread_mutex_destroy(&(st)->u.m)
 #define MX_LOCK(st) pthread_mutex_lock(&(st)->u.m)
 #define MX_UNLOCK(st) pthread_mutex_unlock(&(st)->u.m)
-RG_LOCK_POLICY(mutex, "mutex", MX_INIT, MX_DESTROY, MX_LOCK, MX_UNLOCK, MX_LOCK, MX_UNLOCK)
+RG_LOCK_POLICY(mutex, "mutex", RG_POL_MUTEX, MX_INIT, MX_DESTROY, MX_LOCK, MX_UNLOCK, MX_LOCK, MX_UNLOCK)
 
 /* rwlock: glibc default (PTHREAD_RWLOCK_PREFER_READER_NP) */
 #define RW_INIT(st) pthread_rwlock_init(&(st)->u.rw, NULL)
@@ -263,7 +268,7 @@ RG_LOCK_POLICY(mutex, "mutex", MX_INIT, MX_DESTROY, MX_LOCK, MX_UNLOCK, MX_LOCK,
 #define RW_RLOCK(st) pthread_rwlock_rdlock(&(st)->u.rw)
 #define RW_WLOCK(st) pthread_rwlock_wrlock(&(st)->u.rw)
 #define RW_UNLOCK(st) pthread_rwlock_unlock(&(st)->u.rw)
-RG_LOCK_POLICY(rwlock, "rwlock", RW_INIT, RW_DESTROY, RW_RLOCK, RW_UNLOCK, RW_WLOCK, RW_UNLOCK)
+RG_LOCK_POLICY(rwlock, "rwlock", RG_POL_RWLOCK, RW_INIT, RW_DESTROY, RW_RLOCK, RW_UNLOCK, RW_WLOCK, RW_UNLOCK)
 
 /* rwlock-wp: writer-preferring. NONRECURSIVE is required by glibc for the
  * preference to take effect; a thread never read-locks twice here (one
@@ -278,7 +283,7 @@ static int rwwp_init_lock(struct lockst *st)
 	pthread_rwlockattr_destroy(&a);
 	return rc;
 }
-RG_LOCK_POLICY(rwlock_wp, "rwlock-wp", rwwp_init_lock, RW_DESTROY, RW_RLOCK, RW_UNLOCK, RW_WLOCK,
+RG_LOCK_POLICY(rwlock_wp, "rwlock-wp", RG_POL_RWLOCK_WP, rwwp_init_lock, RW_DESTROY, RW_RLOCK, RW_UNLOCK, RW_WLOCK,
 	       RW_UNLOCK)
 
 /* ck-rwlock: centralized (one reader counter + writer flag); spins. */
@@ -288,7 +293,7 @@ RG_LOCK_POLICY(rwlock_wp, "rwlock-wp", rwwp_init_lock, RW_DESTROY, RW_RLOCK, RW_
 #define CKRW_RUNLOCK(st) ck_rwlock_read_unlock(&(st)->u.ck)
 #define CKRW_WLOCK(st) ck_rwlock_write_lock(&(st)->u.ck)
 #define CKRW_WUNLOCK(st) ck_rwlock_write_unlock(&(st)->u.ck)
-RG_LOCK_POLICY(ck_rwlock, "ck-rwlock", CKRW_INIT, CK_NODESTROY, CKRW_RLOCK, CKRW_RUNLOCK,
+RG_LOCK_POLICY(ck_rwlock, "ck-rwlock", RG_POL_CK_RWLOCK, CKRW_INIT, CK_NODESTROY, CKRW_RLOCK, CKRW_RUNLOCK,
 	       CKRW_WLOCK, CKRW_WUNLOCK)
 
 /* ck-pflock: phase-fair (readers and writers alternate phases); spins. */
@@ -297,7 +302,7 @@ RG_LOCK_POLICY(ck_rwlock, "ck-rwlock", CKRW_INIT, CK_NODESTROY, CKRW_RLOCK, CKRW
 #define CKPF_RUNLOCK(st) ck_pflock_read_unlock(&(st)->u.pf)
 #define CKPF_WLOCK(st) ck_pflock_write_lock(&(st)->u.pf)
 #define CKPF_WUNLOCK(st) ck_pflock_write_unlock(&(st)->u.pf)
-RG_LOCK_POLICY(ck_pflock, "ck-pflock", CKPF_INIT, CK_NODESTROY, CKPF_RLOCK, CKPF_RUNLOCK,
+RG_LOCK_POLICY(ck_pflock, "ck-pflock", RG_POL_CK_PFLOCK, CKPF_INIT, CK_NODESTROY, CKPF_RLOCK, CKPF_RUNLOCK,
 	       CKPF_WLOCK, CKPF_WUNLOCK)
 
 /* ---------------------------------------------------------------- */
@@ -463,6 +468,7 @@ static void br_publish_end(rg_graph_t *g)
 
 const struct rg_policy rg_policy_ck_brlock = {
 	.name = "ck-brlock",
+	.kind = RG_POL_CK_BRLOCK,
 	.init = br_init,
 	.fini = br_fini,
 	.reg = br_reg,

@@ -10,12 +10,12 @@
  * writer. The writer takes the same lock to publish a commit; reclamation
  * is immediate (as policy_locks.c).
  *
- * A cached list is valid for the head it was built from: for as long as a
- * node's visible head stays the same, its live entries are the same in
- * every snapshot that sees that head (any deletion creates a new head,
- * I1/I2). The key is (slot, dir), the validation (head pointer, head
- * version): a freed head's address can be reused, but never by a head of
- * the same node with the same version.
+ * A cached list is valid for the source it was copied from: for as long
+ * as a node's visible head (or, for a clean node, the snapshot's pack)
+ * stays the same, its span is the same in every snapshot that sees it
+ * (I1/I2). The key is (slot, dir), the validation (source pointer, source
+ * version): a freed head or pack can be reused at the same address, but
+ * never for the same node with the same version.
  *
  * Lists replaced or evicted during a section are freed at its end: an
  * iterator of the same section may still walk them.
@@ -30,34 +30,35 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "publish.h"
 
 struct lru_ent {
 	uint64_t slot;
 	uint32_t dir;
-	uint32_t n;
-	const struct rg_head *h; /* validation: built from this head ... */
-	uint64_t hver;           /* ... with this version */
-	rg_edge_t *copy;
+	const void *src;         /* validation: copied from this head or pack ... */
+	uint64_t ver;            /* ... of this version */
+	void *copy;              /* the copy's block */
+	rg_span_t sp;            /* the copy as a span */
 	struct lru_ent *hnext;      /* hash chain */
 	struct lru_ent *prev, *next; /* recency list, mru first */
 };
 
 struct lrust {
 	pthread_rwlock_t rw;
-	int published; /* writer only: as policy_locks.c */
+	int published; /* publication lock held: as policy_locks.c */
 	/* everything below: only under rw held in write mode by a reader */
 	size_t cap, count;
 	uint64_t mask; /* buckets - 1 */
 	struct lru_ent **bucket;
 	struct lru_ent *mru, *lru;
-	rg_edge_t **deferred; /* copies to free at read_end */
+	void **deferred;      /* copies to free at read_end */
 	size_t ndef, capdef;
 	uint64_t hits, misses;
 };
 
 static __thread unsigned lru_reg_count;
 
-static inline struct lrust *ST(rg_graph_t *g) { return g->pol_state; }
+static inline struct lrust *ST(rg_graph_t *g) { return g->rd.pol_state; }
 
 static size_t lru_capacity(void)
 {
@@ -87,7 +88,7 @@ static int lru_init(rg_graph_t *g)
 		free(st);
 		return RG_ENOMEM;
 	}
-	g->pol_state = st;
+	g->rd.pol_state = st;
 	return 0;
 }
 
@@ -105,7 +106,7 @@ static void lru_fini(rg_graph_t *g)
 	free(st->bucket);
 	pthread_rwlock_destroy(&st->rw);
 	free(st);
-	g->pol_state = NULL;
+	g->rd.pol_state = NULL;
 }
 
 static int lru_reg(rg_graph_t *g)
@@ -131,9 +132,9 @@ static int lru_read_begin(rg_graph_t *g, struct rg_read *rd)
 	if (__builtin_expect(lru_reg_count == 0, 0))
 		return RG_ESTATE;
 	/* write mode: the section mutates the cache (acquire on lock) */
-	uint64_t lt0 = rg_lock_wait_begin(g->metrics);
+	uint64_t lt0 = rg_lock_wait_begin(g->rd.metrics);
 	pthread_rwlock_wrlock(&ST(g)->rw);
-	rg_lock_wait_end(g->metrics, lt0);
+	rg_lock_wait_end(g->rd.metrics, lt0);
 	rg_snap_load_into(g, rd);
 	return 0;
 }
@@ -165,6 +166,7 @@ static void lru_publish_end(rg_graph_t *g)
  * the publication took the write lock; anything else cycles it first. */
 static void lru_retire(rg_graph_t *g, struct rg_garbage *gb)
 {
+	RG_ASSERT_PUB(g);
 	struct lrust *st = ST(g);
 	if (!st->published) {
 		lru_publish_begin(g);
@@ -174,7 +176,11 @@ static void lru_retire(rg_graph_t *g, struct rg_garbage *gb)
 	rg_garbage_free(gb);
 }
 
-static void lru_barrier(rg_graph_t *g) { ST(g)->published = 0; }
+static void lru_barrier(rg_graph_t *g)
+{
+	RG_ASSERT_PUB(g);
+	ST(g)->published = 0;
+}
 
 /* Makes room for one more deferred copy; RG_ENOMEM if it cannot (the
  * query then bypasses the cache). */
@@ -183,7 +189,7 @@ static int defer_reserve(struct lrust *st)
 	if (st->ndef < st->capdef)
 		return 0;
 	size_t nc = st->capdef ? st->capdef * 2 : 16;
-	rg_edge_t **np = realloc(st->deferred, nc * sizeof *np);
+	void **np = realloc(st->deferred, nc * sizeof *np);
 	if (!np)
 		return RG_ENOMEM;
 	st->deferred = np;
@@ -229,67 +235,86 @@ static void hash_remove(struct lrust *st, struct lru_ent *e)
 	*p = e->hnext;
 }
 
-static inline void iter_direct(const struct rg_read *rd, const struct rg_head *h, rg_dir_t dir,
-			       uint32_t type, rg_iter_t *it)
+/* Copies span sp into one malloc'ed block (columns after the slots); the
+ * copy's span goes to *out. RG_ENOMEM. */
+static int materialise(const rg_span_t *sp, void **blk, rg_span_t *out)
 {
-	const struct rg_adj *a = &h->adj[dir];
-	it->cur = a->e;
-	it->end = a->e + a->len; /* NULL + 0 when there is no array */
-	it->snap = rd->version;
-	it->type = type;
-}
-
-/* The copy of the entries of h's adjacency live in rd's snapshot, or NULL
- * (*n = 0) when there are none. Returns RG_ENOMEM. */
-static int materialise(const struct rg_read *rd, const struct rg_head *h, rg_dir_t dir,
-		       rg_edge_t **out, uint32_t *n)
-{
-	const struct rg_adj *a = &h->adj[dir];
-	*out = NULL;
-	*n = 0;
-	if (!a->e || a->live == 0)
+	*blk = NULL;
+	memset(out, 0, sizeof *out);
+	if (!sp->n)
 		return 0;
-	rg_edge_t *c = malloc((size_t)a->live * sizeof *c);
+	size_t n = (size_t)sp->n;
+	size_t sz = n * 4 + (sp->ids ? n * 8 : 0) + (sp->props ? n * 8 : 0) + (sp->types ? n * 4 : 0);
+	char *c = malloc(sz + 8);
 	if (!c)
 		return RG_ENOMEM;
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < a->len && k < a->live; i++) {
-		const rg_edge_t *e = &a->e[i];
-		/* relaxed: as rg_iter_next (a later deletion mark is > snapshot) */
-		if (__atomic_load_n(&e->del, __ATOMIC_RELAXED) <= rd->version)
-			continue;
-		/* field by field: del may be written concurrently (atomically)
-		 * by the writer; the copy is live for this snapshot by definition */
-		c[k].nbr = e->nbr;
-		c[k].prop = e->prop;
-		c[k].type = e->type;
-		c[k].nbr_slot = e->nbr_slot;
-		c[k].del = RG_DEL_LIVE;
-		k++;
+	char *p = c;
+	/* 8-byte columns first: they stay aligned */
+	if (sp->ids) {
+		memcpy(p, sp->ids, n * 8);
+		out->ids = (const uint64_t *)(void *)p;
+		p += n * 8;
 	}
-	*out = c;
-	*n = k;
+	if (sp->props) {
+		memcpy(p, sp->props, n * 8);
+		out->props = (const uint64_t *)(void *)p;
+		p += n * 8;
+	}
+	memcpy(p, sp->slots, n * 4);
+	out->slots = (const uint32_t *)(void *)p;
+	p += n * 4;
+	if (sp->types) {
+		memcpy(p, sp->types, n * 4);
+		out->types = (const uint32_t *)(void *)p;
+	}
+	out->n = sp->n;
+	*blk = c;
 	return 0;
 }
 
-static int lru_neighbors(const struct rg_read *rd, uint64_t slot, const struct rg_head *h,
-			 rg_dir_t dir, uint32_t type, rg_iter_t *it)
+/*
+ * The span hook: every neighbour query of a (non-shared) section goes
+ * through the cache, keyed by (slot, dir) and validated by where the
+ * snapshot's adjacency comes from: the node's visible head (pointer and
+ * version) or, for a clean node of the pack, the pack (pointer and
+ * version). A freed head or pack can be reused at the same address, but
+ * never for the same node with the same version.
+ */
+static int lru_span(const struct rg_read *rd, uint64_t slot, int dir, rg_span_t *sp)
 {
+	const struct rg_base *b = rd->base;
+	const void *src;
+	uint64_t ver;
+	rg_span_t real;
+	if (b && slot < b->nslots && _rg_bit(rd->clean, slot)) {
+		_rg_base_span(b, slot, dir, &real, RG_SPAN_ALL);
+		src = b;
+		ver = b->version;
+	} else {
+		const struct rg_head *h = slot < rd->nslots ? _rg_visible_head(rd, slot) : NULL;
+		if (!h) {
+			memset(sp, 0, sizeof *sp);
+			return RG_ENOENT;
+		}
+		_rg_adj_span(rd, dir, &h->adj[dir], &real, RG_SPAN_ALL);
+		src = h;
+		ver = h->version;
+	}
 	if (rd->shared) {
-		iter_direct(rd, h, dir, type, it);
+		*sp = real;
 		return 0;
 	}
 	struct lrust *st = ST(rd->g);
 	/* one free slot in deferred, so dropping a copy below cannot fail */
 	if (defer_reserve(st)) {
-		iter_direct(rd, h, dir, type, it);
+		*sp = real;
 		return 0;
 	}
-	struct lru_ent **b = &st->bucket[key_hash(slot, dir) & st->mask];
-	struct lru_ent *e = *b;
+	struct lru_ent **bk = &st->bucket[key_hash(slot, (uint32_t)dir) & st->mask];
+	struct lru_ent *e = *bk;
 	while (e && (e->slot != slot || e->dir != (uint32_t)dir))
 		e = e->hnext;
-	if (e && e->h == h && e->hver == h->version) {
+	if (e && e->src == src && e->ver == ver) {
 		st->hits++;
 		if (st->mru != e) {
 			list_unlink(st, e);
@@ -297,10 +322,10 @@ static int lru_neighbors(const struct rg_read *rd, uint64_t slot, const struct r
 		}
 	} else {
 		st->misses++;
-		rg_edge_t *copy;
-		uint32_t n;
-		if (materialise(rd, h, dir, &copy, &n)) {
-			iter_direct(rd, h, dir, type, it);
+		void *copy;
+		rg_span_t cs;
+		if (materialise(&real, &copy, &cs)) {
+			*sp = real;
 			return 0;
 		}
 		if (e) { /* stale: the node changed since it was cached */
@@ -315,36 +340,34 @@ static int lru_neighbors(const struct rg_read *rd, uint64_t slot, const struct r
 				st->deferred[st->ndef++] = e->copy;
 			e->slot = slot;
 			e->dir = (uint32_t)dir;
-			e->hnext = *b;
-			*b = e;
+			e->hnext = *bk;
+			*bk = e;
 		} else {
 			e = calloc(1, sizeof *e);
 			if (!e) {
 				free(copy);
-				iter_direct(rd, h, dir, type, it);
+				*sp = real;
 				return 0;
 			}
 			e->slot = slot;
 			e->dir = (uint32_t)dir;
-			e->hnext = *b;
-			*b = e;
+			e->hnext = *bk;
+			*bk = e;
 			st->count++;
 		}
-		e->h = h;
-		e->hver = h->version;
+		e->src = src;
+		e->ver = ver;
 		e->copy = copy;
-		e->n = n;
+		e->sp = cs;
 		list_push_front(st, e);
 	}
-	it->cur = e->copy;
-	it->end = e->copy ? e->copy + e->n : NULL;
-	it->snap = rd->version;
-	it->type = type;
+	*sp = e->sp;
 	return 0;
 }
 
 const struct rg_policy rg_policy_lru_rwlock = {
 	.name = "lru-rwlock",
+	.kind = RG_POL_LRU_RWLOCK,
 	.init = lru_init,
 	.fini = lru_fini,
 	.reg = lru_reg,
@@ -356,5 +379,5 @@ const struct rg_policy rg_policy_lru_rwlock = {
 	.publish_end = lru_publish_end,
 	.retire = lru_retire,
 	.barrier = lru_barrier,
-	.neighbors = lru_neighbors,
+	.span_hook = lru_span,
 };

@@ -12,11 +12,18 @@
  * flavour's urcu_qsbr_call_rcu is then undeclared (checked with liburcu
  * 0.13, gcc 12).
  */
+#ifndef _LGPL_SOURCE /* also set for the whole library by CMakeLists.txt */
 #define _LGPL_SOURCE
+#endif
 #include <urcu/urcu-memb.h>
 
 #include "graph_internal.h"
+#include "publish.h"
 
 #define RG_FL urcu_memb
 #define RG_FL_NAME "rcu-memb"
+#define RG_FL_KIND RG_POL_RCU_MEMB
+#define RG_FORK_PREPARE_EXTRA
+#define RG_FORK_PARENT_EXTRA
+#define RG_FORK_CHILD_EXTRA
 #include "policy_rcu_flavor.h"

@@ -16,13 +16,20 @@
  * urcu-bp.h:171). The library's own copy is not instrumented. Harmless on
  * x86 (every field is naturally aligned); release builds inline as usual.
  */
-#if !defined(__SANITIZE_ADDRESS__)
-#define _LGPL_SOURCE
+#if defined(__SANITIZE_ADDRESS__)
+#undef _LGPL_SOURCE /* set for the whole library by CMakeLists.txt */
 #endif
 #include <urcu/urcu-bp.h>
 
 #include "graph_internal.h"
+#include "publish.h"
 
 #define RG_FL urcu_bp
 #define RG_FL_NAME "rcu-bp"
+#define RG_FL_KIND RG_POL_RCU_BP
+/* rcu-bp keeps a registry of reader records under a lock of its own:
+ * liburcu asks for these around fork() as well */
+#define RG_FORK_PREPARE_EXTRA urcu_bp_before_fork();
+#define RG_FORK_PARENT_EXTRA urcu_bp_after_fork_parent();
+#define RG_FORK_CHILD_EXTRA urcu_bp_after_fork_child();
 #include "policy_rcu_flavor.h"

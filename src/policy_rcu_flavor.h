@@ -25,7 +25,39 @@
  * thread, not per graph, in liburcu). */
 static __thread unsigned LOCAL(reg_count);
 
-static int LOCAL(init)(rg_graph_t *g) { (void)g; return 0; }
+/* fork(): liburcu's call_rcu worker thread is not copied into a child, so
+ * a child that waits for a grace period's callbacks (rcu_barrier in
+ * rg_close) would wait forever. liburcu's own hooks pause the worker
+ * before fork and recreate it in the child; they are registered once per
+ * process and flavour, the first time a graph uses the flavour (tests:
+ * test_policies.c "fork"). */
+static void LOCAL(fork_prepare)(void)
+{
+	FL(call_rcu_before_fork)();
+	RG_FORK_PREPARE_EXTRA
+}
+static void LOCAL(fork_parent)(void)
+{
+	RG_FORK_PARENT_EXTRA
+	FL(call_rcu_after_fork_parent)();
+}
+static void LOCAL(fork_child)(void)
+{
+	RG_FORK_CHILD_EXTRA
+	FL(call_rcu_after_fork_child)();
+}
+static pthread_once_t LOCAL(fork_once) = PTHREAD_ONCE_INIT;
+static void LOCAL(fork_install)(void)
+{
+	(void)pthread_atfork(LOCAL(fork_prepare), LOCAL(fork_parent), LOCAL(fork_child));
+}
+
+static int LOCAL(init)(rg_graph_t *g)
+{
+	(void)g;
+	pthread_once(&LOCAL(fork_once), LOCAL(fork_install));
+	return 0;
+}
 static void LOCAL(fini)(rg_graph_t *g) { (void)g; }
 
 static int LOCAL(reg)(rg_graph_t *g)
@@ -99,6 +131,7 @@ static void LOCAL(reclaim_cb)(struct rcu_head *head)
  * call. */
 static void LOCAL(retire)(rg_graph_t *g, struct rg_garbage *gb)
 {
+	RG_ASSERT_PUB(g);
 	_Static_assert(sizeof(struct rcu_head) <= sizeof gb->reclaim_hook, "rcu_head fits");
 	int tmp = LOCAL(reg_count) == 0;
 	if (tmp)
@@ -106,12 +139,12 @@ static void LOCAL(retire)(rg_graph_t *g, struct rg_garbage *gb)
 	FL(call_rcu)((struct rcu_head *)(void *)gb->reclaim_hook, LOCAL(reclaim_cb));
 	if (tmp)
 		FL(unregister_thread)();
-	rg_metrics_add(g->metrics, RG_C_GRACE_PERIODS, 1);
+	rg_metrics_add(g->rd.metrics, RG_C_GRACE_PERIODS, 1);
 }
 
 static void LOCAL(barrier)(rg_graph_t *g)
 {
-	(void)g;
+	RG_ASSERT_PUB(g);
 	int tmp = LOCAL(reg_count) == 0;
 	if (tmp)
 		FL(register_thread)();
@@ -126,6 +159,7 @@ static void LOCAL(barrier)(rg_graph_t *g)
 
 const struct rg_policy RG_CAT(rg_policy, RG_FL) = {
 	.name = RG_FL_NAME,
+	.kind = RG_FL_KIND,
 	.init = LOCAL(init),
 	.fini = LOCAL(fini),
 	.reg = LOCAL(reg),
@@ -145,3 +179,7 @@ const struct rg_policy RG_CAT(rg_policy, RG_FL) = {
 #undef LOCAL
 #undef RG_FL
 #undef RG_FL_NAME
+#undef RG_FL_KIND
+#undef RG_FORK_PREPARE_EXTRA
+#undef RG_FORK_PARENT_EXTRA
+#undef RG_FORK_CHILD_EXTRA

@@ -23,7 +23,6 @@ void rg_pool_init(struct rg_pool *p, size_t head_size)
 	/* one head per cache line: a read touches exactly one line for it */
 	p->head_size = (head_size + RG_CACHELINE - 1) & ~(size_t)(RG_CACHELINE - 1);
 	p->head_next_chunk = HEAD_CHUNK_MIN;
-	atomic_init(&p->returned, NULL);
 }
 
 static void free_bundle(struct rg_garbage *gb)
@@ -34,9 +33,10 @@ static void free_bundle(struct rg_garbage *gb)
 
 void rg_pool_destroy(struct rg_pool *p)
 {
-	/* acquire: pairs with the release push in rg_pool_give_back, so the
-	 * bundles' contents and links written by other threads are visible */
-	struct rg_garbage *gb = atomic_load_explicit(&p->returned, memory_order_acquire);
+	/* acquire: pairs with the push in rg_pool_give_back (a full barrier),
+	 * so the bundles' contents and links written by other threads are
+	 * visible */
+	struct rg_garbage *gb = RG_LOAD_ACQUIRE(p->returned);
 	while (gb) {
 		struct rg_garbage *next = gb->ret_next;
 		free_bundle(gb);
@@ -214,14 +214,21 @@ static inline void cls_split(unsigned cls, int *dir, int *order)
 
 void *rg_pool_get(struct rg_pool *p, unsigned cls)
 {
-	/* relaxed: only a hint; rg_pool_drain's exchange is the acquire */
-	if (atomic_load_explicit(&p->returned, memory_order_relaxed))
+	/* relaxed: only a hint; rg_pool_drain's exchange is the ordering one */
+	if (RG_LOAD_SHARED(p->returned))
 		rg_pool_drain(p);
-	if (cls == RG_CLS_HEAD)
-		return head_get(p);
+	void *o;
+	if (cls == RG_CLS_HEAD) {
+		o = head_get(p);
+		p->heads_used += o != NULL;
+		return o;
+	}
 	int dir, order;
 	cls_split(cls, &dir, &order);
-	return buddy_get(p, &p->buddy[dir], order);
+	o = buddy_get(p, &p->buddy[dir], order);
+	if (o)
+		p->bytes_blocks += (uint64_t)1 << order;
+	return o;
 }
 
 void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj)
@@ -229,21 +236,24 @@ void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj)
 	if (cls == RG_CLS_MALLOC) {
 		free(obj);
 	} else if (cls == RG_CLS_BASE) {
-		rg_base_free(obj);
+		rg_base_put(obj);
 	} else if (cls == RG_CLS_HEAD) {
 		head_put(p, obj);
+		p->heads_used--;
 	} else {
 		int dir, order;
 		cls_split(cls, &dir, &order);
 		buddy_put(&p->buddy[dir], order, obj);
+		p->bytes_blocks -= (uint64_t)1 << order;
 	}
 }
 
 void rg_pool_drain(struct rg_pool *p)
 {
-	/* acquire: pairs with the release CAS in rg_pool_give_back, so the
-	 * bundles' pointer arrays and links are visible */
-	struct rg_garbage *gb = atomic_exchange_explicit(&p->returned, NULL, memory_order_acquire);
+	/* full barrier (acquire side): pairs with the CAS in
+	 * rg_pool_give_back, so the bundles' pointer arrays and links are
+	 * visible */
+	struct rg_garbage *gb = RG_XCHG(&p->returned, NULL);
 	while (gb) {
 		struct rg_garbage *next = gb->ret_next;
 		for (size_t i = 0; i < gb->n; i++)
@@ -260,7 +270,7 @@ void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb)
 		if (gb->cls[i] == RG_CLS_MALLOC)
 			free(gb->ptrs[i]);
 		else if (gb->cls[i] == RG_CLS_BASE)
-			rg_base_free(gb->ptrs[i]);
+			rg_base_put(gb->ptrs[i]);
 		else
 			gb->ptrs[pooled] = gb->ptrs[i], gb->cls[pooled++] = gb->cls[i];
 	}
@@ -270,12 +280,16 @@ void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb)
 		return;
 	}
 	/* relaxed: the first guess of the CAS below, which re-reads on failure */
-	struct rg_garbage *top = atomic_load_explicit(&p->returned, memory_order_relaxed);
-	do
+	struct rg_garbage *top = RG_LOAD_SHARED(p->returned), *seen;
+	for (;;) {
 		gb->ret_next = top;
-	/* release: the writer's acquire exchange in rg_pool_drain sees the
-	 * compacted arrays and the link written above. Only pushes race here
-	 * (the writer takes the whole stack at once), so there is no ABA. */
-	while (!atomic_compare_exchange_weak_explicit(&p->returned, &top, gb, memory_order_release,
-						      memory_order_relaxed));
+		/* full barrier (release side): the writer's exchange in
+		 * rg_pool_drain sees the compacted arrays and the link written
+		 * above. Only pushes race here (the writer takes the whole
+		 * stack at once), so there is no ABA. */
+		seen = RG_CMPXCHG(&p->returned, top, gb);
+		if (seen == top)
+			break;
+		top = seen;
+	}
 }

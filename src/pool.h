@@ -2,20 +2,21 @@
  * pool.h - the writer's allocator for node heads and adjacency arrays.
  *
  * Why not malloc: every commit allocates a head per touched node and
- * retires the one it replaces, and arrays grow by doubling. With malloc,
- * heads, out-arrays and in-arrays end up interleaved in one heap, so a
+ * retires the one it replaces, and blocks grow by doubling. With malloc,
+ * heads, out-blocks and in-blocks end up interleaved in one heap, so a
  * read of one node's out-neighbours drags unrelated lines through the
  * cache; and the writer pays a malloc/free pair (plus a cross-thread free
  * from the reclamation thread) per touched node. Here:
  *  - heads come from a region of their own, one per cache line, and are
  *    recycled through a free list (all heads have one size);
- *  - arrays come from one buddy allocator per direction (out / in): blocks
- *    of 2^k bytes, 128 B .. 1 MiB, carved from 2 MiB chunks; a block of 2^k
- *    bytes holds 2^(k-5) 32-byte entries and nothing else, so capacities
- *    are 4, 8, 16, ..., RG_POOL_MAX_CAP. Freed blocks merge
- *    with their free buddy, so a graph that only grows (every array
- *    replaced by one twice its size) reuses the memory of the small arrays
- *    it gave up, as malloc would. Larger arrays use malloc;
+ *  - adjacency blocks come from one buddy allocator per direction (out /
+ *    in): blocks of 2^k bytes, 32 B .. 1 MiB, carved from 2 MiB chunks. A
+ *    block holds a power-of-two number of entries: 4-byte slots, then the
+ *    cold arrays the adjacency needs (layout.h), so its entry size is
+ *    rounded up to 4, 8, 16 or 32 bytes (rg_adj_esize_log). Freed blocks
+ *    merge with their free buddy, so a graph that only grows (every block
+ *    replaced by one twice its size) reuses the memory of the small blocks
+ *    it gave up, as malloc would. Larger blocks use aligned_alloc;
  *  - the reclaiming thread does not touch the objects: it hands the whole
  *    garbage bundle (pointer + class arrays) back with one lock-free push,
  *    and the writer frees the objects into its pools when it next
@@ -29,26 +30,40 @@
 #ifndef RG_POOL_H
 #define RG_POOL_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define RG_POOL_MIN_ORDER 7  /* 128-byte blocks: capacity 4 */
-#define RG_POOL_MAX_ORDER 20 /* 1 MiB blocks: capacity 32768 */
+#define RG_POOL_MIN_ORDER 5  /* 32-byte blocks */
+#define RG_POOL_MAX_ORDER 20 /* 1 MiB blocks */
 #define RG_POOL_CHUNK_ORDER 21
-#define RG_POOL_MIN_CAP (UINT32_C(1) << (RG_POOL_MIN_ORDER - 5))
-#define RG_POOL_MAX_CAP (UINT32_C(1) << (RG_POOL_MAX_ORDER - 5))
 #define RG_POOL_NCLS (RG_POOL_MAX_ORDER - RG_POOL_MIN_ORDER + 1)
 
 /* Object classes: 0 = plain malloc (freed with free()), 1 = head, then the
- * array classes of the out-region, then those of the in-region. */
+ * block classes of the out-region, then those of the in-region. */
 enum { RG_CLS_MALLOC = 0, RG_CLS_HEAD = 1, RG_CLS_ARR = 2 };
 #define RG_POOL_NCLASSES (RG_CLS_ARR + 2 * RG_POOL_NCLS)
-/* Not pool classes: a whole packed base in a garbage bundle (freed with
- * rg_base_free, any thread), and, in a head's acls only, an adjacency that
- * is a slice of the packed base (never freed on its own). */
+/* Not pool classes: a pack in a garbage bundle (its reference is dropped,
+ * rg_base_put, any thread), and, in a head's rg_adj.cls only, an adjacency
+ * that is a slice of the pack (never freed on its own). */
 #define RG_CLS_BASE RG_POOL_NCLASSES
 #define RG_CLS_INBASE (RG_POOL_NCLASSES + 1)
+
+/* The class of a block of 2^order bytes in direction dir (0 out, 1 in):
+ * a pool class, or RG_CLS_MALLOC above RG_POOL_MAX_ORDER. */
+static inline unsigned rg_pool_block_class(int dir, unsigned order)
+{
+	if (order > RG_POOL_MAX_ORDER)
+		return RG_CLS_MALLOC;
+	if (order < RG_POOL_MIN_ORDER)
+		order = RG_POOL_MIN_ORDER;
+	return RG_CLS_ARR + (unsigned)dir * RG_POOL_NCLS + (order - RG_POOL_MIN_ORDER);
+}
+
+/* Byte order of the blocks of pool class cls (>= RG_CLS_ARR). */
+static inline unsigned rg_pool_class_order(unsigned cls)
+{
+	return (cls - RG_CLS_ARR) % RG_POOL_NCLS + RG_POOL_MIN_ORDER;
+}
 
 struct rg_garbage;
 
@@ -79,43 +94,18 @@ struct rg_pool {
 	struct rg_pool_chunk *chunks;  /* every chunk, unmapped at destroy */
 	size_t nchunks, chunkcap;
 	uint64_t bytes_reserved; /* chunk bytes obtained from the system */
+	uint64_t bytes_blocks;   /* bytes of blocks handed out and not put back */
+	uint64_t heads_used;     /* heads handed out and not put back */
 	/* bundles handed back by reclamation, linked through ret_next */
-	_Atomic(struct rg_garbage *) returned;
+	struct rg_garbage *returned; /* atomic (RG_CMPXCHG / RG_XCHG) */
 };
-
-/* The capacity an array of at least `want` entries gets: the next power of
- * two in [RG_POOL_MIN_CAP, RG_POOL_MAX_CAP], or `want` itself above that
- * (malloc'ed). */
-static inline uint32_t rg_pool_round_cap(uint32_t want)
-{
-	if (want <= RG_POOL_MIN_CAP)
-		return RG_POOL_MIN_CAP;
-	if (want > RG_POOL_MAX_CAP)
-		return want;
-	return UINT32_C(1) << (32 - __builtin_clz(want - 1));
-}
-
-/* The class of an array of capacity cap in direction dir (0 out, 1 in). */
-static inline unsigned rg_pool_arr_class(int dir, uint32_t cap)
-{
-	if (cap > RG_POOL_MAX_CAP || cap < RG_POOL_MIN_CAP || (cap & (cap - 1)))
-		return RG_CLS_MALLOC;
-	return RG_CLS_ARR + (unsigned)dir * RG_POOL_NCLS +
-	       (unsigned)(__builtin_ctz(cap) + 5 - RG_POOL_MIN_ORDER);
-}
-
-/* Capacity (entries) of array class cls. */
-static inline uint32_t rg_pool_class_cap(unsigned cls)
-{
-	return UINT32_C(1) << ((cls - RG_CLS_ARR) % RG_POOL_NCLS + RG_POOL_MIN_ORDER - 5);
-}
 
 void rg_pool_init(struct rg_pool *p, size_t head_size);
 /* Frees every chunk and every bundle still queued. Single-threaded. */
 void rg_pool_destroy(struct rg_pool *p);
 /* An object of class cls (not RG_CLS_MALLOC): a head of head_size bytes,
- * or an array block of rg_pool_class_cap(cls) entries. Writer only. NULL
- * when the system is out of memory. */
+ * or a block of 2^rg_pool_class_order(cls) bytes. Writer only. NULL when
+ * the system is out of memory. */
 void *rg_pool_get(struct rg_pool *p, unsigned cls);
 /* Returns an object no reader can hold (never published, or already past
  * its grace period). RG_CLS_MALLOC objects are free()d. Writer only. */

@@ -1,5 +1,24 @@
 /*
- * util.h - small internal helpers shared by several modules.
+ * util.h - the library's small shared vocabulary: one atomics vocabulary,
+ * one clock, one hash, error text, debug assertions, huge-page advice.
+ *
+ * Atomics. Every shared access in src/ is written with the macros below,
+ * which are liburcu's uatomic_* and CMM_* primitives (a dependency
+ * already) named by the ordering the access needs. Every use carries a
+ * one-line comment saying why that ordering. Under ThreadSanitizer the same
+ * names map to the C11 __atomic builtins with the same ordering, because
+ * TSan cannot see liburcu 0.13's inline assembly and compiler-only fences
+ * (x86 needs no CPU fence for acquire/release) and would report races that
+ * are not there.
+ *   RG_LOAD_SHARED(x)      relaxed load, not torn, fused or re-read (READ_ONCE)
+ *   RG_STORE_SHARED(x, v)  relaxed store (WRITE_ONCE)
+ *   RG_LOAD_ACQUIRE(x)     load, then later loads stay after it (smp_rmb)
+ *   RG_PUBLISH(x, v)       earlier stores become visible before v (smp_wmb)
+ *   rcu_assign_pointer / RG_DEREF   RCU publication of a pointer (layout.h)
+ *   RG_ADD(p, v)           atomic add, no ordering (uatomic_add)
+ *   RG_ADD_RETURN(p, v)    atomic add returning the new value, full barrier
+ *   RG_XCHG(p, v)          atomic exchange returning the old value, full barrier
+ *   RG_CMPXCHG(p, o, n)    compare-and-swap returning the old value, full barrier
  */
 #ifndef RG_UTIL_H
 #define RG_UTIL_H
@@ -7,18 +26,68 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
 
-/* 64-bit finaliser (MurmurHash3 fmix64): spreads ids over hash buckets. */
+#ifndef _LGPL_SOURCE
+#define _LGPL_SOURCE /* liburcu's inline (static) primitives, no calls */
+#endif
+#include <urcu/arch.h>
+#include <urcu/system.h>
+#include <urcu/uatomic.h>
+
+#include <rcugraph/static/layout.h> /* RG_LOAD_SHARED, RG_DEREF */
+
+#if !defined(__SANITIZE_THREAD__)
+#define RG_STORE_SHARED(x, v) CMM_STORE_SHARED(x, v)
+#define RG_LOAD_ACQUIRE(x)                                                                    \
+	__extension__({                                                                       \
+		__typeof__(x) rg_v_ = CMM_LOAD_SHARED(x);                                     \
+		cmm_smp_rmb();                                                                \
+		rg_v_;                                                                        \
+	})
+#define RG_PUBLISH(x, v)                                                                      \
+	do {                                                                                  \
+		cmm_smp_wmb();                                                                \
+		CMM_STORE_SHARED(x, v);                                                       \
+	} while (0)
+#define RG_ADD(p, v) uatomic_add(p, v)
+#define RG_ADD_RETURN(p, v) uatomic_add_return(p, v)
+#define RG_XCHG(p, v) uatomic_xchg(p, v)
+#define RG_CMPXCHG(p, o, n) uatomic_cmpxchg(p, o, n)
+#else
+#define RG_STORE_SHARED(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define RG_LOAD_ACQUIRE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define RG_PUBLISH(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+#define RG_ADD(p, v) ((void)__atomic_fetch_add((p), (v), __ATOMIC_RELAXED))
+#define RG_ADD_RETURN(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define RG_XCHG(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define RG_CMPXCHG(p, o, n)                                                                   \
+	__extension__({                                                                       \
+		__typeof__(*(p)) rg_o_ = (o);                                                 \
+		__atomic_compare_exchange_n((p), &rg_o_, (n), 0, __ATOMIC_SEQ_CST,            \
+					    __ATOMIC_SEQ_CST);                                \
+		rg_o_;                                                                        \
+	})
+/* liburcu's RCU pointer publication, as TSan can see it */
+#undef rcu_assign_pointer
+#define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#endif
+
+/* The one clock: CLOCK_MONOTONIC in nanoseconds. */
+static inline uint64_t rg_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The one hash of integer keys (MurmurHash3 fmix64): id index buckets. */
 static inline uint64_t mix64(uint64_t x)
 {
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return x;
+	return _rg_mix64(x);
 }
 
 /* printf into a caller's error buffer; NULL or empty buffer: no-op. */
@@ -33,9 +102,26 @@ rg_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Debug assertions of internal contracts (which lock a writer-only function
+ * needs, invariants I1-I5 where they are cheap). On in the debug, asan and
+ * tsan presets (RG_DEBUG_ASSERTS), compiled out in release builds. A failed
+ * one is a library bug: it prints the condition and aborts.
+ */
+#ifdef RG_DEBUG_ASSERTS
+__attribute__((noreturn, cold)) void rg__assert_fail(const char *cond, const char *file, int line);
+#define RG_ASSERT_DEBUG(cond)                                                                 \
+	do {                                                                                  \
+		if (__builtin_expect(!(cond), 0))                                             \
+			rg__assert_fail(#cond, __FILE__, __LINE__);                           \
+	} while (0)
+#else
+#define RG_ASSERT_DEBUG(cond) ((void)0)
+#endif
+
 /* Asks for transparent huge pages on a large, fresh allocation (node
- * segments, index tables): the writer and readers touch them at random,
- * and with 4 KiB pages nearly every such touch is also a TLB miss.
+ * segments, index tables, packs): the writer and readers touch them at
+ * random, and with 4 KiB pages nearly every such touch is also a TLB miss.
  * Advisory; page-aligned part of [p, p+n) only. */
 static inline void rg_advise_huge(void *p, size_t n)
 {

@@ -38,13 +38,6 @@
 /* Small helpers                                                        */
 /* ------------------------------------------------------------------ */
 
-uint64_t rg_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t wall_ns(void)
 {
 	struct timespec ts;
@@ -443,7 +436,6 @@ struct rg_wal {
 	int dirfd;
 	int durability;
 	uint32_t interval_ms;
-	uint64_t checkpoint_bytes;
 
 	pthread_mutex_t ckpt_mu;
 	uint64_t *segs; /* first versions of the live segments, ascending (ckpt_mu) */
@@ -862,9 +854,10 @@ static void retire(struct rg_wal *w, uint64_t keep, uint64_t newest)
 	fsync_dir(w);
 }
 
-int rg_wal_checkpoint(struct rg_wal *w, rg_graph_t *g, rg_checkpoint_info_t *info)
+int rg_wal_checkpoint(struct rg_wal *w, rg_wal_ckpt_write_fn write, void *ctx,
+		      rg_checkpoint_info_t *info)
 {
-	if (!w || !g)
+	if (!w || !write)
 		return RG_EINVAL;
 	rg_checkpoint_info_t tmp;
 	if (!info)
@@ -874,7 +867,7 @@ int rg_wal_checkpoint(struct rg_wal *w, rg_graph_t *g, rg_checkpoint_info_t *inf
 	uint64_t upto = 0;
 	int rc = roll_segment(w, &upto);
 	if (!rc)
-		rc = rg_ckpt_write_graph(w->dirfd, g, upto, info);
+		rc = write(ctx, w->dirfd, upto, info);
 	if (!rc) {
 		uint64_t s = info->version;
 		if (w->have_ckpt && w->ckpt_last != s) {
@@ -1226,7 +1219,6 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 	w->metrics = cfg->metrics;
 	w->durability = cfg->durability;
 	w->interval_ms = cfg->interval_ms;
-	w->checkpoint_bytes = cfg->checkpoint_bytes;
 	pthread_mutex_init(&w->ckpt_mu, NULL);
 	pthread_mutex_init(&w->append_mu, NULL);
 	pthread_mutex_init(&w->mu, NULL);

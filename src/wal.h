@@ -1,10 +1,10 @@
 /*
- * wal.h - INTERNAL contract between the graph core (src/graph.c) and the
- * redo log / checkpoint module (src/wal.c, src/checkpoint.c).
+ * wal.h - the log layer's contract with the durability layer above it
+ * (durable.c): segments, group commit, fsync, recovery scanning.
  *
- * The core calls these; the log module never calls into graph internals,
- * only the public API (rcugraph.h) for checkpoints and the replay callbacks
- * below for recovery.
+ * The log never calls into the graph: recovery hands records to the
+ * replay callbacks below, and checkpoints are written by a callback of the
+ * caller (rg_wal_checkpoint).
  */
 #ifndef RG_WAL_H
 #define RG_WAL_H
@@ -13,19 +13,7 @@
 #include <stdint.h>
 #include <rcugraph/rcugraph.h>
 
-/* One logical operation of a committed transaction, as the core records it. */
-enum rg_op_kind {
-	RG_OP_ADD_NODE = 1, /* a = id, u32 = label */
-	RG_OP_DEL_NODE = 2, /* a = id */
-	RG_OP_ADD_EDGE = 3, /* a = src, b = dst, u32 = type, prop */
-	RG_OP_DEL_EDGE = 4, /* a = src, b = dst, u32 = type (RG_TYPE_ANY allowed) */
-};
-
-struct rg_op {
-	uint64_t a, b, prop;
-	uint32_t u32;
-	uint32_t kind;
-};
+#include "ops.h"
 
 /* Callbacks the core gives to recovery: each replays into the graph being
  * opened (single-threaded, before the graph is returned to the caller).
@@ -51,7 +39,6 @@ struct rg_wal_config {
 	const char *dir;           /* directory (created if missing) */
 	int durability;            /* RG_DURABILITY_* from rcugraph.h */
 	uint32_t interval_ms;      /* for RG_DURABILITY_INTERVAL */
-	uint64_t checkpoint_bytes; /* auto checkpoint when the log exceeds this (0: never) */
 	int salvage;               /* 1: on mid-log corruption keep the valid prefix instead of failing */
 	struct rg_metrics *metrics; /* where to record fsync latency (may be NULL) */
 };
@@ -91,11 +78,19 @@ uint64_t rg_wal_durable_lsn(struct rg_wal *w);
 /* Log bytes since the last checkpoint (for automatic checkpoints). */
 uint64_t rg_wal_log_bytes(const struct rg_wal *w);
 
-/* Writes a checkpoint of g read in ONE read section of the calling thread
- * (which this function registers as a reader if needed), fsyncs it, then
- * deletes log segments it covers and older checkpoints beyond the newest two.
- * Must be called without the writer mutex, outside any read section.
- * The writer keeps committing meanwhile. */
-int rg_wal_checkpoint(struct rg_wal *w, rg_graph_t *g, rg_checkpoint_info_t *info);
+/* Writes a checkpoint: rolls to a new segment, calls write(ctx, dirfd,
+ * upto, info), which must write and fsync a checkpoint file (checkpoint
+ * writer, wal_format.h) of a snapshot of version >= upto if it can (the
+ * last version appended before the roll), filling info->version; then
+ * deletes the log segments it covers and older checkpoints beyond the
+ * newest two. One checkpoint at a time (the log serialises them); appends
+ * continue meanwhile. The log never reads the graph: the caller's write
+ * callback does (durable_ckpt.c). */
+typedef int (*rg_wal_ckpt_write_fn)(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info);
+int rg_wal_checkpoint(struct rg_wal *w, rg_wal_ckpt_write_fn write, void *ctx,
+		      rg_checkpoint_info_t *info);
+
+/* fsyncs done by every log of the process (for metrics and benchmarks). */
+uint64_t rg_wal_fsync_count(void);
 
 #endif

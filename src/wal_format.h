@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "util.h"
 #include "wal.h"
 
 /* ---- constants --------------------------------------------------------- */
@@ -207,11 +208,6 @@ void rg_ckpt_writer_abort(struct rg_ckpt_writer *cw);
 int rg_ckpt_load(int dirfd, const char *name, const struct rg_replay_ops *ops,
 		 struct rg_ckpt_summary *sum, char *err, size_t errlen);
 
-/* Writes a checkpoint of g (one read section of the calling thread, which
- * is registered as a reader if it is not) at a version >= min_version when
- * the graph reaches it within a short wait. */
-int rg_ckpt_write_graph(int dirfd, rg_graph_t *g, uint64_t min_version, rg_checkpoint_info_t *info);
-
 /* File names: "log-%020llu.rgl", "ckpt-%020llu.rgc". */
 #define RG_NAME_MAX 64
 void rg_log_name(char *buf, uint64_t first_version);
@@ -239,9 +235,5 @@ int rg_io_sync(int fd, int datasync);
 /* Maps -errno to RG_ENOSPC / RG_EIO. */
 int rg_io_err(int neg_errno);
 
-uint64_t rg_now_ns(void);
-
-/* fsyncs issued by the log and checkpoints of this process (benchmarks). */
-uint64_t rg_wal_fsync_count(void);
 
 #endif

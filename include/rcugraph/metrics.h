@@ -61,6 +61,7 @@ enum rg_counter_id {
 	RG_C_FSYNCS,
 	RG_C_CHECKPOINTS,
 	RG_C_CHECKPOINT_BYTES,
+	RG_C_CHECKPOINT_FAILURES, /* automatic checkpoints that failed (retried) */
 	RG_C_PARALLEL_TRAVERSALS,
 	RG_C__COUNT
 };

@@ -8,7 +8,15 @@
  *   allowed (the store is a multigraph): inserting an edge never searches
  *   the existing adjacency, which is what keeps insertion O(1) amortised
  *   even into a hub. rg_txn_del_edge() removes every edge src->dst of the
- *   given type. At most 2^32 - 2 distinct node ids per graph.
+ *   given type. At most 2^32 - 2 node slots per graph.
+ *
+ * Layout (docs/design.md)
+ *   One adjacency format everywhere: per node and direction, an array of
+ *   neighbour slots (4 bytes each) with parallel cold arrays for ids, types
+ *   and properties (omitted while they hold only defaults). Readers get it
+ *   as a span (rg_span_t): no copy, no per-edge check. rg_pack() lays every
+ *   adjacency out as one CSR per direction in the same format, and a frozen
+ *   view (csr.h) is a packed snapshot, not a copy.
  *
  * Concurrency
  *   - Any number of reader threads, each registered once with
@@ -40,7 +48,7 @@ extern "C" {
 #endif
 
 #define RG_VERSION_MAJOR 0
-#define RG_VERSION_MINOR 1
+#define RG_VERSION_MINOR 2
 
 /* Error codes (always negative). */
 enum {
@@ -215,92 +223,131 @@ typedef enum rg_dir {
 	RG_IN = 1,  /* edges nbr -> id */
 } rg_dir_t;
 
-/* Number of live edges of node id in direction dir. Inside a section.
+/* Number of edges of node id in direction dir. Inside a section.
  * RG_ENOENT if the node is absent, RG_EINVAL. */
 int rg_degree(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint64_t *deg);
 
 /*
- * One adjacency entry, as stored. Read-only for callers; pointers to it
- * are valid until rg_read_end().
+ * Spans: the adjacency of one node in one direction, in place.
+ *
+ * Storage is struct-of-arrays: the hot array holds the neighbours' SLOTS
+ * (dense uint32_t internal indices, rg_node_at()), so a scan streams 4
+ * bytes per edge as over a CSR; ids, types and properties are parallel
+ * cold arrays that only callers who read them touch. A cold array that
+ * would hold nothing but its default is not stored, and its pointer is
+ * NULL:
+ *   ids   == NULL  every neighbour's id equals its slot (graphs whose ids
+ *                  are their slots: generators, most loaded edge lists)
+ *   types == NULL  every edge of the span has type 0
+ *   props == NULL  every edge of the span has property 0
+ * rg_span_id/type/prop() read entry i whichever way it is stored.
+ *
+ * Every entry of a span is an edge of the section's snapshot (no deleted
+ * entries, nothing to skip), in adjacency order: insertion order, deletions
+ * keeping the survivors' order; a durable graph reopens with the same order
+ * in both directions. The arrays are valid until the section ends and must
+ * not be written.
  */
+typedef struct rg_span {
+	uint64_t n;            /* number of edges */
+	const uint32_t *slots; /* neighbour slots [n] */
+	const uint64_t *ids;   /* neighbour ids [n], or NULL: ids[i] == slots[i] */
+	const uint32_t *types; /* edge types [n], or NULL: all 0 */
+	const uint64_t *props; /* edge properties [n], or NULL: all 0 */
+} rg_span_t;
+
+static inline uint64_t rg_span_id(const rg_span_t *s, uint64_t i)
+{
+	return s->ids ? s->ids[i] : s->slots[i];
+}
+static inline uint32_t rg_span_type(const rg_span_t *s, uint64_t i)
+{
+	return s->types ? s->types[i] : 0;
+}
+static inline uint64_t rg_span_prop(const rg_span_t *s, uint64_t i)
+{
+	return s->props ? s->props[i] : 0;
+}
+
+/*
+ * The adjacency of node id (rg_span) or of the node in slot `slot`
+ * (rg_span_at) in direction dir, as a span (above). No copy, no allocation,
+ * no lock. Inside a section (or on a frozen view, csr.h). RG_ENOENT if the
+ * node is absent from the snapshot (*sp is then an empty span), RG_EINVAL
+ * (NULL argument, section not open, bad dir: *sp untouched).
+ * Cost on a packed graph (rg_pack) for a node unchanged since the pack: the
+ * loads a CSR makes (the offsets, then the slots). Otherwise: the node's
+ * head pointer, the head, then the slots.
+ */
+int rg_span(const rg_read_t *r, uint64_t id, rg_dir_t dir, rg_span_t *sp);
+int rg_span_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, rg_span_t *sp);
+
+#define RG_TYPE_ANY UINT32_MAX
+
+/* One edge as the iterator yields it (a copy, filled from the span). */
 typedef struct rg_edge {
 	uint64_t nbr;      /* the other endpoint's id */
 	uint64_t prop;     /* the edge property */
 	uint32_t type;     /* the edge type */
-	uint32_t nbr_slot; /* private: internal index of nbr */
-	uint64_t del;      /* private: version that deleted it (UINT64_MAX: live) */
+	uint32_t nbr_slot; /* the other endpoint's slot */
 } rg_edge_t;
 
-#define RG_TYPE_ANY UINT32_MAX
-
-/* Iterator over one adjacency. Fields are private; it lives on the caller's
- * stack and needs no cleanup. */
+/* Iterator over one span with a type filter: a convenience on top of the
+ * span API. Lives on the caller's stack; needs no cleanup. */
 typedef struct rg_iter {
-	const rg_edge_t *cur;
-	const rg_edge_t *end;
-	uint64_t snap;
+	rg_span_t sp;
+	uint64_t i;
 	uint32_t type;
+	rg_edge_t e; /* the edge rg_iter_next() returned last */
 } rg_iter_t;
 
 /*
- * Positions *it on the live edges of node id in direction dir, keeping only
- * edges of type `type` unless it is RG_TYPE_ANY. No copy, no allocation.
- * Inside a section. RG_ENOENT if the node is absent, RG_EINVAL.
- * Order: insertion order, except that compaction after deletions keeps the
- * relative order of the survivors; a durable graph reopens with the same
- * order in both directions (from the log and from checkpoints).
+ * Positions *it on the edges of node id in direction dir, keeping only
+ * edges of type `type` unless it is RG_TYPE_ANY. Same contract and order
+ * as rg_span(). On RG_ENOENT the iterator is empty.
  */
 int rg_neighbors(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint32_t type,
 		 rg_iter_t *it);
 
-/* Single-copy-atomic load of an entry's deletion version. The writer may
- * mark an entry deleted by a later version while we read it; any value it
- * stores is > the snapshot, so the entry still counts as live. A volatile
- * load (READ_ONCE) rather than __atomic_load_n: GCC treats the latter as
- * touching escaped memory and then keeps the iterator in memory, costing a
- * store and reload per edge. ThreadSanitizer builds use the atomic, which
- * it understands. */
-#if defined(__SANITIZE_THREAD__)
-#define RG_LOAD_DEL(p) __atomic_load_n((p), __ATOMIC_RELAXED)
-#else
-#define RG_LOAD_DEL(p) (*(const volatile uint64_t *)(p))
-#endif
-
-/* Next edge of the iteration, or NULL at the end. Inside the same section. */
+/* Next edge of the iteration, or NULL at the end. The edge is a copy held
+ * in *it, overwritten by the next call. Inside the same section. */
 static inline const rg_edge_t *rg_iter_next(rg_iter_t *it)
 {
-	while (it->cur < it->end) {
-		const rg_edge_t *e = it->cur++;
-		if (RG_LOAD_DEL(&e->del) <= it->snap)
+	while (it->i < it->sp.n) {
+		uint64_t i = it->i++;
+		uint32_t ty = rg_span_type(&it->sp, i);
+		if (it->type != RG_TYPE_ANY && ty != it->type)
 			continue;
-		if (it->type != RG_TYPE_ANY && e->type != it->type)
-			continue;
-		return e;
+		it->e.nbr_slot = it->sp.slots[i];
+		it->e.nbr = rg_span_id(&it->sp, i);
+		it->e.type = ty;
+		it->e.prop = rg_span_prop(&it->sp, i);
+		return &it->e;
 	}
 	return NULL;
 }
 
 /*
  * Begins a read section in the calling thread that reads the SAME snapshot
- * as `parent`, an open section of another thread on the same graph. Used to
- * fan one query out over worker threads (parallel traversal) so that all
- * workers see one graph. The parent section must stay open until this
- * section has ended: it is what keeps the memory alive, so this call takes
- * no lock, enters no RCU section, and needs no rg_reader_register() (which
- * matters: an idle registered rcu-qsbr thread stalls grace periods, and a
- * ck-brlock registration can wait behind a writer that waits for the parent).
- * Returns RG_EINVAL (closed or NULL parent), RG_EBUSY (section already open).
+ * as `parent`, an open section of another thread on the same graph (or a
+ * frozen view, csr.h). Used to fan one query out over worker threads so
+ * that all workers see one graph. The parent section must stay open until
+ * this section has ended: it is what keeps the memory alive, so this call
+ * takes no lock, enters no RCU section, and needs no rg_reader_register().
+ * Returns RG_EINVAL (closed or NULL parent), RG_EBUSY (section already
+ * open in this thread).
  */
 int rg_read_begin_shared(const rg_read_t *parent, rg_read_t **r);
 
-/* The graph a read section belongs to. */
+/* The graph a read section belongs to (NULL for a frozen view). */
 rg_graph_t *rg_read_graph(const rg_read_t *r);
 
 /*
- * Whole-graph scans. Every node id ever inserted has a dense internal slot
- * in [0, rg_node_slots(r)); slots never move or get reused for another id.
+ * Whole-graph scans. Every node has a dense internal slot in
+ * [0, rg_node_slots(r)); slots never move or get reused for another id.
  * rg_node_at() returns RG_ENOENT for a slot whose node is absent in this
- * snapshot (not yet created, or deleted), else its id and label (either
+ * snapshot (not yet created, deleted, or a slot no id ever used: see "Node
+ * ids and slots" at rg_txn_add_node), else its id and label (either
  * pointer may be NULL). Inside a section.
  */
 uint64_t rg_node_slots(const rg_read_t *r);
@@ -309,13 +356,12 @@ int rg_node_at(const rg_read_t *r, uint64_t slot, uint64_t *id, uint32_t *label)
 /* The slot of node id (RG_ENOENT if absent in this snapshot). */
 int rg_node_slot(const rg_read_t *r, uint64_t id, uint64_t *slot);
 
-/* As rg_neighbors()/rg_degree(), addressed by slot instead of id (no hash
- * lookup: traversals follow rg_edge_t.nbr_slot). */
+/* As rg_neighbors()/rg_degree(), addressed by slot instead of id. */
 int rg_neighbors_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir,
 		    uint32_t type, rg_iter_t *it);
 int rg_degree_at(const rg_read_t *r, uint64_t slot, rg_dir_t dir, uint64_t *deg);
 
-/* The slot of an edge's other endpoint (valid in any section of the graph). */
+/* The slot of an edge's other endpoint. */
 static inline uint64_t rg_edge_nbr_slot(const rg_edge_t *e) { return e->nbr_slot; }
 
 /* ------------------------------------------------------------------ */
@@ -338,12 +384,27 @@ typedef struct rg_txn rg_txn_t;
  */
 int rg_txn_begin(rg_graph_t *g, rg_txn_t **txn);
 
-/* Adds node id with label. RG_EEXIST if it exists. */
+/*
+ * Adds node id with label. RG_EEXIST if it exists.
+ *
+ * Node ids and slots. While every id added is at most about twice the
+ * number of slots (ids 0..n-1, or ids with gaps such as most SNAP files),
+ * the graph is DENSE: node id lives in slot id, ids that were skipped leave
+ * empty slots (absent nodes), and a lookup by id is a bounds check, no hash
+ * probe. The first id too far out (above 2 * slots + 4096) makes the graph
+ * SPARSE for good: from then on ids get the next free slot, a hash index
+ * maps ids to slots, and adjacencies store their neighbours' ids in a cold
+ * array (8 more bytes per entry and direction). Either way a node keeps its
+ * slot for the graph's lifetime, also across deletion and re-creation.
+ */
 int rg_txn_add_node(rg_txn_t *txn, uint64_t id, uint32_t label);
 
-/* Deletes node id and every edge into or out of it. RG_ENOENT if absent.
- * Cost: its degree plus the degrees of its neighbours (entries are found by
- * scanning the neighbours' reverse adjacency). */
+/*
+ * Deletes node id and every edge into or out of it. RG_ENOENT if absent.
+ * Cost: its degree plus the degrees of its neighbours: each edge's entry in
+ * the neighbour's reverse adjacency is found by a scan and removed as in
+ * rg_txn_del_edge() (so a neighbour that is a hub costs its degree once).
+ */
 int rg_txn_del_node(rg_txn_t *txn, uint64_t id);
 
 /* Adds edge src->dst. Both nodes must exist (RG_ENOENT). Amortised O(1). */
@@ -372,8 +433,23 @@ typedef struct rg_edge_in {
  */
 int rg_txn_add_edges(rg_txn_t *txn, const rg_edge_in_t *edges, size_t n, size_t *failed_at);
 
-/* Deletes every edge src->dst of type `type` (RG_TYPE_ANY: of any type).
- * RG_ENOENT if there was none. Cost: out-degree(src) + in-degree(dst). */
+/*
+ * Deletes every edge src->dst of type `type` (RG_TYPE_ANY: of any type).
+ * RG_ENOENT if there was none.
+ *
+ * Cost model (copy on delete): readers never pay for deletions, because an
+ * adjacency a transaction deletes from is published as a compacted copy
+ * holding exactly the surviving edges (older snapshots keep reading the old
+ * array until it is reclaimed). Time O(out-degree(src) + in-degree(dst)):
+ * the scan that finds the entries, plus, the first time a transaction
+ * deletes from an adjacency, one copy of it; later deletions from the same
+ * adjacency in the same transaction edit that private copy in place.
+ * Memory: the copy (4 bytes per entry, plus its cold arrays), the old array
+ * freed after a grace period. For a hub of degree D that is O(D) time and
+ * about 4*D bytes per transaction that deletes from it, whatever the number
+ * of its edges the transaction deletes: batch deletions from hubs into one
+ * transaction.
+ */
 int rg_txn_del_edge(rg_txn_t *txn, uint64_t src, uint64_t dst, uint32_t type);
 
 /*
@@ -391,28 +467,47 @@ int rg_txn_commit(rg_txn_t *txn, uint64_t *version);
 int rg_txn_abort(rg_txn_t *txn);
 
 /*
- * Packs the graph for reading: copies every live adjacency into one
- * contiguous array per direction (a CSR) and points the nodes at it, in
- * one transaction. Afterwards a neighbour or degree query on a node that
- * no transaction has touched since reads the packed arrays directly (two
- * dependent loads instead of four); a node a transaction touches leaves
- * the fast path for good (until the next pack) and behaves as before:
- * appends move its adjacency out of the pack, snapshots stay exact. Use it
- * after bulk loads and before read-heavy phases; calling it again rebuilds
- * the pack from the current graph. Queries return the same results either
- * way (lru-rwlock keeps routing neighbour queries through its cache).
+ * Packs the graph for reading: lays every adjacency out as one CSR per
+ * direction (offsets, then the slot array and the cold arrays, the span
+ * format) and points the nodes at it, in one transaction. Afterwards a
+ * query on a node no transaction has touched since reads the pack as a CSR
+ * would (offset, then slots); a node a transaction touches leaves that
+ * fast path until the next pack and is read through its head as before:
+ * appends and deletions copy its adjacency out of the pack, snapshots stay
+ * exact. A snapshot no transaction has changed since the pack can be
+ * frozen without a copy (rg_csr_build, csr.h). Use it after bulk loads and
+ * before read-heavy phases; calling it again rebuilds the pack. Queries
+ * return the same results either way.
  *
  * Thread: as a transaction, i.e. waits for the writer mutex and must not
  * be called inside a read section (RG_EBUSY). Commits a new version with
  * unchanged content; on a durable graph it is logged as an empty
- * transaction. Cost: O(nodes + edges); allocates 32 bytes per live edge
- * per direction plus 16 bytes per node slot; the arrays it supersedes
- * (and a previous pack) are reclaimed after a grace period, so the peak
- * is about twice the adjacency memory. Returns 0 (also when there is no
- * live node: nothing is packed), RG_EINVAL, RG_EBUSY, RG_EPOLICY (nosync
- * once shared), RG_EIO (log failed), RG_ENOMEM (nothing changed).
+ * transaction. Cost: O(slots + edges); allocates 4 bytes per edge per
+ * direction (plus the cold arrays the graph needs), 20 bytes per slot, and
+ * a 64-byte head per live node; what it supersedes (the per-node arrays, a
+ * previous pack) is reclaimed after a grace period, so the peak is about
+ * twice the adjacency memory. Returns 0 (also when there is no live node:
+ * nothing is packed), RG_EINVAL, RG_EBUSY, RG_EPOLICY (nosync once
+ * shared), RG_EIO (log failed), RG_ENOMEM (nothing changed).
  */
 int rg_pack(rg_graph_t *g);
+
+/*
+ * Switches the synchronisation policy of an open graph to `name` (as
+ * rg_options_t.sync), so that a lock study can run every policy on the
+ * same physical graph. The graph must be quiescent: no thread registered
+ * as a reader of g (RG_EBUSY), no open transaction (the call takes the
+ * writer mutex, so it waits for one to finish: never call it while the
+ * calling thread has a transaction open), not inside a read section
+ * (RG_EBUSY). Reclamation pending under the old policy is drained first.
+ * Automatic checkpoints of a durable graph pause for the switch. Frozen
+ * views (csr.h) are unaffected. After the switch readers register again
+ * (rg_reader_register) under the new policy; a graph frozen by nosync's
+ * first registration accepts transactions again if the new policy allows.
+ * Returns 0 (also when the policy is already `name`), RG_EINVAL (NULL),
+ * RG_EPOLICY (unknown name), RG_EBUSY, RG_ENOMEM (the old policy stays).
+ */
+int rg_set_policy(rg_graph_t *g, const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Durability (graphs opened with rg_options.dir)                      */
@@ -423,13 +518,22 @@ int rg_pack(rg_graph_t *g);
 int rg_recovery_report(const rg_graph_t *g, rg_recovery_t *rep);
 
 /*
- * Writes a checkpoint now: a consistent snapshot read in one read section
- * (readers and the writer keep running), fsynced, after which the log it
- * covers is deleted. Reopening restores every adjacency in its order
- * (docs/log-format.md). Any thread that is not inside a read section or a
- * transaction. Allocates about 20 bytes per entry of the largest
+ * Writes a checkpoint now: one consistent snapshot (readers and the writer
+ * keep running; under every policy and any write rate the snapshot is read
+ * once, never retried), fsynced, after which the log it covers is deleted.
+ * Reopening restores every adjacency in its order (docs/log-format.md).
+ * Any thread that is not inside a read section or a transaction; waits if
+ * another checkpoint (e.g. the automatic one) is being written. Under
+ * nosync it holds the writer mutex while it reads (nosync has no other way
+ * to keep memory alive). Allocates about 20 bytes per entry of the largest
  * in-adjacency, plus about 1.1 MiB of buffers, freed before it returns.
- * RG_EINVAL if g is not durable, RG_EIO/RG_ENOSPC, RG_ENOMEM.
+ * RG_EINVAL if g is not durable, RG_EBUSY (inside a read section),
+ * RG_EIO/RG_ENOSPC, RG_ENOMEM.
+ *
+ * Automatic checkpoints (rg_options_t.checkpoint_bytes) are written by a
+ * background thread of the graph, never by a committing thread; a failed
+ * one is counted (rg_stats_t.checkpoint_failures, metric
+ * rcugraph_checkpoint_failures_total) and retried with backoff.
  */
 int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info);
 
@@ -453,8 +557,21 @@ typedef struct rg_stats {
 	uint64_t packs;            /* rg_pack() calls committed */
 	uint64_t pack_bytes;       /* memory of the current pack (0: none) */
 	uint64_t pack_clean_nodes; /* nodes unchanged since it: read on the fast path */
+	uint64_t checkpoints;      /* checkpoints written (explicit and automatic) */
+	uint64_t checkpoint_failures; /* automatic checkpoints that failed (retried) */
+	int checkpoint_last_error; /* RG_E* of the last failed automatic one, 0: none */
+	int dense;                 /* 1 while ids are slots (see rg_txn_add_node) */
+	/* Memory held by the graph, bytes (see docs/design.md "Memory"):
+	 * mem_nodes: node table (head and writer pointers, ids when sparse) and
+	 * id index; mem_heads: node heads in use; mem_arrays: per-node adjacency
+	 * arrays in use (slots and cold arrays); mem_pack: the current pack;
+	 * mem_reserved: everything the allocator holds from the system (arrays
+	 * and heads free for reuse included) plus the rest. */
+	uint64_t mem_nodes, mem_heads, mem_arrays, mem_pack, mem_reserved;
 } rg_stats_t;
 
+/* Fills *st. Any thread; takes the writer mutex briefly (waits for an open
+ * transaction). NULL arguments: no-op. */
 void rg_stats_get(rg_graph_t *g, rg_stats_t *st);
 
 /* The graph's metrics (see <rcugraph/metrics.h>: read, Prometheus export,
