@@ -318,6 +318,13 @@ void rg__read_metrics_enter(struct rg_read *rd, struct rg_metrics *m);
 void rg__read_metrics_exit(struct rg_read *rd, struct rg_metrics *m);
 
 /* ---- pack.c ---- */
+/* For the loaders (load_snap.c): adds edges src[i] -> dst[i] (type `type`,
+ * property 0) in input order, merged with the graph into a new pack built
+ * directly from the arrays (a CSR build: the graph is packed at commit).
+ * Endpoints must be alive in t's view: RG_ENOENT with *failed_at, nothing
+ * added. RG_ENOMEM poisons t. Writer, inside t. */
+int rg_txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, size_t n,
+		      uint32_t type, size_t *failed_at);
 /* Takes / drops a reference to a pack (frozen views, the graph). The last
  * drop frees it. Any thread. */
 void rg_base_get(struct rg_base *b);

@@ -10,6 +10,8 @@
  */
 #include <rcugraph/load.h>
 
+#include "graph_internal.h" /* rg_txn_load_edges */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -693,7 +695,9 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 		rg_txn_abort(txn);
 		goto out;
 	}
-	rc = el.n_edges ? add_edges(txn, &el, 0, el.n_edges, type, &bad) : 0;
+	size_t at = 0;
+	rc = el.n_edges ? rg_txn_load_edges(txn, el.src, el.dst, el.n_edges, type, &at) : 0;
+	bad = at;
 	if (rc) {
 		rg_seterr(errbuf, errlen, "%s: adding edge %llu -> %llu: %s", path,
 		       (unsigned long long)el.src[bad],
@@ -736,14 +740,24 @@ int rg_edgelist_insert(rg_graph_t *g, const rg_edgelist_t *el, uint32_t type,
 		if (rc)
 			goto out;
 		rc = add_nodes(txn, ids, nids, &added, &bad);
+		if (!rc && batch == 0 && el->n_edges) {
+			/* one transaction: the edges go straight into a new pack
+			 * (a CSR build from the arrays), committed with the nodes */
+			size_t at = 0;
+			rc = rg_txn_load_edges(txn, el->src, el->dst, el->n_edges, type, &at);
+			if (!rc)
+				done = el->n_edges;
+		}
 		if (rc) {
 			rg_txn_abort(txn);
 			added = 0;
+			done = 0;
 			goto out;
 		}
 		rc = rg_txn_commit(txn, &version);
 		if (rc) {
 			added = 0;
+			done = 0;
 			goto out;
 		}
 	}

@@ -5,7 +5,7 @@
  *
  *   rg_pack()          the writer's view, in a transaction that points
  *                      every live node's head at its slices (INBASE);
- *   rg_pack_in_txn()   the same plus a batch of new edges merged in input
+ *   rg_txn_load_edges() the same plus a batch of new edges merged in input
  *                      order (the loaders' bulk load: a CSR build from the
  *                      edge list, straight into the read layout);
  *   rg_base_snapshot() a read section's snapshot, for a frozen view
@@ -184,18 +184,37 @@ static void put_span(struct rg_base *b, int d, uint64_t o, const rg_span_t *sp)
 	}
 }
 
+/* Edges merged into a pack by a load (rg_txn_load_edges): ids, their
+ * slots (NULL: the ids are the slots, dense graphs), one type, property 0. */
+struct extra {
+	size_t n;
+	const uint64_t *src, *dst;
+	const uint32_t *slots; /* 2n: source, destination; or NULL */
+	uint32_t type;
+};
+
+static inline uint32_t x_src(const struct extra *x, size_t i)
+{
+	return x->slots ? x->slots[2 * i] : (uint32_t)x->src[i];
+}
+static inline uint32_t x_dst(const struct extra *x, size_t i)
+{
+	return x->slots ? x->slots[2 * i + 1] : (uint32_t)x->dst[i];
+}
+
 /*
- * Builds the pack of source s plus n extra edges (slots[2i] -> slots[2i+1],
- * both alive in s): each adjacency holds s's entries, then its extra
- * edges in input order (a stable counting sort: what n appends would
- * give). *out gets the pack (refs 1), version unset. RG_ENOMEM.
+ * Builds the pack of source s plus the extra edges x (may be NULL; both
+ * endpoints alive in s): each adjacency holds s's entries, then its extra
+ * edges in input order (a stable counting sort: what appending them one
+ * by one would give). *out gets the pack (refs 1), version unset.
+ * RG_ENOMEM.
  */
-static int build(const struct src *s, const rg_edge_in_t *in, const uint32_t *slots, size_t n,
-		 struct rg_base **out)
+static int build(const struct src *s, const struct extra *x, struct rg_base **out)
 {
 	const uint64_t ns = s->nslots;
+	const size_t n = x ? x->n : 0;
 	*out = NULL;
-	/* pass 1: degrees and columns; off[d][slot + 1] collects counts */
+	/* pass 1: degrees and columns; cnt[d][slot + 1] collects counts */
 	uint64_t *cnt[2];
 	cnt[0] = calloc(ns + 1, 8);
 	cnt[1] = calloc(ns + 1, 8);
@@ -219,14 +238,18 @@ static int build(const struct src *s, const rg_edge_in_t *in, const uint32_t *sl
 			cols[d] |= span_cols(&sp);
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		cnt[0][slots[2 * i] + 1]++;
-		cnt[1][slots[2 * i + 1] + 1]++;
-		cols[0] |= rg_entry_cols(slots[2 * i + 1], in[i].dst, in[i].type, in[i].prop);
-		cols[1] |= rg_entry_cols(slots[2 * i], in[i].src, in[i].type, in[i].prop);
+	if (n) {
+		for (size_t i = 0; i < n; i++) {
+			cnt[0][x_src(x, i) + 1]++;
+			cnt[1][x_dst(x, i) + 1]++;
+		}
+		if (x->slots) /* sparse: ids differ from slots */
+			cols[0] |= RG_COL_ID, cols[1] |= RG_COL_ID;
+		if (x->type)
+			cols[0] |= RG_COL_TYPE, cols[1] |= RG_COL_TYPE;
+		m[0] += n;
+		m[1] += n;
 	}
-	m[0] += n;
-	m[1] += n;
 	struct rg_base *b = base_alloc(ns, m, cols, !s->dense);
 	if (!b) {
 		free(cnt[0]);
@@ -265,22 +288,22 @@ static int build(const struct src *s, const rg_edge_in_t *in, const uint32_t *sl
 	}
 	/* pass 3: the extra edges, scattered in input order (stable) */
 	for (size_t i = 0; i < n; i++) {
-		uint32_t a = slots[2 * i], z = slots[2 * i + 1];
+		uint32_t a = x_src(x, i), z = x_dst(x, i);
 		uint64_t po = cnt[0][a]++, pi = cnt[1][z]++;
 		b->slots[0][po] = z;
 		b->slots[1][pi] = a;
 		if (b->ids[0])
-			b->ids[0][po] = in[i].dst;
+			b->ids[0][po] = x->dst[i];
 		if (b->ids[1])
-			b->ids[1][pi] = in[i].src;
+			b->ids[1][pi] = x->src[i];
 		if (b->props[0])
-			b->props[0][po] = in[i].prop;
+			b->props[0][po] = 0;
 		if (b->props[1])
-			b->props[1][pi] = in[i].prop;
+			b->props[1][pi] = 0;
 		if (b->types[0])
-			b->types[0][po] = in[i].type;
+			b->types[0][po] = x->type;
 		if (b->types[1])
-			b->types[1][pi] = in[i].type;
+			b->types[1][pi] = x->type;
 	}
 	free(cnt[0]);
 	free(cnt[1]);
@@ -293,13 +316,14 @@ static int build(const struct src *s, const rg_edge_in_t *in, const uint32_t *sl
 /* The writer's pack                                                */
 /* ---------------------------------------------------------------- */
 
-int rg_pack_in_txn(struct rg_txn *t, const rg_edge_in_t *extra, const uint32_t *slots, size_t n)
+/* The pack of t's view plus x, and every live node pointed at it. */
+static int pack_in_txn(struct rg_txn *t, const struct extra *x)
 {
 	rg_graph_t *g = t->g;
 	RG_ASSERT_WRITER(g);
 	struct src s = {.g = g, .nslots = g->nslots, .dense = g->dense};
 	struct rg_base *b;
-	int rc = build(&s, extra, slots, n, &b);
+	int rc = build(&s, x, &b);
 	if (rc)
 		return rg_txn_poison(t, rc);
 	b->version = t->version;
@@ -333,14 +357,69 @@ int rg_pack_in_txn(struct rg_txn *t, const rg_edge_in_t *extra, const uint32_t *
 	rg_base_put(t->new_base); /* a second pack in one transaction replaces the first */
 	t->new_base = b;
 	g->wbase = b;
-	if (n) {
-		t->dedges += (int64_t)n;
-		t->n_add_edges += n;
-		for (size_t i = 0; i < n; i++)
-			rg_txn_record(t, RG_OP_ADD_EDGE, extra[i].src, extra[i].dst, extra[i].type,
-				      extra[i].prop);
+	if (x && x->n) {
+		t->dedges += (int64_t)x->n;
+		t->n_add_edges += x->n;
+		for (size_t i = 0; i < x->n; i++)
+			rg_txn_record(t, RG_OP_ADD_EDGE, x->src[i], x->dst[i], x->type, 0);
 	}
 	return 0;
+}
+
+int rg_pack_in_txn(struct rg_txn *t)
+{
+	return pack_in_txn(t, NULL);
+}
+
+int rg_txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, size_t n,
+		      uint32_t type, size_t *failed_at)
+{
+	if (!t || (n && (!src || !dst)))
+		return RG_EINVAL;
+	if (t->poisoned)
+		return RG_ENOMEM;
+	rg_graph_t *g = t->g;
+	const uint64_t ns = g->nslots;
+	/* endpoints: alive in the writer's view (one bit per slot), and in a
+	 * sparse graph resolved to slots first (8 bytes per edge) */
+	uint64_t *alive = calloc((ns + 63) / 64 + 1, 8);
+	uint32_t *slots = !g->dense && n ? malloc(2 * n * sizeof *slots) : NULL;
+	if (!alive || (!g->dense && n && !slots)) {
+		free(alive);
+		free(slots);
+		return rg_txn_poison(t, RG_ENOMEM);
+	}
+	for (uint64_t v = 0; v < ns; v++) {
+		const struct rg_head *h = rg_wview(g, v);
+		if (h && h->alive)
+			alive[v >> 6] |= UINT64_C(1) << (v & 63);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t a, z;
+		if (g->dense) {
+			a = src[i] < ns ? (int64_t)src[i] : -1;
+			z = dst[i] < ns ? (int64_t)dst[i] : -1;
+		} else {
+			a = _rg_idx_find(g->rd.idx, src[i]);
+			z = _rg_idx_find(g->rd.idx, dst[i]);
+		}
+		if (a < 0 || z < 0 || !(alive[a >> 6] >> (a & 63) & 1) || !(alive[z >> 6] >> (z & 63) & 1)) {
+			free(alive);
+			free(slots);
+			if (failed_at)
+				*failed_at = i;
+			return RG_ENOENT;
+		}
+		if (slots) {
+			slots[2 * i] = (uint32_t)a;
+			slots[2 * i + 1] = (uint32_t)z;
+		}
+	}
+	free(alive);
+	struct extra x = {.n = n, .src = src, .dst = dst, .slots = slots, .type = type};
+	int rc = pack_in_txn(t, &x);
+	free(slots);
+	return rc;
 }
 
 int rg_pack(rg_graph_t *g)
@@ -353,7 +432,7 @@ int rg_pack(rg_graph_t *g)
 		return rc;
 	if (g->wnodes == 0) /* nothing to pack: commit nothing */
 		return rg_txn_abort(t);
-	if ((rc = rg_pack_in_txn(t, NULL, NULL, 0))) {
+	if ((rc = rg_pack_in_txn(t))) {
 		rg_txn_abort(t);
 		return rc;
 	}
@@ -367,7 +446,7 @@ int rg_pack(rg_graph_t *g)
 int rg_base_snapshot(const struct rg_read *rd, struct rg_base **out)
 {
 	struct src s = {.rd = rd, .nslots = rd->nslots, .dense = rd->dense};
-	int rc = build(&s, NULL, NULL, 0, out);
+	int rc = build(&s, NULL, out);
 	if (!rc)
 		(*out)->version = rd->version;
 	return rc;

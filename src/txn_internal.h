@@ -150,9 +150,8 @@ int rg_bulk_apply(struct rg_txn *t, const rg_edge_in_t *in, const uint32_t *slot
 
 /* ---- pack.c ---- */
 
-/* Builds a pack of the writer's view plus n extra edges (slots resolved,
- * endpoints alive) and points every live node at it, inside t: what
- * rg_pack() and the loaders' bulk load do. RG_ENOMEM (t poisoned). */
-int rg_pack_in_txn(struct rg_txn *t, const rg_edge_in_t *extra, const uint32_t *slots, size_t n);
+/* Builds a pack of the writer's view and points every live node at it,
+ * inside t (what rg_pack() does). RG_ENOMEM (t poisoned). */
+int rg_pack_in_txn(struct rg_txn *t);
 
 #endif

@@ -64,8 +64,12 @@ typedef struct rg_load_stats {
  * the transaction (rg_txn_add_node() per distinct id, RG_EEXIST = already
  * there), so no read section and no reader registration are needed: this
  * works under every policy, including "nosync" (where registering a reader
- * would freeze the graph). Nodes are created in ascending id order (ids
- * 0..n-1 then get slots 0..n-1, and lookups by id skip the index).
+ * would freeze the graph). Nodes are created in ascending id order (most
+ * edge lists then keep ids as slots: see "Node ids and slots" in
+ * rcugraph.h). The edges are not inserted one by one: the transaction
+ * builds a new pack of the whole graph straight from the parsed arrays (a
+ * CSR build, as rg_pack() lays it out), each adjacency holding its old
+ * edges then the file's in file order. The graph is packed afterwards.
  * stats (zeroed on error) gets the edges added, the nodes created and the
  * commit version (the current version if the file had no edges).
  * errbuf gets "PATH: ..." messages for transaction errors too.
@@ -74,10 +78,14 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 		 rg_load_stats_t *stats, char *errbuf, size_t errlen);
 
 /*
- * Adds the edge list to g: first every endpoint missing from g as a node
- * with label 0 (one transaction), then the edges with `type` and property 0,
- * `batch` edges per transaction (0: all in one). Writer contract.
- * Returns the first transaction error; earlier batches stay committed.
+ * Adds the edge list to g: every endpoint missing from g as a node with
+ * label 0, and the edges with `type` and property 0. batch == 0: one
+ * transaction that builds the pack directly from the arrays, as
+ * rg_load_snap() does (the fastest way to a readable graph; packed
+ * afterwards). batch > 0: the nodes in one transaction, then the edges
+ * through rg_txn_add_edges(), `batch` per transaction (the write path a
+ * workload would take). Writer contract. Returns the first transaction
+ * error; earlier batches stay committed.
  *
  * Only ids that appear as endpoints become nodes (a generator's isolated ids
  * in [0, n_nodes) do not). RG_EINVAL for NULL g/el or missing arrays.
