@@ -15,10 +15,6 @@
 #include "publish.h"
 #include "wal.h"
 
-/* durable_ckpt.c: the log's checkpoint writer callback (wal.h). */
-int rg_durable_write_snapshot(void *ctx, int dirfd, uint64_t min_version,
-			      rg_checkpoint_info_t *info);
-
 struct rg_durable {
 	struct rg_wal *wal;
 	int durability;

@@ -57,6 +57,11 @@ void rg_durable_pause(rg_graph_t *g, int on);
 /* Checkpoint counts for rg_stats_get(). */
 void rg_durable_stats(rg_graph_t *g, rg_stats_t *st);
 
+/* The log's checkpoint writer callback (durable_ckpt.c, wal.h
+ * rg_wal_checkpoint): ctx is the graph; writes a snapshot of version >=
+ * upto when it gets there within a short wait. */
+int rg_durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info);
+
 /* ---- core services for recovery (txn.c, graph.c) ---- */
 
 /* Reorders the in-adjacency of node id, built by t and private to it:

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "graph_internal.h"
+#include "durable.h"
 #include "wal_format.h"
 
 struct pin {

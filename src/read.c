@@ -174,8 +174,10 @@ int rg_degree(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint64_t *deg)
 	if (!r || !deg || !r->open || bad_dir(dir))
 		return RG_EINVAL;
 	int64_t s = _rg_slot_of(r, id);
-	if (s < 0)
+	if (s < 0) {
+		*deg = 0;
 		return RG_ENOENT;
+	}
 	return _rg_degree_at(r, (uint64_t)s, (int)dir, deg);
 }
 

@@ -366,9 +366,10 @@ Test(core, node_readd_after_delete)
 	rg_read_end(r);
 }
 
-/* Deleting most of a hub's edges compacts its array: scans stop paying
- * for dead entries. */
-Test(core, compaction_after_deletions)
+/* Deleting edges publishes a compacted copy of the adjacency: the span
+ * holds exactly the surviving edges (no dead entries for readers to skip),
+ * in their order. */
+Test(core, deletions_copy_the_adjacency)
 {
 	rg_txn_t *t;
 	cr_assert_eq(rg_txn_begin(g, &t), 0);
@@ -390,9 +391,13 @@ Test(core, compaction_after_deletions)
 	cr_assert_eq(rg_read_begin(g, &r), 0);
 	uint64_t slot;
 	cr_assert_eq(rg_node_slot(r, 0, &slot), 0);
-	const struct rg_head *h = rg_slot_node(g, slot)->head;
-	cr_assert_eq(h->adj[RG_OUT].live, 100);
-	cr_assert_leq(h->adj[RG_OUT].len, 2 * 100 + 16, "dead entries bounded by live ones");
+	const struct rg_head *h = *rg_hcell(g, slot);
+	cr_assert_eq(h->adj[RG_OUT].len, 100, "only the survivors are stored");
+	rg_span_t sp;
+	cr_assert_eq(rg_span(r, 0, RG_OUT, &sp), 0);
+	cr_assert_eq(sp.n, 100);
+	for (uint64_t i = 0; i < sp.n; i++)
+		cr_assert_eq(rg_span_prop(&sp, i), 901 + i, "survivors in order");
 	rg_iter_t it;
 	rg_neighbors(r, 0, RG_OUT, RG_TYPE_ANY, &it);
 	uint64_t n = 0, next = 901;

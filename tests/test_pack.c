@@ -359,14 +359,25 @@ Test(pack, dense_ids_then_a_sparse_one)
 	rg_close(dg);
 }
 
-Test(pack, ids_out_of_order_are_not_dense)
+/* Ids in any order stay dense while they are near the slot count (empty
+ * slots fill the gaps); an id far out makes the graph sparse for good,
+ * and every node keeps its slot and its answers across the switch. */
+Test(pack, dense_with_gaps_then_sparse)
 {
 	rg_graph_t *g = open_pol("rcu-memb");
 	rg_txn_t *t;
 	cr_assert_eq(rg_txn_begin(g, &t), 0);
-	cr_assert_eq(rg_txn_add_node(t, 1, 0), 0); /* slot 0 */
-	cr_assert_eq(rg_txn_add_node(t, 0, 0), 0); /* slot 1 */
+	cr_assert_eq(rg_txn_add_node(t, 1, 0), 0); /* slot 1, slot 0 empty */
+	cr_assert_eq(rg_txn_add_node(t, 0, 0), 0); /* slot 0 */
+	cr_assert_eq(rg_txn_add_node(t, 9, 0), 0); /* slots 2..8 empty */
 	cr_assert_eq(rg_txn_add_edge(t, 0, 1, 0, 0), 0);
+	cr_assert_eq(rg_txn_commit(t, NULL), 0);
+	cr_assert(g->dense);
+	cr_assert_eq(g->nslots, 10);
+	cr_assert_eq(rg_pack(g), 0);
+	cr_assert_eq(rg_txn_begin(g, &t), 0);
+	cr_assert_eq(rg_txn_add_node(t, UINT64_C(1) << 40, 7), 0); /* far out: sparse */
+	cr_assert_eq(rg_txn_add_edge(t, UINT64_C(1) << 40, 9, 2, 5), 0);
 	cr_assert_eq(rg_txn_commit(t, NULL), 0);
 	cr_assert_not(g->dense);
 	cr_assert_eq(rg_reader_register(g), 0);
@@ -374,11 +385,25 @@ Test(pack, ids_out_of_order_are_not_dense)
 	cr_assert_eq(rg_read_begin(g, &r), 0);
 	uint64_t s, d;
 	cr_assert_eq(rg_node_slot(r, 0, &s), 0);
-	cr_assert_eq(s, 1);
+	cr_assert_eq(s, 0);
+	cr_assert_eq(rg_node_slot(r, 9, &s), 0);
+	cr_assert_eq(s, 9, "slots never move");
+	cr_assert_eq(rg_node_slot(r, UINT64_C(1) << 40, &s), 0);
+	cr_assert_eq(s, 10, "the next free slot");
+	cr_assert_eq(rg_node_slot(r, 5, &s), RG_ENOENT, "an empty slot is no node");
 	cr_assert_eq(rg_degree(r, 0, RG_OUT, &d), 0);
 	cr_assert_eq(d, 1);
-	cr_assert_eq(rg_degree(r, 1, RG_OUT, &d), 0);
-	cr_assert_eq(d, 0);
+	rg_span_t sp;
+	cr_assert_eq(rg_span(r, 9, RG_IN, &sp), 0);
+	cr_assert_eq(sp.n, 1);
+	cr_assert_eq(rg_span_id(&sp, 0), UINT64_C(1) << 40, "the neighbour's id, not its slot");
+	cr_assert_eq(sp.slots[0], 10);
+	cr_assert_eq(rg_span_type(&sp, 0), 2);
+	cr_assert_eq(rg_span_prop(&sp, 0), 5);
+	cr_assert_eq(rg_span(r, 1, RG_IN, &sp), 0);
+	cr_assert_eq(sp.n, 1);
+	cr_assert_eq(rg_span_id(&sp, 0), 0);
+	cr_assert_null(sp.ids, "a packed dense adjacency stores no ids");
 	rg_read_end(r);
 	cr_assert_eq(rg_reader_unregister(g), 0);
 	rg_close(g);

@@ -10,31 +10,34 @@
 
 #include "graph_internal.h"
 #include "pool.h"
+#include "txn_internal.h"
 
-Test(pool, capacity_classes)
+Test(pool, block_classes)
 {
-	for (uint32_t want = 0; want <= 3 * RG_POOL_MAX_CAP; want++) {
-		uint32_t cap = rg_pool_round_cap(want);
-		cr_assert_geq(cap, want);
-		cr_assert_geq(cap, RG_POOL_MIN_CAP);
-		for (int d = 0; d < 2; d++) {
-			unsigned cls = rg_pool_arr_class(d, cap);
-			if (cap <= RG_POOL_MAX_CAP) {
-				cr_assert_eq(cap & (cap - 1), 0, "cap %u not a power of two", cap);
-				cr_assert(want <= RG_POOL_MIN_CAP || cap < 2 * want, "cap %u for %u", cap, want);
-				cr_assert_geq(cls, RG_CLS_ARR);
-				cr_assert_lt(cls, RG_POOL_NCLASSES);
-				cr_assert_eq(rg_pool_class_cap(cls), cap);
-			} else {
-				cr_assert_eq(cap, want);
-				cr_assert_eq(cls, RG_CLS_MALLOC);
+	for (int d = 0; d < 2; d++) {
+		for (unsigned order = 0; order <= RG_POOL_MAX_ORDER + 4; order++) {
+			unsigned cls = rg_pool_block_class(d, order);
+			if (order > RG_POOL_MAX_ORDER) {
+				cr_assert_eq(cls, RG_CLS_MALLOC, "order %u: malloc'ed", order);
+				continue;
 			}
+			cr_assert_geq(cls, RG_CLS_ARR);
+			cr_assert_lt(cls, RG_POOL_NCLASSES);
+			/* below the smallest block: the smallest block */
+			unsigned want = order < RG_POOL_MIN_ORDER ? RG_POOL_MIN_ORDER : order;
+			cr_assert_eq(rg_pool_class_order(cls), want, "order %u", order);
 		}
 	}
 	/* out and in classes are distinct */
-	cr_assert_neq(rg_pool_arr_class(0, 16), rg_pool_arr_class(1, 16));
-	/* not a class capacity */
-	cr_assert_eq(rg_pool_arr_class(0, 12), RG_CLS_MALLOC);
+	cr_assert_neq(rg_pool_block_class(0, 7), rg_pool_block_class(1, 7));
+	/* a block's entry count: slots only 4 bytes, every cold array a power
+	 * of two in all (txn_internal.h) */
+	cr_assert_eq(rg_cols_esize_log(0), 2);
+	cr_assert_eq(rg_cols_esize_log(RG_COL_TYPE), 3);
+	cr_assert_eq(rg_cols_esize_log(RG_COL_ID), 4);
+	cr_assert_eq(rg_cols_esize_log(RG_COL_PROP | RG_COL_TYPE), 4);
+	cr_assert_eq(rg_cols_esize_log(RG_COL_ID | RG_COL_PROP), 5);
+	cr_assert_eq(rg_cols_esize_log(RG_COL_MASK), 5);
 }
 
 static size_t free_blocks(const struct rg_pool *p, int dir, int order)
@@ -73,8 +76,7 @@ static void churn(struct rg_pool *p, size_t n, uint64_t seed)
 		int order = RG_POOL_MIN_ORDER + (int)(rnd(&s) % 5);
 		if (rnd(&s) % 50 == 0)
 			order = RG_POOL_MIN_ORDER + (int)(rnd(&s) % RG_POOL_NCLS);
-		uint32_t cap = UINT32_C(1) << (order - 5);
-		o[i].cls = rg_pool_arr_class(dir, cap);
+		o[i].cls = rg_pool_block_class(dir, (unsigned)order);
 		o[i].words = (size_t)1 << (order - 3);
 		o[i].p = rg_pool_get(p, o[i].cls);
 		cr_assert_not_null(o[i].p);
@@ -106,10 +108,11 @@ Test(pool, buddy_merges_back_to_whole_chunks)
 	int chunks[2] = {p.buddy[0].chunks, p.buddy[1].chunks};
 	cr_assert_gt(chunks[0] + chunks[1], 2, "the churn should need several chunks");
 	/* everything freed: every chunk is again one free block per order
-	 * 14..20 (the map occupies the first 16 KiB), nothing smaller */
+	 * 16..20 (the map, a byte per 32-byte unit, occupies the first 64
+	 * KiB), nothing smaller */
 	for (int d = 0; d < 2; d++)
 		for (int k = RG_POOL_MIN_ORDER; k <= RG_POOL_MAX_ORDER; k++)
-			cr_assert_eq(free_blocks(&p, d, k), k >= 14 ? (size_t)chunks[d] : 0,
+			cr_assert_eq(free_blocks(&p, d, k), k >= 16 ? (size_t)chunks[d] : 0,
 				     "dir %d order %d: %zu free blocks", d, k, free_blocks(&p, d, k));
 	/* the same churn again is served from the merged blocks */
 	uint64_t reserved = p.bytes_reserved;
@@ -158,7 +161,7 @@ Test(pool, give_back_from_another_thread)
 {
 	struct rg_pool p;
 	rg_pool_init(&p, sizeof(struct rg_head));
-	unsigned cls = rg_pool_arr_class(RG_OUT, 16);
+	unsigned cls = rg_pool_block_class(RG_OUT, 9);
 	void *arr = rg_pool_get(&p, cls);
 	void *head = rg_pool_get(&p, RG_CLS_HEAD);
 	void *big = malloc(100);
@@ -171,10 +174,10 @@ Test(pool, give_back_from_another_thread)
 	struct gb_arg a = {&p, gb};
 	pthread_create(&th, NULL, give_back_thread, &a);
 	pthread_join(th, NULL);
-	cr_assert_not_null(atomic_load(&p.returned));
+	cr_assert_not_null(RG_LOAD_SHARED(p.returned));
 	/* the writer's next allocation drains the bundle: the same objects come back */
 	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD), head);
-	cr_assert_null(atomic_load(&p.returned));
+	cr_assert_null(RG_LOAD_SHARED(p.returned));
 	cr_assert_eq(rg_pool_get(&p, cls), arr);
 	/* a bundle that is handed back but never drained is freed at destroy */
 	gb = bundle(1);

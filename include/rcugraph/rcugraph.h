@@ -224,7 +224,7 @@ typedef enum rg_dir {
 } rg_dir_t;
 
 /* Number of edges of node id in direction dir. Inside a section.
- * RG_ENOENT if the node is absent, RG_EINVAL. */
+ * RG_ENOENT if the node is absent (*deg is then 0), RG_EINVAL. */
 int rg_degree(const rg_read_t *r, uint64_t id, rg_dir_t dir, uint64_t *deg);
 
 /*
