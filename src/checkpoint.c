@@ -352,6 +352,8 @@ _Static_assert(INORDER_ENTRY_MAX >= RG_OP_MAX_ENC, "edge entries fit too");
 
 int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version)
 {
+	if (rg_fault_ckpt_fails())
+		return RG_EIO; /* test hook (wal_format.h) */
 	struct rg_ckpt_writer *cw = calloc(1, sizeof *cw);
 	if (!cw)
 		return RG_ENOMEM;

@@ -308,10 +308,12 @@ static void *ckpt_main(void *arg)
 		if (d->stop)
 			break;
 		d->requested = 0;
+		int rc = 0, ran = 0, retry = d->backoff > 0;
 		pthread_mutex_unlock(&d->mu);
-		int rc = 0, ran = 0;
 		pthread_mutex_lock(&d->ckpt_lock);
-		if (log_is_long(d)) {
+		/* a failed checkpoint is retried even though its roll reset the
+		 * log length that asked for it */
+		if (retry || log_is_long(d)) {
 			ran = 1;
 			rc = checkpoint_locked(g, NULL);
 			if (rc) {

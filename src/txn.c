@@ -599,7 +599,7 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 		struct rg_head *h = *pc;
 		RG_ASSERT_DEBUG(!h->prev || h->prev->version < h->version); /* I1 */
 		/* ordered by the barrier above (RCU publication of the head) */
-		RG_STORE_SHARED(*rg_hcell(g, slots[i]), h);
+		RG_PUBLISH_BATCHED(*rg_hcell(g, slots[i]), h);
 		*pc = NULL;
 		if (h->prev)
 			rg_gb_add(gb, h->prev, sizeof *h->prev, RG_CLS_HEAD);

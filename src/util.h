@@ -14,6 +14,8 @@
  *   RG_STORE_SHARED(x, v)  relaxed store (WRITE_ONCE)
  *   RG_LOAD_ACQUIRE(x)     load, then later loads stay after it (smp_rmb)
  *   RG_PUBLISH(x, v)       earlier stores become visible before v (smp_wmb)
+ *   RG_PUBLISH_BATCHED(x, v) one of many stores after a single cmm_smp_wmb()
+ *                          the caller issued (a release store under TSan)
  *   rcu_assign_pointer / RG_DEREF   RCU publication of a pointer (layout.h)
  *   RG_ADD(p, v)           atomic add, no ordering (uatomic_add)
  *   RG_ADD_RETURN(p, v)    atomic add returning the new value, full barrier
@@ -53,6 +55,7 @@
 		cmm_smp_wmb();                                                                \
 		CMM_STORE_SHARED(x, v);                                                       \
 	} while (0)
+#define RG_PUBLISH_BATCHED(x, v) CMM_STORE_SHARED(x, v)
 #define RG_ADD(p, v) uatomic_add(p, v)
 #define RG_ADD_RETURN(p, v) uatomic_add_return(p, v)
 #define RG_XCHG(p, v) uatomic_xchg(p, v)
@@ -61,6 +64,7 @@
 #define RG_STORE_SHARED(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define RG_LOAD_ACQUIRE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define RG_PUBLISH(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+#define RG_PUBLISH_BATCHED(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 #define RG_ADD(p, v) ((void)__atomic_fetch_add((p), (v), __ATOMIC_RELAXED))
 #define RG_ADD_RETURN(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
 #define RG_XCHG(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)

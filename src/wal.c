@@ -102,6 +102,18 @@ void rg_wal_inject_fault(int kind, uint64_t after_n_bytes)
 	atomic_store_explicit(&fault_kind, kind, memory_order_relaxed);
 }
 
+int rg_fault_ckpt_fails(void)
+{
+	if (atomic_load_explicit(&fault_kind, memory_order_relaxed) != RG_FAULT_CKPT_EIO)
+		return 0;
+	uint64_t b = atomic_load_explicit(&fault_budget, memory_order_relaxed);
+	while (b > 0)
+		if (atomic_compare_exchange_weak_explicit(&fault_budget, &b, b - 1, memory_order_relaxed,
+							  memory_order_relaxed))
+			return 1;
+	return 0;
+}
+
 uint64_t rg_wal_fsync_count(void)
 {
 	return atomic_load_explicit(&io_fsyncs, memory_order_relaxed);

@@ -222,11 +222,17 @@ enum rg_fault_kind {
 	RG_FAULT_ENOSPC = 1,    /* writes fail with ENOSPC once after_n_bytes have been written (a short write first) */
 	RG_FAULT_EIO_WRITE = 2, /* writes fail with EIO once after_n_bytes have been written */
 	RG_FAULT_EIO_FSYNC = 3, /* fsyncs fail with EIO once after_n_bytes have been written */
+	RG_FAULT_CKPT_EIO = 4,  /* the next after_n_bytes checkpoint files fail to open with EIO
+				 * (the log is unaffected) */
 };
 
 /* Test hook: arms a fault for every log and checkpoint write/fsync of the
  * process, counting bytes from now. RG_FAULT_NONE disarms. Any thread. */
 void rg_wal_inject_fault(int kind, uint64_t after_n_bytes);
+
+/* Checkpoint writer: 1 if an armed RG_FAULT_CKPT_EIO fails this checkpoint
+ * (and counts it down). */
+int rg_fault_ckpt_fails(void);
 
 /* pwrite all of buf (retrying short writes / EINTR). Returns 0 or -errno. */
 int rg_io_pwrite_all(int fd, const void *buf, size_t len, off_t off);
