@@ -481,6 +481,12 @@ static inline void aff_compress_one(uint32_t *comp, uint32_t v)
 	RG_STORE_SHARED(comp[v], p);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* The most frequent label among AFF_SAMPLES slots drawn from a fixed
  * stream (ties: the smaller label). Which one is chosen only affects
  * speed, never the result. */
@@ -492,16 +498,7 @@ static uint32_t aff_sample(const uint32_t *comp, uint64_t ns)
 		x += RG_CHECKSUM_SEED; /* splitmix64 stream */
 		s[i] = comp[rg__mix64(x) % ns];
 	}
-	/* insertion sort of 1024 labels */
-	for (int i = 1; i < AFF_SAMPLES; i++) {
-		uint32_t v = s[i];
-		int j = i;
-		while (j > 0 && s[j - 1] > v) {
-			s[j] = s[j - 1];
-			j--;
-		}
-		s[j] = v;
-	}
+	qsort(s, AFF_SAMPLES, sizeof s[0], cmp_u32);
 	uint32_t best = s[0];
 	int best_n = 0;
 	for (int i = 0; i < AFF_SAMPLES;) {
