@@ -12,6 +12,7 @@
 
 #include <rcugraph/csr.h>
 #include <rcugraph/load.h>
+#include <rcugraph/metrics.h>
 #include <rcugraph/rcugraph.h>
 #include <rcugraph/traverse.h>
 
@@ -1344,4 +1345,39 @@ Test(traverse, frozen_views_copied_and_shared)
 	views_agree(rg_csr_read(shared), rg_csr_read(shared), roots, nr, "after rg_close");
 	rg_csr_free(shared);
 	rg_edgelist_free(&el);
+}
+
+/* A parallel query on a live section is counted in the graph's metrics; a
+ * sequential one and any on a frozen view (no graph) are not. */
+Test(traverse, parallel_queries_counted_in_metrics)
+{
+	if (!rg_metrics_compiled_in())
+		cr_skip_test("metrics compiled out");
+	rg_graph_t *g = hand_graph();
+	rg_metrics_t *m = rg_graph_metrics(g);
+	cr_assert_not_null(m);
+	uint64_t c0 = rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS);
+	rg_read_t *r;
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	rg_csr_t *c;
+	cr_assert_eq(rg_csr_build(r, &c), 0);
+	rg_bfs_t b;
+	rg_exec_t es = exec_of(RG_EXEC_SEQ, 1), ep = exec_of(RG_EXEC_PAR, 2);
+	cr_assert_eq(rg_bfs(r, 10, RG_BFS_UNLIMITED, RG_OUT, RG_TYPE_ANY, &es, &b), 0);
+	rg_bfs_free(&b);
+	cr_assert_eq(rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS), c0);
+	cr_assert_eq(rg_bfs(rg_csr_read(c), 10, RG_BFS_UNLIMITED, RG_OUT, RG_TYPE_ANY, &ep, &b), 0);
+	rg_bfs_free(&b);
+	cr_assert_gt(ep.par_steps, 0);
+	cr_assert_eq(rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS), c0);
+	cr_assert_eq(rg_bfs(r, 10, RG_BFS_UNLIMITED, RG_OUT, RG_TYPE_ANY, &ep, &b), 0);
+	rg_bfs_free(&b);
+	cr_assert_eq(rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS), c0 + 1);
+	rg_pagerank_t p;
+	cr_assert_eq(rg_pagerank(r, NULL, &ep, &p), 0);
+	rg_pagerank_free(&p);
+	cr_assert_eq(rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS), c0 + 2);
+	rg_csr_free(c);
+	cr_assert_eq(rg_read_end(r), 0);
+	close_graph(g);
 }
