@@ -406,7 +406,7 @@ int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *e
 /* Weakly connected components: Afforest                              */
 /* ------------------------------------------------------------------ */
 
-#define AFF_ROUNDS 2     /* neighbour rounds (GAPBS neighbor_rounds) */
+#define AFF_ROUNDS 2     /* neighbour rounds (GAPBS neighbor_rounds); rg_wcc assumes 2 */
 #define AFF_SAMPLES 1024 /* samples to find the largest component */
 #define AFF_CHUNK 4096   /* dynamic schedule chunk (slots) */
 
@@ -529,9 +529,13 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 	const size_t nsz = ns ? (size_t)ns : 1;
 	uint32_t *comp = malloc(nsz * sizeof *comp);
 	uint8_t *alive = malloc(nsz);
-	if (!comp || !alive) {
+	/* round 1's neighbour, kept by round 0 (which has the span in hand):
+	 * round 1 then needs no span lookup */
+	uint32_t *nb1 = malloc(nsz * sizeof *nb1);
+	if (!comp || !alive || !nb1) {
 		free(comp);
 		free(alive);
+		free(nb1);
 		return RG_ENOMEM;
 	}
 	const int par = want_par(&cfg, r->edges);
@@ -551,23 +555,28 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 #pragma omp for schedule(static)
 		for (uint64_t v = 0; v < ns; v++)
 			comp[v] = (uint32_t)v;
-		/* rounds: link each node with its r-th out-neighbour, compress */
+		/* rounds: link each node with its r-th out-neighbour, compress
+		 * (AFF_ROUNDS == 2: round 0 reads the spans, round 1 nb1) */
 		for (unsigned rd = 0; rd < AFF_ROUNDS; rd++) {
 #pragma omp for schedule(dynamic, AFF_CHUNK)
 			for (uint64_t u = 0; u < ns; u++) {
-				if (rd && !alive[u])
+				if (rd) {
+					if (nb1[u] != UINT32_MAX) {
+						aff_link(comp, (uint32_t)u, nb1[u]);
+						edges++;
+					}
 					continue;
+				}
 				rg_span_t sp;
 				const uint32_t *ty;
-				int ok = span_t(&lr, u, RG_OUT, type, &sp, &ty) == 0;
-				if (rd == 0) {
-					alive[u] = (uint8_t)ok;
-					live += (uint64_t)ok;
-				}
-				if (rd < sp.n && (!ty || ty[rd] == type)) {
-					aff_link(comp, (uint32_t)u, sp.slots[rd]);
+				const int ok = span_t(&lr, u, RG_OUT, type, &sp, &ty) == 0;
+				alive[u] = (uint8_t)ok;
+				live += (uint64_t)ok;
+				if (sp.n && (!ty || ty[0] == type)) {
+					aff_link(comp, (uint32_t)u, sp.slots[0]);
 					edges++;
 				}
+				nb1[u] = sp.n > 1 && (!ty || ty[1] == type) ? sp.slots[1] : UINT32_MAX;
 			}
 #pragma omp for schedule(dynamic, AFF_CHUNK)
 			for (uint64_t v = 0; v < ns; v++)
@@ -603,6 +612,7 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 	if (par)
 		rg__par_metrics(r, team, rg_now_ns() - t0, busy);
 	exec_report(ex, par, team, edges);
+	free(nb1);
 
 	/* every tree is one component, rooted at its smallest slot */
 	const size_t k = (size_t)live;
