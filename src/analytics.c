@@ -1,16 +1,24 @@
 /*
  * analytics.c - PageRank and weakly connected components on one snapshot
- * (live read section or frozen CSR), sequential or parallel (OpenMP).
+ * (a live read section or a frozen view's handle), sequential or parallel
+ * (OpenMP), over the inline span lookup (traverse_internal.h).
  *
- * Both kernels work over the dense slot space in fixed blocks of PR_BLOCK
- * slots. The sequential path runs the blocks in order on the calling
- * thread; the parallel path hands the same blocks to workers through an
- * atomic cursor, phase by phase, with barriers between phases. Every value
- * that depends on summation order is either computed inside one block by
- * one thread (a node's pull sum, a block's partial sum) or combined from the
- * per-block partials in block order by one thread, so PageRank is
- * bit-identical on every path and thread count. WCC's answer (smallest id
- * of the component) is canonical whatever order the unions happen in.
+ * One code path per kernel: the whole computation is one OpenMP region,
+ * `if (threads > 1)`, so the sequential path is the same code run by a
+ * team of one. Every thread reads through its own view (rg__worker_view).
+ *
+ * PageRank is bit-identical on every path: phase 0 finds the live nodes
+ * and their out-degrees; the live nodes are cut into blocks of PR_BLOCK
+ * consecutive live nodes in slot order (leading empty slots join block 0,
+ * trailing ones the last block: the blocks of experiments/baseline's
+ * gb_pagerank); every value that depends on summation order is computed
+ * inside one block by one thread (a node's pull sum in adjacency order, a
+ * block's partial sum in slot order) or combined from the per-block
+ * partials in block order by one thread (OpenMP `single`).
+ *
+ * WCC is Afforest (Sutton et al., IPDPS'18; GAPBS cc.cc); its answer
+ * (smallest id of the component) is canonical whatever order the links
+ * happen in.
  */
 #include "traverse_internal.h"
 
@@ -21,44 +29,6 @@
 
 #define PR_BLOCK 2048
 
-/* Runs fn on every block; inside a parallel region, each block exactly once
- * across the team via *cursor (ok == 0: this thread takes no blocks). */
-typedef void (*blk_fn)(void *ctx, const struct rg_src *s, size_t b);
-
-
-/* What a kernel reports back through rg_exec_t (NULL: nothing). */
-static void exec_report(rg_exec_t *ex, int par, int team, int failures, uint64_t edges)
-{
-	if (!ex)
-		return;
-	ex->threads_used = par ? team : 1;
-	ex->par_steps = par;
-	ex->worker_failures = failures;
-	ex->edges = edges;
-	ex->items_par = (uint64_t)par;
-}
-
-static void run_blocks_seq(size_t nblocks, blk_fn fn, void *ctx, const struct rg_src *s)
-{
-	for (size_t b = 0; b < nblocks; b++)
-		fn(ctx, s, b);
-}
-
-static void run_blocks_par(size_t *cursor, size_t nblocks, blk_fn fn, void *ctx,
-			   const struct rg_src *s, int ok)
-{
-	if (!ok)
-		return;
-	for (;;) {
-		/* Relaxed: each block index must be taken once; the work is
-		 * published by the barrier that follows every phase. */
-		size_t b = __atomic_fetch_add(cursor, 1, __ATOMIC_RELAXED);
-		if (b >= nblocks)
-			return;
-		fn(ctx, s, b);
-	}
-}
-
 static int want_par(const struct rg_exec_cfg *cfg, uint64_t edges)
 {
 	if (cfg->threads <= 1)
@@ -68,58 +38,56 @@ static int want_par(const struct rg_exec_cfg *cfg, uint64_t edges)
 	return cfg->mode == RG_EXEC_AUTO && edges >= cfg->min_edges;
 }
 
-static int src_of(struct rg_src *s, const rg_read_t *r, const rg_csr_t *c)
+/* What a kernel reports back through rg_exec_t (NULL: nothing). */
+static void exec_report(rg_exec_t *ex, int par, int team, uint64_t edges)
 {
-	if (c) {
-		rg__src_init(s, NULL, c);
-		return 0;
-	}
-	if (!r || !rg_read_graph(r))
-		return RG_EINVAL;
-	rg__src_init(s, r, NULL);
-	if (s->nslots > (uint64_t)UINT32_MAX - 1)
-		return RG_ERANGE;
-	/* A closed section answers lookups with RG_EINVAL. */
-	uint64_t sl;
-	if (rg_node_slot(r, 0, &sl) == RG_EINVAL)
-		return RG_EINVAL;
-	return 0;
+	if (!ex)
+		return;
+	ex->threads_used = par ? team : 1;
+	ex->par_steps = par;
+	ex->worker_failures = 0;
+	ex->edges = edges;
+	ex->items_par = (uint64_t)par;
 }
 
-static uint64_t src_edges(const struct rg_src *s)
+/* Live slots in id order: (id, slot) pairs ascending by id (sparse
+ * graphs; dense ones are in id order by slot). */
+static int sorted_live(const struct rg_read *r, const uint8_t *alive, uint64_t ns, size_t k,
+		       struct rg_kv **out)
 {
-	return s->c ? s->c->edges : rg_edge_count(s->r);
-}
-
-/* Output order: (id, slot) pairs of live slots, ascending by id. */
-static int sorted_nodes(const struct rg_src *s, const uint8_t *alive, const uint64_t *ids,
-			struct rg_kv **out, size_t *n)
-{
-	size_t ns = (size_t)s->nslots, k = 0;
-	for (size_t i = 0; i < ns; i++)
-		k += alive[i];
 	struct rg_kv *kv = malloc((k ? k : 1) * sizeof *kv);
 	if (!kv)
 		return RG_ENOMEM;
-	if (s->c) {
-		for (size_t i = 0; i < k; i++)
-			kv[i] = (struct rg_kv){s->c->sid[i], s->c->sslot[i]};
-	} else {
-		size_t j = 0;
-		for (size_t i = 0; i < ns; i++)
-			if (alive[i])
-				kv[j++] = (struct rg_kv){ids[i], i};
-		struct rg_kv *tmp = k > 64 ? malloc(k * sizeof *tmp) : NULL;
-		if (k > 64 && !tmp) {
-			free(kv);
-			return RG_ENOMEM;
-		}
-		rg__sort_kv(kv, k, tmp);
-		free(tmp);
+	size_t j = 0;
+	for (uint64_t s = 0; s < ns; s++)
+		if (alive[s])
+			kv[j++] = (struct rg_kv){_rg_slot_id(r, s), s};
+	struct rg_kv *tmp = k > 64 ? malloc(k * sizeof *tmp) : NULL;
+	if (k > 64 && !tmp) {
+		free(kv);
+		return RG_ENOMEM;
 	}
+	rg__sort_kv(kv, k, tmp);
+	free(tmp);
 	*out = kv;
-	*n = k;
 	return 0;
+}
+
+/* The span of u in direction d with the type filter: *types the array to
+ * check (NULL: every entry matches); n == 0 if none can. rc as
+ * _rg_span_at (RG_ENOENT: absent). */
+static inline int span_t(const struct rg_read *lr, uint64_t u, int d, uint32_t type,
+			 rg_span_t *sp, const uint32_t **types)
+{
+	*types = NULL;
+	if (type == RG_TYPE_ANY)
+		return _rg_span_at(lr, u, d, sp, RG_SPAN_SLOTS);
+	int rc = _rg_span_at(lr, u, d, sp, RG_SPAN_ALL);
+	if (sp->types)
+		*types = sp->types;
+	else if (type != 0)
+		sp->n = 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -161,85 +129,137 @@ uint64_t rg_pagerank_checksum(const rg_pagerank_t *p)
 
 struct pr {
 	uint64_t ns;
-	size_t nblocks;
+	size_t nch;        /* phase 0: chunks of PR_BLOCK slots */
 	uint32_t type;
 	double d;
-	uint8_t *alive;
-	uint64_t *ids;
-	uint64_t *outdeg;
+	uint8_t *alive;    /* per slot */
+	double *od;        /* per slot: out-degree under the filter (0: none or absent) */
 	double *rank, *next, *contrib;
-	double *part;       /* per block */
-	uint64_t *bedges;   /* per block: in-edges scanned in the last pull */
-	uint64_t *bcount;   /* per block: live nodes */
-	double base;        /* (1-d)/N + d*dangling/N of the current iteration */
-	size_t cur_a, cur_b, cur_i; /* block cursors of the phases (atomic) */
+	uint64_t *ccount;  /* per chunk: live nodes */
+	size_t nb;         /* blocks of PR_BLOCK live nodes */
+	uint64_t *bstart;  /* nb + 1 slot bounds */
+	double *part;      /* per block */
+	uint64_t *bedges;  /* per block: in-edges scanned by the last pull */
 };
 
-static void blk_bounds(const struct pr *p, size_t b, size_t *lo, size_t *hi)
+static void pr_free(struct pr *p)
 {
-	*lo = b * PR_BLOCK;
-	*hi = *lo + PR_BLOCK < p->ns ? *lo + PR_BLOCK : (size_t)p->ns;
+	free(p->alive);
+	free(p->od);
+	free(p->rank);
+	free(p->next);
+	free(p->contrib);
+	free(p->ccount);
+	free(p->bstart);
+	free(p->part);
+	free(p->bedges);
 }
 
-/* Phase 0: liveness, ids, out-degrees (under the type filter). */
-static void pr_blk_init(void *ctx, const struct rg_src *s, size_t b)
+/* Phase 0, chunk c: liveness and out-degrees. */
+static void pr_chunk_init(struct pr *p, const struct rg_read *lr, size_t c)
 {
-	struct pr *p = ctx;
-	size_t lo, hi;
-	blk_bounds(p, b, &lo, &hi);
+	const uint64_t lo = (uint64_t)c * PR_BLOCK;
+	const uint64_t hi = lo + PR_BLOCK < p->ns ? lo + PR_BLOCK : p->ns;
 	uint64_t cnt = 0;
-	for (size_t u = lo; u < hi; u++) {
-		uint64_t id = 0;
-		p->alive[u] = (uint8_t)rg__src_node(s, u, &id);
-		p->ids[u] = id;
-		uint64_t deg = 0;
-		if (p->alive[u]) {
-			cnt++;
-			if (p->type == RG_TYPE_ANY)
-				deg = rg__src_degree(s, u, RG_OUT);
-			else
-				RG_FOREACH_NBR(s, u, RG_OUT, p->type, v, (void)v; deg++;);
+	for (uint64_t u = lo; u < hi; u++) {
+		rg_span_t sp;
+		const uint32_t *ty;
+		if (span_t(lr, u, RG_OUT, p->type, &sp, &ty)) {
+			p->alive[u] = 0;
+			p->od[u] = 0.0;
+			continue;
 		}
-		p->outdeg[u] = deg;
+		uint64_t deg = sp.n;
+		if (ty) {
+			deg = 0;
+			for (uint64_t j = 0; j < sp.n; j++)
+				deg += ty[j] == p->type;
+		}
+		p->alive[u] = 1;
+		p->od[u] = (double)deg;
+		cnt++;
 	}
-	p->bcount[b] = cnt;
+	p->ccount[c] = cnt;
 }
 
-/* Phase A: contributions and this block's dangling mass. */
-static void pr_blk_contrib(void *ctx, const struct rg_src *s, size_t b)
+/* Block bounds from the per-chunk counts: block b starts at the slot of
+ * the (b * PR_BLOCK)-th live node (block 0 at slot 0), the last block ends
+ * at ns. Returns N. One thread. */
+static uint64_t pr_blocks(struct pr *p)
 {
-	(void)s;
-	struct pr *p = ctx;
-	size_t lo, hi;
-	blk_bounds(p, b, &lo, &hi);
+	uint64_t n = 0;
+	for (size_t c = 0; c < p->nch; c++)
+		n += p->ccount[c];
+	p->nb = (size_t)((n + PR_BLOCK - 1) / PR_BLOCK);
+	p->bstart[0] = 0;
+	size_t b = 1;
+	uint64_t seen = 0;
+	for (size_t c = 0; c < p->nch && b < p->nb; c++) {
+		if (seen + p->ccount[c] <= (uint64_t)b * PR_BLOCK) {
+			seen += p->ccount[c];
+			continue;
+		}
+		const uint64_t lo = (uint64_t)c * PR_BLOCK;
+		const uint64_t hi = lo + PR_BLOCK < p->ns ? lo + PR_BLOCK : p->ns;
+		for (uint64_t u = lo; u < hi; u++) {
+			if (!p->alive[u])
+				continue;
+			if (b < p->nb && seen == (uint64_t)b * PR_BLOCK)
+				p->bstart[b++] = u;
+			seen++;
+		}
+	}
+	p->bstart[p->nb] = p->ns;
+	return n;
+}
+
+/* Contributions and block b's dangling mass. */
+static void pr_blk_contrib(struct pr *p, size_t b)
+{
 	double dang = 0.0;
-	for (size_t u = lo; u < hi; u++) {
-		if (p->alive[u] && p->outdeg[u] == 0)
+	const uint64_t hi = p->bstart[b + 1];
+	for (uint64_t u = p->bstart[b]; u < hi; u++) {
+		const double od = p->od[u];
+		if (od == 0.0 && p->alive[u])
 			dang += p->rank[u];
-		p->contrib[u] = p->outdeg[u] ? p->rank[u] / (double)p->outdeg[u] : 0.0;
+		p->contrib[u] = od != 0.0 ? p->rank[u] / od : 0.0;
 	}
 	p->part[b] = dang;
 }
 
-/* Phase B: pull over in-edges; this block's L1 change. */
-static void pr_blk_pull(void *ctx, const struct rg_src *s, size_t b)
+/* Pull over in-edges for block b; its L1 change. */
+static void pr_blk_pull(struct pr *p, const struct rg_read *lr, size_t b, double base)
 {
-	struct pr *p = ctx;
-	size_t lo, hi;
-	blk_bounds(p, b, &lo, &hi);
 	double delta = 0.0;
 	uint64_t edges = 0;
-	const double *contrib = p->contrib;
-	for (size_t v = lo; v < hi; v++) {
-		if (!p->alive[v]) {
-			p->next[v] = 0.0;
+	const double d = p->d, *contrib = p->contrib, *rank = p->rank;
+	double *next = p->next;
+	const uint8_t *alive = p->alive;
+	const uint32_t t = p->type;
+	const uint64_t hi = p->bstart[b + 1];
+	for (uint64_t v = p->bstart[b]; v < hi; v++) {
+		if (!alive[v]) {
+			next[v] = 0.0;
 			continue;
 		}
+		rg_span_t sp;
+		const uint32_t *ty;
+		span_t(lr, v, RG_IN, t, &sp, &ty);
 		double sum = 0.0;
-		RG_FOREACH_NBR(s, v, RG_IN, p->type, u, sum += contrib[u]; edges++;);
-		double nv = p->base + p->d * sum;
-		p->next[v] = nv;
-		delta += fabs(nv - p->rank[v]);
+		const uint32_t *s = sp.slots;
+		const uint64_t n = sp.n;
+		if (!ty) {
+			for (uint64_t j = 0; j < n; j++)
+				sum += contrib[s[j]];
+		} else {
+			for (uint64_t j = 0; j < n; j++)
+				if (ty[j] == t)
+					sum += contrib[s[j]];
+		}
+		edges += n;
+		const double nv = base + d * sum;
+		next[v] = nv;
+		delta += fabs(nv - rank[v]);
 	}
 	p->part[b] = delta;
 	p->bedges[b] = edges;
@@ -253,34 +273,15 @@ static double sum_parts(const double *part, size_t n)
 	return s;
 }
 
-static void pr_free(struct pr *p)
+int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *ex,
+		rg_pagerank_t *out)
 {
-	free(p->alive);
-	free(p->ids);
-	free(p->outdeg);
-	free(p->rank);
-	free(p->next);
-	free(p->contrib);
-	free(p->part);
-	free(p->bedges);
-	free(p->bcount);
-}
-
-/* Between phase 0 and the first iteration: N and the start vector. One
- * thread. Returns N. */
-static uint64_t pr_start(struct pr *p)
-{
-	uint64_t n = 0;
-	for (size_t b = 0; b < p->nblocks; b++)
-		n += p->bcount[b];
-	for (size_t u = 0; u < p->ns; u++)
-		p->rank[u] = p->alive[u] ? 1.0 / (double)n : 0.0;
-	return n;
-}
-
-static int pagerank_impl(const struct rg_src *s, const rg_pagerank_opts_t *opts, rg_exec_t *ex,
-			 rg_pagerank_t *out)
-{
+	if (!out)
+		return RG_EINVAL;
+	memset(out, 0, sizeof *out);
+	int rc = rg__view_check(r);
+	if (rc)
+		return rc;
 	rg_pagerank_opts_t o;
 	if (opts)
 		o = *opts;
@@ -289,169 +290,125 @@ static int pagerank_impl(const struct rg_src *s, const rg_pagerank_opts_t *opts,
 	if (!(o.damping > 0.0 && o.damping < 1.0) || !(o.tol >= 0.0))
 		return RG_EINVAL;
 	struct rg_exec_cfg cfg;
-	int rc = rg__exec_resolve(ex, &cfg, s);
-	if (rc)
+	if ((rc = rg__exec_resolve(ex, &cfg)) != 0)
 		return rc;
 
 	struct pr p = {0};
-	p.ns = s->nslots;
-	p.nblocks = (size_t)((p.ns + PR_BLOCK - 1) / PR_BLOCK);
+	p.ns = r->nslots;
+	p.nch = (size_t)((p.ns + PR_BLOCK - 1) / PR_BLOCK);
 	p.type = o.type;
 	p.d = o.damping;
-	size_t nsz = p.ns ? (size_t)p.ns : 1, nbz = p.nblocks ? p.nblocks : 1;
+	const size_t nsz = p.ns ? (size_t)p.ns : 1, ncz = p.nch ? p.nch : 1;
 	p.alive = malloc(nsz);
-	p.ids = malloc(nsz * sizeof *p.ids);
-	p.outdeg = malloc(nsz * sizeof *p.outdeg);
+	p.od = malloc(nsz * sizeof *p.od);
 	p.rank = malloc(nsz * sizeof *p.rank);
 	p.next = malloc(nsz * sizeof *p.next);
 	p.contrib = malloc(nsz * sizeof *p.contrib);
-	p.part = malloc(nbz * sizeof *p.part);
-	p.bedges = calloc(nbz, sizeof *p.bedges);
-	p.bcount = calloc(nbz, sizeof *p.bcount);
-	if (!p.alive || !p.ids || !p.outdeg || !p.rank || !p.next || !p.contrib || !p.part ||
-	    !p.bedges || !p.bcount) {
+	p.ccount = malloc(ncz * sizeof *p.ccount);
+	/* at most one block per chunk (a chunk holds <= PR_BLOCK live nodes) */
+	p.bstart = malloc((ncz + 1) * sizeof *p.bstart);
+	p.part = malloc(ncz * sizeof *p.part);
+	p.bedges = calloc(ncz, sizeof *p.bedges);
+	if (!p.alive || !p.od || !p.rank || !p.next || !p.contrib || !p.ccount || !p.bstart ||
+	    !p.part || !p.bedges) {
 		pr_free(&p);
 		return RG_ENOMEM;
 	}
 
+	const int par = want_par(&cfg, r->edges);
+	const int threads = par ? cfg.threads : 1;
 	unsigned iters = 0;
-	double delta = 0.0;
-	uint64_t edges = 0, n = 0;
-	int par = want_par(&cfg, src_edges(s)) && (cfg.mode == RG_EXEC_PAR || p.nblocks > 1);
-	int team = 1, failures = 0, retry = 0;
-	uint64_t wall = 0, busy = 0;
-	if (!par) {
-		run_blocks_seq(p.nblocks, pr_blk_init, &p, s);
-		n = pr_start(&p);
-		while (n && iters < o.max_iter) {
-			run_blocks_seq(p.nblocks, pr_blk_contrib, &p, s);
-			double dang = sum_parts(p.part, p.nblocks);
-			p.base = (1.0 - p.d) / (double)n + p.d * dang / (double)n;
-			run_blocks_seq(p.nblocks, pr_blk_pull, &p, s);
-			delta = sum_parts(p.part, p.nblocks);
-			for (size_t b = 0; b < p.nblocks; b++)
-				edges += p.bedges[b];
-			double *t = p.rank;
-			p.rank = p.next;
-			p.next = t;
-			iters++;
-			if (delta < o.tol)
-				break;
-		}
-	} else {
-		int stop = 0;
-		uint64_t t0 = rg__now_ns();
-#pragma omp parallel num_threads(cfg.threads)
+	double delta = 0.0, base = 0.0;
+	uint64_t edges = 0, n = 0, busy = 0;
+	int team = 1, stop = 0;
+	uint64_t t0 = rg_now_ns();
+#pragma omp parallel num_threads(threads) if (threads > 1) reduction(+ : busy)
+	{
+		const int tid = omp_get_thread_num();
+		uint64_t tw = rg_now_ns();
+		if (tid == 0)
+			team = omp_get_num_threads();
+		struct rg_read lr;
+		rg__worker_view(r, tid, &lr);
+#pragma omp for schedule(dynamic, 1)
+		for (size_t c = 0; c < p.nch; c++)
+			pr_chunk_init(&p, &lr, c);
+#pragma omp single
 		{
-			const int tid = omp_get_thread_num();
-			uint64_t tw = rg__now_ns();
-			struct rg_src w;
-			int ok = rg__worker_enter(s, tid, &w) == 0;
-			if (!ok) {
-				/* relaxed: a worker tally, read after the region's closing barrier */
-				__atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);
-			}
-			if (tid == 0)
-				team = omp_get_num_threads();
-			run_blocks_par(&p.cur_i, p.nblocks, pr_blk_init, &p, &w, ok);
-#pragma omp barrier
+			n = pr_blocks(&p);
+			stop = n == 0 || o.max_iter == 0;
+		}
+		const double start = n ? 1.0 / (double)n : 0.0;
+#pragma omp for schedule(static)
+		for (uint64_t u = 0; u < p.ns; u++)
+			p.rank[u] = p.alive[u] ? start : 0.0;
+		while (!stop) {
+#pragma omp for schedule(dynamic, 1)
+			for (size_t b = 0; b < p.nb; b++)
+				pr_blk_contrib(&p, b);
 #pragma omp single
 			{
-				n = pr_start(&p);
-				stop = (n == 0 || o.max_iter == 0);
+				double dang = sum_parts(p.part, p.nb);
+				base = (1.0 - p.d) / (double)n + p.d * dang / (double)n;
 			}
-			while (!stop) {
-				run_blocks_par(&p.cur_a, p.nblocks, pr_blk_contrib, &p, &w, ok);
-#pragma omp barrier
+#pragma omp for schedule(dynamic, 1)
+			for (size_t b = 0; b < p.nb; b++)
+				pr_blk_pull(&p, &lr, b, base);
 #pragma omp single
-				{
-					double dang = sum_parts(p.part, p.nblocks);
-					p.base = (1.0 - p.d) / (double)n + p.d * dang / (double)n;
-					p.cur_b = 0;
-				}
-				run_blocks_par(&p.cur_b, p.nblocks, pr_blk_pull, &p, &w, ok);
-#pragma omp barrier
-#pragma omp single
-				{
-					delta = sum_parts(p.part, p.nblocks);
-					for (size_t b = 0; b < p.nblocks; b++)
-						edges += p.bedges[b];
-					double *t = p.rank;
-					p.rank = p.next;
-					p.next = t;
-					iters++;
-					stop = (delta < o.tol || iters >= o.max_iter);
-					p.cur_a = 0;
-				}
+			{
+				delta = sum_parts(p.part, p.nb);
+				for (size_t b = 0; b < p.nb; b++)
+					edges += p.bedges[b];
+				double *tmp = p.rank;
+				p.rank = p.next;
+				p.next = tmp;
+				iters++;
+				stop = delta < o.tol || iters >= o.max_iter;
 			}
-			if (ok && rg__worker_leave(s, tid, &w) == RG_ERETRY) {
-				/* relaxed: a worker tally, read after the region's closing barrier */
-				__atomic_store_n(&retry, 1, __ATOMIC_RELAXED);
-			}
-			__atomic_fetch_add(&busy, rg__now_ns() - tw, __ATOMIC_RELAXED);
 		}
-		wall = rg__now_ns() - t0;
-		rg__par_metrics(s, team, wall, busy);
+		busy += rg_now_ns() - tw;
 	}
-	exec_report(ex, par, team, failures, edges);
-	if (retry) {
-		pr_free(&p);
-		return RG_ERETRY;
-	}
+	if (par)
+		rg__par_metrics(r, team, rg_now_ns() - t0, busy);
+	exec_report(ex, par, team, edges);
+
+	out->ids = malloc((n ? n : 1) * sizeof *out->ids);
+	out->rank = malloc((n ? n : 1) * sizeof *out->rank);
 	struct rg_kv *kv = NULL;
-	size_t k = 0;
-	rc = sorted_nodes(s, p.alive, p.ids, &kv, &k);
-	if (rc) {
-		pr_free(&p);
-		return rc;
-	}
-	out->ids = malloc((k ? k : 1) * sizeof *out->ids);
-	out->rank = malloc((k ? k : 1) * sizeof *out->rank);
-	if (!out->ids || !out->rank) {
-		free(kv);
+	if (!out->ids || !out->rank || (!r->dense && sorted_live(r, p.alive, p.ns, n, &kv))) {
 		pr_free(&p);
 		rg_pagerank_free(out);
 		return RG_ENOMEM;
 	}
-	for (size_t i = 0; i < k; i++) {
-		out->ids[i] = kv[i].k;
-		out->rank[i] = p.rank[kv[i].v];
+	if (r->dense) {
+		size_t k = 0;
+		for (uint64_t s = 0; s < p.ns; s++) {
+			if (!p.alive[s])
+				continue;
+			out->ids[k] = s;
+			out->rank[k++] = p.rank[s];
+		}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			out->ids[i] = kv[i].k;
+			out->rank[i] = p.rank[kv[i].v];
+		}
+		free(kv);
 	}
-	out->n = k;
+	out->n = n;
 	out->iterations = iters;
 	out->delta = delta;
-	free(kv);
 	pr_free(&p);
 	return 0;
 }
 
-int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *ex,
-		rg_pagerank_t *out)
-{
-	if (!out)
-		return RG_EINVAL;
-	memset(out, 0, sizeof *out);
-	struct rg_src s;
-	int rc = src_of(&s, r, NULL);
-	return rc ? rc : pagerank_impl(&s, opts, ex, out);
-}
-
-int rg_csr_pagerank(const rg_csr_t *c, const rg_pagerank_opts_t *opts, rg_exec_t *ex,
-		    rg_pagerank_t *out)
-{
-	if (!out)
-		return RG_EINVAL;
-	memset(out, 0, sizeof *out);
-	if (!c)
-		return RG_EINVAL;
-	struct rg_src s;
-	src_of(&s, NULL, c);
-	return pagerank_impl(&s, opts, ex, out);
-}
-
 /* ------------------------------------------------------------------ */
-/* Weakly connected components                                        */
+/* Weakly connected components: Afforest                              */
 /* ------------------------------------------------------------------ */
+
+#define AFF_ROUNDS 2     /* neighbour rounds (GAPBS neighbor_rounds); rg_wcc assumes 2 */
+#define AFF_SAMPLES 1024 /* samples to find the largest component */
+#define AFF_CHUNK 4096   /* dynamic schedule chunk (slots) */
 
 void rg_wcc_free(rg_wcc_t *w)
 {
@@ -474,234 +431,87 @@ uint64_t rg_wcc_checksum(const rg_wcc_t *w)
 	return rg__mix64(h ^ (uint64_t)(2 * w->n));
 }
 
-struct wcc {
-	uint64_t ns;
-	size_t nblocks;
-	uint32_t type;
-	int atomic;         /* parallel: CAS hooking, relaxed loads/stores */
-	uint8_t *alive;
-	uint64_t *ids;
-	uint32_t *parent;   /* union-find forest over slots; parent[x] <= x */
-	uint64_t *minid;    /* per root slot: smallest id in the component */
-	uint64_t *bedges;
-	size_t cur[4];
-};
-
-/* Root of x. Path halving. Parent pointers only ever move to an ancestor
- * with a smaller slot, so concurrent halvings by several threads keep a
- * forest whose roots are unchanged; relaxed accesses suffice (no other data
- * is published through parent[], and phases are separated by barriers). */
-static inline uint32_t uf_find(uint32_t *par, uint32_t x, int atomic)
+/*
+ * comp[] is a forest over slots whose parent pointers only ever point to
+ * a SMALLER slot (a link hooks a root under a smaller slot; compression
+ * moves a pointer to an ancestor). So every root is the smallest slot of
+ * its tree. Inside a phase several threads read and write comp[]: every
+ * access is a single-copy-atomic shared access, relaxed, because a value
+ * read late is still an ancestor (a valid step toward the root), the CAS
+ * alone decides a hook, and nothing else is published through comp[]; the
+ * barrier closing each phase orders it before the next.
+ */
+static inline uint32_t cget(const uint32_t *comp, uint32_t x)
 {
-	if (!atomic) {
-		while (par[x] != x) {
-			par[x] = par[par[x]];
-			x = par[x];
-		}
-		return x;
+	/* relaxed: any value read is a valid ancestor (above) */
+	return RG_LOAD_SHARED(comp[x]);
+}
+
+/* Joins the trees of u and v. */
+static void aff_link(uint32_t *comp, uint32_t u, uint32_t v)
+{
+	uint32_t p1 = cget(comp, u), p2 = cget(comp, v);
+	while (p1 != p2) {
+		const uint32_t high = p1 > p2 ? p1 : p2, low = p1 > p2 ? p2 : p1;
+		const uint32_t ph = cget(comp, high);
+		if (ph == low)
+			return; /* already hooked there */
+		/* CAS: succeeds only while high is still a root (the full
+		 * barrier of the vocabulary's CAS is more than needed); on
+		 * failure someone hooked it meanwhile: climb and retry */
+		if (ph == high && RG_CMPXCHG(&comp[high], high, low) == high)
+			return;
+		p1 = cget(comp, cget(comp, high));
+		p2 = cget(comp, low);
 	}
-	/* Relaxed: parents only ever move to smaller roots of the same set,
-	 * so any value read (old or new) is a valid step toward the root; the
-	 * halving store may be lost or overwritten without harm. Results are
-	 * read after the region's closing barrier. */
+}
+
+/* Points comp[v] at its root. Other threads only shorten paths meanwhile
+ * (no link runs in this phase), so the walk ends at the root. */
+static inline void aff_compress_one(uint32_t *comp, uint32_t v)
+{
+	uint32_t p = cget(comp, v);
 	for (;;) {
-		uint32_t px = __atomic_load_n(&par[x], __ATOMIC_RELAXED);
-		if (px == x)
-			return x;
-		uint32_t gx = __atomic_load_n(&par[px], __ATOMIC_RELAXED);
-		if (gx != px)
-			__atomic_store_n(&par[x], gx, __ATOMIC_RELAXED);
-		x = gx;
+		const uint32_t g = cget(comp, p);
+		if (g == p)
+			break;
+		p = g;
 	}
+	/* relaxed: p is v's root; see above */
+	RG_STORE_SHARED(comp[v], p);
 }
 
-static inline void uf_union(uint32_t *par, uint32_t a, uint32_t b, int atomic)
+static int cmp_u32(const void *a, const void *b)
 {
-	for (;;) {
-		a = uf_find(par, a, atomic);
-		b = uf_find(par, b, atomic);
-		if (a == b)
-			return;
-		if (a > b) {
-			uint32_t t = a;
-			a = b;
-			b = t;
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The most frequent label among AFF_SAMPLES slots drawn from a fixed
+ * stream (ties: the smaller label). Which one is chosen only affects
+ * speed, never the result. */
+static uint32_t aff_sample(const uint32_t *comp, uint64_t ns)
+{
+	uint32_t s[AFF_SAMPLES];
+	uint64_t x = 0x853C49E6748FEA9BULL;
+	for (int i = 0; i < AFF_SAMPLES; i++) {
+		x += RG_CHECKSUM_SEED; /* splitmix64 stream */
+		s[i] = comp[rg__mix64(x) % ns];
+	}
+	qsort(s, AFF_SAMPLES, sizeof s[0], cmp_u32);
+	uint32_t best = s[0];
+	int best_n = 0;
+	for (int i = 0; i < AFF_SAMPLES;) {
+		int j = i;
+		while (j < AFF_SAMPLES && s[j] == s[i])
+			j++;
+		if (j - i > best_n) {
+			best_n = j - i;
+			best = s[i];
 		}
-		/* hook the larger root b under the smaller a */
-		if (!atomic) {
-			par[b] = a;
-			return;
-		}
-		uint32_t exp = b;
-		/* Relaxed CAS: succeeds only if b is still a root; a failed CAS
-		 * means someone hooked b meanwhile, so retry from the roots. */
-		if (__atomic_compare_exchange_n(&par[b], &exp, a, 0, __ATOMIC_RELAXED,
-						__ATOMIC_RELAXED))
-			return;
+		i = j;
 	}
-}
-
-static void blk_range(const struct wcc *w, size_t b, size_t *lo, size_t *hi)
-{
-	*lo = b * PR_BLOCK;
-	*hi = *lo + PR_BLOCK < w->ns ? *lo + PR_BLOCK : (size_t)w->ns;
-}
-
-static void wcc_blk_init(void *ctx, const struct rg_src *s, size_t b)
-{
-	struct wcc *w = ctx;
-	size_t lo, hi;
-	blk_range(w, b, &lo, &hi);
-	for (size_t u = lo; u < hi; u++) {
-		uint64_t id = 0;
-		w->alive[u] = (uint8_t)rg__src_node(s, u, &id);
-		w->ids[u] = id;
-		w->parent[u] = (uint32_t)u;
-		w->minid[u] = UINT64_MAX;
-	}
-}
-
-static void wcc_blk_union(void *ctx, const struct rg_src *s, size_t b)
-{
-	struct wcc *w = ctx;
-	size_t lo, hi;
-	blk_range(w, b, &lo, &hi);
-	uint64_t edges = 0;
-	for (size_t u = lo; u < hi; u++) {
-		if (!w->alive[u])
-			continue;
-		RG_FOREACH_NBR(s, u, RG_OUT, w->type, v,
-			edges++;
-			uf_union(w->parent, (uint32_t)u, v, w->atomic););
-	}
-	w->bedges[b] = edges;
-}
-
-/* Full compression, then the smallest id per root. */
-static void wcc_blk_min(void *ctx, const struct rg_src *s, size_t b)
-{
-	(void)s;
-	struct wcc *w = ctx;
-	size_t lo, hi;
-	blk_range(w, b, &lo, &hi);
-	for (size_t u = lo; u < hi; u++) {
-		if (!w->alive[u])
-			continue;
-		uint32_t r = uf_find(w->parent, (uint32_t)u, w->atomic);
-		uint64_t id = w->ids[u];
-		if (!w->atomic) {
-			if (id < w->minid[r])
-				w->minid[r] = id;
-			continue;
-		}
-		uint64_t cur = __atomic_load_n(&w->minid[r], __ATOMIC_RELAXED);
-		/* Relaxed CAS loop: an atomic minimum; read after the barrier. */
-		while (id < cur && !__atomic_compare_exchange_n(&w->minid[r], &cur, id, 1,
-							       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-			;
-	}
-}
-
-static void wcc_free_state(struct wcc *w)
-{
-	free(w->alive);
-	free(w->ids);
-	free(w->parent);
-	free(w->minid);
-	free(w->bedges);
-}
-
-static int wcc_impl(const struct rg_src *s, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
-{
-	struct rg_exec_cfg cfg;
-	int rc = rg__exec_resolve(ex, &cfg, s);
-	if (rc)
-		return rc;
-	struct wcc w = {0};
-	w.ns = s->nslots;
-	w.nblocks = (size_t)((w.ns + PR_BLOCK - 1) / PR_BLOCK);
-	w.type = type;
-	size_t nsz = w.ns ? (size_t)w.ns : 1, nbz = w.nblocks ? w.nblocks : 1;
-	w.alive = malloc(nsz);
-	w.ids = malloc(nsz * sizeof *w.ids);
-	w.parent = malloc(nsz * sizeof *w.parent);
-	w.minid = malloc(nsz * sizeof *w.minid);
-	w.bedges = calloc(nbz, sizeof *w.bedges);
-	if (!w.alive || !w.ids || !w.parent || !w.minid || !w.bedges) {
-		wcc_free_state(&w);
-		return RG_ENOMEM;
-	}
-	int par = want_par(&cfg, src_edges(s)) && (cfg.mode == RG_EXEC_PAR || w.nblocks > 1);
-	int team = 1, failures = 0, retry = 0;
-	uint64_t busy = 0;
-	if (!par) {
-		run_blocks_seq(w.nblocks, wcc_blk_init, &w, s);
-		run_blocks_seq(w.nblocks, wcc_blk_union, &w, s);
-		run_blocks_seq(w.nblocks, wcc_blk_min, &w, s);
-	} else {
-		w.atomic = 1;
-		uint64_t t0 = rg__now_ns();
-#pragma omp parallel num_threads(cfg.threads)
-		{
-			const int tid = omp_get_thread_num();
-			uint64_t tw = rg__now_ns();
-			struct rg_src ws;
-			int ok = rg__worker_enter(s, tid, &ws) == 0;
-			if (!ok) {
-				/* relaxed: a worker tally, read after the region's closing barrier */
-				__atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);
-			}
-			if (tid == 0)
-				team = omp_get_num_threads();
-			run_blocks_par(&w.cur[0], w.nblocks, wcc_blk_init, &w, &ws, ok);
-#pragma omp barrier
-			run_blocks_par(&w.cur[1], w.nblocks, wcc_blk_union, &w, &ws, ok);
-#pragma omp barrier
-			run_blocks_par(&w.cur[2], w.nblocks, wcc_blk_min, &w, &ws, ok);
-			if (ok && rg__worker_leave(s, tid, &ws) == RG_ERETRY) {
-				/* relaxed: a worker tally, read after the region's closing barrier */
-				__atomic_store_n(&retry, 1, __ATOMIC_RELAXED);
-			}
-			__atomic_fetch_add(&busy, rg__now_ns() - tw, __ATOMIC_RELAXED);
-		}
-		rg__par_metrics(s, team, rg__now_ns() - t0, busy);
-	}
-	uint64_t edges = 0;
-	for (size_t b = 0; b < w.nblocks; b++)
-		edges += w.bedges[b];
-	exec_report(ex, par, team, failures, edges);
-	if (retry) {
-		wcc_free_state(&w);
-		return RG_ERETRY;
-	}
-	struct rg_kv *kv = NULL;
-	size_t k = 0;
-	rc = sorted_nodes(s, w.alive, w.ids, &kv, &k);
-	if (rc) {
-		wcc_free_state(&w);
-		return rc;
-	}
-	out->ids = malloc((k ? k : 1) * sizeof *out->ids);
-	out->comp = malloc((k ? k : 1) * sizeof *out->comp);
-	if (!out->ids || !out->comp) {
-		free(kv);
-		wcc_free_state(&w);
-		rg_wcc_free(out);
-		return RG_ENOMEM;
-	}
-	uint64_t ncomp = 0;
-	for (size_t i = 0; i < k; i++) {
-		uint32_t sl = (uint32_t)kv[i].v;
-		uint32_t r = uf_find(w.parent, sl, 0);
-		out->ids[i] = kv[i].k;
-		out->comp[i] = w.minid[r];
-		ncomp += (r == sl);
-	}
-	out->n = k;
-	out->ncomp = ncomp;
-	free(kv);
-	wcc_free_state(&w);
-	return 0;
+	return best;
 }
 
 int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
@@ -709,19 +519,152 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 	if (!out)
 		return RG_EINVAL;
 	memset(out, 0, sizeof *out);
-	struct rg_src s;
-	int rc = src_of(&s, r, NULL);
-	return rc ? rc : wcc_impl(&s, type, ex, out);
-}
+	int rc = rg__view_check(r);
+	if (rc)
+		return rc;
+	struct rg_exec_cfg cfg;
+	if ((rc = rg__exec_resolve(ex, &cfg)) != 0)
+		return rc;
+	const uint64_t ns = r->nslots;
+	const size_t nsz = ns ? (size_t)ns : 1;
+	uint32_t *comp = malloc(nsz * sizeof *comp);
+	uint8_t *alive = malloc(nsz);
+	/* round 1's neighbour, kept by round 0 (which has the span in hand):
+	 * round 1 then needs no span lookup */
+	uint32_t *nb1 = malloc(nsz * sizeof *nb1);
+	if (!comp || !alive || !nb1) {
+		free(comp);
+		free(alive);
+		free(nb1);
+		return RG_ENOMEM;
+	}
+	const int par = want_par(&cfg, r->edges);
+	const int threads = par ? cfg.threads : 1;
+	int team = 1;
+	uint64_t edges = 0, busy = 0, live = 0;
+	uint32_t big = 0;
+	uint64_t t0 = rg_now_ns();
+#pragma omp parallel num_threads(threads) if (threads > 1) reduction(+ : edges, busy, live)
+	{
+		const int tid = omp_get_thread_num();
+		uint64_t tw = rg_now_ns();
+		if (tid == 0)
+			team = omp_get_num_threads();
+		struct rg_read lr;
+		rg__worker_view(r, tid, &lr);
+#pragma omp for schedule(static)
+		for (uint64_t v = 0; v < ns; v++)
+			comp[v] = (uint32_t)v;
+		/* rounds: link each node with its r-th out-neighbour, compress
+		 * (AFF_ROUNDS == 2: round 0 reads the spans, round 1 nb1) */
+		for (unsigned rd = 0; rd < AFF_ROUNDS; rd++) {
+#pragma omp for schedule(dynamic, AFF_CHUNK)
+			for (uint64_t u = 0; u < ns; u++) {
+				if (rd) {
+					if (nb1[u] != UINT32_MAX) {
+						aff_link(comp, (uint32_t)u, nb1[u]);
+						edges++;
+					}
+					continue;
+				}
+				rg_span_t sp;
+				const uint32_t *ty;
+				const int ok = span_t(&lr, u, RG_OUT, type, &sp, &ty) == 0;
+				alive[u] = (uint8_t)ok;
+				live += (uint64_t)ok;
+				if (sp.n && (!ty || ty[0] == type)) {
+					aff_link(comp, (uint32_t)u, sp.slots[0]);
+					edges++;
+				}
+				nb1[u] = sp.n > 1 && (!ty || ty[1] == type) ? sp.slots[1] : UINT32_MAX;
+			}
+#pragma omp for schedule(dynamic, AFF_CHUNK)
+			for (uint64_t v = 0; v < ns; v++)
+				aff_compress_one(comp, (uint32_t)v);
+		}
+		/* most nodes are now in one big tree: skip its members; everyone
+		 * else links its remaining out-edges and ALL its in-edges (an
+		 * edge u->v with u skipped is then linked from v's side) */
+#pragma omp single
+		big = ns ? aff_sample(comp, ns) : 0;
+#pragma omp for schedule(dynamic, AFF_CHUNK)
+		for (uint64_t u = 0; u < ns; u++) {
+			if (!alive[u] || cget(comp, (uint32_t)u) == big)
+				continue;
+			rg_span_t sp;
+			const uint32_t *ty;
+			span_t(&lr, u, RG_OUT, type, &sp, &ty);
+			for (uint64_t j = AFF_ROUNDS; j < sp.n; j++)
+				if (!ty || ty[j] == type)
+					aff_link(comp, (uint32_t)u, sp.slots[j]);
+			edges += sp.n > AFF_ROUNDS ? sp.n - AFF_ROUNDS : 0;
+			span_t(&lr, u, RG_IN, type, &sp, &ty);
+			for (uint64_t j = 0; j < sp.n; j++)
+				if (!ty || ty[j] == type)
+					aff_link(comp, (uint32_t)u, sp.slots[j]);
+			edges += sp.n;
+		}
+#pragma omp for schedule(dynamic, AFF_CHUNK)
+		for (uint64_t v = 0; v < ns; v++)
+			aff_compress_one(comp, (uint32_t)v);
+		busy += rg_now_ns() - tw;
+	}
+	if (par)
+		rg__par_metrics(r, team, rg_now_ns() - t0, busy);
+	exec_report(ex, par, team, edges);
+	free(nb1);
 
-int rg_csr_wcc(const rg_csr_t *c, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
-{
-	if (!out)
-		return RG_EINVAL;
-	memset(out, 0, sizeof *out);
-	if (!c)
-		return RG_EINVAL;
-	struct rg_src s;
-	src_of(&s, NULL, c);
-	return wcc_impl(&s, type, ex, out);
+	/* every tree is one component, rooted at its smallest slot */
+	const size_t k = (size_t)live;
+	out->ids = malloc((k ? k : 1) * sizeof *out->ids);
+	out->comp = malloc((k ? k : 1) * sizeof *out->comp);
+	if (!out->ids || !out->comp) {
+		free(comp);
+		free(alive);
+		rg_wcc_free(out);
+		return RG_ENOMEM;
+	}
+	uint64_t ncomp = 0;
+	if (r->dense) {
+		/* slot == id: the root is the smallest id, slots are in id order */
+		size_t i = 0;
+		for (uint64_t s = 0; s < ns; s++) {
+			if (!alive[s])
+				continue;
+			out->ids[i] = s;
+			out->comp[i++] = comp[s];
+			ncomp += comp[s] == s;
+		}
+	} else {
+		/* the smallest id per root, then the nodes in id order */
+		uint64_t *minid = malloc(nsz * sizeof *minid);
+		struct rg_kv *kv = NULL;
+		if (!minid || sorted_live(r, alive, ns, k, &kv)) {
+			free(minid);
+			free(comp);
+			free(alive);
+			rg_wcc_free(out);
+			return RG_ENOMEM;
+		}
+		for (size_t i = 0; i < k; i++)
+			minid[comp[kv[i].v]] = UINT64_MAX;
+		for (size_t i = 0; i < k; i++) {
+			/* ids ascending: a root's first member seen has the smallest id */
+			const uint64_t sl = kv[i].v;
+			if (minid[comp[sl]] == UINT64_MAX)
+				minid[comp[sl]] = kv[i].k;
+			ncomp += comp[sl] == sl;
+		}
+		for (size_t i = 0; i < k; i++) {
+			out->ids[i] = kv[i].k;
+			out->comp[i] = minid[comp[kv[i].v]];
+		}
+		free(kv);
+		free(minid);
+	}
+	out->n = k;
+	out->ncomp = ncomp;
+	free(comp);
+	free(alive);
+	return 0;
 }

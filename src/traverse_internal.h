@@ -1,9 +1,16 @@
 /*
- * traverse_internal.h - INTERNAL glue shared by src/traverse.c,
- * src/analytics.c and src/csr.c: the CSR layout, a "graph source" that is
- * either a live read section or a CSR, the worker-section protocol of the
- * parallel paths, sorting and checksum helpers. Uses only the public read
- * API of the core (rcugraph.h), never graph internals.
+ * traverse_internal.h - INTERNAL glue shared by src/traverse.c and
+ * src/analytics.c: execution settings, the per-worker view of a snapshot,
+ * the parallel-query metrics, sorting and checksum helpers.
+ *
+ * One view type. Every kernel reads a `const struct rg_read *`, a live
+ * section or a frozen view's handle (csr.h), through the inline span
+ * lookup of <rcugraph/static/layout.h> (_rg_span_at): 4-byte neighbour
+ * slots streamed as from a CSR, no iterator, no per-edge check. A span
+ * lists exactly the snapshot's edges and every neighbour slot is inside
+ * the snapshot's slot space (also under ck-seqlock, whose epochs keep the
+ * snapshot's memory alive), so kernels index their per-slot arrays with
+ * the slots they read, unchecked.
  */
 #ifndef RG_TRAVERSE_INTERNAL_H
 #define RG_TRAVERSE_INTERNAL_H
@@ -15,147 +22,49 @@
 #include <rcugraph/rcugraph.h>
 #include <rcugraph/traverse.h>
 
-struct rg_csr {
-	uint64_t version, nodes, edges, nslots;
-	uint64_t *ids;      /* nslots; valid where alive[s] */
-	uint32_t *labels;   /* nslots */
-	uint8_t *alive;     /* nslots: 1 if the slot holds a live node */
-	uint64_t *off[2];   /* [RG_OUT], [RG_IN]: nslots + 1 offsets */
-	uint32_t *nbr[2];   /* neighbour slots */
-	uint32_t *type[2];  /* edge types */
-	uint64_t *sid;      /* nodes: live ids ascending */
-	uint32_t *sslot;    /* nodes: slot of sid[i] */
-	size_t bytes;
-};
+#include "graph_internal.h"
 
-/* Where a kernel reads the graph: exactly one of r / c is set. Each worker
- * thread of a parallel step has its own (its own shared section). */
-struct rg_src {
-	const rg_read_t *r;
-	const struct rg_csr *c;
-	uint64_t nslots;
-	rg_read_t *own; /* worker's own shared section (to end), else NULL */
-};
-
-static inline void rg__src_init(struct rg_src *s, const rg_read_t *r, const struct rg_csr *c)
-{
-	s->r = r;
-	s->c = c;
-	s->nslots = c ? c->nslots : rg_node_slots(r);
-	s->own = NULL;
-}
-
-/*
- * Runs the statements after `v` (the body, a variadic argument so that it
- * may contain commas) for every edge of slot u in direction d (RG_OUT /
- * RG_IN) that passes the type filter, with `v` (uint32_t) the neighbour's
- * slot and `vid` (uint64_t) its id. `continue` inside the body skips to the
- * next edge. Neighbour slots outside the snapshot's slot space (impossible
- * in a consistent snapshot; possible in a torn read under an optimistic
- * policy) are skipped.
- */
-#define RG_FOREACH_NBR_ID(src, u, d, ty, v, vid, ...)                                  \
-	do {                                                                           \
-		const struct rg_src *s_ = (src);                                       \
-		const uint32_t ty_ = (ty);                                             \
-		if (s_->c) {                                                           \
-			const struct rg_csr *c_ = s_->c;                               \
-			const uint32_t *nb_ = c_->nbr[d], *tp_ = c_->type[d];          \
-			const uint64_t e_ = c_->off[d][(u) + 1];                       \
-			for (uint64_t i_ = c_->off[d][(u)]; i_ < e_; i_++) {           \
-				if (ty_ != RG_TYPE_ANY && tp_[i_] != ty_)              \
-					continue;                                      \
-				const uint32_t v = nb_[i_];                            \
-				const uint64_t vid = c_->ids[v];                       \
-				(void)vid;                                             \
-				__VA_ARGS__                                            \
-			}                                                              \
-		} else {                                                               \
-			rg_iter_t it_;                                                 \
-			if (rg_neighbors_at(s_->r, (u), (rg_dir_t)(d), ty_, &it_) == 0) { \
-				const rg_edge_t *ed_;                                  \
-				while ((ed_ = rg_iter_next(&it_)) != NULL) {           \
-					const uint32_t v = ed_->nbr_slot;              \
-					const uint64_t vid = ed_->nbr;                 \
-					(void)vid;                                     \
-					if (v >= s_->nslots)                           \
-						continue;                              \
-					__VA_ARGS__                                    \
-				}                                                      \
-			}                                                              \
-		}                                                                      \
-	} while (0)
-
-#define RG_FOREACH_NBR(src, u, d, ty, v, ...) \
-	RG_FOREACH_NBR_ID(src, u, d, ty, v, vid_unused_, __VA_ARGS__)
-
-/* Degree of slot u in direction d, all types (0 if absent). */
-static inline uint64_t rg__src_degree(const struct rg_src *s, uint64_t u, int d)
-{
-	if (s->c)
-		return s->c->off[d][u + 1] - s->c->off[d][u];
-	uint64_t deg = 0;
-	if (rg_degree_at(s->r, u, (rg_dir_t)d, &deg) != 0)
-		return 0;
-	return deg;
-}
-
-/* Whether slot u is live; its id into *id. */
-static inline int rg__src_node(const struct rg_src *s, uint64_t u, uint64_t *id)
-{
-	if (s->c) {
-		if (u >= s->c->nslots || !s->c->alive[u])
-			return 0;
-		*id = s->c->ids[u];
-		return 1;
-	}
-	return rg_node_at(s->r, u, id, NULL) == 0;
-}
-
-/* Slot of node id, RG_ENOENT if absent. */
-static inline int rg__src_slot(const struct rg_src *s, uint64_t id, uint32_t *slot)
-{
-	uint64_t sl = 0;
-	int rc = s->c ? rg_csr_node_slot(s->c, id, &sl) : rg_node_slot(s->r, id, &sl);
-	if (rc)
-		return rc;
-	if (sl >= s->nslots)
-		return RG_ENOENT;
-	*slot = (uint32_t)sl;
-	return 0;
-}
-
-/* ---- parallel execution ---- */
+/* ---- execution ---- */
 
 struct rg_exec_cfg {
 	int mode;
-	int threads;       /* resolved: >= 1 */
+	int threads;       /* resolved: >= 1 (1 inside a parallel region or for SEQ) */
 	uint64_t min_edges;
 };
 
-/* Resolves ex (may be NULL) into cfg and zeroes ex's outputs; src (may be
- * NULL) limits to one thread when its policy forbids workers. RG_EINVAL
- * for a bad mode or negative thread count. */
-int rg__exec_resolve(rg_exec_t *ex, struct rg_exec_cfg *cfg, const struct rg_src *src);
+/* Resolves ex (may be NULL) into cfg and zeroes ex's outputs. RG_EINVAL
+ * for a bad mode or thread count. */
+int rg__exec_resolve(rg_exec_t *ex, struct rg_exec_cfg *cfg);
+
+/* RG_EINVAL unless r is an open section or a frozen view's handle. */
+static inline int rg__view_check(const struct rg_read *r)
+{
+	return r && r->open ? 0 : RG_EINVAL;
+}
 
 /*
- * Inside a parallel region: gives the calling OpenMP thread its view of the
- * graph. Thread 0 (the query's calling thread) uses the caller's section;
- * other threads register for the graph and open a shared section of it.
- * For a CSR source nothing happens. Returns 0, or an error (the thread must
- * then do no work; *w is unusable).
+ * The view a thread of a kernel reads through: thread 0 (the calling
+ * thread) a copy of the caller's handle as it is (same section, same span
+ * hook); any other thread a copy marked shared, without the hook (the
+ * lru-rwlock cache belongs to the caller's section). No registration, no
+ * section, no begin/end: the caller's open section (or the frozen view)
+ * keeps everything read alive until the kernel returns. A copy on the
+ * thread's stack, not the handle itself, so that the compiler keeps its
+ * fields in registers across the kernel's stores (nothing can alias it).
  */
-int rg__worker_enter(const struct rg_src *parent, int tid, struct rg_src *w);
+static inline void rg__worker_view(const struct rg_read *r, int tid, struct rg_read *w)
+{
+	*w = *r;
+	if (tid != 0) {
+		w->shared = 1;
+		w->hook = NULL;
+	}
+}
 
-/* Ends what rg__worker_enter() opened. Returns 0 or RG_ERETRY. */
-int rg__worker_leave(const struct rg_src *parent, int tid, struct rg_src *w);
-
-/* Records one parallel query in the graph's metrics (no-op for CSR sources
- * or graphs without metrics). busy_ns: sum over workers. */
-void rg__par_metrics(const struct rg_src *src, int threads, uint64_t wall_ns,
-		     uint64_t busy_ns);
-
-uint64_t rg__now_ns(void);
+/* Records one parallel query in the graph's metrics (no-op for frozen
+ * views, which have no graph, or graphs without metrics). busy_ns: sum
+ * over the team's threads. */
+void rg__par_metrics(const struct rg_read *r, int threads, uint64_t wall_ns, uint64_t busy_ns);
 
 /* ---- sorting and hashing ---- */
 

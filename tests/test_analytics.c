@@ -1,6 +1,8 @@
 /* Tests of PageRank and WCC: against independent references, sequential ==
- * parallel == CSR copy (bit-identical), on a live section while a writer
- * commits, the CSR snapshot handle, and error paths. */
+ * parallel (any thread count) == frozen view, copied or shared with the
+ * pack (bit-identical), on a live section while a writer commits, graphs
+ * with many components, sparse ids and empty slots, the frozen view's
+ * handle, and error paths. Every assertion runs on the test's own thread. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <pthread.h>
@@ -244,7 +246,7 @@ Test(analytics, hand_graph_pagerank_and_wcc)
 	close_graph(g);
 }
 
-/* seq == par(2) == par(3) == csr (bit-identical), == reference. */
+/* seq == par(2) == par(3) == frozen view (bit-identical), == reference. */
 static void check_graph(rg_graph_t *g, const rg_edgelist_t *el)
 {
 	rg_read_t *r;
@@ -254,7 +256,8 @@ static void check_graph(rg_graph_t *g, const rg_edgelist_t *el)
 	cr_assert_eq(rg_csr_nodes(c), rg_node_count(r));
 	cr_assert_eq(rg_csr_edges(c), rg_edge_count(r));
 	cr_assert_eq(rg_csr_version(c), rg_read_version(r));
-	cr_assert_gt(rg_csr_bytes(c), rg_csr_edges(c) * 16);
+	/* 4-byte neighbour slots in both directions, at least */
+	cr_assert_geq(rg_csr_bytes(c), rg_csr_edges(c) * 8);
 
 	rg_pagerank_opts_t o;
 	rg_pagerank_opts_init(&o);
@@ -270,13 +273,15 @@ static void check_graph(rg_graph_t *g, const rg_edgelist_t *el)
 	cr_assert_eq(ex.par_steps, 1);
 	ex = exec_of(RG_EXEC_PAR, 3);
 	cr_assert_eq(rg_pagerank(r, &o, &ex, &pp3), 0);
-	cr_assert_eq(rg_csr_pagerank(c, &o, NULL, &pc), 0);
+	cr_assert_eq(rg_pagerank(rg_csr_read(c), &o, NULL, &pc), 0);
 	ex = exec_of(RG_EXEC_PAR, 2);
-	cr_assert_eq(rg_csr_pagerank(c, &o, &ex, &pcp), 0);
+	cr_assert_eq(rg_pagerank(rg_csr_read(c), &o, &ex, &pcp), 0);
+	cr_assert_eq(ex.par_steps, 1);
+	cr_assert_eq(ex.worker_failures, 0);
 	cr_assert(pr_identical(&ps, &pp2), "pagerank seq != par(2)");
 	cr_assert(pr_identical(&ps, &pp3), "pagerank seq != par(3)");
-	cr_assert(pr_identical(&ps, &pc), "pagerank live != csr");
-	cr_assert(pr_identical(&ps, &pcp), "pagerank live != csr par");
+	cr_assert(pr_identical(&ps, &pc), "pagerank live != frozen");
+	cr_assert(pr_identical(&ps, &pcp), "pagerank live != frozen par");
 	cr_assert_eq(rg_pagerank_checksum(&ps), rg_pagerank_checksum(&pcp));
 	double sum = 0;
 	for (size_t i = 0; i < ps.n; i++)
@@ -288,9 +293,9 @@ static void check_graph(rg_graph_t *g, const rg_edgelist_t *el)
 	cr_assert_eq(rg_wcc(r, RG_TYPE_ANY, &ex, &ws), 0);
 	ex = exec_of(RG_EXEC_PAR, 2);
 	cr_assert_eq(rg_wcc(r, RG_TYPE_ANY, &ex, &wp), 0);
-	cr_assert_eq(rg_csr_wcc(c, RG_TYPE_ANY, NULL, &wc), 0);
+	cr_assert_eq(rg_wcc(rg_csr_read(c), RG_TYPE_ANY, NULL, &wc), 0);
 	ex = exec_of(RG_EXEC_PAR, 3);
-	cr_assert_eq(rg_csr_wcc(c, RG_TYPE_ANY, &ex, &wcp), 0);
+	cr_assert_eq(rg_wcc(rg_csr_read(c), RG_TYPE_ANY, &ex, &wcp), 0);
 	cr_assert(wcc_identical(&ws, &wp) && wcc_identical(&ws, &wc) && wcc_identical(&ws, &wcp),
 		  "wcc paths differ");
 	cr_assert_eq(rg_wcc_checksum(&ws), rg_wcc_checksum(&wcp));
@@ -444,14 +449,13 @@ Test(analytics, live_equals_frozen_copy_while_writer_commits)
 		uint32_t type = rounds % 2 ? 0 : RG_TYPE_ANY;
 		o.type = type;
 		if (rg_csr_build(r, &c) || rg_pagerank(r, &o, &es, &a) || rg_pagerank(r, &o, &ep, &b) ||
-		    rg_csr_pagerank(c, &o, NULL, &cc) || rg_wcc(r, type, &es, &wa) ||
-		    rg_wcc(r, type, &ep, &wb) || rg_csr_wcc(c, type, NULL, &wc))
+		    rg_pagerank(rg_csr_read(c), &o, NULL, &cc) || rg_wcc(r, type, &es, &wa) ||
+		    rg_wcc(r, type, &ep, &wb) || rg_wcc(rg_csr_read(c), type, NULL, &wc))
 			errors++;
 		else
 			bad += !pr_identical(&a, &b) || !pr_identical(&a, &cc) ||
 			       !wcc_identical(&wa, &wb) || !wcc_identical(&wa, &wc) ||
 			       a.n != rg_node_count(r);
-		rg_pagerank_free(&a);
 		rg_pagerank_free(&b);
 		rg_pagerank_free(&cc);
 		rg_wcc_free(&wa);
@@ -459,10 +463,14 @@ Test(analytics, live_equals_frozen_copy_while_writer_commits)
 		rg_wcc_free(&wc);
 		if (rg_read_end(r))
 			errors++;
-		/* and on the copy after the section ended (no section held) */
+		/* and on the view after the section ended (no section held),
+		 * in parallel: the same bits as the live section gave */
 		rg_pagerank_t d = {0};
-		if (rg_csr_pagerank(c, &o, &ep, &d))
+		if (c && rg_pagerank(rg_csr_read(c), &o, &ep, &d))
 			errors++;
+		else if (c)
+			bad += !pr_identical(&a, &d);
+		rg_pagerank_free(&a);
 		rg_pagerank_free(&d);
 		rg_csr_free(c);
 		rounds++;
@@ -485,27 +493,41 @@ Test(analytics, csr_snapshot_handle)
 	cr_assert_eq(rg_csr_snapshot(g, &c), 0);
 	cr_assert_eq(rg_csr_nodes(c), 1005);
 	cr_assert_eq(rg_csr_edges(c), 25571);
+	/* a load is its pack: the view shares it */
+	cr_assert_eq(rg_csr_shared(c), 1);
 	size_t b = rg_csr_bytes(c);
-	/* 16 B/edge + ~45 B/slot, see csr.h */
-	cr_assert(b >= 25571 * 16 + 1005 * 29 && b < 25571 * 16 + 1005 * 64 + 4096, "bytes %zu", b);
+	/* the pack: 4-byte slots per edge and direction, 8-byte offsets per
+	 * slot and direction, a label and two bits per slot (csr.h) */
+	const size_t m = 25571, ns = rg_csr_slots(c);
+	cr_assert(b >= 8 * m + 16 * ns && b < 8 * m + 32 * ns + 4096, "bytes %zu", b);
 	/* adjacency matches the live graph */
+	const rg_read_t *v = rg_csr_read(c);
 	rg_read_t *r;
 	cr_assert_eq(rg_read_begin(g, &r), 0);
-	for (uint64_t s = 0; s < rg_csr_slots(c); s++) {
-		uint64_t deg, n;
-		if (rg_degree_at(r, s, RG_OUT, &deg) != 0)
+	for (uint64_t s = 0; s < ns; s++) {
+		rg_span_t a, x;
+		if (rg_span_at(r, s, RG_OUT, &a) != 0)
 			continue;
-		cr_assert_eq(rg_csr_adj(c, s, RG_OUT, NULL, NULL, &n), 0);
-		cr_assert_eq(n, deg);
+		cr_assert_eq(rg_span_at(v, s, RG_OUT, &x), 0);
+		cr_assert_eq(x.n, a.n);
+		cr_assert(x.n == 0 || !memcmp(x.slots, a.slots, x.n * sizeof *x.slots));
 	}
 	cr_assert_eq(rg_read_end(r), 0);
-	/* writes after the copy do not show in it */
+	rg_pagerank_t p0, p1;
+	cr_assert_eq(rg_pagerank(v, NULL, NULL, &p0), 0);
+	/* writes after the snapshot do not show in it (this one makes the
+	 * graph sparse), and its kernels' results do not move */
 	rg_txn_t *t;
 	cr_assert_eq(rg_txn_begin(g, &t), 0);
 	cr_assert_eq(rg_txn_add_node(t, 1u << 30, 0), 0);
+	cr_assert_eq(rg_txn_add_edge(t, 1u << 30, 0, 0, 0), 0);
 	cr_assert_eq(rg_txn_commit(t, NULL), 0);
 	uint64_t sl;
-	cr_assert_eq(rg_csr_node_slot(c, 1u << 30, &sl), RG_ENOENT);
+	cr_assert_eq(rg_node_slot(v, 1u << 30, &sl), RG_ENOENT);
+	cr_assert_eq(rg_pagerank(v, NULL, NULL, &p1), 0);
+	cr_assert(pr_identical(&p0, &p1));
+	rg_pagerank_free(&p0);
+	rg_pagerank_free(&p1);
 	rg_csr_free(c);
 	/* inside a read section: refused (the thread already has one) */
 	cr_assert_eq(rg_read_begin(g, &r), 0);
@@ -524,8 +546,8 @@ Test(analytics, error_paths)
 	rg_wcc_t w;
 	cr_assert_eq(rg_pagerank(NULL, NULL, NULL, &p), RG_EINVAL);
 	cr_assert_eq(rg_wcc(NULL, RG_TYPE_ANY, NULL, &w), RG_EINVAL);
-	cr_assert_eq(rg_csr_pagerank(NULL, NULL, NULL, &p), RG_EINVAL);
-	cr_assert_eq(rg_csr_wcc(NULL, RG_TYPE_ANY, NULL, &w), RG_EINVAL);
+	cr_assert_eq(rg_pagerank(rg_csr_read(NULL), NULL, NULL, &p), RG_EINVAL);
+	cr_assert_eq(rg_wcc(rg_csr_read(NULL), RG_TYPE_ANY, NULL, &w), RG_EINVAL);
 	cr_assert_eq(rg_read_begin(g, &r), 0);
 	cr_assert_eq(rg_pagerank(r, NULL, NULL, NULL), RG_EINVAL);
 	rg_pagerank_opts_t o;
@@ -550,9 +572,12 @@ Test(analytics, error_paths)
 	rg_csr_t *c;
 	cr_assert_eq(rg_csr_build(r, &c), 0);
 	cr_assert_eq(rg_csr_nodes(c), 0);
-	cr_assert_eq(rg_csr_pagerank(c, NULL, NULL, &p), 0);
+	cr_assert_eq(rg_pagerank(rg_csr_read(c), NULL, NULL, &p), 0);
 	cr_assert_eq(p.n, 0);
 	rg_pagerank_free(&p);
+	cr_assert_eq(rg_wcc(rg_csr_read(c), RG_TYPE_ANY, NULL, &w), 0);
+	cr_assert_eq(w.n, 0);
+	rg_wcc_free(&w);
 	rg_csr_free(c);
 	cr_assert_eq(rg_read_end(r), 0);
 	/* closed section */
@@ -563,4 +588,218 @@ Test(analytics, error_paths)
 	rg_pagerank_free(NULL);
 	rg_wcc_free(NULL);
 	close_graph(g);
+}
+
+/* ---- every path, many components, sparse ids ---- */
+
+/* The edge list as two packs: edges [0, split) of type 0, the rest type 1. */
+static rg_graph_t *load_typed(const rg_edgelist_t *el, uint64_t *split)
+{
+	rg_graph_t *g = open_graph();
+	*split = el->n_edges / 2;
+	rg_edgelist_t a = *el, b = *el;
+	a.n_edges = *split;
+	b.src += *split;
+	b.dst += *split;
+	b.n_edges -= *split;
+	cr_assert_eq(rg_edgelist_insert(g, &a, 0, 0, NULL), 0);
+	cr_assert_eq(rg_edgelist_insert(g, &b, 1, 0, NULL), 0);
+	return g;
+}
+
+/* Reference components over the edges of one type (edge e has type
+ * e >= split), all nodes of d included. */
+static uint64_t *ref_wcc_typed(const struct dense *d, uint64_t split, uint32_t type)
+{
+	uint64_t *p = malloc(d->n * sizeof *p), *mn = malloc(d->n * sizeof *mn);
+	for (uint64_t i = 0; i < d->n; i++)
+		p[i] = i;
+	for (uint64_t e = 0; e < d->m; e++) {
+		if (type != RG_TYPE_ANY && (uint32_t)(e >= split) != type)
+			continue;
+		uint64_t a = uf(p, d->s[e]), b = uf(p, d->t[e]);
+		if (a != b)
+			p[a > b ? a : b] = a < b ? a : b;
+	}
+	for (uint64_t i = 0; i < d->n; i++)
+		mn[i] = d->id[uf(p, i)];
+	free(p);
+	return mn;
+}
+
+Test(analytics, wcc_many_components_identical_across_paths)
+{
+	/* average degree 0.6: tens of thousands of components, most tiny, and
+	 * a type filter that splits them further */
+	rg_edgelist_t el;
+	char err[256];
+	cr_assert_eq(rg_gen_from_spec("uniform:n=60000,deg=0.6,seed=8", &el, err, sizeof err), 0);
+	uint64_t split;
+	rg_graph_t *g = load_typed(&el, &split);
+	struct dense d;
+	dense_build(&d, el.src, el.dst, el.n_edges);
+	rg_read_t *r;
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	rg_csr_t *c;
+	cr_assert_eq(rg_csr_build(r, &c), 0);
+	const uint32_t types[] = {RG_TYPE_ANY, 0, 1};
+	for (int ti = 0; ti < 3; ti++) {
+		uint64_t *ref = ref_wcc_typed(&d, split, types[ti]);
+		uint64_t nref = 0;
+		for (uint64_t i = 0; i < d.n; i++)
+			nref += ref[i] == d.id[i];
+		rg_wcc_t w0;
+		rg_exec_t ex = exec_of(RG_EXEC_SEQ, 1);
+		cr_assert_eq(rg_wcc(r, types[ti], &ex, &w0), 0);
+		cr_assert_eq(w0.n, d.n);
+		cr_assert_eq(w0.ncomp, nref);
+		cr_assert_gt(w0.ncomp, 1000);
+		for (size_t i = 0; i < w0.n; i++) {
+			cr_assert_eq(w0.ids[i], d.id[i]);
+			cr_assert_eq(w0.comp[i], ref[i], "type %u node %lu", types[ti],
+				     (unsigned long)w0.ids[i]);
+		}
+		struct {
+			const rg_read_t *v;
+			int mode, threads;
+		} runs[] = {{r, RG_EXEC_PAR, 2}, {r, RG_EXEC_PAR, 3}, {r, RG_EXEC_AUTO, 2},
+			    {rg_csr_read(c), RG_EXEC_SEQ, 1}, {rg_csr_read(c), RG_EXEC_PAR, 2}};
+		for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+			rg_wcc_t w;
+			ex = exec_of(runs[k].mode, runs[k].threads);
+			cr_assert_eq(rg_wcc(runs[k].v, types[ti], &ex, &w), 0);
+			cr_assert(wcc_identical(&w0, &w), "type %u run %zu differs", types[ti], k);
+			cr_assert_eq(rg_wcc_checksum(&w0), rg_wcc_checksum(&w));
+			if (runs[k].mode == RG_EXEC_PAR)
+				cr_assert_eq(ex.threads_used, runs[k].threads);
+			rg_wcc_free(&w);
+		}
+		rg_wcc_free(&w0);
+		free(ref);
+	}
+	rg_csr_free(c);
+	cr_assert_eq(rg_read_end(r), 0);
+	dense_free(&d);
+	close_graph(g);
+	rg_edgelist_free(&el);
+}
+
+/* A transaction that touches some nodes of a packed graph. */
+static void change_graph(rg_graph_t *g, uint64_t n, uint64_t seed)
+{
+	rg_txn_t *t;
+	cr_assert_eq(rg_txn_begin(g, &t), 0);
+	uint64_t s = seed;
+	for (int i = 0; i < 300; i++) {
+		int rc = rg_txn_add_edge(t, rg_rand(&s) % n, rg_rand(&s) % n, (uint32_t)(i & 1), 0);
+		cr_assert(rc == 0 || rc == RG_ENOENT);
+	}
+	for (int i = 0; i < 100; i++) {
+		int rc = rg_txn_del_edge(t, rg_rand(&s) % n, rg_rand(&s) % n, RG_TYPE_ANY);
+		cr_assert(rc == 0 || rc == RG_ENOENT);
+	}
+	for (int i = 0; i < 3; i++) {
+		int rc = rg_txn_del_node(t, rg_rand(&s) % n);
+		cr_assert(rc == 0 || rc == RG_ENOENT);
+	}
+	cr_assert_eq(rg_txn_commit(t, NULL), 0);
+}
+
+/* PageRank and WCC of view v, in all the ways given, against a[0] / w0. */
+static void expect_same(const rg_read_t *v, const rg_pagerank_opts_t *o, uint32_t type,
+			const rg_pagerank_t *p0, const rg_wcc_t *w0, const char *what)
+{
+	const int threads[] = {1, 2, 3, 4};
+	for (int i = 0; i < 4; i++) {
+		rg_exec_t ex = exec_of(threads[i] == 1 ? RG_EXEC_SEQ : RG_EXEC_PAR, threads[i]);
+		rg_pagerank_t p;
+		rg_wcc_t w;
+		cr_assert_eq(rg_pagerank(v, o, &ex, &p), 0);
+		cr_assert(pr_identical(p0, &p), "%s: pagerank with %d threads differs", what,
+			  threads[i]);
+		cr_assert_eq(rg_pagerank_checksum(p0), rg_pagerank_checksum(&p));
+		cr_assert_eq(rg_wcc(v, type, &ex, &w), 0);
+		cr_assert(wcc_identical(w0, &w), "%s: wcc with %d threads differs", what, threads[i]);
+		rg_pagerank_free(&p);
+		rg_wcc_free(&w);
+	}
+}
+
+Test(analytics, bit_identical_live_frozen_copied_shared)
+{
+	rg_edgelist_t el;
+	char err[256];
+	cr_assert_eq(rg_gen_from_spec("rmat:scale=13,ef=8,seed=23", &el, err, sizeof err), 0);
+	uint64_t split;
+	rg_graph_t *g = load_typed(&el, &split);
+	change_graph(g, el.n_nodes, 77); /* packed, then changed */
+	const uint32_t types[] = {RG_TYPE_ANY, 1};
+	for (int ti = 0; ti < 2; ti++) {
+		rg_pagerank_opts_t o;
+		rg_pagerank_opts_init(&o);
+		o.max_iter = 25;
+		o.tol = 0;
+		o.type = types[ti];
+		rg_read_t *r;
+		cr_assert_eq(rg_read_begin(g, &r), 0);
+		rg_pagerank_t p0;
+		rg_wcc_t w0;
+		rg_exec_t ex = exec_of(RG_EXEC_SEQ, 1);
+		cr_assert_eq(rg_pagerank(r, &o, &ex, &p0), 0);
+		cr_assert_eq(p0.iterations, 25);
+		cr_assert_eq(rg_wcc(r, types[ti], &ex, &w0), 0);
+		expect_same(r, &o, types[ti], &p0, &w0, "live");
+		rg_csr_t *copy;
+		cr_assert_eq(rg_csr_build(r, &copy), 0);
+		cr_assert_eq(rg_csr_shared(copy), 0);
+		cr_assert_eq(rg_read_end(r), 0);
+		expect_same(rg_csr_read(copy), &o, types[ti], &p0, &w0, "copied view");
+		/* pack (same content, same slots), then a view that shares it */
+		cr_assert_eq(rg_pack(g), 0);
+		cr_assert_eq(rg_read_begin(g, &r), 0);
+		rg_csr_t *shared;
+		cr_assert_eq(rg_csr_build(r, &shared), 0);
+		cr_assert_eq(rg_csr_shared(shared), 1);
+		expect_same(r, &o, types[ti], &p0, &w0, "live after pack");
+		cr_assert_eq(rg_read_end(r), 0);
+		expect_same(rg_csr_read(shared), &o, types[ti], &p0, &w0, "shared view");
+		rg_csr_free(copy);
+		rg_csr_free(shared);
+		rg_pagerank_free(&p0);
+		rg_wcc_free(&w0);
+		change_graph(g, el.n_nodes, 78 + (uint64_t)ti);
+	}
+	close_graph(g);
+	rg_edgelist_free(&el);
+}
+
+Test(analytics, sparse_ids)
+{
+	/* ids far apart: the graph goes sparse (ids in a cold array, results
+	 * sorted by id, component ids mapped from slots to ids) */
+	rg_edgelist_t el;
+	char err[256];
+	cr_assert_eq(rg_gen_from_spec("rmat:scale=12,ef=6,seed=31", &el, err, sizeof err), 0);
+	for (uint64_t e = 0; e < el.n_edges; e++) {
+		el.src[e] = (UINT64_C(1) << 40) + el.src[e] * 7919;
+		el.dst[e] = (UINT64_C(1) << 40) + el.dst[e] * 7919;
+	}
+	/* nodes created first in descending id order, so that slot order is
+	 * the reverse of id order */
+	rg_graph_t *g = open_graph();
+	struct dense d;
+	dense_build(&d, el.src, el.dst, el.n_edges);
+	rg_txn_t *t;
+	cr_assert_eq(rg_txn_begin(g, &t), 0);
+	for (uint64_t i = d.n; i-- > 0;)
+		cr_assert_eq(rg_txn_add_node(t, d.id[i], 0), 0);
+	cr_assert_eq(rg_txn_commit(t, NULL), 0);
+	dense_free(&d);
+	cr_assert_eq(rg_edgelist_insert(g, &el, 0, 0, NULL), 0);
+	rg_stats_t st;
+	rg_stats_get(g, &st);
+	cr_assert_eq(st.dense, 0);
+	check_graph(g, &el);
+	close_graph(g);
+	rg_edgelist_free(&el);
 }

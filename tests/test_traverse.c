@@ -1,7 +1,10 @@
 /* Tests of k-hop / BFS queries: hand-checked semantics, sequential ==
- * parallel == CSR on the shared datasets and generated graphs, against an
- * independent reference BFS, batch == per-root, while a writer commits, and
- * error paths. */
+ * parallel == frozen view on the shared datasets and generated graphs,
+ * against an independent reference BFS (also with type filters and depth
+ * limits, which exercises both steps of the direction-optimising BFS),
+ * batch == per-root, frozen views copied and shared with the pack, while a
+ * writer commits, and error paths. Every assertion runs on the test's own
+ * thread (never inside an OpenMP region or a helper thread). */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 
 #include <rcugraph/csr.h>
 #include <rcugraph/load.h>
+#include <rcugraph/metrics.h>
 #include <rcugraph/rcugraph.h>
 #include <rcugraph/traverse.h>
 
@@ -118,8 +122,8 @@ static rg_graph_t *hand_graph(void)
 	return g;
 }
 
-/* Runs the k-hop query in SEQ, PAR(2), PAR(3) and on a CSR copy; asserts
- * they agree and returns the SEQ result. */
+/* Runs the k-hop query in SEQ, PAR(2), PAR(3) and on a frozen view;
+ * asserts they agree and returns the SEQ result. */
 static rg_nodeset_t khop_all(const rg_read_t *r, const rg_csr_t *c, uint64_t root, unsigned k,
 			     int mode, int dir, uint32_t type)
 {
@@ -130,9 +134,9 @@ static rg_nodeset_t khop_all(const rg_read_t *r, const rg_csr_t *c, uint64_t roo
 	cr_assert_eq(rg_khop(r, root, k, mode, dir, type, &ex, &p2), 0);
 	ex = exec_of(RG_EXEC_PAR, 3);
 	cr_assert_eq(rg_khop(r, root, k, mode, dir, type, &ex, &p3), 0);
-	cr_assert_eq(rg_csr_khop(c, root, k, mode, dir, type, NULL, &cs), 0);
+	cr_assert_eq(rg_khop(rg_csr_read(c), root, k, mode, dir, type, NULL, &cs), 0);
 	cr_assert(sets_equal(&s, &p2) && sets_equal(&s, &p3) && sets_equal(&s, &cs),
-		  "seq/par/csr differ: root %lu k %u mode %d dir %d", (unsigned long)root, k, mode,
+		  "seq/par/frozen differ: root %lu k %u mode %d dir %d", (unsigned long)root, k, mode,
 		  dir);
 	rg_nodeset_free(&p2);
 	rg_nodeset_free(&p3);
@@ -259,7 +263,7 @@ Test(traverse, error_paths)
 	cr_assert_null(s.ids);
 	cr_assert_eq(s.n, 0);
 	cr_assert_eq(rg_bfs(NULL, 10, 1, RG_OUT, RG_TYPE_ANY, NULL, &b), RG_EINVAL);
-	cr_assert_eq(rg_csr_khop(NULL, 10, 1, RG_KHOP_EXACT, RG_OUT, RG_TYPE_ANY, NULL, &s),
+	cr_assert_eq(rg_khop(rg_csr_read(NULL), 10, 1, RG_KHOP_EXACT, RG_OUT, RG_TYPE_ANY, NULL, &s),
 		     RG_EINVAL);
 
 	cr_assert_eq(rg_read_begin(g, &r), 0);
@@ -292,20 +296,29 @@ Test(traverse, error_paths)
 	cr_assert_eq(rg_csr_build(NULL, &c), RG_EINVAL);
 	cr_assert_eq(rg_csr_build(r, NULL), RG_EINVAL);
 	cr_assert_eq(rg_csr_build(r, &c), 0);
-	cr_assert_eq(rg_csr_khop(c, 12345, 1, RG_KHOP_EXACT, RG_OUT, RG_TYPE_ANY, NULL, &s),
+	const rg_read_t *fv = rg_csr_read(c);
+	cr_assert_eq(rg_khop(fv, 12345, 1, RG_KHOP_EXACT, RG_OUT, RG_TYPE_ANY, NULL, &s), RG_ENOENT);
+	cr_assert_eq(rg_bfs(fv, 12345, 1, RG_OUT, RG_TYPE_ANY, NULL, &b), RG_ENOENT);
+	cr_assert_eq(rg_khop(fv, 10, 1, RG_KHOP_EXACT, 3, RG_TYPE_ANY, NULL, &s), RG_EINVAL);
+	cr_assert_eq(rg_khop_batch(fv, roots, 3, 2, RG_KHOP_WITHIN, RG_OUT, RG_TYPE_ANY, NULL, outs),
 		     RG_ENOENT);
+	for (int i = 0; i < 3; i++)
+		cr_assert(outs[i].ids == NULL && outs[i].n == 0);
+	/* the view answers the core's queries too: 40 -> 50 is its one out-edge */
 	uint64_t sl;
-	cr_assert_eq(rg_csr_node_slot(c, 12345, &sl), RG_ENOENT);
-	cr_assert_eq(rg_csr_node_slot(c, 40, &sl), 0);
+	cr_assert_eq(rg_node_slot(fv, 12345, &sl), RG_ENOENT);
+	cr_assert_eq(rg_node_slot(fv, 40, &sl), 0);
 	uint64_t id;
-	cr_assert_eq(rg_csr_node_at(c, sl, &id, NULL), 0);
+	cr_assert_eq(rg_node_at(fv, sl, &id, NULL), 0);
 	cr_assert_eq(id, 40);
-	cr_assert_eq(rg_csr_node_at(c, 1000, &id, NULL), RG_ENOENT);
-	uint64_t n;
-	cr_assert_eq(rg_csr_adj(c, 1000, RG_OUT, NULL, NULL, &n), RG_EINVAL);
-	cr_assert_eq(rg_csr_adj(c, sl, 5, NULL, NULL, &n), RG_EINVAL);
-	cr_assert_eq(rg_csr_adj(c, sl, RG_OUT, NULL, NULL, &n), 0);
-	cr_assert_eq(n, 1);
+	cr_assert_eq(rg_node_at(fv, 1000, &id, NULL), RG_ENOENT);
+	rg_span_t sp;
+	cr_assert_eq(rg_span_at(fv, sl, 5, &sp), RG_EINVAL);
+	cr_assert_eq(rg_span_at(fv, sl, RG_OUT, &sp), 0);
+	cr_assert_eq(sp.n, 1);
+	cr_assert_eq(rg_span_id(&sp, 0), 50);
+	/* a frozen view is not a section */
+	cr_assert_eq(rg_read_end((rg_read_t *)fv), RG_EINVAL);
 	rg_csr_free(c);
 	rg_csr_free(NULL);
 	cr_assert_eq(rg_read_end(r), 0);
@@ -321,7 +334,7 @@ Test(traverse, error_paths)
 }
 
 /* ---------------------------------------------------------------- */
-/* seq == par == csr == reference on real and generated graphs       */
+/* seq == par == frozen == reference on real and generated graphs    */
 /* ---------------------------------------------------------------- */
 
 /* Independent reference: BFS distances over an edge list. */
@@ -457,8 +470,8 @@ static void check_against_ref(const rg_read_t *r, const struct ref *rf, const ui
 	}
 }
 
-/* Every query shape: SEQ == PAR(2) == PAR(3) == AUTO == CSR, and batch ==
- * per-root. */
+/* Every query shape: SEQ == PAR(2) == PAR(3) == AUTO == frozen view, and
+ * batch == per-root. */
 static void check_seq_par(const rg_read_t *r, const uint64_t *roots, size_t nr)
 {
 	rg_csr_t *c;
@@ -492,8 +505,8 @@ static void check_seq_par(const rg_read_t *r, const uint64_t *roots, size_t nr)
 				cr_assert_eq(rg_khop_batch(r, roots, nr, k, mode, dirs[di],
 							   RG_TYPE_ANY, NULL, ba), 0);
 				ex = exec_of(RG_EXEC_PAR, 2);
-				cr_assert_eq(rg_csr_khop_batch(c, roots, nr, k, mode, dirs[di],
-							       RG_TYPE_ANY, &ex, bc), 0);
+				cr_assert_eq(rg_khop_batch(rg_csr_read(c), roots, nr, k, mode,
+							   dirs[di], RG_TYPE_ANY, &ex, bc), 0);
 				for (size_t i = 0; i < nr; i++) {
 					cr_assert(sets_equal(&seq[i], &b2[i]) &&
 						  sets_equal(&seq[i], &b4[i]) &&
@@ -528,8 +541,8 @@ static void check_seq_par(const rg_read_t *r, const uint64_t *roots, size_t nr)
 				rg_exec_t e2 = exec_of(RG_EXEC_PAR, 2);
 				cr_assert_eq(rg_bfs(r, roots[i], depths[j], dirs[di], RG_TYPE_ANY,
 						    &e2, &onep), 0);
-				cr_assert_eq(rg_csr_bfs(c, roots[i], depths[j], dirs[di],
-							RG_TYPE_ANY, NULL, &onec), 0);
+				cr_assert_eq(rg_bfs(rg_csr_read(c), roots[i], depths[j], dirs[di],
+						    RG_TYPE_ANY, NULL, &onec), 0);
 				cr_assert(bfs_equal(&bs[i], &bp[i]) && bfs_equal(&bs[i], &one) &&
 					  bfs_equal(&bs[i], &onep) && bfs_equal(&bs[i], &onec),
 					  "bfs differs root %lu dir %d depth %u",
@@ -602,6 +615,61 @@ Test(traverse, generated_rmat_and_uniform)
 	}
 }
 
+Test(traverse, sparse_ids_slots_not_in_id_order)
+{
+	/* far-apart ids (a sparse graph: ids in a cold array, results sorted
+	 * by id), nodes created in descending id order so that slot order is
+	 * the reverse of id order */
+	rg_edgelist_t el;
+	char err[256];
+	cr_assert_eq(rg_gen_from_spec("rmat:scale=11,ef=8,seed=41", &el, err, sizeof err), 0);
+	for (uint64_t e = 0; e < el.n_edges; e++) {
+		el.src[e] = (UINT64_C(1) << 40) + el.src[e] * 7919;
+		el.dst[e] = (UINT64_C(1) << 40) + el.dst[e] * 7919;
+	}
+	struct ref rf;
+	ref_build(&rf, &el);
+	rg_graph_t *g = open_graph();
+	rg_txn_t *t;
+	cr_assert_eq(rg_txn_begin(g, &t), 0);
+	for (uint64_t i = rf.n; i-- > 0;)
+		cr_assert_eq(rg_txn_add_node(t, rf.id[i], 0), 0);
+	cr_assert_eq(rg_txn_commit(t, NULL), 0);
+	cr_assert_eq(rg_edgelist_insert(g, &el, 0, 0, NULL), 0);
+	rg_stats_t st;
+	rg_stats_get(g, &st);
+	cr_assert_eq(st.dense, 0);
+	rg_read_t *r;
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	uint64_t roots[8];
+	size_t nr = pick_roots(r, roots, 8, 3);
+	check_seq_par(r, roots, nr);
+	check_against_ref(r, &rf, roots, 4);
+	/* full BFS, both ways, against the reference distances */
+	for (size_t i = 0; i < 4; i++) {
+		uint32_t *dist = ref_dist(&rf, roots[i], RG_BOTH);
+		rg_bfs_t b;
+		rg_exec_t ex = exec_of(RG_EXEC_PAR, 2);
+		cr_assert_eq(rg_bfs(r, roots[i], RG_BFS_UNLIMITED, RG_BOTH, RG_TYPE_ANY, &ex, &b), 0);
+		size_t want = 0;
+		for (uint64_t v = 0; v < rf.n; v++)
+			want += dist[v] != UINT32_MAX;
+		cr_assert_eq(b.n, want);
+		for (size_t x = 0; x < b.n; x++) {
+			cr_assert_eq(dist[ref_index(&rf, b.ids[x])], b.depth[x]);
+			if (x)
+				cr_assert(b.depth[x - 1] < b.depth[x] ||
+					  (b.depth[x - 1] == b.depth[x] && b.ids[x - 1] < b.ids[x]));
+		}
+		rg_bfs_free(&b);
+		free(dist);
+	}
+	cr_assert_eq(rg_read_end(r), 0);
+	ref_free(&rf);
+	close_graph(g);
+	rg_edgelist_free(&el);
+}
+
 Test(traverse, auto_threshold_and_report)
 {
 	rg_edgelist_t el;
@@ -621,12 +689,17 @@ Test(traverse, auto_threshold_and_report)
 	cr_assert_eq(ex.items_par, 0);
 	cr_assert_eq(ex.threads_used, 1);
 	cr_assert_gt(ex.edges, 0);
-	/* ...a tiny one sends most roots to the workers, same answers */
+	/* ...a tiny one sends the roots after the first that did any work
+	 * (examined an edge) to the workers, same answers */
+	size_t lead = 0;
+	for (uint64_t d = 0; lead < nr && rg_degree(r, roots[lead], RG_OUT, &d) == 0 && d == 0;)
+		lead++;
+	cr_assert_lt(lead + 2, nr);
 	ex = exec_of(RG_EXEC_AUTO, 2);
 	ex.par_min_edges = 1;
 	cr_assert_eq(rg_khop_batch(r, roots, nr, 2, RG_KHOP_WITHIN, RG_OUT, RG_TYPE_ANY, &ex, b), 0);
 	cr_assert_eq(ex.par_steps, 1);
-	cr_assert_eq(ex.items_par, nr - 1);
+	cr_assert_eq(ex.items_par, nr - 1 - lead);
 	for (size_t i = 0; i < nr; i++) {
 		cr_assert(sets_equal(&a[i], &b[i]));
 		rg_nodeset_free(&a[i]);
@@ -738,7 +811,7 @@ Test(traverse, seq_equals_par_while_writer_commits)
 				rg_nodeset_free(&b[i]);
 			}
 		}
-		/* single root, forced per-level parallelism, and the CSR copy */
+		/* single root, forced per-level parallelism, and a frozen view */
 		rg_bfs_t x, y, z;
 		rg_csr_t *c = NULL;
 		es = exec_of(RG_EXEC_SEQ, 0);
@@ -746,7 +819,7 @@ Test(traverse, seq_equals_par_while_writer_commits)
 		if (rg_bfs(r, roots[0], RG_BFS_UNLIMITED, RG_OUT, 0, &es, &x) ||
 		    rg_bfs(r, roots[0], RG_BFS_UNLIMITED, RG_OUT, 0, &ep, &y) ||
 		    rg_csr_build(r, &c) ||
-		    rg_csr_bfs(c, roots[0], RG_BFS_UNLIMITED, RG_OUT, 0, NULL, &z)) {
+		    rg_bfs(rg_csr_read(c), roots[0], RG_BFS_UNLIMITED, RG_OUT, 0, NULL, &z)) {
 			errors++;
 		} else {
 			mismatches += !bfs_equal(&x, &y) || !bfs_equal(&x, &z);
@@ -824,8 +897,9 @@ Test(traverse, concurrent_callers)
 	close_graph(g);
 }
 
-/* Parallel workers use shared sections (no policy read_begin of their own):
- * check every synchronisation policy gives seq == par. */
+/* Parallel workers read through copies of the caller's handle (no policy
+ * read_begin of their own, no span hook): check every synchronisation
+ * policy gives seq == par, and that no worker can fail. */
 Test(traverse, every_policy_seq_equals_par)
 {
 	for (const char *const *name = rg_policy_names(); *name; name++) {
@@ -867,4 +941,443 @@ Test(traverse, every_policy_seq_equals_par)
 		cr_assert_eq(rg_reader_unregister(g), 0);
 		rg_close(g);
 	}
+}
+
+/* ---------------------------------------------------------------- */
+/* direction-optimising BFS == plain top-down reference              */
+/* ---------------------------------------------------------------- */
+
+/* A reference adjacency over the id range [0, n) with edge types: edges
+ * [0, split) of the list have type 0, the rest type 1 (as loaded below). */
+struct tref {
+	uint64_t n;
+	uint64_t *off[2];
+	uint32_t *adj[2];
+	uint32_t *ty[2];
+};
+
+static void tref_build(struct tref *t, const rg_edgelist_t *el, uint64_t split)
+{
+	uint64_t n = 0, m = el->n_edges;
+	for (uint64_t e = 0; e < m; e++) {
+		if (el->src[e] >= n)
+			n = el->src[e] + 1;
+		if (el->dst[e] >= n)
+			n = el->dst[e] + 1;
+	}
+	t->n = n;
+	for (int d = 0; d < 2; d++) {
+		t->off[d] = calloc(n + 2, sizeof(uint64_t));
+		t->adj[d] = malloc((m + 1) * sizeof(uint32_t));
+		t->ty[d] = malloc((m + 1) * sizeof(uint32_t));
+	}
+	for (uint64_t e = 0; e < m; e++) {
+		t->off[0][el->src[e] + 1]++;
+		t->off[1][el->dst[e] + 1]++;
+	}
+	for (int d = 0; d < 2; d++)
+		for (uint64_t i = 0; i < n; i++)
+			t->off[d][i + 1] += t->off[d][i];
+	uint64_t *pos[2];
+	for (int d = 0; d < 2; d++) {
+		pos[d] = malloc((n + 1) * sizeof(uint64_t));
+		memcpy(pos[d], t->off[d], (n + 1) * sizeof(uint64_t));
+	}
+	for (uint64_t e = 0; e < m; e++) {
+		uint64_t s = el->src[e], x = el->dst[e], o = pos[0][s]++, i = pos[1][x]++;
+		t->adj[0][o] = (uint32_t)x;
+		t->adj[1][i] = (uint32_t)s;
+		t->ty[0][o] = t->ty[1][i] = e < split ? 0 : 1;
+	}
+	free(pos[0]);
+	free(pos[1]);
+}
+
+static void tref_free(struct tref *t)
+{
+	for (int d = 0; d < 2; d++) {
+		free(t->off[d]);
+		free(t->adj[d]);
+		free(t->ty[d]);
+	}
+}
+
+/* Plain FIFO top-down BFS: dist[v] (UINT32_MAX: not within maxd). */
+static void tref_dist(const struct tref *t, uint64_t root, int dir, uint32_t type, uint32_t maxd,
+		      uint32_t *dist)
+{
+	uint32_t *q = malloc(t->n * sizeof *q);
+	for (uint64_t v = 0; v < t->n; v++)
+		dist[v] = UINT32_MAX;
+	uint64_t h = 0, tl = 0;
+	dist[root] = 0;
+	q[tl++] = (uint32_t)root;
+	while (h < tl) {
+		uint32_t u = q[h++];
+		if (dist[u] >= maxd)
+			continue;
+		for (int d = 0; d < 2; d++) {
+			if ((dir == RG_OUT && d == 1) || (dir == RG_IN && d == 0))
+				continue;
+			for (uint64_t j = t->off[d][u]; j < t->off[d][u + 1]; j++) {
+				uint32_t v = t->adj[d][j];
+				if ((type == RG_TYPE_ANY || t->ty[d][j] == type) && dist[v] == UINT32_MAX) {
+					dist[v] = dist[u] + 1;
+					q[tl++] = v;
+				}
+			}
+		}
+	}
+	free(q);
+}
+
+/* Whether b holds exactly the nodes with dist <= maxd, sorted by (depth,
+ * id), with their distances. Ids are their slots (generated graphs). */
+static int bfs_matches(const rg_bfs_t *b, const uint32_t *dist, uint64_t n)
+{
+	uint64_t want = 0;
+	uint32_t maxd = 0;
+	for (uint64_t v = 0; v < n; v++) {
+		if (dist[v] == UINT32_MAX)
+			continue;
+		want++;
+		if (dist[v] > maxd)
+			maxd = dist[v];
+	}
+	if (b->n != want || b->levels != maxd + 1)
+		return 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->ids[i] >= n || dist[b->ids[i]] != b->depth[i])
+			return 0;
+		if (i && !(b->depth[i - 1] < b->depth[i] ||
+			   (b->depth[i - 1] == b->depth[i] && b->ids[i - 1] < b->ids[i])))
+			return 0;
+	}
+	return 1;
+}
+
+/* k-hop EXACT / WITHIN k against the same distances (dist from a BFS to
+ * depth >= k). */
+static int khop_matches(const rg_nodeset_t *s, const uint32_t *dist, uint64_t n, unsigned k,
+			int mode)
+{
+	size_t j = 0;
+	for (uint64_t v = 0; v < n; v++) {
+		int in = mode == RG_KHOP_EXACT ? dist[v] == k : (dist[v] >= 1 && dist[v] <= k);
+		if (!in)
+			continue;
+		if (j >= s->n || s->ids[j] != v)
+			return 0;
+		j++;
+	}
+	return j == s->n;
+}
+
+/* A generated graph loaded as two packs: the first half of the edges with
+ * type 0, the second with type 1 (each rg_edgelist_insert builds a pack). */
+static rg_graph_t *load_typed(const rg_edgelist_t *el, uint64_t *split)
+{
+	rg_graph_t *g = open_graph();
+	*split = el->n_edges / 2;
+	rg_edgelist_t a = *el, b = *el;
+	a.n_edges = *split;
+	b.src += *split;
+	b.dst += *split;
+	b.n_edges -= *split;
+	cr_assert_eq(rg_edgelist_insert(g, &a, 0, 0, NULL), 0);
+	cr_assert_eq(rg_edgelist_insert(g, &b, 1, 0, NULL), 0);
+	return g;
+}
+
+/* Highest out- (dir RG_OUT) or in-degree node. */
+static uint64_t hub(const rg_read_t *r, int dir)
+{
+	uint64_t best = 0, bd = 0;
+	for (uint64_t s = 0; s < rg_node_slots(r); s++) {
+		uint64_t d;
+		if (rg_degree_at(r, s, (rg_dir_t)dir, &d) == 0 && d > bd) {
+			bd = d;
+			best = s;
+		}
+	}
+	return best;
+}
+
+Test(traverse, do_bfs_equals_topdown_reference)
+{
+	const char *specs[] = {"rmat:scale=12,ef=8,seed=13", "uniform:n=6000,deg=3,seed=5"};
+	const int dirs[] = {RG_OUT, RG_IN, RG_BOTH};
+	const uint32_t types[] = {RG_TYPE_ANY, 0, 1};
+	const uint32_t depths[] = {1, 3, RG_BFS_UNLIMITED};
+	uint64_t td = 0, bu = 0, bu_par = 0, par_steps = 0;
+	for (int gi = 0; gi < 2; gi++) {
+		rg_edgelist_t el;
+		char err[256];
+		cr_assert_eq(rg_gen_from_spec(specs[gi], &el, err, sizeof err), 0, "%s", err);
+		uint64_t split;
+		rg_graph_t *g = load_typed(&el, &split);
+		struct tref t;
+		tref_build(&t, &el, split);
+		rg_read_t *r;
+		cr_assert_eq(rg_read_begin(g, &r), 0);
+		cr_assert_eq(rg_node_slots(r), t.n);
+		rg_csr_t *c;
+		cr_assert_eq(rg_csr_build(r, &c), 0);
+		cr_assert_eq(rg_csr_shared(c), 1, "a fresh load is its pack");
+		uint64_t roots[4];
+		size_t nr = pick_roots(r, roots, 3, 31 + (uint64_t)gi);
+		roots[nr++] = hub(r, RG_OUT);
+		uint32_t *dist = malloc(t.n * sizeof *dist);
+		for (size_t ri = 0; ri < nr; ri++)
+			for (int di = 0; di < 3; di++)
+				for (int ti = 0; ti < 3; ti++)
+					for (int de = 0; de < 3; de++) {
+			tref_dist(&t, roots[ri], dirs[di], types[ti], depths[de], dist);
+			/* SEQ, forced PAR(2), AUTO(3) with a tiny threshold, frozen view
+			 * SEQ and PAR(2) */
+			struct {
+				const rg_read_t *v;
+				int mode, threads;
+				uint64_t min;
+			} runs[] = {{r, RG_EXEC_SEQ, 1, 0},
+				    {r, RG_EXEC_PAR, 2, 0},
+				    {r, RG_EXEC_AUTO, 3, 1},
+				    {rg_csr_read(c), RG_EXEC_SEQ, 1, 0},
+				    {rg_csr_read(c), RG_EXEC_PAR, 2, 0}};
+			for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+				rg_exec_t ex = exec_of(runs[k].mode, runs[k].threads);
+				ex.par_min_edges = runs[k].min;
+				rg_bfs_t b;
+				cr_assert_eq(rg_bfs(runs[k].v, roots[ri], depths[de], dirs[di], types[ti],
+						    &ex, &b), 0);
+				cr_assert(bfs_matches(&b, dist, t.n),
+					  "%s root %lu dir %d type %u depth %u run %zu: BFS differs "
+					  "from the reference (n %zu, td %u, bu %u)",
+					  specs[gi], (unsigned long)roots[ri], dirs[di], types[ti],
+					  depths[de], k, b.n, ex.td_steps, ex.bu_steps);
+				cr_assert_eq(ex.worker_failures, 0);
+				td += ex.td_steps;
+				bu += ex.bu_steps;
+				if (runs[k].mode == RG_EXEC_PAR) {
+					bu_par += ex.bu_steps;
+					par_steps += (uint64_t)ex.par_steps;
+				}
+				rg_bfs_free(&b);
+			}
+			/* k-hop EXACT and WITHIN k from the same distances */
+			if (depths[de] != RG_BFS_UNLIMITED) {
+				unsigned k = depths[de];
+				for (int mode = RG_KHOP_EXACT; mode <= RG_KHOP_WITHIN; mode++) {
+					rg_nodeset_t s, p;
+					rg_exec_t es = exec_of(RG_EXEC_SEQ, 1), ep = exec_of(RG_EXEC_PAR, 2);
+					cr_assert_eq(rg_khop(r, roots[ri], k, mode, dirs[di], types[ti], &es,
+							     &s), 0);
+					cr_assert_eq(rg_khop(rg_csr_read(c), roots[ri], k, mode, dirs[di],
+							     types[ti], &ep, &p), 0);
+					cr_assert(khop_matches(&s, dist, t.n, k, mode) &&
+						  khop_matches(&p, dist, t.n, k, mode),
+						  "%s k-hop k %u mode %d dir %d type %u", specs[gi], k,
+						  mode, dirs[di], types[ti]);
+					rg_nodeset_free(&s);
+					rg_nodeset_free(&p);
+				}
+			}
+					}
+		free(dist);
+		rg_csr_free(c);
+		cr_assert_eq(rg_read_end(r), 0);
+		tref_free(&t);
+		close_graph(g);
+		rg_edgelist_free(&el);
+	}
+	cr_log_info("levels: %lu top-down, %lu bottom-up (%lu in forced-parallel runs)",
+		    (unsigned long)td, (unsigned long)bu, (unsigned long)bu_par);
+	cr_assert_gt(td, 0);
+	cr_assert_gt(bu, 0, "the bottom-up step never ran");
+	cr_assert_gt(bu_par, 0, "the parallel bottom-up step never ran");
+	cr_assert_gt(par_steps, 0);
+}
+
+Test(traverse, bottom_up_runs_where_it_should)
+{
+	/* R-MAT from its hub: the frontier explodes after one level, so GAPBS's
+	 * rule switches to bottom-up (as the baseline does on the same graph). */
+	rg_edgelist_t el;
+	char err[256];
+	cr_assert_eq(rg_gen_from_spec("rmat:scale=14,ef=16,seed=3", &el, err, sizeof err), 0);
+	rg_graph_t *g = load_list(&el);
+	rg_read_t *r;
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	for (int dir = RG_OUT; dir <= RG_BOTH; dir++) {
+		uint64_t root = hub(r, dir == RG_IN ? RG_IN : RG_OUT);
+		rg_exec_t es = exec_of(RG_EXEC_SEQ, 1), ep = exec_of(RG_EXEC_PAR, 2);
+		rg_bfs_t a, b;
+		cr_assert_eq(rg_bfs(r, root, RG_BFS_UNLIMITED, dir, RG_TYPE_ANY, &es, &a), 0);
+		cr_assert_eq(rg_bfs(r, root, RG_BFS_UNLIMITED, dir, RG_TYPE_ANY, &ep, &b), 0);
+		cr_assert_gt(es.bu_steps, 0, "dir %d: no bottom-up level (td %u)", dir, es.td_steps);
+		cr_assert_gt(ep.bu_steps, 0, "dir %d: no parallel bottom-up level", dir);
+		cr_assert_gt(ep.par_steps, 0);
+		cr_assert(bfs_equal(&a, &b));
+		/* bottom-up examines fewer entries than a top-down BFS would
+		 * (every reached node's span in full) */
+		cr_assert_lt(es.edges, (dir == RG_BOTH ? 2 : 1) * rg_edge_count(r));
+		rg_bfs_free(&a);
+		rg_bfs_free(&b);
+	}
+	cr_assert_eq(rg_read_end(r), 0);
+	close_graph(g);
+	rg_edgelist_free(&el);
+
+	/* A path 0 -> 1 -> ... -> 999 beside a denser component: the frontier
+	 * never weighs more than the unexamined edges / alpha: top-down only,
+	 * one step per level plus the one that finds nothing. */
+	cr_assert_eq(rg_gen_from_spec("uniform:n=20000,deg=8,seed=2", &el, err, sizeof err), 0);
+	for (uint64_t e = 0; e < el.n_edges; e++) {
+		el.src[e] += 1000;
+		el.dst[e] += 1000;
+	}
+	g = load_list(&el);
+	rg_txn_t *t;
+	cr_assert_eq(rg_txn_begin(g, &t), 0);
+	for (uint64_t v = 0; v < 1000; v++)
+		cr_assert_eq(rg_txn_add_node(t, v, 0), 0);
+	for (uint64_t v = 0; v + 1 < 1000; v++)
+		cr_assert_eq(rg_txn_add_edge(t, v, v + 1, 0, 0), 0);
+	cr_assert_eq(rg_txn_commit(t, NULL), 0);
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	rg_exec_t ex = exec_of(RG_EXEC_SEQ, 1);
+	rg_bfs_t b;
+	cr_assert_eq(rg_bfs(r, 0, RG_BFS_UNLIMITED, RG_OUT, RG_TYPE_ANY, &ex, &b), 0);
+	cr_assert_eq(b.n, 1000);
+	cr_assert_eq(b.levels, 1000);
+	cr_assert_eq(ex.bu_steps, 0);
+	cr_assert_eq(ex.td_steps, 1000);
+	rg_bfs_free(&b);
+	cr_assert_eq(rg_read_end(r), 0);
+	close_graph(g);
+	rg_edgelist_free(&el);
+}
+
+/* ---------------------------------------------------------------- */
+/* frozen views: copied after a change, shared with the pack         */
+/* ---------------------------------------------------------------- */
+
+/* BFS and k-hop results of every root in both views, compared. */
+static void views_agree(const rg_read_t *a, const rg_read_t *b, const uint64_t *roots, size_t nr,
+			const char *what)
+{
+	for (size_t i = 0; i < nr; i++) {
+		for (int dir = RG_OUT; dir <= RG_BOTH; dir++) {
+			rg_bfs_t x, y;
+			rg_exec_t es = exec_of(RG_EXEC_SEQ, 1), ep = exec_of(RG_EXEC_PAR, 2);
+			cr_assert_eq(rg_bfs(a, roots[i], RG_BFS_UNLIMITED, dir, RG_TYPE_ANY, &es, &x), 0);
+			cr_assert_eq(rg_bfs(b, roots[i], RG_BFS_UNLIMITED, dir, RG_TYPE_ANY, &ep, &y), 0);
+			cr_assert(bfs_equal(&x, &y), "%s: bfs root %lu dir %d", what,
+				  (unsigned long)roots[i], dir);
+			rg_bfs_free(&x);
+			rg_bfs_free(&y);
+			rg_nodeset_t s, p;
+			cr_assert_eq(rg_khop(a, roots[i], 2, RG_KHOP_WITHIN, dir, 1, &es, &s), 0);
+			cr_assert_eq(rg_khop(b, roots[i], 2, RG_KHOP_WITHIN, dir, 1, &ep, &p), 0);
+			cr_assert(sets_equal(&s, &p), "%s: khop type 1 root %lu dir %d", what,
+				  (unsigned long)roots[i], dir);
+			rg_nodeset_free(&s);
+			rg_nodeset_free(&p);
+		}
+	}
+}
+
+/* A transaction that touches some nodes of a packed graph: new edges of
+ * type 1, deleted edges, a deleted node, a new node. */
+static void change_graph(rg_graph_t *g, uint64_t n, uint64_t seed)
+{
+	rg_txn_t *t;
+	cr_assert_eq(rg_txn_begin(g, &t), 0);
+	uint64_t s = seed;
+	for (int i = 0; i < 200; i++) {
+		int rc = rg_txn_add_edge(t, rg_rand(&s) % n, rg_rand(&s) % n, 1, 0);
+		cr_assert(rc == 0 || rc == RG_ENOENT);
+	}
+	for (int i = 0; i < 100; i++) {
+		int rc = rg_txn_del_edge(t, rg_rand(&s) % n, rg_rand(&s) % n, RG_TYPE_ANY);
+		cr_assert(rc == 0 || rc == RG_ENOENT);
+	}
+	int rc = rg_txn_del_node(t, rg_rand(&s) % n);
+	cr_assert(rc == 0 || rc == RG_ENOENT);
+	cr_assert_eq(rg_txn_add_node(t, n + seed, 0), 0);
+	for (uint64_t v = 0; (rc = rg_txn_add_edge(t, n + seed, v, 1, 0)) == RG_ENOENT; v++)
+		;
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(rg_txn_commit(t, NULL), 0);
+}
+
+Test(traverse, frozen_views_copied_and_shared)
+{
+	rg_edgelist_t el;
+	char err[256];
+	cr_assert_eq(rg_gen_from_spec("rmat:scale=11,ef=8,seed=17", &el, err, sizeof err), 0);
+	rg_graph_t *g = load_list(&el);
+	change_graph(g, el.n_nodes, 5);
+	/* packed, then changed: the view is a copy of the snapshot */
+	rg_read_t *r;
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	rg_csr_t *copy;
+	cr_assert_eq(rg_csr_build(r, &copy), 0);
+	cr_assert_eq(rg_csr_shared(copy), 0);
+	uint64_t roots[6];
+	size_t nr = pick_roots(r, roots, 6, 99);
+	views_agree(r, rg_csr_read(copy), roots, nr, "live vs copied view");
+	cr_assert_eq(rg_read_end(r), 0);
+	/* packed again: the view shares the pack */
+	cr_assert_eq(rg_pack(g), 0);
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	rg_csr_t *shared;
+	cr_assert_eq(rg_csr_build(r, &shared), 0);
+	cr_assert_eq(rg_csr_shared(shared), 1);
+	views_agree(r, rg_csr_read(shared), roots, nr, "live vs shared view");
+	cr_assert_eq(rg_read_end(r), 0);
+	/* both views outlive their sections and later writes, and still
+	 * describe the same snapshot */
+	change_graph(g, el.n_nodes, 6);
+	views_agree(rg_csr_read(copy), rg_csr_read(shared), roots, nr, "copied vs shared");
+	rg_csr_free(copy);
+	close_graph(g);
+	views_agree(rg_csr_read(shared), rg_csr_read(shared), roots, nr, "after rg_close");
+	rg_csr_free(shared);
+	rg_edgelist_free(&el);
+}
+
+/* A parallel query on a live section is counted in the graph's metrics; a
+ * sequential one and any on a frozen view (no graph) are not. */
+Test(traverse, parallel_queries_counted_in_metrics)
+{
+	if (!rg_metrics_compiled_in())
+		cr_skip_test("metrics compiled out");
+	rg_graph_t *g = hand_graph();
+	rg_metrics_t *m = rg_graph_metrics(g);
+	cr_assert_not_null(m);
+	uint64_t c0 = rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS);
+	rg_read_t *r;
+	cr_assert_eq(rg_read_begin(g, &r), 0);
+	rg_csr_t *c;
+	cr_assert_eq(rg_csr_build(r, &c), 0);
+	rg_bfs_t b;
+	rg_exec_t es = exec_of(RG_EXEC_SEQ, 1), ep = exec_of(RG_EXEC_PAR, 2);
+	cr_assert_eq(rg_bfs(r, 10, RG_BFS_UNLIMITED, RG_OUT, RG_TYPE_ANY, &es, &b), 0);
+	rg_bfs_free(&b);
+	cr_assert_eq(rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS), c0);
+	cr_assert_eq(rg_bfs(rg_csr_read(c), 10, RG_BFS_UNLIMITED, RG_OUT, RG_TYPE_ANY, &ep, &b), 0);
+	rg_bfs_free(&b);
+	cr_assert_gt(ep.par_steps, 0);
+	cr_assert_eq(rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS), c0);
+	cr_assert_eq(rg_bfs(r, 10, RG_BFS_UNLIMITED, RG_OUT, RG_TYPE_ANY, &ep, &b), 0);
+	rg_bfs_free(&b);
+	cr_assert_eq(rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS), c0 + 1);
+	rg_pagerank_t p;
+	cr_assert_eq(rg_pagerank(r, NULL, &ep, &p), 0);
+	rg_pagerank_free(&p);
+	cr_assert_eq(rg_metrics_counter(m, RG_C_PARALLEL_TRAVERSALS), c0 + 2);
+	rg_csr_free(c);
+	cr_assert_eq(rg_read_end(r), 0);
+	close_graph(g);
 }

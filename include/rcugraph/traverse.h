@@ -2,23 +2,25 @@
  * traverse.h - k-hop queries, depth-limited BFS, PageRank and weakly
  * connected components on one consistent snapshot, sequential or parallel.
  *
- * Snapshot
- *   Every query takes an open read section `r` of the calling thread (or a
- *   frozen copy, rg_csr_t, see csr.h). The caller owns the snapshot: the
- *   query never begins or ends the caller's section. A parallel query runs
- *   OpenMP workers; each worker other than the calling
- *   thread opens rg_read_begin_shared(r) (the SAME snapshot), works, and
- *   ends its section before the query returns. So all workers of one query
- *   read one snapshot, and sequential and parallel versions of a query
- *   return identical results.
+ * One view type
+ *   Every kernel takes `const rg_read_t *r`: an open read section of the
+ *   calling thread (rg_read_begin) OR the read handle of a frozen view
+ *   (rg_csr_read(view), csr.h). Both are read through the same inline span
+ *   lookup, so each kernel is written once and returns the same result on
+ *   a section and on a view of the same snapshot. The caller owns the
+ *   snapshot: a kernel never begins or ends a section.
  *
- * Worker threads and registration
- *   Shared sections need no reader registration (rcugraph.h): the caller's
- *   open section keeps the snapshot alive. So OpenMP pool threads are never
- *   registered: no idle registered thread can stall rcu-qsbr grace periods,
- *   no ck-brlock registration can wait behind a writer, and nothing needs
- *   cleaning up when a pool dies. The calling thread must be registered (it
- *   holds r).
+ * Parallel workers
+ *   A parallel kernel runs an OpenMP team. Thread 0 is the calling thread
+ *   and reads through the caller's handle; every other thread reads
+ *   through a copy of it on its own stack marked shared (no span hook: the
+ *   lru-rwlock cache belongs to the caller). Workers open no section, take
+ *   no lock and are never registered as readers: the caller's open section
+ *   (or the frozen view) keeps every byte they read alive until the kernel
+ *   returns. So idle pool threads cannot stall rcu-qsbr grace periods, a
+ *   ck-brlock registration cannot wait behind a writer, and nothing needs
+ *   cleaning up when a pool dies. Nothing can fail per worker either
+ *   (rg_exec_t.worker_failures is always 0).
  *
  * Semantics (distances are shortest-path hop counts from the root, over the
  *   edges that pass the direction and type filters)
@@ -30,6 +32,10 @@
  *   Direction: RG_OUT follows src->dst, RG_IN follows dst->src, RG_BOTH
  *   follows both (the graph taken as undirected). type: only edges of that
  *   type, or RG_TYPE_ANY. Parallel edges and self loops change nothing.
+ *   BFS and k-hop are direction-optimising (docs/traversal.md): a level may
+ *   be found top-down (from the frontier's spans) or bottom-up (from the
+ *   unvisited nodes' reverse spans); levels, hence depths, are exact and
+ *   identical on every path.
  *
  * Stable order (for checksums)
  *   Node sets: ids ascending. BFS results: (depth, id) ascending. PageRank
@@ -41,22 +47,26 @@
  *   chooses by work size: a batch runs its roots sequentially until the
  *   edges scanned so far predict that the remaining roots will scan at least
  *   par_min_edges, and then spreads the rest over the workers (one root per
- *   worker at a time); a single-root query expands a BFS level in parallel
- *   only when that level's frontier has at least par_min_edges adjacency
- *   entries (sum of degrees) and at least 2 nodes per thread; PageRank and
+ *   worker at a time); a single-root query expands a top-down BFS level in
+ *   parallel only when that level's frontier has at least par_min_edges
+ *   adjacency entries (sum of degrees) and at least 2 nodes per thread, and
+ *   a bottom-up level (which scans every unvisited slot) when the slot
+ *   space or the frontier's degree sum reaches par_min_edges; PageRank and
  *   WCC go parallel when the snapshot has at least par_min_edges edges. The
  *   default threshold RG_PAR_MIN_EDGES_DEFAULT was measured with
  *   experiments/bench_traverse.c (docs/traversal.md). A call made from inside
  *   an OpenMP parallel region, or with one thread, runs sequentially.
  *
- * Optimistic policies (ck-seqlock): a worker's section end may report
- *   RG_ERETRY; the query then returns RG_ERETRY (and no result). The
- *   sequential path cannot tell: the caller's own rg_read_end() decides.
+ * Optimistic policies (ck-seqlock): a kernel reads one consistent snapshot
+ *   (epochs keep its memory alive), and never returns RG_ERETRY itself: the
+ *   caller's own rg_read_end() reports whether a writer published during
+ *   the section, and on RG_ERETRY the caller discards the result and runs
+ *   the section again. Frozen views are never invalidated.
  *
  * Errors: RG_EINVAL (NULL argument, bad mode/dir/thread count, section not
- *   open), RG_ENOENT (a root absent from the snapshot), RG_ENOMEM,
- *   RG_ERETRY (above). On error every output is left empty (nothing to free;
- *   freeing it anyway is harmless).
+ *   open), RG_ENOENT (a root absent from the snapshot), RG_ENOMEM. On error
+ *   every output is left empty (nothing to free; freeing it anyway is
+ *   harmless).
  */
 #ifndef RCUGRAPH_TRAVERSE_H
 #define RCUGRAPH_TRAVERSE_H
@@ -101,10 +111,13 @@ typedef struct rg_exec {
 	/* out (overwritten by every call) */
 	int threads_used;       /* largest team that ran a parallel step; 1 = all sequential */
 	int par_steps;          /* parallel regions run */
-	int worker_failures;    /* workers that could not register / open a shared section
-				 * (their share was done by the others; result unaffected) */
+	int worker_failures;    /* always 0 since v0.2: workers read through a copy of the
+				 * caller's handle and open nothing, so none can fail (kept
+				 * for source compatibility) */
 	uint64_t edges;         /* adjacency entries examined (throughput numerator) */
 	uint64_t items_par;     /* batch: roots run in parallel; PageRank/WCC: 1 if parallel */
+	uint32_t td_steps;      /* BFS / k-hop: levels found top-down (all roots of a batch) */
+	uint32_t bu_steps;      /* BFS / k-hop: levels found bottom-up (all roots of a batch) */
 } rg_exec_t;
 
 /* Sets mode AUTO, threads 0, par_min_edges 0, outputs 0. NULL-safe. */
@@ -140,13 +153,13 @@ uint64_t rg_nodeset_checksum(const rg_nodeset_t *s);
 uint64_t rg_bfs_checksum(const rg_bfs_t *b);
 
 /* ------------------------------------------------------------------ */
-/* k-hop and BFS on a live read section                               */
+/* k-hop and BFS                                                      */
 /* ------------------------------------------------------------------ */
 
 /*
  * Nodes at distance exactly k (RG_KHOP_EXACT) or 1..k (RG_KHOP_WITHIN) from
- * root. Calling thread: the owner of the open section r. dir: RG_OUT, RG_IN
- * or RG_BOTH. Allocates out->ids (free with rg_nodeset_free()). ex may be
+ * root. r: the calling thread's open section, or a frozen view's handle
+ * (any thread). dir: RG_OUT, RG_IN or RG_BOTH. Allocates out->ids (free with rg_nodeset_free()). ex may be
  * NULL. Errors: see the top of this file.
  */
 int rg_khop(const rg_read_t *r, uint64_t root, unsigned k, rg_khop_mode_t mode,
@@ -174,21 +187,6 @@ int rg_bfs_batch(const rg_read_t *r, const uint64_t *roots, size_t nroots,
 		 rg_bfs_t *outs);
 
 /* ------------------------------------------------------------------ */
-/* The same on a frozen copy (no read section, no registration)       */
-/* ------------------------------------------------------------------ */
-
-int rg_csr_khop(const rg_csr_t *c, uint64_t root, unsigned k, rg_khop_mode_t mode,
-		int dir, uint32_t type, rg_exec_t *ex, rg_nodeset_t *out);
-int rg_csr_khop_batch(const rg_csr_t *c, const uint64_t *roots, size_t nroots,
-		      unsigned k, rg_khop_mode_t mode, int dir, uint32_t type,
-		      rg_exec_t *ex, rg_nodeset_t *outs);
-int rg_csr_bfs(const rg_csr_t *c, uint64_t root, uint32_t max_depth, int dir,
-	       uint32_t type, rg_exec_t *ex, rg_bfs_t *out);
-int rg_csr_bfs_batch(const rg_csr_t *c, const uint64_t *roots, size_t nroots,
-		     uint32_t max_depth, int dir, uint32_t type, rg_exec_t *ex,
-		     rg_bfs_t *outs);
-
-/* ------------------------------------------------------------------ */
 /* Analytics                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -213,23 +211,24 @@ typedef struct rg_pagerank {
 /*
  * PageRank, pull formulation over the in-adjacency:
  *   r'(v) = (1-d)/N + d * (D/N + sum over edges u->v of r(u)/outdeg(u))
- * N = live nodes, outdeg counts edges (parallel edges count each), D = sum
- * of r(u) over nodes with outdeg 0 (dangling mass spread evenly). Start
- * r = 1/N. Iterates until max_iter or L1 change < tol.
+ * evaluated as base + d * sum with base = (1-d)/N + d*D/N once per
+ * iteration. N = live nodes, outdeg counts edges of the type (parallel
+ * edges count each), D = sum of r(u) over nodes with outdeg 0 (dangling
+ * mass spread evenly). Start r = 1/N. Iterates until max_iter or L1 change
+ * < tol.
  * Determinism: each r'(v) is summed by one thread in adjacency order, and
  * the two global sums (dangling mass, L1 change) are reduced in fixed
- * blocks of 2048 slots combined in block order, so the sequential path,
- * the parallel path at any thread count, and the same kernel on an rg_csr_t
- * copied from the snapshot return BIT-IDENTICAL ranks.
- * Calling thread: owner of the open section r (it stays open for the whole
- * computation: for long runs prefer rg_csr_pagerank(), see csr.h).
+ * blocks of 2048 live nodes in slot order (2048 slots when no slot is
+ * empty), whose partials are added in block order by one thread. So the
+ * sequential path, the parallel path at any thread count, a live section
+ * and a frozen view of the same snapshot return BIT-IDENTICAL ranks.
+ * r: an open section (it stays open for the whole computation: for long
+ * runs prefer a frozen view, csr.h) or a frozen view's handle.
  * opts may be NULL (defaults). Allocates out (rg_pagerank_free()).
- * RG_EINVAL (bad damping/tol), RG_ENOMEM, RG_ERETRY.
+ * RG_EINVAL (bad damping/tol, bad r), RG_ENOMEM.
  */
 int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *ex,
 		rg_pagerank_t *out);
-int rg_csr_pagerank(const rg_csr_t *c, const rg_pagerank_opts_t *opts, rg_exec_t *ex,
-		    rg_pagerank_t *out);
 void rg_pagerank_free(rg_pagerank_t *p);
 /* Checksum over (id, bit pattern of rank) pairs in id order. */
 uint64_t rg_pagerank_checksum(const rg_pagerank_t *p);
@@ -245,12 +244,14 @@ typedef struct rg_wcc {
  * Weakly connected components (edge direction ignored) over edges of
  * `type` (RG_TYPE_ANY: all). Component id = smallest node id in the
  * component, so the result is canonical: identical on every path.
- * Sequential: union-find; parallel: lock-free union-find (CAS hooking of the
- * larger slot under the smaller). Calling thread and allocation as
- * rg_pagerank(); free with rg_wcc_free(). RG_EINVAL, RG_ENOMEM, RG_ERETRY.
+ * Afforest (Sutton et al., IPDPS'18, as GAPBS cc.cc): two neighbour
+ * rounds, compression, the largest component found by sampling and
+ * skipped in the final pass, which links in-edges too. Lock-free: CAS
+ * hooking of the larger root slot under the smaller; the sequential path
+ * runs the same code on one thread. r and allocation as rg_pagerank();
+ * free with rg_wcc_free(). RG_EINVAL, RG_ENOMEM.
  */
 int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out);
-int rg_csr_wcc(const rg_csr_t *c, uint32_t type, rg_exec_t *ex, rg_wcc_t *out);
 void rg_wcc_free(rg_wcc_t *w);
 uint64_t rg_wcc_checksum(const rg_wcc_t *w);
 
