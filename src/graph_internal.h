@@ -43,24 +43,6 @@
 /* Dense graphs (layout.h): a new id above 2 * slots + this goes sparse. */
 #define RG_DENSE_SLACK 4096u
 
-/* Policy kinds, in rg_policy_names() order (RG_POL_* is rg_graph_rd.pol_kind). */
-enum {
-	RG_POL_RCU_MEMB,
-	RG_POL_RCU_QSBR,
-	RG_POL_RCU_BP,
-	RG_POL_RCU_MB,
-	RG_POL_CK_EPOCH,
-	RG_POL_CK_SEQLOCK,
-	RG_POL_NOSYNC,
-	RG_POL_MUTEX,
-	RG_POL_RWLOCK,
-	RG_POL_RWLOCK_WP,
-	RG_POL_CK_RWLOCK,
-	RG_POL_CK_BRLOCK,
-	RG_POL_CK_PFLOCK,
-	RG_POL_LRU_RWLOCK,
-	RG_POL__COUNT
-};
 
 /* Memory to reclaim after a commit, freed by rg_garbage_free() once the
  * policy says no reader can hold any of it. Objects with their allocator
@@ -243,22 +225,10 @@ static inline int64_t rg_wslot_of(const rg_graph_t *g, uint64_t id)
  * Returns the slot or a negative RG_E*. */
 int64_t rg_slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old);
 
-/* Loads the current snapshot record into rd. Acquire (rcu_dereference of
- * the record): every head, block and segment the commit published is
- * visible once its record is; the index is loaded after the record, so
- * it holds every id the record's slots need. */
+/* Loads the current snapshot record into rd (layout.h _rg_snap_load). */
 static inline void rg_snap_load_into(rg_graph_t *g, struct rg_read *rd)
 {
-	const struct rg_snap *s = RG_DEREF(g->rd.snap);
-	rd->version = s->version;
-	rd->nodes = s->nodes;
-	rd->edges = s->edges;
-	rd->nslots = s->nslots;
-	rd->dense = (uint8_t)s->dense;
-	rd->base = s->base;
-	rd->clean = s->base ? s->base->clean : NULL;
-	rd->idx = s->dense ? NULL : RG_DEREF(g->rd.idx);
-	rd->exact = (uint8_t)s->exact;
+	_rg_snap_load(&g->rd, rd);
 }
 
 /* Lock metrics for the lock policies: every acquisition is counted; the

@@ -11,6 +11,7 @@
  * (x86 needs no CPU fence for acquire/release) and would report races that
  * are not there.
  *   RG_LOAD_SHARED(x)      relaxed load, not torn, fused or re-read (READ_ONCE)
+ *                          (defined with RG_DEREF and RG_LOAD_ACQUIRE in layout.h)
  *   RG_STORE_SHARED(x, v)  relaxed store (WRITE_ONCE)
  *   RG_LOAD_ACQUIRE(x)     load, then later loads stay after it (smp_rmb)
  *   RG_PUBLISH(x, v)       earlier stores become visible before v (smp_wmb)
@@ -43,26 +44,20 @@
 #include <rcugraph/static/layout.h> /* RG_LOAD_SHARED, RG_DEREF */
 
 #if !defined(__SANITIZE_THREAD__)
-#define RG_STORE_SHARED(x, v) CMM_STORE_SHARED(x, v)
-#define RG_LOAD_ACQUIRE(x)                                                                    \
-	__extension__({                                                                       \
-		__typeof__(x) rg_v_ = CMM_LOAD_SHARED(x);                                     \
-		cmm_smp_rmb();                                                                \
-		rg_v_;                                                                        \
-	})
+/* the _CMM forms: no cmm_smp_rmc/wmc compiler barrier (see layout.h) */
+#define RG_STORE_SHARED(x, v) ((void)_CMM_STORE_SHARED(x, v))
 #define RG_PUBLISH(x, v)                                                                      \
 	do {                                                                                  \
 		cmm_smp_wmb();                                                                \
-		CMM_STORE_SHARED(x, v);                                                       \
+		_CMM_STORE_SHARED(x, v);                                                      \
 	} while (0)
-#define RG_PUBLISH_BATCHED(x, v) CMM_STORE_SHARED(x, v)
+#define RG_PUBLISH_BATCHED(x, v) ((void)_CMM_STORE_SHARED(x, v))
 #define RG_ADD(p, v) uatomic_add(p, v)
 #define RG_ADD_RETURN(p, v) uatomic_add_return(p, v)
 #define RG_XCHG(p, v) uatomic_xchg(p, v)
 #define RG_CMPXCHG(p, o, n) uatomic_cmpxchg(p, o, n)
 #else
 #define RG_STORE_SHARED(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-#define RG_LOAD_ACQUIRE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define RG_PUBLISH(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 #define RG_PUBLISH_BATCHED(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 #define RG_ADD(p, v) ((void)__atomic_fetch_add((p), (v), __ATOMIC_RELAXED))

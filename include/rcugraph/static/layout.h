@@ -37,7 +37,9 @@
 
 /* rcu_dereference: liburcu's dependency-ordered pointer load (inline with
  * _LGPL_SOURCE). Flavour-independent. */
+#include <urcu/arch.h>    /* cmm_smp_rmb, cmm_smp_read_barrier_depends */
 #include <urcu/pointer.h>
+#include <urcu/system.h>  /* _CMM_LOAD_SHARED */
 
 #define RG_LAYOUT_VERSION 2
 
@@ -47,15 +49,56 @@
 #if defined(__SANITIZE_THREAD__)
 #define RG_DEREF(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
 #define RG_LOAD_SHARED(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define RG_LOAD_ACQUIRE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #else
-#define RG_DEREF(p) rcu_dereference(p)
-/* single-copy-atomic load that the compiler may not tear, fuse or re-read
- * (liburcu's CMM_LOAD_SHARED: a volatile access, the kernel's READ_ONCE) */
-#define RG_LOAD_SHARED(x) CMM_LOAD_SHARED(x)
+/* Single-copy-atomic load that the compiler may not tear, fuse or re-read:
+ * liburcu's _CMM_LOAD_SHARED (a volatile access, the kernel's READ_ONCE).
+ * Not CMM_LOAD_SHARED, which adds cmm_smp_rmc(): a full compiler barrier
+ * on cache-coherent machines, one per load on the read path, that stops
+ * the compiler from keeping anything in registers across it (measured:
+ * ~24 instructions per span lookup, most of them reloads). Only caches
+ * that are not coherent need it, and rcugraph supports none. */
+#define RG_LOAD_SHARED(x) _CMM_LOAD_SHARED(x)
+/* rcu_dereference with the same load: liburcu's _rcu_dereference is
+ * CMM_LOAD_SHARED then cmm_smp_read_barrier_depends() (nothing outside
+ * Alpha); the address dependency orders the loads through the pointer. */
+#define RG_DEREF(p)                                                                           \
+	__extension__({                                                                       \
+		__typeof__(p) rg_p_ = _CMM_LOAD_SHARED(p);                                    \
+		cmm_smp_read_barrier_depends();                                               \
+		rg_p_;                                                                        \
+	})
+/* Load-acquire: later loads (also those not reached through x) stay after
+ * it: cmm_smp_rmb() (a compiler barrier on x86, a fence elsewhere). */
+#define RG_LOAD_ACQUIRE(x)                                                                    \
+	__extension__({                                                                       \
+		__typeof__(x) rg_v_ = _CMM_LOAD_SHARED(x);                                    \
+		cmm_smp_rmb();                                                                \
+		rg_v_;                                                                        \
+	})
 #endif
 
 #define RG_SEG0_SHIFT 10 /* segment k holds 1024 << k slots */
 #define RG_MAX_SEGS 23   /* 1024 * (2^23 - 1) > 2^32 slots */
+
+/* Policy kinds, in rg_policy_names() order (rg_graph_rd.pol_kind). */
+enum {
+	RG_POL_RCU_MEMB,
+	RG_POL_RCU_QSBR,
+	RG_POL_RCU_BP,
+	RG_POL_RCU_MB,
+	RG_POL_CK_EPOCH,
+	RG_POL_CK_SEQLOCK,
+	RG_POL_NOSYNC,
+	RG_POL_MUTEX,
+	RG_POL_RWLOCK,
+	RG_POL_RWLOCK_WP,
+	RG_POL_CK_RWLOCK,
+	RG_POL_CK_BRLOCK,
+	RG_POL_CK_PFLOCK,
+	RG_POL_LRU_RWLOCK,
+	RG_POL__COUNT
+};
 
 /* Cold arrays an adjacency stores (rg_adj.cols, rg_base.cols). */
 enum {
@@ -254,7 +297,7 @@ static inline int64_t _rg_idx_find(const struct rg_idx *t, uint64_t id)
 #if defined(__SANITIZE_THREAD__)
 		uint32_t s1 = __atomic_load_n(&t->e[i].slot1, __ATOMIC_ACQUIRE);
 #else
-		uint32_t s1 = CMM_LOAD_SHARED(t->e[i].slot1);
+		uint32_t s1 = _CMM_LOAD_SHARED(t->e[i].slot1);
 		cmm_smp_rmb(); /* load-acquire: x86 needs only the compiler barrier */
 #endif
 		if (s1 == 0)
@@ -280,6 +323,26 @@ static inline const struct rg_head *_rg_visible_head(const struct rg_read *rd, u
 	while (h && h->version > rd->version)
 		h = RG_DEREF(h->prev);
 	return (h && h->alive) ? h : NULL;
+}
+
+/* Loads the graph's current snapshot record into rd: the start of every
+ * live read section. Acquire: the record is published (release) after
+ * every head, block and segment of its commit, and the section later
+ * reaches heads through the head cells, not through the record, so a
+ * dependency is not enough. The index is loaded after the record, so it
+ * holds every id the record's slots need. */
+static inline void _rg_snap_load(const struct rg_graph_rd *gr, struct rg_read *rd)
+{
+	const struct rg_snap *s = RG_LOAD_ACQUIRE(gr->snap);
+	rd->version = s->version;
+	rd->nodes = s->nodes;
+	rd->edges = s->edges;
+	rd->nslots = s->nslots;
+	rd->dense = (uint8_t)s->dense;
+	rd->exact = (uint8_t)s->exact;
+	rd->base = s->base;
+	rd->clean = s->base ? s->base->clean : NULL;
+	rd->idx = s->dense ? NULL : RG_DEREF(gr->idx);
 }
 
 /* What a span lookup fills: the inline callers that only scan slots ask
