@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "durable.h"
 #include "txn_internal.h"
 
 /* ---------------------------------------------------------------- */
@@ -191,6 +192,8 @@ struct extra {
 	const uint64_t *src, *dst;
 	const uint32_t *slots; /* 2n: source, destination; or NULL */
 	uint32_t type;
+	const uint64_t *alive; /* bit per slot: endpoints must be alive (checked while counting) */
+	size_t failed_at;      /* out: first edge with an absent endpoint (RG_ENOENT) */
 };
 
 static inline uint32_t x_src(const struct extra *x, size_t i)
@@ -203,13 +206,14 @@ static inline uint32_t x_dst(const struct extra *x, size_t i)
 }
 
 /*
- * Builds the pack of source s plus the extra edges x (may be NULL; both
- * endpoints alive in s): each adjacency holds s's entries, then its extra
- * edges in input order (a stable counting sort: what appending them one
- * by one would give). *out gets the pack (refs 1), version unset.
- * RG_ENOMEM.
+ * Builds the pack of source s plus the extra edges x (may be NULL): each
+ * adjacency holds s's entries, then its extra edges in input order (a
+ * stable counting sort: what appending them one by one would give). The
+ * extra edges' endpoints are checked against x->alive while they are
+ * counted (one pass over the edge list for both). *out gets the pack
+ * (refs 1), version unset. RG_ENOMEM, RG_ENOENT (x->failed_at set).
  */
-static int build(const struct src *s, const struct extra *x, struct rg_base **out)
+static int build(const struct src *s, struct extra *x, struct rg_base **out)
 {
 	const uint64_t ns = s->nslots;
 	const size_t n = x ? x->n : 0;
@@ -240,8 +244,17 @@ static int build(const struct src *s, const struct extra *x, struct rg_base **ou
 	}
 	if (n) {
 		for (size_t i = 0; i < n; i++) {
-			cnt[0][x_src(x, i) + 1]++;
-			cnt[1][x_dst(x, i) + 1]++;
+			uint64_t a = x->slots ? x->slots[2 * i] : x->src[i];
+			uint64_t z = x->slots ? x->slots[2 * i + 1] : x->dst[i];
+			if (a >= ns || z >= ns || !(x->alive[a >> 6] >> (a & 63) & 1) ||
+			    !(x->alive[z >> 6] >> (z & 63) & 1)) {
+				x->failed_at = i;
+				free(cnt[0]);
+				free(cnt[1]);
+				return RG_ENOENT;
+			}
+			cnt[0][a + 1]++;
+			cnt[1][z + 1]++;
 		}
 		if (x->slots) /* sparse: ids differ from slots */
 			cols[0] |= RG_COL_ID, cols[1] |= RG_COL_ID;
@@ -286,8 +299,16 @@ static int build(const struct src *s, const struct extra *x, struct rg_base **ou
 			cnt[d][v] = b->off[d][v] + sp.n;
 		}
 	}
-	/* pass 3: the extra edges, scattered in input order (stable) */
-	for (size_t i = 0; i < n; i++) {
+	/* pass 3: the extra edges, scattered in input order (stable). Without
+	 * cold arrays (the common case: dense ids, type 0) only the slots are
+	 * written, in a loop of its own. */
+	int cold = b->ids[0] || b->ids[1] || b->props[0] || b->props[1] || b->types[0] || b->types[1];
+	for (size_t i = 0; !cold && i < n; i++) {
+		uint32_t a = x_src(x, i), z = x_dst(x, i);
+		b->slots[0][cnt[0][a]++] = z;
+		b->slots[1][cnt[1][z]++] = a;
+	}
+	for (size_t i = 0; cold && i < n; i++) {
 		uint32_t a = x_src(x, i), z = x_dst(x, i);
 		uint64_t po = cnt[0][a]++, pi = cnt[1][z]++;
 		b->slots[0][po] = z;
@@ -317,7 +338,7 @@ static int build(const struct src *s, const struct extra *x, struct rg_base **ou
 /* ---------------------------------------------------------------- */
 
 /* The pack of t's view plus x, and every live node pointed at it. */
-static int pack_in_txn(struct rg_txn *t, const struct extra *x)
+static int pack_in_txn(struct rg_txn *t, struct extra *x)
 {
 	rg_graph_t *g = t->g;
 	RG_ASSERT_WRITER(g);
@@ -325,7 +346,7 @@ static int pack_in_txn(struct rg_txn *t, const struct extra *x)
 	struct rg_base *b;
 	int rc = build(&s, x, &b);
 	if (rc)
-		return rg_txn_poison(t, rc);
+		return rc == RG_ENOENT ? rc : rg_txn_poison(t, rc);
 	b->version = t->version;
 	/* every live node's head points at its slices (its old blocks are
 	 * superseded: freed now if this transaction made them, else retired
@@ -360,8 +381,9 @@ static int pack_in_txn(struct rg_txn *t, const struct extra *x)
 	if (x && x->n) {
 		t->dedges += (int64_t)x->n;
 		t->n_add_edges += x->n;
-		for (size_t i = 0; i < x->n; i++)
-			rg_txn_record(t, RG_OP_ADD_EDGE, x->src[i], x->dst[i], x->type, 0);
+		if (rg_durable_logging(g)) /* the log's records; an in-memory graph keeps none */
+			for (size_t i = 0; i < x->n; i++)
+				rg_txn_record(t, RG_OP_ADD_EDGE, x->src[i], x->dst[i], x->type, 0);
 	}
 	return 0;
 }
@@ -380,8 +402,9 @@ int rg_txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, siz
 		return RG_ENOMEM;
 	rg_graph_t *g = t->g;
 	const uint64_t ns = g->nslots;
-	/* endpoints: alive in the writer's view (one bit per slot), and in a
-	 * sparse graph resolved to slots first (8 bytes per edge) */
+	/* endpoints: alive in the writer's view (one bit per slot, checked as
+	 * the edges are counted); a sparse graph resolves ids to slots first
+	 * (8 bytes per edge) */
 	uint64_t *alive = calloc((ns + 63) / 64 + 1, 8);
 	uint32_t *slots = !g->dense && n ? malloc(2 * n * sizeof *slots) : NULL;
 	if (!alive || (!g->dense && n && !slots)) {
@@ -394,30 +417,23 @@ int rg_txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, siz
 		if (h && h->alive)
 			alive[v >> 6] |= UINT64_C(1) << (v & 63);
 	}
-	for (size_t i = 0; i < n; i++) {
-		int64_t a, z;
-		if (g->dense) {
-			a = src[i] < ns ? (int64_t)src[i] : -1;
-			z = dst[i] < ns ? (int64_t)dst[i] : -1;
-		} else {
-			a = _rg_idx_find(g->rd.idx, src[i]);
-			z = _rg_idx_find(g->rd.idx, dst[i]);
-		}
-		if (a < 0 || z < 0 || !(alive[a >> 6] >> (a & 63) & 1) || !(alive[z >> 6] >> (z & 63) & 1)) {
+	for (size_t i = 0; slots && i < n; i++) {
+		int64_t a = _rg_idx_find(g->rd.idx, src[i]), z = _rg_idx_find(g->rd.idx, dst[i]);
+		if (a < 0 || z < 0) {
 			free(alive);
 			free(slots);
 			if (failed_at)
 				*failed_at = i;
 			return RG_ENOENT;
 		}
-		if (slots) {
-			slots[2 * i] = (uint32_t)a;
-			slots[2 * i + 1] = (uint32_t)z;
-		}
+		slots[2 * i] = (uint32_t)a;
+		slots[2 * i + 1] = (uint32_t)z;
 	}
-	free(alive);
-	struct extra x = {.n = n, .src = src, .dst = dst, .slots = slots, .type = type};
+	struct extra x = {.n = n, .src = src, .dst = dst, .slots = slots, .type = type, .alive = alive};
 	int rc = pack_in_txn(t, &x);
+	if (rc == RG_ENOENT && failed_at)
+		*failed_at = x.failed_at;
+	free(alive);
 	free(slots);
 	return rc;
 }
