@@ -20,18 +20,14 @@
 
 #include "txn_internal.h"
 
-int rg_vec_push(struct rg_vec *v, const void *x, size_t sz)
+int rg_vec_grow(struct rg_vec *v, size_t sz)
 {
-	if (v->n == v->cap) {
-		size_t nc = v->cap ? v->cap * 2 : 16;
-		void *np = realloc(v->p, nc * sz);
-		if (!np)
-			return RG_ENOMEM;
-		v->p = np;
-		v->cap = nc;
-	}
-	memcpy((char *)v->p + v->n * sz, x, sz);
-	v->n++;
+	size_t nc = v->cap ? v->cap * 2 : 16;
+	void *np = realloc(v->p, nc * sz);
+	if (!np)
+		return RG_ENOMEM;
+	v->p = np;
+	v->cap = nc;
 	return 0;
 }
 
@@ -224,8 +220,8 @@ int rg_adj_reserve(struct rg_txn *t, struct rg_head *h, int d, uint64_t more, un
 	return rc;
 }
 
-int rg_adj_append(struct rg_txn *t, struct rg_head *h, int d, uint32_t slot, uint64_t id,
-		  uint32_t type, uint64_t prop)
+int rg_adj_append_slow(struct rg_txn *t, struct rg_head *h, int d, uint32_t slot, uint64_t id,
+		       uint32_t type, uint64_t prop)
 {
 	int rc = rg_adj_reserve(t, h, d, 1, rg_entry_cols(slot, id, type, prop));
 	if (rc)

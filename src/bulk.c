@@ -39,7 +39,7 @@ struct bulk {
 static int bulk_run(struct rg_txn *t, const struct bulk *b, const struct bulk_rec *rec,
 		    size_t from, size_t to, uint64_t s, int d)
 {
-	struct rg_head *h = rg_txn_touch(t, s);
+	struct rg_head *h = rg_txn_pending(t, s);
 	if (!h)
 		return RG_ENOMEM;
 	unsigned cols = 0;
@@ -192,7 +192,7 @@ int rg_bulk_apply(struct rg_txn *t, const rg_edge_in_t *in, const uint32_t *slot
 	t->n_add_edges += n;
 	/* the log keeps the caller's order, so replay rebuilds the same
 	 * adjacency order through this path or the per-edge one */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; t->log && i < n; i++)
 		rg_txn_record(t, RG_OP_ADD_EDGE, in[i].src, in[i].dst, in[i].type, in[i].prop);
 	return 0;
 }

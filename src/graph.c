@@ -98,59 +98,69 @@ static void idx_put(struct rg_idx *t, uint64_t id, uint32_t slot)
 	t->used++;
 }
 
-/* Makes sure segment k of every per-slot table exists (writer). */
-static int seg_ensure(rg_graph_t *g, unsigned k, int ids)
+/*
+ * Per-slot tables: one virtual reservation each (heads, ids), sized for the most slots the graph may ever have, so they never
+ * move and never grow: a slot's cell is table[slot], one load. The kernel
+ * commits a page (zero-filled) when a slot in it is first written, so a
+ * graph pays for the slots it uses: 8 bytes per slot and table. The
+ * reservation is MAP_NORESERVE; if the system refuses that much address
+ * space (strict overcommit, ulimit -v), smaller ones are tried, and the
+ * graph's slot limit is what was granted (RG_ERANGE beyond it).
+ */
+static void *reserve(uint64_t n, size_t elem)
 {
-	size_t n = (size_t)1 << (RG_SEG0_SHIFT + k);
-	if (!g->pseg[k]) {
-		g->pseg[k] = calloc(n, sizeof *g->pseg[k]);
-		if (!g->pseg[k])
-			return RG_ENOMEM;
-		rg_advise_huge(g->pseg[k], n * sizeof *g->pseg[k]);
+	size_t bytes = (size_t)n * elem;
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* random touches by readers and the writer: fewer TLB misses (advisory) */
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+static void unreserve(void *p, uint64_t n, size_t elem)
+{
+	if (p)
+		munmap(p, (size_t)n * elem);
+}
+
+static int tables_reserve(rg_graph_t *g)
+{
+	for (uint64_t cap = (uint64_t)RG_MAX_SLOTS + 2; cap >= (UINT64_C(1) << 20); cap >>= 1) {
+		g->rd.heads = reserve(cap, sizeof *g->rd.heads);
+		g->rd.ids = g->rd.heads ? reserve(cap, sizeof *g->rd.ids) : NULL;
+		if (g->rd.ids) {
+			g->cap_slots = cap - 2 < RG_MAX_SLOTS ? cap - 2 : RG_MAX_SLOTS;
+			return 0;
+		}
+		unreserve(g->rd.heads, cap, sizeof *g->rd.heads);
+		g->rd.heads = NULL;
 	}
-	if (!g->rd.hseg[k]) {
-		struct rg_head **seg = calloc(n, sizeof *seg);
-		if (!seg)
-			return RG_ENOMEM;
-		rg_advise_huge(seg, n * sizeof *seg);
-		/* publish the zeroed segment before any record covering its slots */
-		rcu_assign_pointer(g->rd.hseg[k], seg);
-	}
-	if (ids && !g->rd.iseg[k]) {
-		uint64_t *seg = calloc(n, sizeof *seg);
-		if (!seg)
-			return RG_ENOMEM;
-		rg_advise_huge(seg, n * sizeof *seg);
-		/* zeroed; each cell is written before the index entry or record
-		 * that makes its slot reachable */
-		rcu_assign_pointer(g->rd.iseg[k], seg);
-	}
-	return 0;
+	return RG_ENOMEM;
+}
+
+static void tables_free(rg_graph_t *g)
+{
+	uint64_t cap = g->cap_slots + 2; /* what tables_reserve mapped */
+	unreserve(g->rd.heads, cap, sizeof *g->rd.heads);
+	unreserve(g->rd.ids, cap, sizeof *g->rd.ids);
 }
 
 /* Extends the slot space to n slots (new slots hold no node). */
-static int slots_grow(rg_graph_t *g, uint64_t n, int ids)
+static int slots_grow(rg_graph_t *g, uint64_t n)
 {
-	if (n == 0)
-		return 0;
-	uint64_t off;
-	unsigned klo = g->nslots ? _rg_seg_of(g->nslots - 1, &off) : 0, khi = _rg_seg_of(n - 1, &off);
-	for (unsigned k = klo; k <= khi; k++) {
-		int rc = seg_ensure(g, k, ids);
-		if (rc)
-			return rc;
-	}
+	if (n > g->cap_slots)
+		return RG_ERANGE;
 	g->nslots = n;
 	return 0;
 }
 
 static void slot_set_id(rg_graph_t *g, uint64_t slot, uint64_t id)
 {
-	uint64_t off;
-	unsigned k = _rg_seg_of(slot, &off);
 	/* relaxed: published by the index entry's release (idx_put) or the
 	 * next record's release */
-	RG_STORE_SHARED(g->rd.iseg[k][off], id);
+	RG_STORE_SHARED(g->rd.ids[slot], id);
 }
 
 /* Dense -> sparse: every existing slot keeps its id (== slot), gets an id
@@ -166,15 +176,6 @@ static int go_sparse(rg_graph_t *g, struct rg_idx **old)
 	struct rg_idx *t = idx_alloc(cap);
 	if (!t)
 		return RG_ENOMEM;
-	uint64_t off;
-	unsigned khi = g->nslots ? _rg_seg_of(g->nslots - 1, &off) : 0;
-	for (unsigned k = 0; k <= khi; k++) {
-		int rc = seg_ensure(g, k, 1);
-		if (rc) {
-			free(t);
-			return rc;
-		}
-	}
 	for (uint64_t s = 0; s < g->nslots; s++) {
 		slot_set_id(g, s, s);
 		if (rg_wview(g, s))
@@ -196,8 +197,8 @@ int64_t rg_slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old)
 	if (g->dense) {
 		if (id < g->nslots)
 			return (int64_t)id;
-		if (id < RG_MAX_SLOTS && id <= 2 * g->nslots + RG_DENSE_SLACK) {
-			int rc = slots_grow(g, id + 1, 0);
+		if (id < g->cap_slots && id <= 2 * g->nslots + RG_DENSE_SLACK) {
+			int rc = slots_grow(g, id + 1);
 			return rc ? rc : (int64_t)id;
 		}
 		int rc = go_sparse(g, old);
@@ -208,10 +209,8 @@ int64_t rg_slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old)
 	int64_t s = _rg_idx_find(t, id);
 	if (s >= 0)
 		return s;
-	if (g->nslots >= RG_MAX_SLOTS)
-		return RG_ERANGE;
 	uint64_t slot = g->nslots;
-	int rc = slots_grow(g, slot + 1, 1);
+	int rc = slots_grow(g, slot + 1);
 	if (rc)
 		return rc;
 	if ((t->used + 1) * 2 > t->mask + 1) {
@@ -244,11 +243,7 @@ int64_t rg_slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old)
 
 static void graph_free(rg_graph_t *g)
 {
-	for (int k = 0; k < RG_MAX_SEGS; k++) {
-		free(g->rd.hseg[k]);
-		free(g->rd.iseg[k]);
-		free(g->pseg[k]);
-	}
+	tables_free(g);
 	rg_base_put(g->base);
 	rg_pool_destroy(&g->pool);
 	free(g->rd.idx);
@@ -289,7 +284,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	g->dense = 1; /* no node yet: trivially */
 	g->exact = 1;
 	g->rd.snap = calloc(1, sizeof *g->rd.snap);
-	if (!g->rd.snap) {
+	if (!g->rd.snap || tables_reserve(g)) {
 		graph_free(g);
 		return RG_ENOMEM;
 	}
@@ -377,12 +372,10 @@ void rg_stats_get(rg_graph_t *g, rg_stats_t *st)
 		for (uint64_t w = 0; w < (g->base->nslots + 63) / 64; w++)
 			st->pack_clean_nodes += (uint64_t)__builtin_popcountll(g->base->clean[w]);
 	}
-	uint64_t segs = 0;
-	for (int k = 0; k < RG_MAX_SEGS; k++) {
-		uint64_t n = (uint64_t)1 << (RG_SEG0_SHIFT + k);
-		segs += (g->rd.hseg[k] ? n * 8 : 0) + (g->pseg[k] ? n * 8 : 0) + (g->rd.iseg[k] ? n * 8 : 0);
-	}
-	st->mem_nodes = segs + g->mem_index;
+	/* the tables' committed pages: 8 bytes per slot each (ids only once
+	 * sparse), rounded up to the page */
+	uint64_t tbl = (g->nslots * 8 + 4095) / 4096 * 4096;
+	st->mem_nodes = tbl * (g->dense ? 1 : 2) + g->mem_index;
 	st->mem_heads = g->pool.heads_used * sizeof(struct rg_head);
 	st->mem_arrays = g->mem_blocks;
 	st->mem_pack = st->pack_bytes;

@@ -9,9 +9,13 @@
  *      decreases along ->prev. A reader with snapshot s uses the first head
  *      whose version <= s; a node with no such head, or whose head has
  *      alive == 0, is absent from that snapshot.
- *  I2  Heads, and adjacency entries below a head's len, are immutable once
- *      linked. Every entry below len is an edge of the head's version (a
- *      deletion publishes a compacted copy: no entry is ever marked dead).
+ *  I2  A head is linked (stored in its node's cell) as soon as a
+ *      transaction creates it, with its version and prev final; readers of
+ *      older snapshots read only those two fields and step past it. Its
+ *      other fields, and the entries it covers, change only until its
+ *      version's record is published, and never after. Every entry below
+ *      len is an edge of the head's version (a deletion publishes a
+ *      compacted copy: no entry is ever marked dead).
  *  I3  An adjacency block is shared by a run of consecutive heads whose len
  *      only grows. The writer appends at index len of the newest head only,
  *      so readers never see an entry being written.
@@ -107,7 +111,7 @@ struct rg_graph {
 	/* ---- writer side: the holder of wlock ---- */
 	pthread_mutex_t wlock;                 /* one transaction at a time */
 	pthread_t wowner;                      /* debug: holder of wlock */
-	struct rg_head **pseg[RG_MAX_SEGS];    /* pending head per slot (writer only) */
+	uint64_t cap_slots;                    /* slots the reservations hold */
 	uint64_t wversion;                     /* last version linked by the writer */
 	uint64_t nslots;                       /* slots allocated */
 	uint64_t wnodes, wedges;               /* counts at wversion */
@@ -179,37 +183,21 @@ const struct rg_policy *rg_policy_find(const char *name);
 
 /* ---- graph.c: node table ---- */
 
-/* Head-pointer cell of slot (writer: the segment exists). */
+/* Head-pointer cell of slot (writer). */
 static inline struct rg_head **rg_hcell(rg_graph_t *g, uint64_t slot)
 {
-	uint64_t off;
-	unsigned k = _rg_seg_of(slot, &off);
-	return &g->rd.hseg[k][off];
+	return &g->rd.heads[slot];
 }
-/* Pending-head cell of slot (writer only). */
-static inline struct rg_head **rg_pcell(rg_graph_t *g, uint64_t slot)
-{
-	uint64_t off;
-	unsigned k = _rg_seg_of(slot, &off);
-	return &g->pseg[k][off];
-}
-/* The writer's current view of slot: its pending head, else the newest
- * linked head (NULL: no node ever). */
+/* The writer's current view of slot: its newest head, the open
+ * transaction's own if it touched the node (NULL: no node ever). */
 static inline struct rg_head *rg_wview(rg_graph_t *g, uint64_t slot)
 {
-	uint64_t off;
-	unsigned k = _rg_seg_of(slot, &off);
-	struct rg_head *p = g->pseg[k][off];
-	return p ? p : g->rd.hseg[k][off];
+	return g->rd.heads[slot];
 }
 /* Writer: id of slot. */
 static inline uint64_t rg_wslot_id(rg_graph_t *g, uint64_t slot)
 {
-	if (g->dense)
-		return slot;
-	uint64_t off;
-	unsigned k = _rg_seg_of(slot, &off);
-	return g->rd.iseg[k][off];
+	return g->dense ? slot : g->rd.ids[slot];
 }
 /* Writer: slot of id, or -1 (a slot exists; the node may be absent). */
 static inline int64_t rg_wslot_of(const rg_graph_t *g, uint64_t id)

@@ -88,9 +88,15 @@ static void *head_get(struct rg_pool *p)
 		return p->head_free[--p->head_nfree];
 	if ((size_t)(p->head_end - p->head_cur) < p->head_size) {
 		size_t csz = p->head_next_chunk;
-		char *c = new_chunk(p, RG_CACHELINE, csz);
+		/* full-size chunks aligned to 2 MiB and advised huge: heads are
+		 * touched at random, and 4 KiB pages would add a TLB miss to most
+		 * touches (small graphs keep small chunks and 4 KiB pages) */
+		int huge = csz == HEAD_CHUNK_MAX;
+		char *c = new_chunk(p, huge ? HEAD_CHUNK_MAX : RG_CACHELINE, csz);
 		if (!c)
 			return NULL;
+		if (huge)
+			(void)madvise(c, csz, MADV_HUGEPAGE);
 		p->head_cur = c;
 		p->head_end = c + csz;
 		if (p->head_next_chunk < HEAD_CHUNK_MAX)

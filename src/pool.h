@@ -107,6 +107,18 @@ void rg_pool_destroy(struct rg_pool *p);
  * or a block of 2^rg_pool_class_order(cls) bytes. Writer only. NULL when
  * the system is out of memory. */
 void *rg_pool_get(struct rg_pool *p, unsigned cls);
+/* rg_pool_get(p, RG_CLS_HEAD), inlined where a recycled head is ready
+ * (every touch of a node allocates one). Writer only. */
+static inline void *rg_pool_get_head(struct rg_pool *p)
+{
+	/* relaxed: only a hint, as in rg_pool_get */
+	if (__builtin_expect(p->head_nfree != 0 && RG_LOAD_SHARED(p->returned) == NULL, 1)) {
+		p->heads_used++;
+		return p->head_free[--p->head_nfree];
+	}
+	return rg_pool_get(p, 1 /* RG_CLS_HEAD */);
+}
+
 /* Returns an object no reader can hold (never published, or already past
  * its grace period). RG_CLS_MALLOC objects are free()d. Writer only. */
 void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj);

@@ -1,15 +1,18 @@
 /*
  * txn.c - the single writer: write transactions, abort and commit.
  *
- * A transaction builds, for every node it touches, one private "pending"
- * head (a copy of the node's newest head). Inserts append to the
+ * A transaction builds, for every node it touches, one "pending" head (a
+ * copy of the node's newest head) and links it into the node's cell at
+ * once: every open snapshot is older than its version and steps past it
+ * (I1, I2), reading only its version and prev. Inserts append to the
  * adjacency block past the published length (I3) or into a private block;
  * deletions copy the adjacency without the deleted entries (adj.c), so
- * nothing readers can see changes. Commit links the pending heads
- * (invisible to older snapshots: their version is newer), then hands one
- * snapshot record and the bundle of what it superseded to publish.c, which
- * publishes the record (release) and retires the bundle (I4). Abort frees
- * the private heads and blocks; published memory was never written.
+ * nothing an open snapshot reads changes. Commit hands one snapshot record
+ * and the bundle of what it superseded to publish.c, which publishes the
+ * record (release: the pending heads' final contents become visible with
+ * it) and retires the bundle (I4). Abort puts the old heads back into the
+ * cells and retires the pending ones (a reader may be stepping past one);
+ * their private blocks no reader can reach are freed at once.
  *
  * Bulk inserts (rg_txn_add_edges, large batches) are in bulk.c, the pack
  * in pack.c, adjacency blocks in adj.c.
@@ -63,6 +66,7 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	t->g = g;
 	t->t0 = t0;
 	t->version = g->wversion + 1;
+	t->log = rg_durable_logging(g);
 	rg_metrics_add(g->rd.metrics, RG_C_TXNS_BEGUN, 1);
 	*out = t;
 	return 0;
@@ -78,11 +82,9 @@ void *rg_txn_scratch(struct rg_txn *t, size_t need)
 	return t->scratch;
 }
 
-void rg_txn_record(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b, uint32_t u32,
-		   uint64_t prop)
+void rg_txn_record_op(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b, uint32_t u32,
+		      uint64_t prop)
 {
-	if (!rg_durable_logging(t->g))
-		return;
 	struct rg_op op = {.a = a, .b = b, .prop = prop, .u32 = u32, .kind = kind};
 	if (rg_vec_push(&t->ops, &op, sizeof op))
 		t->poisoned = 1;
@@ -106,10 +108,10 @@ struct rg_head *rg_txn_touch(struct rg_txn *t, uint64_t slot)
 {
 	rg_graph_t *g = t->g;
 	RG_ASSERT_WRITER(g);
-	struct rg_head **pc = rg_pcell(g, slot);
-	if (*pc)
-		return *pc;
-	struct rg_head *h = rg_pool_get(&g->pool, RG_CLS_HEAD);
+	struct rg_head **cell = rg_hcell(g, slot), *cur = *cell;
+	if (cur && cur->version == t->version)
+		return cur;
+	struct rg_head *h = rg_pool_get_head(&g->pool);
 	if (!h)
 		return NULL;
 	uint32_t s32 = (uint32_t)slot;
@@ -119,19 +121,18 @@ struct rg_head *rg_txn_touch(struct rg_txn *t, uint64_t slot)
 	}
 	base_dirty(g->base, slot);
 	g->exact = 0;
-	struct rg_head *cur = *rg_hcell(g, slot);
 	if (cur)
 		*h = *cur;
 	else
 		memset(h, 0, sizeof *h);
 	h->version = t->version;
-	/* the head this one will replace: it cannot change before our commit
-	 * (one writer), so the link is written now with the rest of the head,
-	 * before commit's single publication barrier */
-	h->prev = cur;
-	/* the blocks, if any, belong to linked heads: not ours to free */
+	h->prev = cur; /* the head this one replaces (readers of older snapshots) */
+	/* the blocks, if any, belong to published heads: not ours to free */
 	h->adj[0].priv = h->adj[1].priv = 0;
-	*pc = h;
+	/* link now (RCU publication: version and prev visible before the
+	 * pointer); every open snapshot is older than t->version and steps
+	 * past it, and its other fields become visible with its record */
+	RG_PUBLISH(*cell, h);
 	return h;
 }
 
@@ -187,8 +188,8 @@ int rg_txn_add_node(rg_txn_t *t, uint64_t id, uint32_t label)
 static int apply_edge(struct rg_txn *t, uint32_t ss, uint32_t ds, uint64_t src, uint64_t dst,
 		      uint32_t type, uint64_t prop)
 {
-	struct rg_head *hs = rg_txn_touch(t, ss);
-	struct rg_head *hd = hs ? rg_txn_touch(t, ds) : NULL;
+	struct rg_head *hs = rg_txn_pending(t, ss);
+	struct rg_head *hd = hs ? rg_txn_pending(t, ds) : NULL;
 	if (!hd)
 		return rg_txn_poison(t, RG_ENOMEM);
 	int rc = rg_adj_append(t, hs, RG_OUT, ds, dst, type, prop);
@@ -229,7 +230,6 @@ int rg_txn_add_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type, uint
 
 static inline void pf_cells(rg_graph_t *g, uint32_t slot)
 {
-	__builtin_prefetch(rg_pcell(g, slot));
 	__builtin_prefetch(rg_hcell(g, slot));
 }
 
@@ -291,28 +291,15 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 		free(slots);
 		return rc;
 	}
-	/* pass 1b: both endpoints alive; cells 2*AHEAD ahead, heads AHEAD */
-	for (size_t i = 0; i < n; i++) {
-		if (i + 2 * PF_AHEAD < n) {
-			pf_cells(g, slots[2 * (i + 2 * PF_AHEAD)]);
-			pf_cells(g, slots[2 * (i + 2 * PF_AHEAD) + 1]);
-		}
-		if (i + PF_AHEAD < n) {
-			pf_head(g, slots[2 * (i + PF_AHEAD)]);
-			pf_head(g, slots[2 * (i + PF_AHEAD) + 1]);
-		}
-		const struct rg_head *a = rg_wview(g, slots[2 * i]), *b = rg_wview(g, slots[2 * i + 1]);
-		if (!a || !a->alive || !b || !b->alive) {
-			free(slots);
-			if (failed_at)
-				*failed_at = i;
-			return RG_ENOENT;
-		}
-	}
-	/* pass 2: apply; cells 3*AHEAD ahead, heads 2*AHEAD, block tails
-	 * AHEAD, and the recycled heads the touches will overwrite */
+	/* pass 2: check and apply in one pass: cells 3*AHEAD ahead, heads
+	 * 2*AHEAD, block tails AHEAD, and the recycled heads the touches will
+	 * overwrite. An absent endpoint (deleted node) undoes the edges this
+	 * call appended, newest first: each was an append at a tail, so
+	 * shortening the tails restores every adjacency exactly (a block that
+	 * grew stays grown, private to the transaction). */
 	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t i;
+	for (i = 0; i < n; i++) {
 		if (i + 3 * PF_AHEAD < n) {
 			pf_cells(g, slots[2 * (i + 3 * PF_AHEAD)]);
 			pf_cells(g, slots[2 * (i + 3 * PF_AHEAD) + 1]);
@@ -326,13 +313,27 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 			pf_tail(g, slots[2 * (i + PF_AHEAD) + 1], RG_IN);
 		}
 		rg_pool_prefetch_head(&g->pool, PF_AHEAD);
-		if ((rc = apply_edge(t, slots[2 * i], slots[2 * i + 1], in[i].src, in[i].dst,
-				     in[i].type, in[i].prop))) {
-			if (failed_at)
-				*failed_at = i;
-			break; /* ENOMEM/ERANGE: the transaction is poisoned */
+		const struct rg_head *a = rg_wview(g, slots[2 * i]), *b = rg_wview(g, slots[2 * i + 1]);
+		if (!a || !a->alive || !b || !b->alive) {
+			rc = RG_ENOENT;
+			break;
 		}
+		if ((rc = apply_edge(t, slots[2 * i], slots[2 * i + 1], in[i].src, in[i].dst,
+				     in[i].type, in[i].prop)))
+			break; /* ENOMEM/ERANGE: the transaction is poisoned */
 	}
+	if (rc == RG_ENOENT) {
+		for (size_t j = i; j-- > 0;) {
+			(*rg_hcell(g, slots[2 * j]))->adj[RG_OUT].len--;
+			(*rg_hcell(g, slots[2 * j + 1]))->adj[RG_IN].len--;
+		}
+		t->dedges -= (int64_t)i;
+		t->n_add_edges -= i;
+		if (t->log)
+			t->ops.n -= i; /* apply_edge recorded one op per edge */
+	}
+	if (rc && failed_at)
+		*failed_at = i;
 	free(slots);
 	return rc;
 }
@@ -495,14 +496,30 @@ static void rollback(struct rg_txn *t)
 {
 	rg_graph_t *g = t->g;
 	const uint32_t *slots = t->touched.p;
+	/* the pending heads and the index tables growth replaced, retired
+	 * together: a reader may be stepping past a pending head right now */
+	struct rg_garbage *gb = rg_gb_new(g, t->touched.n + t->idx_old.n);
+	struct rg_head *unlinked = NULL; /* no memory for gb: heads to free after a barrier */
 	for (size_t i = 0; i < t->touched.n; i++) {
-		struct rg_head **pc = rg_pcell(g, slots[i]);
-		struct rg_head *h = *pc;
+		struct rg_head **cell = rg_hcell(g, slots[i]), *h = *cell;
+		/* blocks only this head covered: no reader can reach them (a
+		 * reader never reads past the version and prev of a head newer
+		 * than its snapshot) */
 		for (int d = 0; d < 2; d++)
 			if (h->adj[d].priv)
 				rg_adj_free_private(g, d, &h->adj[d]);
-		rg_pool_put(&g->pool, RG_CLS_HEAD, h);
-		*pc = NULL;
+		/* the old head back into the cell; release: it was published
+		 * before, but a reader that loads it from this store reads its
+		 * fields through it */
+		RG_PUBLISH(*cell, h->prev);
+		if (gb) {
+			rg_gb_add(gb, h, sizeof *h, RG_CLS_HEAD);
+		} else {
+			/* chained through a field no reader reads in a head newer
+			 * than its snapshot (its version and prev stay intact) */
+			h->adj[0].slots = (uint32_t *)(void *)unlinked;
+			unlinked = h;
+		}
 	}
 	/* published blocks this transaction superseded stay as they are */
 	const struct rg_gitem *gi = t->garbage.p;
@@ -511,7 +528,24 @@ static void rollback(struct rg_txn *t)
 		if (gi[i].cls == RG_CLS_MALLOC)
 			g->mem_big += gi[i].sz;
 	}
-	retire_idx(t);
+	struct rg_idx **iv = t->idx_old.p;
+	if (gb) {
+		for (size_t i = 0; i < t->idx_old.n; i++)
+			rg_gb_add(gb, iv[i], sizeof(struct rg_idx) + (iv[i]->mask + 1) * sizeof(struct rg_ient),
+				  RG_CLS_MALLOC);
+		rg_pub_retire(g, gb);
+	} else {
+		/* cannot defer: wait for every reader, then free directly */
+		rg_pub_barrier(g);
+		while (unlinked) {
+			struct rg_head *next = (struct rg_head *)(void *)unlinked->adj[0].slots;
+			rg_pool_put(&g->pool, RG_CLS_HEAD, unlinked);
+			unlinked = next;
+		}
+		for (size_t i = 0; i < t->idx_old.n; i++)
+			free(iv[i]);
+	}
+	t->idx_old.n = 0;
 	rg_base_put(t->new_base); /* never published */
 	t->new_base = NULL;
 	g->wbase = NULL;
@@ -581,26 +615,13 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 		goto fail;
 	}
 
-	/* Link: the new heads become reachable, but carry version v, newer
-	 * than every open snapshot, so readers step over them (I1). */
+	/* The pending heads are linked already (rg_txn_touch); what they
+	 * replace is retired with the record that stops needing it (I4). */
 	const uint32_t *slots = t->touched.p;
-	/* One publication barrier for all heads: every pending head's fields
-	 * (prev included, set by touch) and the entries it covers were written
-	 * before this point, so a reader that loads any of the pointers stored
-	 * below sees them (rcu_assign_pointer's ordering, once per commit
-	 * instead of once per node). */
-	cmm_smp_wmb();
 	for (size_t i = 0; i < t->touched.n; i++) {
-		if (i + 8 < t->touched.n) {
-			__builtin_prefetch(rg_hcell(g, slots[i + 8]), 1);
-			__builtin_prefetch(rg_pcell(g, slots[i + 8]), 1);
-		}
-		struct rg_head **pc = rg_pcell(g, slots[i]);
-		struct rg_head *h = *pc;
+		const struct rg_head *h = *rg_hcell(g, slots[i]);
+		RG_ASSERT_DEBUG(h->version == t->version);                 /* ours */
 		RG_ASSERT_DEBUG(!h->prev || h->prev->version < h->version); /* I1 */
-		/* ordered by the barrier above (RCU publication of the head) */
-		RG_PUBLISH_BATCHED(*rg_hcell(g, slots[i]), h);
-		*pc = NULL;
 		if (h->prev)
 			rg_gb_add(gb, h->prev, sizeof *h->prev, RG_CLS_HEAD);
 	}
@@ -671,7 +692,7 @@ int rg_txn_permute_in(rg_txn_t *t, uint64_t id, const uint32_t *rank, size_t n)
 	int64_t s = walive_slot(t->g, id);
 	if (s < 0)
 		return RG_ENOENT;
-	struct rg_head *h = *rg_pcell(t->g, (uint64_t)s);
+	struct rg_head *h = rg_txn_mine(t, (uint64_t)s);
 	/* private to t: no reader can see the block, so it is reordered in place */
 	if (!h || !h->adj[RG_IN].priv || h->adj[RG_IN].len != n)
 		return RG_EINVAL;

@@ -7,6 +7,8 @@
 #ifndef RG_TXN_INTERNAL_H
 #define RG_TXN_INTERNAL_H
 
+#include <string.h>
+
 #include "graph_internal.h"
 #include "ops.h"
 
@@ -15,7 +17,16 @@ struct rg_vec {
 	void *p;
 	size_t n, cap;
 };
-int rg_vec_push(struct rg_vec *v, const void *x, size_t sz);
+/* Makes room for one more item (doubling). RG_ENOMEM. */
+int rg_vec_grow(struct rg_vec *v, size_t sz);
+static inline int rg_vec_push(struct rg_vec *v, const void *x, size_t sz)
+{
+	if (__builtin_expect(v->n == v->cap, 0) && rg_vec_grow(v, sz))
+		return RG_ENOMEM;
+	memcpy((char *)v->p + v->n * sz, x, sz);
+	v->n++;
+	return 0;
+}
 
 /* A superseded published block, retired at commit. */
 struct rg_gitem {
@@ -36,6 +47,7 @@ struct rg_txn {
 	void *scratch;            /* bulk.c's work space, reused across calls */
 	size_t scratch_cap;
 	int64_t dnodes, dedges;
+	int log;      /* operations are recorded for the log (durable graph) */
 	uint64_t t0;
 	/* for metrics, added at commit */
 	uint64_t n_add_nodes, n_del_nodes, n_add_edges, n_del_edges;
@@ -50,8 +62,9 @@ static inline int rg_txn_poison(struct rg_txn *t, int rc)
 }
 
 /* The pending head of slot, created on first touch (one per node per
- * transaction): a copy of the newest head, or a zeroed dead head. NULL:
- * out of memory (the caller poisons). */
+ * transaction): a copy of the newest head, or a zeroed dead head, linked
+ * into the node's cell at once (I2: invisible to every open snapshot by
+ * its version). NULL: out of memory (the caller poisons). */
 struct rg_head *rg_txn_touch(struct rg_txn *t, uint64_t slot);
 
 /* The transaction's work space, at least `need` bytes (contents not kept
@@ -59,8 +72,28 @@ struct rg_head *rg_txn_touch(struct rg_txn *t, uint64_t slot);
 void *rg_txn_scratch(struct rg_txn *t, size_t need);
 
 /* Records one operation for the log (no-op in memory). */
-void rg_txn_record(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b, uint32_t u32,
-		   uint64_t prop);
+void rg_txn_record_op(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b, uint32_t u32,
+		      uint64_t prop);
+static inline void rg_txn_record(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b,
+				 uint32_t u32, uint64_t prop)
+{
+	if (t->log)
+		rg_txn_record_op(t, kind, a, b, u32, prop);
+}
+
+/* The open transaction's head of slot if it touched the node, else NULL. */
+static inline struct rg_head *rg_txn_mine(const struct rg_txn *t, uint64_t slot)
+{
+	struct rg_head *h = t->g->rd.heads[slot];
+	return h && h->version == t->version ? h : NULL;
+}
+
+/* The pending head of slot: the fast path of rg_txn_touch. */
+static inline struct rg_head *rg_txn_pending(struct rg_txn *t, uint64_t slot)
+{
+	struct rg_head *h = t->g->rd.heads[slot];
+	return h && h->version == t->version ? h : rg_txn_touch(t, slot);
+}
 
 /* ---- adj.c: adjacency blocks of pending heads ---- */
 
@@ -104,8 +137,25 @@ void rg_adj_put(struct rg_adj *a, uint64_t i, uint32_t slot, uint64_t id, uint32
 		uint64_t prop);
 
 /* Appends one entry (reserve + put). */
-int rg_adj_append(struct rg_txn *t, struct rg_head *h, int d, uint32_t slot, uint64_t id,
-		  uint32_t type, uint64_t prop);
+int rg_adj_append_slow(struct rg_txn *t, struct rg_head *h, int d, uint32_t slot, uint64_t id,
+		       uint32_t type, uint64_t prop);
+static inline int rg_adj_append(struct rg_txn *t, struct rg_head *h, int d, uint32_t slot,
+				uint64_t id, uint32_t type, uint64_t prop)
+{
+	struct rg_adj *a = &h->adj[d];
+	/* the common case: room past the published length, no cold arrays
+	 * needed or kept (a pack slice has no room: its capacity is its len) */
+	if (__builtin_expect(a->slots && !(a->cols & (RG_COL_INBASE | RG_COL_MASK)) &&
+				     !(rg_entry_cols(slot, id, type, prop)) &&
+				     a->len < (UINT64_C(1) << a->lcap),
+			     1)) {
+		/* a plain store past the published length: no reader looks at
+		 * index len until a head with a larger len is published */
+		a->slots[a->len++] = slot;
+		return 0;
+	}
+	return rg_adj_append_slow(t, h, d, slot, id, type, prop);
+}
 
 /*
  * Removes from adjacency d of pending head h the entries for which

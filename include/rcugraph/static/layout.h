@@ -14,8 +14,9 @@
  *
  *   rg_graph (prefix struct rg_graph_rd)
  *     snap ──► rg_snap {version, counts, nslots, dense, base}   one per commit
- *     hseg[k] ──► struct rg_head *[1024 << k]   head pointer per slot; never move
- *     iseg[k] ──► uint64_t [1024 << k]          slot -> id (sparse graphs only)
+ *     heads ──► struct rg_head *[slots]  head pointer per slot (one virtual
+ *                                        reservation: never moves)
+ *     ids   ──► uint64_t [slots]         slot -> id (sparse graphs only)
  *     idx ──► rg_idx                             id -> slot (sparse graphs only)
  *
  *   rg_head (64 bytes): {version, prev, adj[OUT], adj[IN], label, alive}
@@ -78,8 +79,6 @@
 	})
 #endif
 
-#define RG_SEG0_SHIFT 10 /* segment k holds 1024 << k slots */
-#define RG_MAX_SEGS 23   /* 1024 * (2^23 - 1) > 2^32 slots */
 
 /* Policy kinds, in rg_policy_names() order (rg_graph_rd.pol_kind). */
 enum {
@@ -184,8 +183,11 @@ struct rg_idx {
 struct rg_graph_rd {
 	struct rg_snap *snap;                  /* current record (RCU-published) */
 	struct rg_idx *idx;                    /* sparse graphs: id index (RCU-published) */
-	struct rg_head **hseg[RG_MAX_SEGS];    /* head pointers (RCU-published, never freed early) */
-	uint64_t *iseg[RG_MAX_SEGS];           /* sparse graphs: slot -> id */
+	/* Per-slot tables: each one virtual reservation made at open for the
+	 * most slots the graph may have, committed by the kernel page by page
+	 * as slots come into use; the pointers never change (I5). */
+	struct rg_head **heads;                /* newest head per slot (RCU-published cells) */
+	uint64_t *ids;                         /* slot -> id (written before the slot is reachable) */
 	const struct rg_policy *pol;
 	void *pol_state;                       /* policy-private (locks, epoch object, ...) */
 	int pol_kind;                          /* RG_POL_* (inline.h checks it) */
@@ -240,15 +242,6 @@ static inline int _rg_bit(const uint64_t *bits, uint64_t i)
 	return (int)(RG_LOAD_SHARED(bits[i >> 6]) >> (i & 63) & 1);
 }
 
-/* Segment and offset of a slot: segment k holds slots
- * [1024*(2^k-1), 1024*(2^(k+1)-1)). */
-static inline unsigned _rg_seg_of(uint64_t slot, uint64_t *off)
-{
-	uint64_t q = (slot >> RG_SEG0_SHIFT) + 1;
-	unsigned k = 63 - (unsigned)__builtin_clzll(q);
-	*off = slot - (((UINT64_C(1) << k) - 1) << RG_SEG0_SHIFT);
-	return k;
-}
 
 /* Byte offset of cold array `col` in a block of 2^lcap entries with
  * columns `cols`: slots (4 bytes), then ids (8), props (8), types (4). */
@@ -313,13 +306,10 @@ static inline int64_t _rg_idx_find(const struct rg_idx *t, uint64_t id)
  * this is almost always zero or one step. Live sections only. */
 static inline const struct rg_head *_rg_visible_head(const struct rg_read *rd, uint64_t slot)
 {
-	uint64_t off;
-	unsigned k = _rg_seg_of(slot, &off);
-	/* dependency-ordered loads of pointers the writer published with
-	 * rcu_assign_pointer (segments before any record covering their
-	 * slots, heads before their commit's record): fields visible */
-	struct rg_head **seg = RG_DEREF(rd->gr->hseg[k]);
-	const struct rg_head *h = RG_DEREF(seg[off]);
+	/* dependency-ordered load of a pointer the writer published (after
+	 * a write barrier) before its commit's record: the head's fields are
+	 * visible */
+	const struct rg_head *h = RG_DEREF(rd->gr->heads[slot]);
 	while (h && h->version > rd->version)
 		h = RG_DEREF(h->prev);
 	return (h && h->alive) ? h : NULL;
@@ -445,12 +435,9 @@ static inline uint64_t _rg_slot_id(const struct rg_read *rd, uint64_t slot)
 		return slot;
 	if (rd->frozen)
 		return rd->base->node_ids[slot];
-	uint64_t off;
-	unsigned k = _rg_seg_of(slot, &off);
-	/* dependency-ordered: id segments are published before any record
-	 * whose slot space covers them */
-	const uint64_t *seg = RG_DEREF(rd->gr->iseg[k]);
-	return seg[off];
+	/* written before any record or index entry covering the slot was
+	 * published (release), which this section loaded with acquire */
+	return rd->gr->ids[slot];
 }
 
 /* Whether slot holds a node in rd's snapshot; its label into *label. */
