@@ -25,8 +25,10 @@
  * fsynced at every commit; NORMAL would only sync at checkpoints).
  * Readers: one read-only connection per reader handle (SQLITE_OPEN_NOMUTEX:
  * one thread per connection, no connection mutex), mmap_size 16 GiB
- * (capped at SQLite's compile-time maximum) so a warm database is read
- * from the page cache in place as LMDB reads it, prepared statements only.
+ * requested (SQLite caps it at its build's maximum: 2 GiB on Debian 12) so
+ * a warm database is read from the page cache in place as LMDB reads it,
+ * prepared statements only. Both queries are PRIMARY KEY searches (EXPLAIN
+ * QUERY PLAN: "SEARCH edges USING PRIMARY KEY (src=?)", twice for the join).
  * Read transactions: a neighbour query and the 2-hop query are each ONE
  * statement, so each runs in the implicit read transaction of that
  * statement (no BEGIN/COMMIT round trips); the k-query variant wraps its k
