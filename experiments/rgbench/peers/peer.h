@@ -13,10 +13,12 @@
  *                 treat all three alike (peer_rcugraph.c)
  *
  * Usage: rgp_create() builds a store from an edge list; every thread that
- * reads opens its own reader handle (rgp_reader_open(), on that thread;
- * one thread per handle); queries go through the handle; any one thread at
- * a time writes with rgp_insert_edges(); rgp_reader_close() every handle,
- * then rgp_destroy(). The caller owns the directory and removes it.
+ * reads opens its own reader handle (rgp_reader_open(), on that thread,
+ * and rgp_reader_close() there too: rcugraph's handle is the thread's
+ * reader registration; one thread per handle); queries go through the
+ * handle; any one thread at a time writes with rgp_insert_edges(); every
+ * handle is closed before rgp_destroy(). The caller owns the directory and
+ * removes it.
  *
  * Equal work: every query returns the sum of (neighbour id + 1) over the
  * node's out-edges, parallel edges counted as often as they occur, exactly
