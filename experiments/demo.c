@@ -3,7 +3,8 @@
  * while one writer commits, and print what happened.
  *
  * Usage: demo [SNAP-FILE] [--seconds S] [--readers N]
- * Default file: ../shared/datasets/wiki-Vote.txt relative to the source tree.
+ * Default file: datasets/wiki-Vote.txt.gz in the source tree (CMake passes its
+ * absolute path; gzip is read directly).
  */
 #include <getopt.h>
 #include <stdatomic.h>
@@ -14,7 +15,7 @@
 #include "benchutil.h"
 
 #ifndef RG_DEFAULT_DATASET
-#define RG_DEFAULT_DATASET "../shared/datasets/wiki-Vote.txt"
+#define RG_DEFAULT_DATASET "datasets/wiki-Vote.txt.gz"
 #endif
 
 static rg_graph_t *g;

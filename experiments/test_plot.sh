@@ -132,7 +132,7 @@ rs = []
 for g in ("wiki-Vote", "email-Eu-core"):
     for k, f in (("snap", 1.0), ("uniform", 0.7), ("rmat", 1.2)):
         rs += rows_for("realgraphs", [f"{g}:{k}"], ["rcu-memb"], THREADS, lambda v, s, t, f=f: f * scal(s, t) / 3,
-                       "queries", graph=f"/work/shared/datasets/{g}.txt" if k == "snap" else f"{k}:n=7115,deg=14,seed=1")
+                       "queries", graph=f"datasets/{g}.txt.gz" if k == "snap" else f"{k}:n=7115,deg=14,seed=1")
 write("realgraphs", rs)
 
 rs = rows_for("lmdb", ["reads", "mixed"], ["rcu-memb", "lmdb"], [1, 2, 4],

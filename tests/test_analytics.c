@@ -349,9 +349,9 @@ static void dataset_case(const char *name)
 	close_graph(g);
 }
 
-Test(analytics, wiki_vote) { dataset_case("wiki-Vote.txt"); }
-Test(analytics, gnutella_crlf) { dataset_case("p2p-Gnutella31.txt"); }
-Test(analytics, email_eu_core) { dataset_case("email-Eu-core.txt"); }
+Test(analytics, wiki_vote) { dataset_case("wiki-Vote.txt.gz"); }
+Test(analytics, gnutella_crlf) { dataset_case("p2p-Gnutella31.txt.gz"); }
+Test(analytics, email_eu_core) { dataset_case("email-Eu-core.txt.gz"); }
 
 Test(analytics, generated)
 {
@@ -488,7 +488,7 @@ Test(analytics, live_equals_frozen_copy_while_writer_commits)
 Test(analytics, csr_snapshot_handle)
 {
 	rg_graph_t *g = open_graph();
-	cr_assert_eq(rg_load_snap(g, rg_dataset("email-Eu-core.txt"), 0, NULL, NULL, 0), 0);
+	cr_assert_eq(rg_load_snap(g, rg_dataset("email-Eu-core.txt.gz"), 0, NULL, NULL, 0), 0);
 	rg_csr_t *c = NULL;
 	cr_assert_eq(rg_csr_snapshot(g, &c), 0);
 	cr_assert_eq(rg_csr_nodes(c), 1005);

@@ -339,7 +339,7 @@ Test(generate, spec_snap_paths)
 {
 	rg_edgelist_t el;
 	char err[512], spec[600];
-	const char *path = rg_dataset("email-Eu-core.txt");
+	const char *path = rg_dataset("email-Eu-core.txt.gz");
 	cr_assert_eq(rg_gen_from_spec(path, &el, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(el.n_edges, 25571);
 	cr_assert_eq(el.n_nodes, 1005);

@@ -588,9 +588,9 @@ static void dataset_case(const char *name, int with_ref)
 	close_graph(g);
 }
 
-Test(traverse, wiki_vote_seq_par_ref) { dataset_case("wiki-Vote.txt", 1); }
-Test(traverse, gnutella_crlf_seq_par_ref) { dataset_case("p2p-Gnutella31.txt", 1); }
-Test(traverse, email_eu_core_seq_par_ref) { dataset_case("email-Eu-core.txt", 1); }
+Test(traverse, wiki_vote_seq_par_ref) { dataset_case("wiki-Vote.txt.gz", 1); }
+Test(traverse, gnutella_crlf_seq_par_ref) { dataset_case("p2p-Gnutella31.txt.gz", 1); }
+Test(traverse, email_eu_core_seq_par_ref) { dataset_case("email-Eu-core.txt.gz", 1); }
 
 Test(traverse, generated_rmat_and_uniform)
 {
@@ -883,7 +883,7 @@ static void *query_main(void *arg)
 
 Test(traverse, concurrent_callers)
 {
-	rg_graph_t *g = load_dataset("email-Eu-core.txt");
+	rg_graph_t *g = load_dataset("email-Eu-core.txt.gz");
 	pthread_t th[3];
 	struct qthread q[3];
 	for (int i = 0; i < 3; i++) {
@@ -910,7 +910,7 @@ Test(traverse, every_policy_seq_equals_par)
 		cr_assert_eq(rg_open(&g, &opts), 0, "open %s", *name);
 		char err[256] = "";
 		/* load before registering: nosync refuses writes once shared */
-		cr_assert_eq(rg_load_snap(g, rg_dataset("email-Eu-core.txt"), 0, NULL, err, sizeof err),
+		cr_assert_eq(rg_load_snap(g, rg_dataset("email-Eu-core.txt.gz"), 0, NULL, err, sizeof err),
 			     0, "%s: %s", *name, err);
 		cr_assert_eq(rg_reader_register(g), 0, "%s", *name);
 		rg_read_t *r;

@@ -2,7 +2,13 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#ifndef RG_DATASETS
+#define RG_DATASETS "datasets" /* CMake passes the repository's datasets/ */
+#endif
 
 const char *rg_dataset(const char *name)
 {
@@ -11,6 +17,14 @@ const char *rg_dataset(const char *name)
 	if (!dir || !*dir)
 		dir = RG_DATASETS;
 	snprintf(buf, sizeof buf, "%s/%s", dir, name);
+	/* A directory of uncompressed copies ($RG_DATASETS=...) serves too:
+	 * NAME.gz missing, NAME present -> NAME. */
+	size_t n = strlen(buf);
+	if (n > 3 && !strcmp(buf + n - 3, ".gz") && access(buf, F_OK) != 0) {
+		buf[n - 3] = '\0';
+		if (access(buf, F_OK) != 0)
+			buf[n - 3] = '.'; /* neither: report the .gz name */
+	}
 	return buf;
 }
 

@@ -4,8 +4,11 @@
 #include <stdint.h>
 #include <rcugraph/rcugraph.h>
 
-/* Path of a shared dataset file, e.g. rg_dataset("wiki-Vote.txt").
- * Honours $RG_DATASETS, else the directory configured at build time. */
+/* Path of a dataset file, e.g. rg_dataset("wiki-Vote.txt.gz"): in
+ * $RG_DATASETS if set, else the directory configured at build time (the
+ * repository's datasets/). If NAME ends in .gz and is missing there but the
+ * uncompressed NAME without .gz exists, that path is returned. Per-thread
+ * buffer, overwritten by the next call. */
 const char *rg_dataset(const char *name);
 
 /* Opens a durable graph on dir with the given durability (the other

@@ -14,7 +14,7 @@
 #include "rgbench.h"
 
 #ifndef RGB_DATASETS
-#define RGB_DATASETS "../shared/datasets"
+#define RGB_DATASETS "datasets" /* CMake passes the repository's datasets/ */
 #endif
 
 atomic_ulong rgb_errors;

@@ -8,7 +8,7 @@
  *              random nodes ("spread"), 1..16 threads
  *  latency     per-query latency percentiles with and without a concurrent
  *              writer thread, per policy
- *  realgraphs  the shared SNAP datasets vs generated graphs of the same size
+ *  realgraphs  the SNAP datasets (datasets/) vs generated graphs of the same size
  *  selftest    (hidden) a fake workload with deterministic bookkeeping that
  *              tests/test_rgbench.c uses to check the runner and the flags
  *
@@ -436,8 +436,11 @@ int wl_latency(void)
 
 int wl_realgraphs(void)
 {
-	static const char *const names[] = {"wiki-Vote.txt", "email-Eu-core.txt",
-					    "p2p-Gnutella31.txt"};
+	/* datasets/NAME.txt.gz (in the repository), or NAME.txt in a
+	 * $RG_DATASETS directory of uncompressed copies */
+	static const char *const all_names[] = {"wiki-Vote", "email-Eu-core",
+						"p2p-Gnutella31"};
+	const char *names[3];
 	static const char *const dflt_sync[] = {"rcu-memb", NULL};
 	const char *syncs[RGB_MAX_LIST];
 	int ns = rgb_sync_list(syncs, dflt_sync);
@@ -446,11 +449,16 @@ int wl_realgraphs(void)
 	char paths[3][900];
 	int nd = 0;
 	for (int i = 0; i < 3; i++) {
-		snprintf(paths[nd], sizeof paths[nd], "%s/%s", rgb_datasets_dir(), names[i]);
+		snprintf(paths[nd], sizeof paths[nd], "%s/%s.txt.gz", rgb_datasets_dir(),
+			 all_names[i]);
+		if (access(paths[nd], R_OK) != 0)
+			snprintf(paths[nd], sizeof paths[nd], "%s/%s.txt", rgb_datasets_dir(),
+				 all_names[i]);
 		if (access(paths[nd], R_OK) == 0)
-			nd++;
+			names[nd++] = all_names[i];
 		else
-			fprintf(stderr, "rgbench: realgraphs: %s not found, skipped\n", paths[nd]);
+			fprintf(stderr, "rgbench: realgraphs: %s/%s.txt.gz not found, skipped\n",
+				rgb_datasets_dir(), all_names[i]);
 		if (rgb_o.quick && nd == 1)
 			break;
 	}
@@ -478,7 +486,6 @@ int wl_realgraphs(void)
 			 (unsigned long long)(ef ? ef : 1), (unsigned long long)rgb_o.seed);
 		char base[64];
 		snprintf(base, sizeof base, "%s", names[i]);
-		base[strcspn(base, ".")] = 0;
 		static const char *const kinds[] = {"snap", "uniform", "rmat"};
 		for (int k = 0; k < 3; k++) {
 			snprintf(vnames[i][k], sizeof vnames[i][k], "%s:%s", base, kinds[k]);
