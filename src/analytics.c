@@ -315,7 +315,7 @@ int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *e
 		return RG_ENOMEM;
 	}
 
-	const int par = want_par(&cfg, r->edges);
+	const int par = want_par(&cfg, rg_edge_count(r));
 	const int threads = par ? cfg.threads : 1;
 	unsigned iters = 0;
 	double delta = 0.0, base = 0.0;
@@ -538,7 +538,7 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 		free(nb1);
 		return RG_ENOMEM;
 	}
-	const int par = want_par(&cfg, r->edges);
+	const int par = want_par(&cfg, rg_edge_count(r));
 	const int threads = par ? cfg.threads : 1;
 	int team = 1;
 	uint64_t edges = 0, busy = 0, live = 0;

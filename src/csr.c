@@ -54,7 +54,7 @@ int rg_csr_build(const rg_read_t *r, rg_csr_t **out)
 	rg_csr_t *c = calloc(1, sizeof *c);
 	if (!c)
 		return RG_ENOMEM;
-	if (r->exact && r->base && !r->hook) {
+	if (r->snap && r->snap->exact && r->base && !r->hook) {
 		/* the snapshot is its pack: share it. The section keeps the pack
 		 * alive while we take our reference (the graph's reference is
 		 * dropped only after a grace period). */
@@ -85,12 +85,13 @@ int rg_csr_build(const rg_read_t *r, rg_csr_t **out)
 	rd->version = r->version;
 	rd->hook = NULL;
 	rd->idx = c->idx;
+	rd->snap = NULL;
 	rd->dense = r->dense;
 	rd->open = 1;
 	rd->frozen = 1;
 	rd->g = NULL;
-	rd->nodes = r->nodes;
-	rd->edges = r->edges;
+	rd->nodes = rg_node_count(r);
+	rd->edges = rg_edge_count(r);
 	*out = c;
 	return 0;
 }

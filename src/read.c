@@ -87,8 +87,8 @@ int rg_read_end(rg_read_t *r)
 
 rg_graph_t *rg_read_graph(const rg_read_t *r) { return r ? r->g : NULL; }
 uint64_t rg_read_version(const rg_read_t *r) { return r ? r->version : 0; }
-uint64_t rg_node_count(const rg_read_t *r) { return r ? r->nodes : 0; }
-uint64_t rg_edge_count(const rg_read_t *r) { return r ? r->edges : 0; }
+uint64_t rg_node_count(const rg_read_t *r) { return r ? (r->snap ? r->snap->nodes : r->nodes) : 0; }
+uint64_t rg_edge_count(const rg_read_t *r) { return r ? (r->snap ? r->snap->edges : r->edges) : 0; }
 uint64_t rg_node_slots(const rg_read_t *r) { return r ? r->nslots : 0; }
 
 /* ---------------------------------------------------------------- */

@@ -880,7 +880,7 @@ static int run_root(const struct rg_read *r, struct ws *w, uint32_t root, const 
 	w->nlv = 1;
 	if (qq->maxdepth == 0)
 		return 0;
-	int64_t unexamined = (int64_t)r->edges * (qq->dir == RG_BOTH ? 2 : 1);
+	int64_t unexamined = (int64_t)rg_edge_count(r) * (qq->dir == RG_BOTH ? 2 : 1);
 	uint64_t scout = deg_dir(&lr, root, qq->dir);
 	uint64_t fdeg = scout; /* frontier degree sum (AUTO), UINT64_MAX: unknown */
 	int bu = 0;

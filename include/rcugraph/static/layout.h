@@ -216,18 +216,18 @@ struct rg_read {
 	uint64_t nslots;
 	uint64_t version;
 	rg_span_hook_t hook;          /* lru-rwlock's cache, else NULL */
-	const struct rg_idx *idx;     /* sparse graphs: the index (loaded at begin; a frozen view's own) */
+	const struct rg_snap *snap;   /* the section's record (NULL: frozen view) */
+	const struct rg_idx *idx;     /* frozen views of sparse graphs: their own index */
 	uint8_t dense, open, shared, frozen;
 	uint32_t seq;                 /* ck-seqlock: sequence at begin */
 	/* ---- rest ---- */
 	rg_graph_t *g;
-	uint64_t nodes, edges;
+	uint64_t nodes, edges;        /* frozen views only (sections read their record's) */
 	uint64_t mt0;                 /* metrics: sampled section start (0: not sampled) */
 	struct rg_mthread mt;         /* metrics: this thread's count words */
 	uint32_t regs;                /* bit per RG_POL_* kind: thread registered */
 	uint8_t pinned;               /* checkpoint reader: no optimistic retry */
-	uint8_t exact;                /* the snapshot is its pack (rg_csr_build: no copy) */
-	uint8_t pad[2];
+	uint8_t pad[3];
 	void *pol;                    /* policy-private per-thread record */
 };
 
@@ -263,8 +263,10 @@ static inline int64_t _rg_slot_of(const struct rg_read *rd, uint64_t id)
 {
 	if (__builtin_expect(rd->dense, 1))
 		return id < rd->nslots ? (int64_t)id : -1;
-	/* the graph's index loaded at section begin, or a frozen view's own */
-	int64_t s = _rg_idx_find(rd->idx, id);
+	/* the graph's index (any table published since the section's record
+	 * holds every id of its slots; replaced tables outlive the section),
+	 * or a frozen view's own */
+	int64_t s = _rg_idx_find(rd->snap ? RG_DEREF(rd->gr->idx) : rd->idx, id);
 	return s >= 0 && (uint64_t)s < rd->nslots ? s : -1;
 }
 
@@ -317,22 +319,20 @@ static inline const struct rg_head *_rg_visible_head(const struct rg_read *rd, u
 
 /* Loads the graph's current snapshot record into rd: the start of every
  * live read section. Acquire: the record is published (release) after
- * every head, block and segment of its commit, and the section later
- * reaches heads through the head cells, not through the record, so a
- * dependency is not enough. The index is loaded after the record, so it
- * holds every id the record's slots need. */
+ * every head, block and clean-bit change of its commit, and the section
+ * later reaches heads through the head cells, not through the record, so
+ * a dependency is not enough. Only what every span lookup needs is copied;
+ * the rest is read from the record (valid until the section ends). */
 static inline void _rg_snap_load(const struct rg_graph_rd *gr, struct rg_read *rd)
 {
 	const struct rg_snap *s = RG_LOAD_ACQUIRE(gr->snap);
+	const struct rg_base *b = s->base;
+	rd->snap = s;
 	rd->version = s->version;
-	rd->nodes = s->nodes;
-	rd->edges = s->edges;
 	rd->nslots = s->nslots;
 	rd->dense = (uint8_t)s->dense;
-	rd->exact = (uint8_t)s->exact;
-	rd->base = s->base;
-	rd->clean = s->base ? s->base->clean : NULL;
-	rd->idx = s->dense ? NULL : RG_DEREF(gr->idx);
+	rd->base = b;
+	rd->clean = b ? b->clean : NULL;
 }
 
 /* What a span lookup fills: the inline callers that only scan slots ask
