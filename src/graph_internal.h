@@ -238,7 +238,7 @@ static inline uint64_t rg_lock_wait_begin(struct rg_metrics *m)
 {
 #ifndef RG_NO_METRICS
 	if (m && (rg_metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1)) == RG_METRICS_READ_SAMPLE - 1)
-		return rg_metrics_now_ns();
+		return rg_now_ns();
 #else
 	(void)m;
 #endif
@@ -248,7 +248,7 @@ static inline uint64_t rg_lock_wait_begin(struct rg_metrics *m)
 static inline void rg_lock_wait_end(struct rg_metrics *m, uint64_t t0)
 {
 	if (t0)
-		rg_metrics_lock_waited(m, rg_metrics_now_ns() - t0);
+		rg_metrics_lock_waited(m, rg_now_ns() - t0);
 	else
 		rg_metrics_add(m, RG_C_LOCK_ACQUISITIONS, 1);
 }

@@ -37,9 +37,10 @@
 #include <string.h>
 
 #include <rcugraph/static/layout.h> /* struct rg_mthread */
-#include <time.h>
 
 #include <rcugraph/metrics.h>
+
+#include "util.h" /* the atomics vocabulary, rg_now_ns */
 
 #if defined(__has_include)
 #if __has_include(<sys/rseq.h>)
@@ -266,13 +267,6 @@ rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
 #endif
 }
 
-static inline uint64_t rg_metrics_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* A thread's read-section count words for one metrics object, cached in
  * the thread's read-section state. gen 0 matches no metrics object. */
 /* struct rg_mthread is in <rcugraph/static/layout.h> (a read section holds one). */
@@ -337,7 +331,7 @@ static inline uint64_t rg_metrics_timer_start(struct rg_metrics *m)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return 0;
-	return rg_metrics_now_ns();
+	return rg_now_ns();
 }
 
 static inline void rg_metrics_observe_since(struct rg_metrics *m, enum rg_hist_id h,
@@ -345,7 +339,7 @@ static inline void rg_metrics_observe_since(struct rg_metrics *m, enum rg_hist_i
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
-	uint64_t now = rg_metrics_now_ns();
+	uint64_t now = rg_now_ns();
 	rg_metrics_observe(m, h, now > t0 ? now - t0 : 0);
 }
 
@@ -361,7 +355,7 @@ static inline uint64_t rg_metrics_read_sample_begin(struct rg_metrics *m)
 		return 0;
 	if (__builtin_expect(++rg_metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1), 1))
 		return 0;
-	uint64_t t = rg_metrics_now_ns();
+	uint64_t t = rg_now_ns();
 	return t ? t : 1;
 }
 

@@ -232,7 +232,7 @@ const struct rg_policy rg_policy_nosync = {
 		uint64_t lt0 = rg_metrics_timer_start(g->rd.metrics);                    \
 		WLOCK(ST(g));                                                         \
 		if (lt0)                                                              \
-			rg_metrics_lock_waited(g->rd.metrics, rg_metrics_now_ns() - lt0); \
+			rg_metrics_lock_waited(g->rd.metrics, rg_now_ns() - lt0); \
 	}                                                                             \
 	static void pl_##cname##_publish_end(rg_graph_t *g)                                \
 	{                                                                             \
