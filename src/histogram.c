@@ -22,9 +22,9 @@ uint64_t rg_hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
 	for (uint32_t s = 0; s <= m->nshards; s++) /* + fallback shard (RG_PCPU_USE_RSEQ) */ {
 		const struct rg_hist_shard *hs = &m->shards[s].h[h];
 		/* Relaxed: buckets are independent monotonic counts. */
-		sum += __atomic_load_n(&hs->sum_ns, __ATOMIC_RELAXED);
+		sum += RG_LOAD_SHARED(hs->sum_ns);
 		for (unsigned i = 0; i < RG_HIST_NBUCKETS; i++) {
-			uint64_t v = __atomic_load_n(&hs->b[i], __ATOMIC_RELAXED);
+			uint64_t v = RG_LOAD_SHARED(hs->b[i]);
 			b[i] += v;
 			count += v;
 		}
@@ -84,6 +84,6 @@ void rg_metrics_observe_shard(struct rg_metrics *m, unsigned shard,
 		return;
 	struct rg_hist_shard *hs = &m->shards[shard & m->shard_mask].h[h];
 	/* Relaxed: see rg_metrics_observe(). */
-	__atomic_fetch_add(&hs->b[rg_hist_index(ns)], 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&hs->sum_ns, ns, __ATOMIC_RELAXED);
+	RG_ADD(&hs->b[rg_hist_index(ns)], 1);
+	RG_ADD(&hs->sum_ns, ns);
 }

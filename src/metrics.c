@@ -106,7 +106,7 @@ rg_metrics_t *rg_metrics_create(void)
 		m->rd_count = NULL;
 	static uint64_t next_gen = 1;
 	/* Relaxed: only uniqueness matters. */
-	m->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
+	m->gen = RG_FETCH_ADD_RELAXED(&next_gen, 1);
 	return m;
 #endif
 }
@@ -149,7 +149,7 @@ uint64_t rg_metrics_counter(const rg_metrics_t *m, enum rg_counter_id id)
 	uint64_t sum = 0;
 	for (uint32_t s = 0; s <= m->nshards; s++) /* + fallback shard (RG_PCPU_USE_RSEQ) */
 		/* Relaxed: independent monotonic slots, summed. */
-		sum += __atomic_load_n(&m->shards[s].c[id], __ATOMIC_RELAXED);
+		sum += RG_LOAD_SHARED(m->shards[s].c[id]);
 	if (id == RG_C_READ_SECTIONS)
 		sum += (uint64_t)rg_counter_read(m->rd_count);
 	else if (id == RG_C_READ_SECTIONS_ENDED)
@@ -160,7 +160,7 @@ uint64_t rg_metrics_counter(const rg_metrics_t *m, enum rg_counter_id id)
 static double rg_gauge_get(const struct rg_metrics *m, enum rg_gauge_id g)
 {
 	/* Relaxed: see rg_metrics_set(). */
-	uint64_t bits = __atomic_load_n(&m->gauge_bits[g], __ATOMIC_RELAXED);
+	uint64_t bits = RG_LOAD_SHARED(m->gauge_bits[g]);
 	double v;
 	memcpy(&v, &bits, sizeof v);
 	return v;

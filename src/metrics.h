@@ -156,7 +156,7 @@ static inline int rg_cpu_id_fast(void)
 		/* Relaxed: the kernel rewrites cpu_id on return to user space
 		 * after a migration; any recent value is an acceptable hint.
 		 * -1 uninitialised, -2 registration failed. */
-		return __atomic_load_n(cpu, __ATOMIC_RELAXED);
+		return RG_LOAD_SHARED(*cpu);
 	}
 	return -1;
 }
@@ -248,9 +248,9 @@ rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
 #if defined(RG_HAVE_RSEQ_ADDQ) && defined(RG_PCPU_USE_RSEQ)
 	if (__builtin_expect(rg_rseq.ok, 1)) {
 		for (;;) {
-			int cpu = __atomic_load_n((const int32_t *)((char *)rg_thread_pointer() +
-								   rg_rseq.cpu_off),
-						  __ATOMIC_RELAXED); /* any recent value: rechecked inside */
+			/* relaxed: any recent value, rechecked inside the sequence */
+			int cpu = RG_LOAD_SHARED(*(const int32_t *)((char *)rg_thread_pointer() +
+								    rg_rseq.cpu_off));
 			if (__builtin_expect((unsigned)cpu > mask, 0))
 				break; /* negative (no rseq) or no slot of its own */
 			uint64_t *v = (uint64_t *)((char *)slot0 + (size_t)cpu * stride);
@@ -259,11 +259,11 @@ rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
 				return;
 		}
 	}
-	__atomic_fetch_add(fallback, delta, __ATOMIC_RELAXED);
+	RG_ADD(fallback, delta); /* relaxed: counters order nothing */
 #else
 	(void)fallback; /* every add is atomic: slots may be shared safely */
-	__atomic_fetch_add((uint64_t *)((char *)slot0 + (size_t)(rg_cpu_id() & mask) * stride),
-			   delta, __ATOMIC_RELAXED);
+	/* relaxed: counters order nothing */
+	RG_ADD((uint64_t *)((char *)slot0 + (size_t)(rg_cpu_id() & mask) * stride), delta);
 #endif
 }
 
@@ -322,7 +322,7 @@ static inline void rg_metrics_set(struct rg_metrics *m, enum rg_gauge_id g, doub
 	uint64_t bits;
 	memcpy(&bits, &v, sizeof bits);
 	/* Relaxed: an independent value; readers want any recent one. */
-	__atomic_store_n(&m->gauge_bits[g], bits, __ATOMIC_RELAXED);
+	RG_STORE_SHARED(m->gauge_bits[g], bits);
 }
 
 /* Clock reading for a timed operation, or 0 (no clock read) when m is
@@ -367,11 +367,11 @@ static inline void rg_metrics_read_sample_end(struct rg_metrics *m, uint64_t t0)
 }
 
 /* One more on a word only the calling thread writes: relaxed load and
- * store, no lock prefix; atomic only so that concurrent readers of the
- * metrics do not race (C11). */
+ * store, no lock prefix; shared accesses only so that concurrent readers
+ * of the metrics see whole values. */
 static inline void rg_metrics_bump_own(int64_t *w)
 {
-	__atomic_store_n(w, __atomic_load_n(w, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+	RG_STORE_SHARED(*w, RG_LOAD_SHARED(*w) + 1);
 }
 
 /*
