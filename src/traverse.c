@@ -632,10 +632,9 @@ static inline void q_flush(struct ws *w, size_t *tail, const uint32_t *buf, size
 {
 	if (!n)
 		return;
-	/* atomic add: the range only has to be unique (the vocabulary's
-	 * returning add is a full barrier, more than needed); entries are read
-	 * after the region's closing barrier */
-	size_t at = RG_ADD_RETURN(tail, n) - n;
+	/* relaxed: the range only has to be unique; entries are read after
+	 * the region's closing barrier */
+	size_t at = RG_FETCH_ADD_RELAXED(tail, n);
 	memcpy(w->q + at, buf, n * sizeof *buf);
 }
 
@@ -1144,10 +1143,9 @@ static void par_batch_worker(struct par_batch *pb, uint64_t *edges, uint32_t *td
 		return;
 	}
 	for (;;) {
-		/* atomic add: each index is taken once (full barrier of the
-		 * vocabulary's add is more than needed); results are read after
+		/* relaxed: each index is taken once; results are read after
 		 * the region's closing barrier */
-		size_t i = RG_ADD_RETURN(&pb->cursor, 1) - 1;
+		size_t i = RG_FETCH_ADD_RELAXED(&pb->cursor, 1);
 		if (i >= pb->end)
 			break;
 		int rc = run_root(&lr, &w, pb->slots[i], pb->qq, NULL, NULL);
