@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,53 +89,62 @@ int rg_parse_name(const char *name, const char *prefix, const char *suffix, uint
 /* I/O wrappers + fault injection                                      */
 /* ------------------------------------------------------------------ */
 
-/* Relaxed atomics: the fault hook is a test knob armed before the I/O it
- * targets; no ordering with other data is needed. */
-static _Atomic int fault_kind;
-static _Atomic uint64_t fault_budget; /* bytes that may still be written */
-static _Atomic uint64_t io_fsyncs;    /* fsyncs done by the log (for benchmarks) */
+/* Shared accesses, relaxed: the fault hook is a test knob armed before
+ * the I/O it targets; no ordering with other data is needed. */
+static int fault_kind;
+static uint64_t fault_budget; /* bytes that may still be written */
+static uint64_t io_fsyncs;    /* fsyncs done by the log (for benchmarks) */
 
 void rg_wal_inject_fault(int kind, uint64_t after_n_bytes)
 {
-	atomic_store_explicit(&fault_budget, after_n_bytes, memory_order_relaxed);
-	atomic_store_explicit(&fault_kind, kind, memory_order_relaxed);
+	/* relaxed: see above */
+	RG_STORE_SHARED(fault_budget, after_n_bytes);
+	RG_STORE_SHARED(fault_kind, kind);
 }
 
 int rg_fault_ckpt_fails(void)
 {
-	if (atomic_load_explicit(&fault_kind, memory_order_relaxed) != RG_FAULT_CKPT_EIO)
+	/* relaxed: see above */
+	if (RG_LOAD_SHARED(fault_kind) != RG_FAULT_CKPT_EIO)
 		return 0;
-	uint64_t b = atomic_load_explicit(&fault_budget, memory_order_relaxed);
-	while (b > 0)
-		if (atomic_compare_exchange_weak_explicit(&fault_budget, &b, b - 1, memory_order_relaxed,
-							  memory_order_relaxed))
+	uint64_t b = RG_LOAD_SHARED(fault_budget);
+	while (b > 0) {
+		/* CAS: concurrent checkpoints take one unit each (the full
+		 * barrier of the vocabulary's CAS is more than needed) */
+		uint64_t seen = RG_CMPXCHG(&fault_budget, b, b - 1);
+		if (seen == b)
 			return 1;
+		b = seen;
+	}
 	return 0;
 }
 
 uint64_t rg_wal_fsync_count(void)
 {
-	return atomic_load_explicit(&io_fsyncs, memory_order_relaxed);
+	return RG_LOAD_SHARED(io_fsyncs); /* relaxed: a statistic */
 }
 
-/* How many of len bytes the armed fault lets through (len if none). */
+/* How many of len bytes the armed fault lets through (len if none). The
+ * budget is read and written, not atomically updated: tests arm it for one
+ * writer at a time. */
 static size_t fault_allow(size_t len, int *err)
 {
-	int k = atomic_load_explicit(&fault_kind, memory_order_relaxed);
+	/* relaxed: see above */
+	int k = RG_LOAD_SHARED(fault_kind);
 	*err = 0;
 	if (k != RG_FAULT_ENOSPC && k != RG_FAULT_EIO_WRITE && k != RG_FAULT_EIO_FSYNC)
 		return len;
-	uint64_t b = atomic_load_explicit(&fault_budget, memory_order_relaxed);
+	uint64_t b = RG_LOAD_SHARED(fault_budget);
 	if (k == RG_FAULT_EIO_FSYNC) {
 		uint64_t nb = b > len ? b - len : 0;
-		atomic_store_explicit(&fault_budget, nb, memory_order_relaxed);
+		RG_STORE_SHARED(fault_budget, nb);
 		return len;
 	}
 	if (b >= len) {
-		atomic_store_explicit(&fault_budget, b - len, memory_order_relaxed);
+		RG_STORE_SHARED(fault_budget, b - len);
 		return len;
 	}
-	atomic_store_explicit(&fault_budget, 0, memory_order_relaxed);
+	RG_STORE_SHARED(fault_budget, 0);
 	*err = k == RG_FAULT_ENOSPC ? ENOSPC : EIO;
 	return (size_t)b;
 }
@@ -170,10 +178,10 @@ int rg_io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 
 int rg_io_sync(int fd, int datasync)
 {
-	if (atomic_load_explicit(&fault_kind, memory_order_relaxed) == RG_FAULT_EIO_FSYNC &&
-	    atomic_load_explicit(&fault_budget, memory_order_relaxed) == 0)
+	/* relaxed: the fault knob (see above) and a statistic */
+	if (RG_LOAD_SHARED(fault_kind) == RG_FAULT_EIO_FSYNC && RG_LOAD_SHARED(fault_budget) == 0)
 		return -EIO;
-	atomic_fetch_add_explicit(&io_fsyncs, 1, memory_order_relaxed);
+	RG_ADD(&io_fsyncs, 1);
 	int r = datasync ? fdatasync(fd) : fsync(fd);
 	return r ? -errno : 0;
 }
@@ -476,7 +484,7 @@ struct rg_wal {
 	unsigned batch_idx;
 	uint64_t fsync_ewma_ns;
 
-	_Atomic uint64_t log_bytes; /* bytes appended since the last checkpoint began */
+	uint64_t log_bytes;  /* bytes appended since the last checkpoint began (shared) */
 
 	pthread_t flusher;
 	int flusher_running;
@@ -754,7 +762,7 @@ int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops, s
 	w->seg_size += size;
 	w->seg_records++;
 	/* Relaxed: log_bytes is a heuristic trigger for automatic checkpoints. */
-	atomic_fetch_add_explicit(&w->log_bytes, size, memory_order_relaxed);
+	RG_ADD(&w->log_bytes, size);
 	pthread_mutex_lock(&w->mu);
 	w->appended += size;
 	w->appended_recs++;
@@ -771,7 +779,7 @@ uint64_t rg_wal_log_bytes(const struct rg_wal *w)
 	if (!w)
 		return 0;
 	/* Relaxed: a heuristic trigger; a stale value only delays a checkpoint. */
-	return atomic_load_explicit(&((struct rg_wal *)w)->log_bytes, memory_order_relaxed);
+	return RG_LOAD_SHARED(w->log_bytes);
 }
 
 /* ------------------------------------------------------------------ */
@@ -791,7 +799,7 @@ static int roll_segment(struct rg_wal *w, uint64_t *upto)
 	uint64_t last = w->last_version;
 	*upto = last;
 	/* Relaxed: see rg_wal_append. */
-	atomic_store_explicit(&w->log_bytes, 0, memory_order_relaxed);
+	RG_STORE_SHARED(w->log_bytes, 0);
 	if (rc || w->seg_records == 0) {
 		pthread_mutex_unlock(&w->mu);
 		pthread_mutex_unlock(&w->append_mu);
