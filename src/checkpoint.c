@@ -385,9 +385,7 @@ int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version
 	rg_put16(h + 4, RG_CKPT_FORMAT);
 	rg_put16(h + 6, RG_CKPT_HDR_SIZE);
 	rg_put64(h + 8, version);
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	rg_put64(h + 16, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	rg_put64(h + 16, rg_wall_ns());
 	rg_put64(h + 24, 0);
 	rg_put64(h + 32, XXH3_64bits(h, 32));
 	cw->outlen = RG_CKPT_HDR_SIZE;

@@ -291,14 +291,7 @@ static void *ckpt_main(void *arg)
 			if (d->backoff) {
 				unsigned sh = d->backoff < 7 ? d->backoff - 1 : 6;
 				uint64_t ns = (uint64_t)100000000u << sh;
-				struct timespec ts;
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_sec += (time_t)(ns / 1000000000u);
-				ts.tv_nsec += (long)(ns % 1000000000u);
-				if (ts.tv_nsec >= 1000000000L) {
-					ts.tv_sec++;
-					ts.tv_nsec -= 1000000000L;
-				}
+				struct timespec ts = rg_deadline_after(ns);
 				if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) == ETIMEDOUT)
 					d->requested = 1; /* retry the failed one */
 			} else {
@@ -376,7 +369,7 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 		return RG_ENOMEM;
 	pthread_mutex_init(&d->ckpt_lock, NULL);
 	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->cv, NULL);
+	rg_cond_init_mono(&d->cv); /* the backoff's timed wait */
 	d->durability = opts->durability;
 	d->checkpoint_bytes = opts->checkpoint_bytes;
 	g->dur = d; /* not logging yet: recovery's transactions are not logged */

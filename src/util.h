@@ -1,6 +1,6 @@
 /*
  * util.h - the library's small shared vocabulary: one atomics vocabulary,
- * one clock, one hash, error text, debug assertions, huge-page advice.
+ * one clock (and a wall clock for file headers), one hash, error text, debug assertions, huge-page advice.
  *
  * Atomics. Every shared access in src/ is written with the macros below,
  * which are liburcu's uatomic_* and CMM_* primitives (a dependency
@@ -40,6 +40,7 @@
 #ifndef RG_UTIL_H
 #define RG_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -102,6 +103,35 @@ static inline uint64_t rg_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Timed waits on the same clock: a condition variable whose timed waits
+ * read CLOCK_MONOTONIC, and the deadline ns from now for it (a step of the
+ * wall clock neither stretches nor cuts a wait). */
+static inline int rg_cond_init_mono(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	int r = pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+	return r;
+}
+
+static inline struct timespec rg_deadline_after(uint64_t ns)
+{
+	uint64_t t = rg_now_ns() + ns;
+	struct timespec ts = {.tv_sec = (time_t)(t / 1000000000u), .tv_nsec = (long)(t % 1000000000u)};
+	return ts;
+}
+
+/* The wall clock (CLOCK_REALTIME) in nanoseconds: only for the creation
+ * stamps written into file headers, never for a duration or a wait. */
+static inline uint64_t rg_wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 

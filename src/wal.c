@@ -37,13 +37,6 @@
 /* Small helpers                                                        */
 /* ------------------------------------------------------------------ */
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void seterr(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void seterr(char *buf, size_t len, const char *fmt, ...)
@@ -499,23 +492,6 @@ struct rg_wal {
 	rg_recovery_t *rep;
 };
 
-static int cond_init_mono(pthread_cond_t *c)
-{
-	pthread_condattr_t a;
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	int r = pthread_cond_init(c, &a);
-	pthread_condattr_destroy(&a);
-	return r;
-}
-
-static struct timespec deadline_after(uint64_t ns)
-{
-	uint64_t t = rg_now_ns() + ns;
-	struct timespec ts = {.tv_sec = (time_t)(t / 1000000000ull), .tv_nsec = (long)(t % 1000000000ull)};
-	return ts;
-}
-
 static int fsync_dir(struct rg_wal *w)
 {
 	int r = rg_io_sync(w->dirfd, 0);
@@ -534,7 +510,7 @@ static int create_segment(int dirfd, uint64_t first)
 	if (fd < 0)
 		return rg_io_err(-errno);
 	uint8_t h[RG_LOG_HDR_SIZE];
-	rg_wal_make_header(h, first, wall_ns());
+	rg_wal_make_header(h, first, rg_wall_ns());
 	int r = rg_io_pwrite_all(fd, h, sizeof h, 0);
 	if (!r)
 		r = rg_io_sync(fd, 0);
@@ -689,7 +665,7 @@ static void *flusher_main(void *arg)
 	struct rg_wal *w = arg;
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
-		struct timespec dl = deadline_after((uint64_t)w->interval_ms * 1000000ull);
+		struct timespec dl = rg_deadline_after((uint64_t)w->interval_ms * 1000000ull);
 		while (!w->stop && pthread_cond_timedwait(&w->stop_cv, &w->mu, &dl) == 0)
 			;
 		if (w->stop)
@@ -1242,8 +1218,8 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 	pthread_mutex_init(&w->ckpt_mu, NULL);
 	pthread_mutex_init(&w->append_mu, NULL);
 	pthread_mutex_init(&w->mu, NULL);
-	cond_init_mono(&w->cv);
-	cond_init_mono(&w->stop_cv);
+	rg_cond_init_mono(&w->cv);
+	rg_cond_init_mono(&w->stop_cv);
 	w->rops = ops;
 	w->rep = rep;
 
