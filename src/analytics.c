@@ -121,10 +121,10 @@ uint64_t rg_pagerank_checksum(const rg_pagerank_t *p)
 	for (size_t i = 0; i < p->n; i++) {
 		uint64_t bits;
 		memcpy(&bits, &p->rank[i], sizeof bits);
-		h = rg__mix64(h ^ p->ids[i]);
-		h = rg__mix64(h ^ bits);
+		h = rg__checksum_mix(h ^ p->ids[i]);
+		h = rg__checksum_mix(h ^ bits);
 	}
-	return rg__mix64(h ^ (uint64_t)(2 * p->n));
+	return rg__checksum_mix(h ^ (uint64_t)(2 * p->n));
 }
 
 struct pr {
@@ -425,10 +425,10 @@ uint64_t rg_wcc_checksum(const rg_wcc_t *w)
 		return 0;
 	uint64_t h = RG_CHECKSUM_SEED;
 	for (size_t i = 0; i < w->n; i++) {
-		h = rg__mix64(h ^ w->ids[i]);
-		h = rg__mix64(h ^ w->comp[i]);
+		h = rg__checksum_mix(h ^ w->ids[i]);
+		h = rg__checksum_mix(h ^ w->comp[i]);
 	}
-	return rg__mix64(h ^ (uint64_t)(2 * w->n));
+	return rg__checksum_mix(h ^ (uint64_t)(2 * w->n));
 }
 
 /*
@@ -495,8 +495,7 @@ static uint32_t aff_sample(const uint32_t *comp, uint64_t ns)
 	uint32_t s[AFF_SAMPLES];
 	uint64_t x = 0x853C49E6748FEA9BULL;
 	for (int i = 0; i < AFF_SAMPLES; i++) {
-		x += RG_CHECKSUM_SEED; /* splitmix64 stream */
-		s[i] = comp[rg__mix64(x) % ns];
+		s[i] = comp[rg_splitmix64(&x) % ns];
 	}
 	qsort(s, AFF_SAMPLES, sizeof s[0], cmp_u32);
 	uint32_t best = s[0];

@@ -276,8 +276,8 @@ uint64_t rg_nodeset_checksum(const rg_nodeset_t *s)
 		return 0;
 	uint64_t h = RG_CHECKSUM_SEED;
 	for (size_t i = 0; i < s->n; i++)
-		h = rg__mix64(h ^ s->ids[i]);
-	return rg__mix64(h ^ (uint64_t)s->n);
+		h = rg__checksum_mix(h ^ s->ids[i]);
+	return rg__checksum_mix(h ^ (uint64_t)s->n);
 }
 
 uint64_t rg_bfs_checksum(const rg_bfs_t *b)
@@ -286,10 +286,10 @@ uint64_t rg_bfs_checksum(const rg_bfs_t *b)
 		return 0;
 	uint64_t h = RG_CHECKSUM_SEED;
 	for (size_t i = 0; i < b->n; i++) {
-		h = rg__mix64(h ^ b->ids[i]);
-		h = rg__mix64(h ^ (uint64_t)b->depth[i]);
+		h = rg__checksum_mix(h ^ b->ids[i]);
+		h = rg__checksum_mix(h ^ (uint64_t)b->depth[i]);
 	}
-	return rg__mix64(h ^ (uint64_t)(2 * b->n));
+	return rg__checksum_mix(h ^ (uint64_t)(2 * b->n));
 }
 
 /* ------------------------------------------------------------------ */

@@ -66,7 +66,7 @@ static inline void rg__worker_view(const struct rg_read *r, int tid, struct rg_r
  * over the team's threads. */
 void rg__par_metrics(const struct rg_read *r, int threads, uint64_t wall_ns, uint64_t busy_ns);
 
-/* ---- sorting and hashing ---- */
+/* ---- sorting and checksums ---- */
 
 /* Sorts a[0..n) ascending. tmp: n scratch entries (may be NULL when
  * n <= 64). */
@@ -79,15 +79,14 @@ struct rg_kv {
 /* Sorts by k ascending (stable). tmp: n scratch entries (NULL if n <= 64). */
 void rg__sort_kv(struct rg_kv *a, size_t n, struct rg_kv *tmp);
 
-static inline uint64_t rg__mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xBF58476D1CE4E5B9ULL;
-	x ^= x >> 27;
-	x *= 0x94D049BB133111EBULL;
-	x ^= x >> 31;
-	return x;
-}
+/* The public result checksums (traverse.h): h = RG_CHECKSUM_SEED, then
+ * h = rg__checksum_mix(h ^ x) for each value x in order, and the result
+ * rg__checksum_mix(h ^ count). The step is splitmix64's output function
+ * (util.h); changing it changes every published checksum. */
 #define RG_CHECKSUM_SEED 0x9E3779B97F4A7C15ULL
+static inline uint64_t rg__checksum_mix(uint64_t x)
+{
+	return rg_splitmix64_mix(x);
+}
 
 #endif

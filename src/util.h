@@ -141,6 +141,22 @@ static inline uint64_t mix64(uint64_t x)
 	return _rg_mix64(x);
 }
 
+/* splitmix64 (Steele, Lea, Flood, OOPSLA 2014): the stream that seeds the
+ * generators (generate.c) and draws samples (analytics.c). Its output
+ * function rg_splitmix64_mix also defines the public result checksums
+ * (traverse_internal.h, rg__checksum_mix). Not a hash of keys: mix64 is. */
+static inline uint64_t rg_splitmix64_mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t rg_splitmix64(uint64_t *state)
+{
+	return rg_splitmix64_mix(*state += UINT64_C(0x9e3779b97f4a7c15));
+}
+
 /* printf into a caller's error buffer; NULL or empty buffer: no-op. */
 static inline __attribute__((format(printf, 3, 4))) void
 rg_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
