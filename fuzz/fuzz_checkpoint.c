@@ -38,12 +38,12 @@ static int c_inorder(void *c, uint64_t id, uint64_t start, uint32_t n, const uin
 
 static void check(const uint8_t *b, size_t len)
 {
-	struct rg_ckpt_summary s1, s2;
+	struct rg__ckpt_summary s1, s2;
 	char err[256];
-	int r1 = rg_ckpt_parse(b, len, NULL, &s1, err, sizeof err);
+	int r1 = rg__codec_parse_ckpt(b, len, NULL, &s1, err, sizeof err);
 	struct cnt c = {0};
-	struct rg_replay_ops ops = {&c, NULL, c_begin, c_node, c_edge, c_end, c_inorder};
-	int r2 = rg_ckpt_parse(b, len, &ops, &s2, err, sizeof err);
+	struct rg__replay_ops ops = {&c, NULL, c_begin, c_node, c_edge, c_end, c_inorder};
+	int r2 = rg__codec_parse_ckpt(b, len, &ops, &s2, err, sizeof err);
 	if (r1 != r2)
 		abort();
 	if (r1 == 0 && (c.nodes != s1.nodes || c.edges != s1.edges || c.ends != 1 ||

@@ -44,7 +44,7 @@ static unsigned blk_phase(unsigned type, unsigned fmt)
 
 /* One in-order entry (varint id, start, n, then n varint ranks), handed to
  * ops->ckpt_inorder in pieces of at most RG_CKPT_RANK_CHUNK ranks. */
-static int parse_inorder(const uint8_t **p, const uint8_t *end, const struct rg_replay_ops *ops,
+static int parse_inorder(const uint8_t **p, const uint8_t *end, const struct rg__replay_ops *ops,
 			 uint64_t *ranks)
 {
 	uint64_t id, start, n;
@@ -69,10 +69,10 @@ static int parse_inorder(const uint8_t **p, const uint8_t *end, const struct rg_
 	return 0;
 }
 
-int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *ops,
-		  struct rg_ckpt_summary *sum, char *err, size_t errlen)
+int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay_ops *ops,
+		  struct rg__ckpt_summary *sum, char *err, size_t errlen)
 {
-	struct rg_ckpt_summary s = {0};
+	struct rg__ckpt_summary s = {0};
 	if (len < RG_CKPT_HDR_SIZE) {
 		PERR("offset 0: file shorter than the checkpoint header (%zu bytes)", len);
 		return RG_ECORRUPT;
@@ -207,15 +207,15 @@ int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *op
 	return 0;
 }
 
-int rg_ckpt_load(int dirfd, const char *name, const struct rg_replay_ops *ops,
-		 struct rg_ckpt_summary *sum, char *err, size_t errlen)
+int rg__ckpt_load(int dirfd, const char *name, const struct rg__replay_ops *ops,
+		 struct rg__ckpt_summary *sum, char *err, size_t errlen)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
 		if (err && errlen)
 			snprintf(err, errlen, "%s: cannot open: %s", name, strerror(e));
-		return e == ENOENT ? RG_ECORRUPT : rg_io_err(-e);
+		return e == ENOENT ? RG_ECORRUPT : rg__io_err(-e);
 	}
 	struct stat st;
 	if (fstat(fd, &st)) {
@@ -223,7 +223,7 @@ int rg_ckpt_load(int dirfd, const char *name, const struct rg_replay_ops *ops,
 		close(fd);
 		if (err && errlen)
 			snprintf(err, errlen, "%s: cannot stat: %s", name, strerror(e));
-		return rg_io_err(-e);
+		return rg__io_err(-e);
 	}
 	size_t len = (size_t)st.st_size;
 	uint8_t *p = NULL;
@@ -234,17 +234,17 @@ int rg_ckpt_load(int dirfd, const char *name, const struct rg_replay_ops *ops,
 			close(fd);
 			if (err && errlen)
 				snprintf(err, errlen, "%s: cannot map: %s", name, strerror(e));
-			return rg_io_err(-e);
+			return rg__io_err(-e);
 		}
 		madvise(m, len, MADV_SEQUENTIAL);
 		p = m;
 	}
 	close(fd);
 	char perr[200] = "";
-	struct rg_ckpt_summary s = {0};
-	int rc = rg_ckpt_parse(p ? p : (const uint8_t *)"", len, ops, &s, perr, sizeof perr);
+	struct rg__ckpt_summary s = {0};
+	int rc = rg__codec_parse_ckpt(p ? p : (const uint8_t *)"", len, ops, &s, perr, sizeof perr);
 	uint64_t nv;
-	if (!rc && rg_parse_name(name, "ckpt-", ".rgc", &nv) && nv != s.version) {
+	if (!rc && rg__codec_parse_name(name, "ckpt-", ".rgc", &nv) && nv != s.version) {
 		snprintf(perr, sizeof perr, "offset 8: header version %llu does not match the file name",
 			 (unsigned long long)s.version);
 		rc = RG_ECORRUPT;
@@ -266,7 +266,7 @@ int rg_ckpt_load(int dirfd, const char *name, const struct rg_replay_ops *ops,
 
 #define OUTBUF (1u << 20)
 
-struct rg_ckpt_writer {
+struct rg__ckpt_writer {
 	int dirfd, fd;
 	uint64_t version;
 	char tmp[RG_NAME_MAX + 8];
@@ -282,19 +282,19 @@ struct rg_ckpt_writer {
 	int err;
 };
 
-static int cw_flush_out(struct rg_ckpt_writer *cw)
+static int cw_flush_out(struct rg__ckpt_writer *cw)
 {
 	if (!cw->outlen)
 		return 0;
-	int r = rg_io_pwrite_all(cw->fd, cw->out, cw->outlen, (off_t)cw->off);
+	int r = rg__io_pwrite_all(cw->fd, cw->out, cw->outlen, (off_t)cw->off);
 	if (r)
-		return cw->err = rg_io_err(r);
+		return cw->err = rg__io_err(r);
 	cw->off += cw->outlen;
 	cw->outlen = 0;
 	return 0;
 }
 
-static int cw_emit(struct rg_ckpt_writer *cw, unsigned type, uint32_t count, const uint8_t *payload,
+static int cw_emit(struct rg__ckpt_writer *cw, unsigned type, uint32_t count, const uint8_t *payload,
 		   size_t plen)
 {
 	size_t total = RG_BLK_HDR_SIZE + plen + RG_BLK_TRAILER;
@@ -314,7 +314,7 @@ static int cw_emit(struct rg_ckpt_writer *cw, unsigned type, uint32_t count, con
 	return 0;
 }
 
-static int cw_end_block(struct rg_ckpt_writer *cw)
+static int cw_end_block(struct rg__ckpt_writer *cw)
 {
 	if (!cw->blkcount)
 		return 0;
@@ -326,7 +326,7 @@ static int cw_end_block(struct rg_ckpt_writer *cw)
 
 /* Where the next entry of block `type` goes: closes the open block first
  * if it is of another type. NULL after an error (cw->err). */
-static uint8_t *cw_entry_begin(struct rg_ckpt_writer *cw, unsigned type)
+static uint8_t *cw_entry_begin(struct rg__ckpt_writer *cw, unsigned type)
 {
 	if (cw->blktype != type) {
 		if (cw_end_block(cw))
@@ -337,7 +337,7 @@ static uint8_t *cw_entry_begin(struct rg_ckpt_writer *cw, unsigned type)
 }
 
 /* Accounts the entry that ends at p; closes the block at its target size. */
-static int cw_entry_end(struct rg_ckpt_writer *cw, const uint8_t *p)
+static int cw_entry_end(struct rg__ckpt_writer *cw, const uint8_t *p)
 {
 	cw->blklen = (size_t)(p - cw->blk);
 	cw->blkcount++;
@@ -350,11 +350,11 @@ static int cw_entry_end(struct rg_ckpt_writer *cw, const uint8_t *p)
 #define INORDER_ENTRY_MAX (3 * 10 + 5 * RG_CKPT_RANK_CHUNK)
 _Static_assert(INORDER_ENTRY_MAX >= RG_OP_MAX_ENC, "edge entries fit too");
 
-int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version)
+int rg__ckpt_writer_open(struct rg__ckpt_writer **out, int dirfd, uint64_t version)
 {
-	if (rg_fault_ckpt_fails())
+	if (rg__io_ckpt_fault())
 		return RG_EIO; /* test hook (wal_format.h) */
-	struct rg_ckpt_writer *cw = calloc(1, sizeof *cw);
+	struct rg__ckpt_writer *cw = calloc(1, sizeof *cw);
 	if (!cw)
 		return RG_ENOMEM;
 	cw->out = malloc(OUTBUF);
@@ -369,12 +369,12 @@ int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version
 	cw->version = version;
 	cw->blktype = RG_BLK_NODES;
 	char name[RG_NAME_MAX];
-	rg_ckpt_name(name, version);
+	rg__codec_ckpt_name(name, version);
 	snprintf(cw->tmp, sizeof cw->tmp, "%s.tmp", name);
 	unlinkat(dirfd, cw->tmp, 0);
 	cw->fd = openat(dirfd, cw->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (cw->fd < 0) {
-		int rc = rg_io_err(-errno);
+		int rc = rg__io_err(-errno);
 		free(cw->out);
 		free(cw->blk);
 		free(cw);
@@ -393,7 +393,7 @@ int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version
 	return 0;
 }
 
-int rg_ckpt_writer_node(struct rg_ckpt_writer *cw, uint64_t id, uint32_t label)
+int rg__ckpt_writer_node(struct rg__ckpt_writer *cw, uint64_t id, uint32_t label)
 {
 	if (cw->err)
 		return cw->err;
@@ -406,7 +406,7 @@ int rg_ckpt_writer_node(struct rg_ckpt_writer *cw, uint64_t id, uint32_t label)
 	return cw_entry_end(cw, p);
 }
 
-int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type,
+int rg__ckpt_writer_edge(struct rg__ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type,
 			uint64_t prop)
 {
 	if (cw->err)
@@ -424,7 +424,7 @@ int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, u
 	return cw_entry_end(cw, p);
 }
 
-int rg_ckpt_writer_inorder(struct rg_ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
+int rg__ckpt_writer_inorder(struct rg__ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
 			   const uint32_t *rank)
 {
 	if (cw->err)
@@ -442,7 +442,7 @@ int rg_ckpt_writer_inorder(struct rg_ckpt_writer *cw, uint64_t id, uint64_t star
 	return cw_entry_end(cw, p);
 }
 
-void rg_ckpt_writer_abort(struct rg_ckpt_writer *cw)
+void rg__ckpt_writer_abort(struct rg__ckpt_writer *cw)
 {
 	if (!cw)
 		return;
@@ -455,7 +455,7 @@ void rg_ckpt_writer_abort(struct rg_ckpt_writer *cw)
 	free(cw);
 }
 
-int rg_ckpt_writer_finish(struct rg_ckpt_writer *cw, uint64_t *nodes, uint64_t *edges, uint64_t *bytes)
+int rg__ckpt_writer_finish(struct rg__ckpt_writer *cw, uint64_t *nodes, uint64_t *edges, uint64_t *bytes)
 {
 	int rc = cw->err;
 	if (!rc)
@@ -469,19 +469,19 @@ int rg_ckpt_writer_finish(struct rg_ckpt_writer *cw, uint64_t *nodes, uint64_t *
 	if (!rc)
 		rc = cw_flush_out(cw);
 	if (!rc) {
-		int r = rg_io_sync(cw->fd, 0);
+		int r = rg__io_sync(cw->fd, 0);
 		if (r)
-			rc = rg_io_err(r);
+			rc = rg__io_err(r);
 	}
 	char name[RG_NAME_MAX];
-	rg_ckpt_name(name, cw->version);
+	rg__codec_ckpt_name(name, cw->version);
 	if (!rc && renameat(cw->dirfd, cw->tmp, cw->dirfd, name))
-		rc = rg_io_err(-errno);
+		rc = rg__io_err(-errno);
 	if (rc) {
-		rg_ckpt_writer_abort(cw);
+		rg__ckpt_writer_abort(cw);
 		return rc;
 	}
-	int r = rg_io_sync(cw->dirfd, 0);
+	int r = rg__io_sync(cw->dirfd, 0);
 	if (nodes)
 		*nodes = cw->nodes;
 	if (edges)
@@ -490,7 +490,7 @@ int rg_ckpt_writer_finish(struct rg_ckpt_writer *cw, uint64_t *nodes, uint64_t *
 		*bytes = cw->off;
 	close(cw->fd);
 	cw->fd = -1;
-	rg_ckpt_writer_abort(cw);
-	return r ? rg_io_err(r) : 0;
+	rg__ckpt_writer_abort(cw);
+	return r ? rg__io_err(r) : 0;
 }
 

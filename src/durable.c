@@ -16,7 +16,7 @@
 #include "wal.h"
 
 struct rg_durable {
-	struct rg_wal *wal;
+	struct rg__log *wal;
 	int durability;
 	int logging;              /* recovery is over: commits are logged */
 	rg_recovery_t recovery;
@@ -246,7 +246,7 @@ static int ckpt_end(void *ctx)
 /* Folds the log's fsync count into the graph's metrics. */
 static void count_fsyncs(rg_graph_t *g)
 {
-	uint64_t now = rg_wal_fsync_count();
+	uint64_t now = rg__io_fsync_count();
 	/* full barrier not needed, only atomicity: the exchange makes each
 	 * fsync counted once */
 	uint64_t before = RG_XCHG(&g->dur->fsyncs_seen, now);
@@ -261,7 +261,7 @@ static int checkpoint_locked(rg_graph_t *g, rg_checkpoint_info_t *info)
 	if (!info)
 		info = &local;
 	uint64_t t0 = rg_metrics_timer_start(g->rd.metrics);
-	int rc = rg_wal_checkpoint(g->dur->wal, rg_durable_write_snapshot, g, info);
+	int rc = rg__log_checkpoint(g->dur->wal, rg_durable_write_snapshot, g, info);
 	if (!rc) {
 		g->dur->checkpoints++;
 		rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINTS, 1);
@@ -273,7 +273,7 @@ static int checkpoint_locked(rg_graph_t *g, rg_checkpoint_info_t *info)
 
 static int log_is_long(const struct rg_durable *d)
 {
-	return d->checkpoint_bytes && rg_wal_log_bytes(d->wal) >= d->checkpoint_bytes;
+	return d->checkpoint_bytes && rg__log_bytes(d->wal) >= d->checkpoint_bytes;
 }
 
 /* The checkpoint thread: waits for a request (a commit found the log
@@ -374,7 +374,7 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 	d->checkpoint_bytes = opts->checkpoint_bytes;
 	g->dur = d; /* not logging yet: recovery's transactions are not logged */
 	g->durability = opts->durability;
-	struct rg_wal_config cfg = {
+	struct rg__log_config cfg = {
 		.dir = opts->dir,
 		.durability = opts->durability,
 		.interval_ms = opts->interval_ms ? opts->interval_ms : 10,
@@ -382,7 +382,7 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 		.metrics = g->rd.metrics,
 	};
 	struct replay rp = {.g = g};
-	struct rg_replay_ops ops = {
+	struct rg__replay_ops ops = {
 		.ctx = &rp,
 		.apply_txn = apply_txn,
 		.ckpt_begin = ckpt_begin,
@@ -391,8 +391,8 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 		.ckpt_end = ckpt_end,
 		.ckpt_inorder = ckpt_inorder,
 	};
-	struct rg_wal *w = NULL;
-	int rc = rg_wal_open(&cfg, &ops, &w, &d->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
+	struct rg__log *w = NULL;
+	int rc = rg__log_open(&cfg, &ops, &w, &d->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
 	if (!rc) {
 		rc = replay_flush(&rp);
 		if (rc == RG_ECORRUPT)
@@ -415,7 +415,7 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 	}
 	if (rc) {
 		if (w)
-			rg_wal_close(w);
+			rg__log_close(w);
 		d->wal = NULL;
 		return rc; /* rg_open closes the graph, which frees d */
 	}
@@ -436,7 +436,7 @@ void rg_durable_close(rg_graph_t *g)
 		pthread_join(d->thr, NULL);
 	}
 	if (d->wal)
-		rg_wal_close(d->wal);
+		rg__log_close(d->wal);
 	pthread_mutex_destroy(&d->ckpt_lock);
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->cv);
@@ -453,7 +453,7 @@ int rg_durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, 
 		      uint64_t *lsn)
 {
 	struct rg_durable *d = g->dur;
-	int rc = rg_wal_append(d->wal, version, ops, n, lsn);
+	int rc = rg__log_append(d->wal, version, ops, n, lsn);
 	if (!rc) {
 		/* the first append after open only sets the watermark */
 		if (d->last_lsn && *lsn > d->last_lsn)
@@ -470,12 +470,12 @@ int rg_durable_waits(const rg_graph_t *g)
 
 int rg_durable_wait(rg_graph_t *g, struct rg_pub_item *it)
 {
-	int rc = rg_wal_wait_durable(g->dur->wal, it->lsn);
+	int rc = rg__log_wait_durable(g->dur->wal, it->lsn);
 	count_fsyncs(g);
 	if (rc)
 		rg_pub_fail(g); /* this version and every later one stay invisible */
 	else
-		rg_pub_advance(g, rg_wal_durable_lsn(g->dur->wal));
+		rg_pub_advance(g, rg__log_durable_lsn(g->dur->wal));
 	return rg_pub_wait(g, it);
 }
 

@@ -58,7 +58,7 @@ void rg_durable_pause(rg_graph_t *g, int on);
 void rg_durable_stats(rg_graph_t *g, rg_stats_t *st);
 
 /* The log's checkpoint writer callback (durable_ckpt.c, wal.h
- * rg_wal_checkpoint): ctx is the graph; writes a snapshot of version >=
+ * rg__log_checkpoint): ctx is the graph; writes a snapshot of version >=
  * upto when it gets there within a short wait. */
 int rg_durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info);
 

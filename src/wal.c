@@ -6,7 +6,7 @@
  *
  * On-disk format: docs/log-format.md and src/wal_format.h.
  *
- * Locking (see struct rg_wal):
+ * Locking (see struct rg__log):
  *   ckpt_mu   serialises checkpoints; protects the segment list and the
  *             checkpoint bookkeeping.
  *   append_mu serialises appenders (the core already holds its writer mutex)
@@ -49,17 +49,17 @@ static void seterr(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-void rg_log_name(char *buf, uint64_t v)
+void rg__codec_log_name(char *buf, uint64_t v)
 {
 	snprintf(buf, RG_NAME_MAX, "log-%020llu.rgl", (unsigned long long)v);
 }
 
-void rg_ckpt_name(char *buf, uint64_t v)
+void rg__codec_ckpt_name(char *buf, uint64_t v)
 {
 	snprintf(buf, RG_NAME_MAX, "ckpt-%020llu.rgc", (unsigned long long)v);
 }
 
-int rg_parse_name(const char *name, const char *prefix, const char *suffix, uint64_t *v)
+int rg__codec_parse_name(const char *name, const char *prefix, const char *suffix, uint64_t *v)
 {
 	size_t pl = strlen(prefix), sl = strlen(suffix), nl = strlen(name);
 	if (nl != pl + 20 + sl || strncmp(name, prefix, pl) || strcmp(name + pl + 20, suffix))
@@ -88,14 +88,14 @@ static int fault_kind;
 static uint64_t fault_budget; /* bytes that may still be written */
 static uint64_t io_fsyncs;    /* fsyncs done by the log (for benchmarks) */
 
-void rg_wal_inject_fault(int kind, uint64_t after_n_bytes)
+void rg__io_inject_fault(int kind, uint64_t after_n_bytes)
 {
 	/* relaxed: see above */
 	RG_STORE_SHARED(fault_budget, after_n_bytes);
 	RG_STORE_SHARED(fault_kind, kind);
 }
 
-int rg_fault_ckpt_fails(void)
+int rg__io_ckpt_fault(void)
 {
 	/* relaxed: see above */
 	if (RG_LOAD_SHARED(fault_kind) != RG_FAULT_CKPT_EIO)
@@ -112,7 +112,7 @@ int rg_fault_ckpt_fails(void)
 	return 0;
 }
 
-uint64_t rg_wal_fsync_count(void)
+uint64_t rg__io_fsync_count(void)
 {
 	return RG_LOAD_SHARED(io_fsyncs); /* relaxed: a statistic */
 }
@@ -142,7 +142,7 @@ static size_t fault_allow(size_t len, int *err)
 	return (size_t)b;
 }
 
-int rg_io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
+int rg__io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 {
 	const uint8_t *p = buf;
 	int ferr;
@@ -169,7 +169,7 @@ int rg_io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return 0;
 }
 
-int rg_io_sync(int fd, int datasync)
+int rg__io_sync(int fd, int datasync)
 {
 	/* relaxed: the fault knob (see above) and a statistic */
 	if (RG_LOAD_SHARED(fault_kind) == RG_FAULT_EIO_FSYNC && RG_LOAD_SHARED(fault_budget) == 0)
@@ -179,7 +179,7 @@ int rg_io_sync(int fd, int datasync)
 	return r ? -errno : 0;
 }
 
-int rg_io_err(int neg)
+int rg__io_err(int neg)
 {
 	if (neg == -ENOSPC || neg == -EDQUOT)
 		return RG_ENOSPC;
@@ -192,7 +192,7 @@ int rg_io_err(int neg)
 /* Format: ops, header, records, segment scan                          */
 /* ------------------------------------------------------------------ */
 
-size_t rg_wal_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out)
+size_t rg__codec_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out)
 {
 	uint8_t *p = out;
 	for (size_t i = 0; i < n; i++) {
@@ -224,7 +224,7 @@ size_t rg_wal_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out)
 	return (size_t)(p - out);
 }
 
-int rg_wal_decode_ops(const uint8_t *p, size_t len, uint32_t nops, struct rg_op *ops)
+int rg__codec_decode_ops(const uint8_t *p, size_t len, uint32_t nops, struct rg_op *ops)
 {
 	const uint8_t *end = p + len;
 	for (uint32_t i = 0; i < nops; i++) {
@@ -264,7 +264,7 @@ int rg_wal_decode_ops(const uint8_t *p, size_t len, uint32_t nops, struct rg_op 
 	return p == end ? 0 : -1;
 }
 
-void rg_wal_make_header(uint8_t *h, uint64_t first_version, uint64_t created_ns)
+void rg__codec_seg_header(uint8_t *h, uint64_t first_version, uint64_t created_ns)
 {
 	rg_put32(h, RG_LOG_MAGIC);
 	rg_put16(h + 4, RG_LOG_FORMAT);
@@ -274,7 +274,7 @@ void rg_wal_make_header(uint8_t *h, uint64_t first_version, uint64_t created_ns)
 	rg_put64(h + 24, XXH3_64bits(h, 24));
 }
 
-int rg_wal_parse_header(const uint8_t *h, size_t len, uint64_t *first_version, const char **why)
+int rg__codec_parse_seg_header(const uint8_t *h, size_t len, uint64_t *first_version, const char **why)
 {
 	if (len < RG_LOG_HDR_SIZE) {
 		*why = "file shorter than the segment header";
@@ -305,7 +305,7 @@ int rg_wal_parse_header(const uint8_t *h, size_t len, uint64_t *first_version, c
 	return 0;
 }
 
-int rg_wal_parse_record(const uint8_t *b, size_t len, struct rg_rec *rec, const char **why)
+int rg__codec_parse_record(const uint8_t *b, size_t len, struct rg__rec *rec, const char **why)
 {
 	if (len < RG_REC_HDR_SIZE) {
 		*why = "truncated record header";
@@ -347,11 +347,11 @@ int rg_wal_parse_record(const uint8_t *b, size_t len, struct rg_rec *rec, const 
 	return RG_REC_OK;
 }
 
-size_t rg_wal_encode_record(uint8_t *out, uint64_t version, const struct rg_op *ops, size_t n)
+size_t rg__codec_encode_record(uint8_t *out, uint64_t version, const struct rg_op *ops, size_t n)
 {
 	size_t plen = 0;
 	if (n) {
-		plen = rg_wal_encode_ops(ops, n, out + RG_REC_HDR_SIZE);
+		plen = rg__codec_encode_ops(ops, n, out + RG_REC_HDR_SIZE);
 		if (!plen)
 			return 0;
 	}
@@ -374,9 +374,9 @@ static int find_later_record(const uint8_t *buf, size_t len, size_t from, uint64
 	for (size_t p = from; p + RG_REC_OVERHEAD <= len; p++) {
 		if (buf[p] != (RG_REC_MAGIC & 0xff))
 			continue;
-		struct rg_rec r;
+		struct rg__rec r;
 		const char *why;
-		int st = rg_wal_parse_record(buf + p, len - p, &r, &why);
+		int st = rg__codec_parse_record(buf + p, len - p, &r, &why);
 		if (st == RG_REC_OK && r.version > after) {
 			*off = p;
 			*ver = r.version;
@@ -386,10 +386,10 @@ static int find_later_record(const uint8_t *buf, size_t len, size_t from, uint64
 	return 0;
 }
 
-int rg_wal_scan(const uint8_t *buf, size_t len, struct rg_seg_scan *s, rg_rec_fn fn, void *ctx)
+int rg__codec_scan_segment(const uint8_t *buf, size_t len, struct rg__seg_scan *s, rg__rec_fn fn, void *ctx)
 {
 	memset(s, 0, sizeof *s);
-	int hr = rg_wal_parse_header(buf, len, &s->first_version, &s->why);
+	int hr = rg__codec_parse_seg_header(buf, len, &s->first_version, &s->why);
 	if (hr) {
 		s->status = hr == RG_EVERSION ? RG_SCAN_NEWER : RG_SCAN_BADHDR;
 		return 0;
@@ -397,9 +397,9 @@ int rg_wal_scan(const uint8_t *buf, size_t len, struct rg_seg_scan *s, rg_rec_fn
 	s->last_version = s->first_version - 1;
 	size_t off = RG_LOG_HDR_SIZE;
 	while (off < len) {
-		struct rg_rec r;
+		struct rg__rec r;
 		const char *why = NULL;
-		int st = rg_wal_parse_record(buf + off, len - off, &r, &why);
+		int st = rg__codec_parse_record(buf + off, len - off, &r, &why);
 		if (st == RG_REC_OK && r.version != s->last_version + 1) {
 			st = RG_REC_BAD;
 			why = r.version <= s->last_version ? "record version repeats an earlier one"
@@ -444,7 +444,7 @@ int rg_wal_scan(const uint8_t *buf, size_t len, struct rg_seg_scan *s, rg_rec_fn
 
 #define GATHER_HIST 8
 
-struct rg_wal {
+struct rg__log {
 	struct rg_metrics *metrics; /* the graph's (fsync latency), may be NULL */
 	int dirfd;
 	int durability;
@@ -485,17 +485,17 @@ struct rg_wal {
 	pthread_cond_t stop_cv;
 
 	/* recovery scratch */
-	const struct rg_replay_ops *rops;
+	const struct rg__replay_ops *rops;
 	struct rg_op *ops;
 	size_t opscap;
 	uint64_t ckpt_version;
 	rg_recovery_t *rep;
 };
 
-static int fsync_dir(struct rg_wal *w)
+static int fsync_dir(struct rg__log *w)
 {
-	int r = rg_io_sync(w->dirfd, 0);
-	return r ? rg_io_err(r) : 0;
+	int r = rg__io_sync(w->dirfd, 0);
+	return r ? rg__io_err(r) : 0;
 }
 
 /* Creates segment log-<first>.rgl: temp name, header, fsync, rename, fsync
@@ -503,30 +503,30 @@ static int fsync_dir(struct rg_wal *w)
 static int create_segment(int dirfd, uint64_t first)
 {
 	char name[RG_NAME_MAX], tmp[RG_NAME_MAX + 8];
-	rg_log_name(name, first);
+	rg__codec_log_name(name, first);
 	snprintf(tmp, sizeof tmp, "%s.tmp", name);
 	unlinkat(dirfd, tmp, 0);
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return rg_io_err(-errno);
+		return rg__io_err(-errno);
 	uint8_t h[RG_LOG_HDR_SIZE];
-	rg_wal_make_header(h, first, rg_wall_ns());
-	int r = rg_io_pwrite_all(fd, h, sizeof h, 0);
+	rg__codec_seg_header(h, first, rg_wall_ns());
+	int r = rg__io_pwrite_all(fd, h, sizeof h, 0);
 	if (!r)
-		r = rg_io_sync(fd, 0);
+		r = rg__io_sync(fd, 0);
 	if (!r && renameat(dirfd, tmp, dirfd, name))
 		r = -errno;
 	if (!r)
-		r = rg_io_sync(dirfd, 0);
+		r = rg__io_sync(dirfd, 0);
 	if (r) {
 		close(fd);
 		unlinkat(dirfd, tmp, 0);
-		return rg_io_err(r);
+		return rg__io_err(r);
 	}
 	return fd;
 }
 
-static int segs_push(struct rg_wal *w, uint64_t first)
+static int segs_push(struct rg__log *w, uint64_t first)
 {
 	if (w->nsegs == w->capsegs) {
 		size_t nc = w->capsegs ? w->capsegs * 2 : 8;
@@ -550,7 +550,7 @@ static int cmp_u64(const void *a, const void *b)
 /* Group commit                                                         */
 /* ------------------------------------------------------------------ */
 
-static uint32_t gather_target(const struct rg_wal *w)
+static uint32_t gather_target(const struct rg__log *w)
 {
 	uint32_t m = 0;
 	for (unsigned i = 0; i < GATHER_HIST; i++)
@@ -559,7 +559,7 @@ static uint32_t gather_target(const struct rg_wal *w)
 	return m;
 }
 
-uint64_t rg_wal_durable_lsn(struct rg_wal *w)
+uint64_t rg__log_durable_lsn(struct rg__log *w)
 {
 	pthread_mutex_lock(&w->mu);
 	uint64_t d = w->durable;
@@ -586,7 +586,7 @@ uint64_t rg_wal_durable_lsn(struct rg_wal *w)
  * wider (down to 1.75x), as sched_yield only gives way to threads queued
  * on the leader's own CPU.
  */
-static void flush_locked(struct rg_wal *w, int may_gather)
+static void flush_locked(struct rg__log *w, int may_gather)
 {
 	w->flushing = 1;
 	if (may_gather) {
@@ -606,7 +606,7 @@ static void flush_locked(struct rg_wal *w, int may_gather)
 	int fd = w->fd;
 	pthread_mutex_unlock(&w->mu);
 	uint64_t t0 = rg_now_ns();
-	int r = rg_io_sync(fd, 1);
+	int r = rg__io_sync(fd, 1);
 	uint64_t dt = rg_now_ns() - t0;
 	rg_metrics_observe(w->metrics, RG_H_FSYNC_SECONDS, dt);
 	pthread_mutex_lock(&w->mu);
@@ -628,7 +628,7 @@ static void flush_locked(struct rg_wal *w, int may_gather)
 
 /* Waits until the log is durable up to target, leading a flush whenever
  * none is in progress (group commit). `gather` is flush_locked's argument. */
-static int flush_until(struct rg_wal *w, uint64_t target, int gather)
+static int flush_until(struct rg__log *w, uint64_t target, int gather)
 {
 	pthread_mutex_lock(&w->mu);
 	while (w->durable < target && !w->failed) {
@@ -642,7 +642,7 @@ static int flush_until(struct rg_wal *w, uint64_t target, int gather)
 	return rc;
 }
 
-int rg_wal_wait_durable(struct rg_wal *w, uint64_t lsn_end)
+int rg__log_wait_durable(struct rg__log *w, uint64_t lsn_end)
 {
 	if (!w)
 		return RG_EINVAL;
@@ -652,7 +652,7 @@ int rg_wal_wait_durable(struct rg_wal *w, uint64_t lsn_end)
 }
 
 /* Flushes everything appended so far (any policy). */
-static int flush_all(struct rg_wal *w)
+static int flush_all(struct rg__log *w)
 {
 	pthread_mutex_lock(&w->mu);
 	uint64_t want = w->appended;
@@ -662,7 +662,7 @@ static int flush_all(struct rg_wal *w)
 
 static void *flusher_main(void *arg)
 {
-	struct rg_wal *w = arg;
+	struct rg__log *w = arg;
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		struct timespec dl = rg_deadline_after((uint64_t)w->interval_ms * 1000000ull);
@@ -681,7 +681,7 @@ static void *flusher_main(void *arg)
 /* Append                                                               */
 /* ------------------------------------------------------------------ */
 
-int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops, size_t n,
+int rg__log_append(struct rg__log *w, uint64_t version, const struct rg_op *ops, size_t n,
 		  uint64_t *lsn_end)
 {
 	if (!w || (n && !ops) || !lsn_end)
@@ -715,14 +715,14 @@ int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops, s
 		w->buf = nb;
 		w->bufcap = nc;
 	}
-	size_t size = rg_wal_encode_record(w->buf, version, ops, n);
+	size_t size = rg__codec_encode_record(w->buf, version, ops, n);
 	if (!size) {
 		rc = RG_EINVAL; /* unknown op kind or oversized transaction */
 		goto out;
 	}
-	int r = rg_io_pwrite_all(w->fd, w->buf, size, (off_t)w->seg_size);
+	int r = rg__io_pwrite_all(w->fd, w->buf, size, (off_t)w->seg_size);
 	if (r) {
-		rc = rg_io_err(r);
+		rc = rg__io_err(r);
 		/* Leave no partial record: cut the file back to the old end. */
 		int tr;
 		do
@@ -750,7 +750,7 @@ out:
 	return rc;
 }
 
-uint64_t rg_wal_log_bytes(const struct rg_wal *w)
+uint64_t rg__log_bytes(const struct rg__log *w)
 {
 	if (!w)
 		return 0;
@@ -765,7 +765,7 @@ uint64_t rg_wal_log_bytes(const struct rg_wal *w)
 /* Starts a new segment at the next version so that the old ones become
  * retirable once checkpoints cover them. *upto receives the last version
  * appended before the roll. Called with ckpt_mu held. */
-static int roll_segment(struct rg_wal *w, uint64_t *upto)
+static int roll_segment(struct rg__log *w, uint64_t *upto)
 {
 	pthread_mutex_lock(&w->append_mu);
 	pthread_mutex_lock(&w->mu);
@@ -774,7 +774,7 @@ static int roll_segment(struct rg_wal *w, uint64_t *upto)
 	int rc = w->failed;
 	uint64_t last = w->last_version;
 	*upto = last;
-	/* Relaxed: see rg_wal_append. */
+	/* Relaxed: see rg__log_append. */
 	RG_STORE_SHARED(w->log_bytes, 0);
 	if (rc || w->seg_records == 0) {
 		pthread_mutex_unlock(&w->mu);
@@ -787,7 +787,7 @@ static int roll_segment(struct rg_wal *w, uint64_t *upto)
 	w->flushing = 1;
 	uint64_t target = w->appended, target_recs = w->appended_recs;
 	pthread_mutex_unlock(&w->mu);
-	int r = rg_io_sync(w->fd, 1);
+	int r = rg__io_sync(w->fd, 1);
 	int nfd = r ? -1 : create_segment(w->dirfd, last + 1);
 	pthread_mutex_lock(&w->mu);
 	w->flushing = 0;
@@ -821,7 +821,7 @@ static int roll_segment(struct rg_wal *w, uint64_t *upto)
 
 /* Deletes checkpoints older than `keep` and segments whose records are all
  * <= keep (never the current segment). Called with ckpt_mu held. */
-static void retire(struct rg_wal *w, uint64_t keep, uint64_t newest)
+static void retire(struct rg__log *w, uint64_t keep, uint64_t newest)
 {
 	DIR *d = fdopendir(dup(w->dirfd));
 	if (d) {
@@ -829,7 +829,7 @@ static void retire(struct rg_wal *w, uint64_t keep, uint64_t newest)
 		rewinddir(d); /* the dup shares dirfd's offset: start over */
 		uint64_t v;
 		while ((de = readdir(d)))
-			if (rg_parse_name(de->d_name, "ckpt-", ".rgc", &v) && v < keep && v != newest)
+			if (rg__codec_parse_name(de->d_name, "ckpt-", ".rgc", &v) && v < keep && v != newest)
 				unlinkat(w->dirfd, de->d_name, 0);
 		closedir(d);
 	}
@@ -839,7 +839,7 @@ static void retire(struct rg_wal *w, uint64_t keep, uint64_t newest)
 	pthread_mutex_unlock(&w->append_mu);
 	while (drop + 1 < w->nsegs && w->segs[drop] != cur && w->segs[drop + 1] - 1 <= keep) {
 		char name[RG_NAME_MAX];
-		rg_log_name(name, w->segs[drop]);
+		rg__codec_log_name(name, w->segs[drop]);
 		unlinkat(w->dirfd, name, 0);
 		drop++;
 	}
@@ -850,7 +850,7 @@ static void retire(struct rg_wal *w, uint64_t keep, uint64_t newest)
 	fsync_dir(w);
 }
 
-int rg_wal_checkpoint(struct rg_wal *w, rg_wal_ckpt_write_fn write, void *ctx,
+int rg__log_checkpoint(struct rg__log *w, rg__log_ckpt_write_fn write, void *ctx,
 		      rg_checkpoint_info_t *info)
 {
 	if (!w || !write)
@@ -885,9 +885,9 @@ int rg_wal_checkpoint(struct rg_wal *w, rg_wal_ckpt_write_fn write, void *ctx,
 /* Recovery                                                             */
 /* ------------------------------------------------------------------ */
 
-static int replay_rec(void *ctx, const struct rg_rec *r)
+static int replay_rec(void *ctx, const struct rg__rec *r)
 {
-	struct rg_wal *w = ctx;
+	struct rg__log *w = ctx;
 	if (r->version <= w->ckpt_version)
 		return 0; /* covered by the checkpoint */
 	if (r->nops > w->opscap) {
@@ -900,7 +900,7 @@ static int replay_rec(void *ctx, const struct rg_rec *r)
 		w->ops = no;
 		w->opscap = nc;
 	}
-	if (rg_wal_decode_ops(r->payload, r->payload_len, r->nops, w->ops))
+	if (rg__codec_decode_ops(r->payload, r->payload_len, r->nops, w->ops))
 		return RG_ECORRUPT; /* checksum valid but undecodable: a writer bug */
 	uint64_t edges = 0;
 	for (uint32_t i = 0; i < r->nops; i++)
@@ -925,12 +925,12 @@ static int map_file(int dirfd, const char *name, int rw, struct mapped *m)
 	m->len = 0;
 	m->fd = openat(dirfd, name, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (m->fd < 0)
-		return rg_io_err(-errno);
+		return rg__io_err(-errno);
 	struct stat st;
 	if (fstat(m->fd, &st)) {
 		int e = -errno;
 		close(m->fd);
-		return rg_io_err(e);
+		return rg__io_err(e);
 	}
 	m->len = (size_t)st.st_size;
 	if (m->len) {
@@ -938,7 +938,7 @@ static int map_file(int dirfd, const char *name, int rw, struct mapped *m)
 		if (p == MAP_FAILED) {
 			int e = -errno;
 			close(m->fd);
-			return rg_io_err(e);
+			return rg__io_err(e);
 		}
 		madvise(p, m->len, MADV_SEQUENTIAL);
 		m->p = p;
@@ -964,17 +964,17 @@ static void save_tail(int dirfd, const char *name, const struct mapped *m, size_
 	if (fd < 0)
 		return;
 	if (off < m->len)
-		rg_io_pwrite_all(fd, m->p + off, m->len - off, 0);
-	rg_io_sync(fd, 0);
+		rg__io_pwrite_all(fd, m->p + off, m->len - off, 0);
+	rg__io_sync(fd, 0);
 	close(fd);
 }
 
 static int cut_file(int fd, size_t off)
 {
 	if (ftruncate(fd, (off_t)off))
-		return rg_io_err(-errno);
-	int r = rg_io_sync(fd, 1);
-	return r ? rg_io_err(r) : 0;
+		return rg__io_err(-errno);
+	int r = rg__io_sync(fd, 1);
+	return r ? rg__io_err(r) : 0;
 }
 
 struct dirlist {
@@ -1000,16 +1000,16 @@ static int list_dir(int dirfd, struct dirlist *dl)
 {
 	DIR *d = fdopendir(dup(dirfd));
 	if (!d)
-		return rg_io_err(-errno);
+		return rg__io_err(-errno);
 	rewinddir(d); /* the dup shares dirfd's offset: start over */
 	struct dirent *de;
 	int rc = 0;
 	while (!rc && (de = readdir(d))) {
 		uint64_t v;
 		size_t nl = strlen(de->d_name);
-		if (rg_parse_name(de->d_name, "log-", ".rgl", &v))
+		if (rg__codec_parse_name(de->d_name, "log-", ".rgl", &v))
 			rc = push(&dl->logs, &dl->nlogs, &dl->caplogs, v);
-		else if (rg_parse_name(de->d_name, "ckpt-", ".rgc", &v))
+		else if (rg__codec_parse_name(de->d_name, "ckpt-", ".rgc", &v))
 			rc = push(&dl->ckpts, &dl->nckpts, &dl->capckpts, v);
 		else if (nl > 8 && (!strcmp(de->d_name + nl - 8, ".rgl.tmp") ||
 				    !strcmp(de->d_name + nl - 8, ".rgc.tmp")))
@@ -1023,7 +1023,7 @@ static int list_dir(int dirfd, struct dirlist *dl)
 	return rc;
 }
 
-static void wal_free(struct rg_wal *w)
+static void wal_free(struct rg__log *w)
 {
 	if (!w)
 		return;
@@ -1045,8 +1045,8 @@ static void wal_free(struct rg_wal *w)
 /* Scans the log from segment index `start` on, replaying records after the
  * checkpoint. On success leaves the last segment's fd open in *last_fd
  * (or -1) and its scan in *last. */
-static int scan_log(struct rg_wal *w, const struct rg_wal_config *cfg, struct dirlist *dl,
-		    size_t start, rg_recovery_t *rep, int *last_fd, struct rg_seg_scan *last,
+static int scan_log(struct rg__log *w, const struct rg__log_config *cfg, struct dirlist *dl,
+		    size_t start, rg_recovery_t *rep, int *last_fd, struct rg__seg_scan *last,
 		    char *errbuf, size_t errlen)
 {
 	uint64_t prev_last = 0;
@@ -1054,17 +1054,17 @@ static int scan_log(struct rg_wal *w, const struct rg_wal_config *cfg, struct di
 	*last_fd = -1;
 	for (size_t i = start; i < dl->nlogs; i++) {
 		char name[RG_NAME_MAX];
-		rg_log_name(name, dl->logs[i]);
+		rg__codec_log_name(name, dl->logs[i]);
 		struct mapped m;
 		int rc = map_file(w->dirfd, name, 1, &m);
 		if (rc) {
 			seterr(errbuf, errlen, "%s: cannot read: %s", name, strerror(errno));
 			return rc;
 		}
-		struct rg_seg_scan s;
+		struct rg__seg_scan s;
 		uint64_t hfirst = 0;
 		const char *why = NULL;
-		int hr = rg_wal_parse_header(m.p, m.len, &hfirst, &why);
+		int hr = rg__codec_parse_seg_header(m.p, m.len, &hfirst, &why);
 		int corrupt_hdr = 0;
 		if (hr == RG_EVERSION) {
 			seterr(errbuf, errlen,
@@ -1095,7 +1095,7 @@ static int scan_log(struct rg_wal *w, const struct rg_wal_config *cfg, struct di
 			for (size_t j = i; j < dl->nlogs; j++) {
 				char nm[RG_NAME_MAX], side[RG_NAME_MAX + 16];
 				struct stat st;
-				rg_log_name(nm, dl->logs[j]);
+				rg__codec_log_name(nm, dl->logs[j]);
 				if (!fstatat(w->dirfd, nm, &st, 0))
 					rep->bytes_cut += (uint64_t)st.st_size;
 				snprintf(side, sizeof side, "%s.corrupt", nm);
@@ -1107,7 +1107,7 @@ static int scan_log(struct rg_wal *w, const struct rg_wal_config *cfg, struct di
 			fsync_dir(w);
 			return 0;
 		}
-		rc = rg_wal_scan(m.p, m.len, &s, replay_rec, w);
+		rc = rg__codec_scan_segment(m.p, m.len, &s, replay_rec, w);
 		if (rc) {
 			if (rc == RG_ECORRUPT)
 				seterr(errbuf, errlen,
@@ -1151,7 +1151,7 @@ static int scan_log(struct rg_wal *w, const struct rg_wal_config *cfg, struct di
 			for (size_t j = i + 1; j < dl->nlogs; j++) {
 				char nm[RG_NAME_MAX], side[RG_NAME_MAX + 16];
 				struct stat st;
-				rg_log_name(nm, dl->logs[j]);
+				rg__codec_log_name(nm, dl->logs[j]);
 				if (!fstatat(w->dirfd, nm, &st, 0))
 					rep->bytes_cut += (uint64_t)st.st_size;
 				snprintf(side, sizeof side, "%s.corrupt", nm);
@@ -1185,19 +1185,19 @@ static int scan_log(struct rg_wal *w, const struct rg_wal_config *cfg, struct di
 	return 0;
 }
 
-int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops,
-		struct rg_wal **out, rg_recovery_t *rep, char *errbuf, size_t errlen)
+int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *ops,
+		struct rg__log **out, rg_recovery_t *rep, char *errbuf, size_t errlen)
 {
 	if (errbuf && errlen)
 		errbuf[0] = 0;
 	if (!cfg || !cfg->dir || !ops || !out || !ops->apply_txn || !ops->ckpt_begin ||
 	    !ops->ckpt_node || !ops->ckpt_edge || !ops->ckpt_end || !ops->ckpt_inorder) {
-		seterr(errbuf, errlen, "rg_wal_open: missing argument");
+		seterr(errbuf, errlen, "rg__log_open: missing argument");
 		return RG_EINVAL;
 	}
 	if (cfg->durability < RG_DURABILITY_OFF || cfg->durability > RG_DURABILITY_COMMIT ||
 	    (cfg->durability == RG_DURABILITY_INTERVAL && cfg->interval_ms == 0)) {
-		seterr(errbuf, errlen, "rg_wal_open: bad durability %d / interval_ms %u", cfg->durability,
+		seterr(errbuf, errlen, "rg__log_open: bad durability %d / interval_ms %u", cfg->durability,
 		       cfg->interval_ms);
 		return RG_EINVAL;
 	}
@@ -1207,7 +1207,7 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 	memset(rep, 0, sizeof *rep);
 	*out = NULL;
 
-	struct rg_wal *w = calloc(1, sizeof *w);
+	struct rg__log *w = calloc(1, sizeof *w);
 	if (!w)
 		return RG_ENOMEM;
 	w->fd = -1;
@@ -1230,13 +1230,13 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 
 	if (mkdir(cfg->dir, 0755) && errno != EEXIST) {
 		seterr(errbuf, errlen, "%s: cannot create directory: %s", cfg->dir, strerror(errno));
-		rc = rg_io_err(-errno);
+		rc = rg__io_err(-errno);
 		goto fail;
 	}
 	w->dirfd = open(cfg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (w->dirfd < 0) {
 		seterr(errbuf, errlen, "%s: cannot open directory: %s", cfg->dir, strerror(errno));
-		rc = rg_io_err(-errno);
+		rc = rg__io_err(-errno);
 		goto fail;
 	}
 	rc = list_dir(w->dirfd, &dl);
@@ -1251,9 +1251,9 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 	for (size_t k = dl.nckpts; k-- > 0;) {
 		char name[RG_NAME_MAX];
 		char cerr[256];
-		rg_ckpt_name(name, dl.ckpts[k]);
-		struct rg_ckpt_summary sum;
-		rc = rg_ckpt_load(w->dirfd, name, NULL, &sum, cerr, sizeof cerr);
+		rg__codec_ckpt_name(name, dl.ckpts[k]);
+		struct rg__ckpt_summary sum;
+		rc = rg__ckpt_load(w->dirfd, name, NULL, &sum, cerr, sizeof cerr);
 		if (rc == RG_EVERSION) {
 			seterr(errbuf, errlen, "%s: refusing to open", cerr);
 			goto fail;
@@ -1279,7 +1279,7 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 			seterr(errbuf, errlen, "%s", cerr);
 			goto fail;
 		}
-		rc = rg_ckpt_load(w->dirfd, name, ops, &sum, cerr, sizeof cerr);
+		rc = rg__ckpt_load(w->dirfd, name, ops, &sum, cerr, sizeof cerr);
 		if (rc) {
 			seterr(errbuf, errlen, "%s", cerr);
 			goto fail;
@@ -1319,7 +1319,7 @@ int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops
 
 	/* 3. replay */
 	int last_fd = -1;
-	struct rg_seg_scan last;
+	struct rg__seg_scan last;
 	memset(&last, 0, sizeof last);
 	rc = scan_log(w, cfg, &dl, start, rep, &last_fd, &last, errbuf, errlen);
 	if (rc)
@@ -1395,7 +1395,7 @@ fail:
 	return rc;
 }
 
-void rg_wal_close(struct rg_wal *w)
+void rg__log_close(struct rg__log *w)
 {
 	if (!w)
 		return;

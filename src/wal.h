@@ -4,7 +4,7 @@
  *
  * The log never calls into the graph: recovery hands records to the
  * replay callbacks below, and checkpoints are written by a callback of the
- * caller (rg_wal_checkpoint).
+ * caller (rg__log_checkpoint).
  */
 #ifndef RG_WAL_H
 #define RG_WAL_H
@@ -18,7 +18,7 @@
 /* Callbacks the core gives to recovery: each replays into the graph being
  * opened (single-threaded, before the graph is returned to the caller).
  * Return 0 or an RG_E* code (recovery then fails with it). */
-struct rg_replay_ops {
+struct rg__replay_ops {
 	void *ctx;
 	/* a whole committed transaction, in order; `version` is its commit version */
 	int (*apply_txn)(void *ctx, uint64_t version, const struct rg_op *ops, size_t n);
@@ -35,7 +35,7 @@ struct rg_replay_ops {
 	int (*ckpt_inorder)(void *ctx, uint64_t id, uint64_t start, uint32_t n, const uint32_t *rank);
 };
 
-struct rg_wal_config {
+struct rg__log_config {
 	const char *dir;           /* directory (created if missing) */
 	int durability;            /* RG_DURABILITY_* from rcugraph.h */
 	uint32_t interval_ms;      /* for RG_DURABILITY_INTERVAL */
@@ -43,25 +43,25 @@ struct rg_wal_config {
 	struct rg_metrics *metrics; /* where to record fsync latency (may be NULL) */
 };
 
-struct rg_wal;
+struct rg__log;
 
 /* Opens (or creates) the log in cfg->dir, recovers: loads the newest valid
  * checkpoint (falling back to older ones), replays the log after it, cuts a
  * torn tail, and fills *rep. Error text (with file name and offset) goes to
  * errbuf. Returns RG_ECORRUPT, RG_EVERSION, RG_EIO, RG_ENOMEM, or what a
  * replay callback returned. */
-int rg_wal_open(const struct rg_wal_config *cfg, const struct rg_replay_ops *ops,
-		struct rg_wal **out, rg_recovery_t *rep, char *errbuf, size_t errlen);
+int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *ops,
+		struct rg__log **out, rg_recovery_t *rep, char *errbuf, size_t errlen);
 
 /* Closes: flushes and fsyncs what was appended, stops background threads. */
-void rg_wal_close(struct rg_wal *w);
+void rg__log_close(struct rg__log *w);
 
 /* Appends one transaction's record with write(2) (no fsync). Called by the
  * single writer while it holds the writer mutex, BEFORE the transaction is
  * made visible. On failure (RG_EIO, RG_ENOSPC) the log file is restored to
  * its previous end (no partial record remains) and the core rolls back.
  * *lsn_end receives the log position just after the record. */
-int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops,
+int rg__log_append(struct rg__log *w, uint64_t version, const struct rg_op *ops,
 		  size_t n, uint64_t *lsn_end);
 
 /* Blocks until the log is durable up to lsn_end under the configured policy:
@@ -70,13 +70,13 @@ int rg_wal_append(struct rg_wal *w, uint64_t version, const struct rg_op *ops,
  * Called WITHOUT the writer mutex, so other committers can append meanwhile.
  * Returns RG_EIO if the fsync failed (the log is then failed for good: every
  * later append returns RG_EIO). */
-int rg_wal_wait_durable(struct rg_wal *w, uint64_t lsn_end);
+int rg__log_wait_durable(struct rg__log *w, uint64_t lsn_end);
 
 /* The log position up to which records are on disk (COMMIT policy). */
-uint64_t rg_wal_durable_lsn(struct rg_wal *w);
+uint64_t rg__log_durable_lsn(struct rg__log *w);
 
 /* Log bytes since the last checkpoint (for automatic checkpoints). */
-uint64_t rg_wal_log_bytes(const struct rg_wal *w);
+uint64_t rg__log_bytes(const struct rg__log *w);
 
 /* Writes a checkpoint: rolls to a new segment, calls write(ctx, dirfd,
  * upto, info), which must write and fsync a checkpoint file (checkpoint
@@ -86,11 +86,11 @@ uint64_t rg_wal_log_bytes(const struct rg_wal *w);
  * newest two. One checkpoint at a time (the log serialises them); appends
  * continue meanwhile. The log never reads the graph: the caller's write
  * callback does (durable_ckpt.c). */
-typedef int (*rg_wal_ckpt_write_fn)(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info);
-int rg_wal_checkpoint(struct rg_wal *w, rg_wal_ckpt_write_fn write, void *ctx,
+typedef int (*rg__log_ckpt_write_fn)(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info);
+int rg__log_checkpoint(struct rg__log *w, rg__log_ckpt_write_fn write, void *ctx,
 		      rg_checkpoint_info_t *info);
 
 /* fsyncs done by every log of the process (for metrics and benchmarks). */
-uint64_t rg_wal_fsync_count(void);
+uint64_t rg__io_fsync_count(void);
 
 #endif
