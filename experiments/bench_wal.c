@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include <rcugraph/rcugraph.h>
-#include "wal_format.h" /* rg__io_fsync_count */
+#include "io.h" /* rg__io_fsync_count */
 
 static double now(void)
 {

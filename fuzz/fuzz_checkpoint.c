@@ -13,7 +13,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "wal_format.h"
+#include "codec.h"
 
 struct cnt {
 	uint64_t begins, nodes, edges, ends, ranks;

@@ -1,5 +1,5 @@
 /*
- * fuzz_log.c - libFuzzer target for the redo log parsers (src/wal_format.h).
+ * fuzz_log.c - libFuzzer target for the redo log parsers (src/codec.h).
  *
  * Each input is used three ways:
  *   1. as a raw segment image: rg__codec_scan_segment() with a callback that decodes
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "wal_format.h"
+#include "codec.h"
 
 static int on_rec(void *ctx, const struct rg__rec *r)
 {

@@ -2,7 +2,7 @@
  * durable.c - durability above the log: recovery on open (replaying a
  * checkpoint and the log through ordinary transactions), the durable
  * commit path, and the checkpoint thread. The core reaches it only through
- * durable.h; it reaches the log through wal.h and the graph through the
+ * durable.h; it reaches the log through log.h and the graph through the
  * public API and the few recovery services of durable.h. The snapshot a
  * checkpoint writes is read in durable_ckpt.c.
  */
@@ -13,7 +13,8 @@
 
 #include "durable.h"
 #include "publish.h"
-#include "wal.h"
+#include "io.h" /* rg__io_fsync_count */
+#include "log.h"
 
 struct rg_durable {
 	struct rg__log *wal;

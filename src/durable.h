@@ -2,9 +2,11 @@
  * durable.h - the graph core's one interface to durability.
  *
  * Layers (docs/design.md, "Layers"): codec.c (record and checkpoint
- * encoding, checksums; no I/O) <- wal.c (segments, group commit, fsync)
- * <- durable.c / durable_ckpt.c (recovery, the durable commit path, the
- * checkpoint thread) <- the core (txn.c, graph.c) through this header only.
+ * encoding, checksums; no I/O) <- io.c (write, sync, fault injection),
+ * ckpt_file.c (checkpoint files), log.c / log_recover.c (segments, group
+ * commit, fsync, recovery scan) <- durable.c / durable_ckpt.c (replay into
+ * the graph, the durable commit path, the checkpoint thread) <- the core
+ * (txn.c, graph.c) through this header only.
  * In memory (g->dur == NULL) every call is a no-op.
  *
  * Commit under a log: the writer appends the record while it holds the
@@ -57,7 +59,7 @@ void rg_durable_pause(rg_graph_t *g, int on);
 /* Checkpoint counts for rg_stats_get(). */
 void rg_durable_stats(rg_graph_t *g, rg_stats_t *st);
 
-/* The log's checkpoint writer callback (durable_ckpt.c, wal.h
+/* The log's checkpoint writer callback (durable_ckpt.c, log.h
  * rg__log_checkpoint): ctx is the graph; writes a snapshot of version >=
  * upto when it gets there within a short wait. */
 int rg_durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info);

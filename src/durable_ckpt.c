@@ -1,7 +1,7 @@
 /*
  * durable_ckpt.c - the snapshot a checkpoint writes: one version of the
  * graph, read once (pinned) and streamed into the checkpoint writer of
- * the log layer (wal_format.h). The log calls this back from
+ * the log layer (ckpt_file.h). The log calls this back from
  * rg__log_checkpoint(); it is the only code of the durability layers that
  * reads the graph.
  *
@@ -20,7 +20,7 @@
 
 #include "graph_internal.h"
 #include "durable.h"
-#include "wal_format.h"
+#include "ckpt_file.h"
 
 struct pin {
 	struct rg_read rd;

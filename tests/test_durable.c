@@ -23,7 +23,7 @@
 #include <rcugraph/rcugraph.h>
 
 #include "testutil.h"
-#include "wal_format.h"
+#include "io.h" /* rg__io_inject_fault */
 
 static char *tmpdir(void)
 {

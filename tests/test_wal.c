@@ -24,7 +24,9 @@
 #include "testdump.h"
 #include "testutil.h"
 #include "durable.h"
-#include "wal_format.h"
+#include "ckpt_file.h"
+#include "io.h"
+#include "log.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixtures                                                            */

@@ -1,211 +1,28 @@
 /*
- * checkpoint.c - checkpoint files: a consistent snapshot of the graph read
- * through the PUBLIC read API in one read section, streamed to disk in
- * checksummed blocks; and the parser recovery (and the fuzz target) uses.
+ * ckpt_file.c - checkpoint files over the codec: the streaming writer (a
+ * temp file filled block by block, fsynced and renamed into place) and the
+ * loader (map, validate, apply). Which snapshot a checkpoint holds is the
+ * caller's business (durable_ckpt.c); the format is codec.c's.
  *
- * Format: docs/log-format.md and src/wal_format.h.
+ * Format: docs/log-format.md and src/codec.h.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "wal_format.h"
+#include "ckpt_file.h"
+#include "io.h"
+#include "util.h"
 
 /* ------------------------------------------------------------------ */
-/* Parser                                                               */
+/* Loader                                                               */
 /* ------------------------------------------------------------------ */
-
-#define PERR(...)                                                   \
-	do {                                                        \
-		if (err && errlen)                                  \
-			snprintf(err, errlen, __VA_ARGS__);         \
-	} while (0)
-
-/* Blocks come in the order nodes*, edges*, in-order* (format 2), end:
- * the position of a block type in that order, 0 if not allowed. */
-static unsigned blk_phase(unsigned type, unsigned fmt)
-{
-	switch (type) {
-	case RG_BLK_NODES: return 1;
-	case RG_BLK_EDGES: return 2;
-	case RG_BLK_INORDER: return fmt >= 2 ? 3 : 0;
-	case RG_BLK_END: return 4;
-	default: return 0;
-	}
-}
-
-/* One in-order entry (varint id, start, n, then n varint ranks), handed to
- * ops->ckpt_inorder in pieces of at most RG_CKPT_RANK_CHUNK ranks. */
-static int parse_inorder(const uint8_t **p, const uint8_t *end, const struct rg__replay_ops *ops,
-			 uint64_t *ranks)
-{
-	uint64_t id, start, n;
-	if (rg_get_varint(p, end, &id) || rg_get_varint(p, end, &start) || rg_get_varint(p, end, &n) ||
-	    n == 0 || n > UINT32_MAX || start > UINT32_MAX || start + n > UINT32_MAX)
-		return RG_ECORRUPT;
-	uint32_t chunk[RG_CKPT_RANK_CHUNK];
-	for (uint64_t done = 0; done < n;) {
-		uint32_t m = n - done < RG_CKPT_RANK_CHUNK ? (uint32_t)(n - done) : RG_CKPT_RANK_CHUNK;
-		for (uint32_t k = 0; k < m; k++) {
-			uint64_t r;
-			if (rg_get_varint(p, end, &r) || r > UINT32_MAX)
-				return RG_ECORRUPT;
-			chunk[k] = (uint32_t)r;
-		}
-		int rc;
-		if (ops && (rc = ops->ckpt_inorder(ops->ctx, id, start + done, m, chunk)))
-			return rc;
-		done += m;
-	}
-	*ranks += n;
-	return 0;
-}
-
-int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay_ops *ops,
-		  struct rg__ckpt_summary *sum, char *err, size_t errlen)
-{
-	struct rg__ckpt_summary s = {0};
-	if (len < RG_CKPT_HDR_SIZE) {
-		PERR("offset 0: file shorter than the checkpoint header (%zu bytes)", len);
-		return RG_ECORRUPT;
-	}
-	if (rg_le32(buf) != RG_CKPT_MAGIC) {
-		PERR("offset 0: bad checkpoint magic");
-		return RG_ECORRUPT;
-	}
-	if (rg_le64(buf + 32) != XXH3_64bits(buf, 32)) {
-		PERR("offset 0: checkpoint header checksum mismatch");
-		return RG_ECORRUPT;
-	}
-	unsigned fmt = rg_le16(buf + 4);
-	if (fmt > RG_CKPT_FORMAT) {
-		PERR("offset 4: checkpoint written by format version %u, this build reads up to %u", fmt,
-		     RG_CKPT_FORMAT);
-		return RG_EVERSION;
-	}
-	if (fmt < 1 || rg_le16(buf + 6) != RG_CKPT_HDR_SIZE) {
-		PERR("offset 4: unknown checkpoint format %u / header size %u", fmt, rg_le16(buf + 6));
-		return RG_ECORRUPT;
-	}
-	s.version = rg_le64(buf + 8);
-	int rc;
-	if (ops && (rc = ops->ckpt_begin(ops->ctx, s.version)))
-		return rc;
-
-	size_t off = RG_CKPT_HDR_SIZE;
-	unsigned phase = 1; /* blk_phase of the blocks seen so far */
-	int ended = 0;
-	while (off < len) {
-		if (ended) {
-			PERR("offset %zu: bytes after the end block", off);
-			return RG_ECORRUPT;
-		}
-		if (len - off < RG_BLK_HDR_SIZE + RG_BLK_TRAILER) {
-			PERR("offset %zu: truncated block", off);
-			return RG_ECORRUPT;
-		}
-		const uint8_t *b = buf + off;
-		if (rg_le32(b) != RG_BLK_MAGIC) {
-			PERR("offset %zu: bad block magic", off);
-			return RG_ECORRUPT;
-		}
-		unsigned type = rg_le16(b + 4);
-		uint32_t seq = rg_le32(b + 8), count = rg_le32(b + 12), plen = rg_le32(b + 16);
-		if (plen > RG_BLK_MAX_PAYLOAD || plen > len - off - RG_BLK_HDR_SIZE - RG_BLK_TRAILER) {
-			PERR("offset %zu: block length %u runs past the end of the file", off, plen);
-			return RG_ECORRUPT;
-		}
-		if (rg_le64(b + RG_BLK_HDR_SIZE + plen) != XXH3_64bits(b, RG_BLK_HDR_SIZE + (size_t)plen)) {
-			PERR("offset %zu: block checksum mismatch", off);
-			return RG_ECORRUPT;
-		}
-		if (seq != s.blocks || rg_le16(b + 6) != 0 || rg_le32(b + 20) != 0) {
-			PERR("offset %zu: block sequence %u, expected %llu (or nonzero reserved fields)", off, seq,
-			     (unsigned long long)s.blocks);
-			return RG_ECORRUPT;
-		}
-		unsigned ph = blk_phase(type, fmt);
-		if (!ph || ph < phase) {
-			PERR("offset %zu: block type %u out of order (or unknown to format %u)", off, type, fmt);
-			return RG_ECORRUPT;
-		}
-		phase = ph;
-		const uint8_t *p = b + RG_BLK_HDR_SIZE, *end = p + plen;
-		if (type == RG_BLK_END) {
-			if (plen != 16 || count != 0) {
-				PERR("offset %zu: malformed end block", off);
-				return RG_ECORRUPT;
-			}
-			if (rg_le64(p) != s.nodes || rg_le64(p + 8) != s.edges) {
-				PERR("offset %zu: end block counts (%llu nodes, %llu edges) do not match the file "
-				     "(%llu, %llu)",
-				     off, (unsigned long long)rg_le64(p), (unsigned long long)rg_le64(p + 8),
-				     (unsigned long long)s.nodes, (unsigned long long)s.edges);
-				return RG_ECORRUPT;
-			}
-			ended = 1;
-		} else if (type == RG_BLK_INORDER) {
-			for (uint32_t i = 0; i < count; i++)
-				if ((rc = parse_inorder(&p, end, ops, &s.ranks))) {
-					if (rc == RG_ECORRUPT)
-						PERR("offset %zu: malformed in-order entry %u", off, i);
-					return rc;
-				}
-			if (p != end) {
-				PERR("offset %zu: block payload longer than its %u entries", off, count);
-				return RG_ECORRUPT;
-			}
-		} else {
-			for (uint32_t i = 0; i < count; i++) {
-				uint64_t a, bb, t, prop;
-				if (type == RG_BLK_NODES) {
-					if (rg_get_varint(&p, end, &a) || rg_get_varint(&p, end, &t) || t > UINT32_MAX) {
-						PERR("offset %zu: malformed node entry %u", off, i);
-						return RG_ECORRUPT;
-					}
-					if (ops && (rc = ops->ckpt_node(ops->ctx, a, (uint32_t)t)))
-						return rc;
-				} else {
-					if (rg_get_varint(&p, end, &a) || rg_get_varint(&p, end, &bb) ||
-					    rg_get_varint(&p, end, &t) || rg_get_varint(&p, end, &prop) ||
-					    t > UINT32_MAX) {
-						PERR("offset %zu: malformed edge entry %u", off, i);
-						return RG_ECORRUPT;
-					}
-					if (ops && (rc = ops->ckpt_edge(ops->ctx, a, bb, (uint32_t)t, prop)))
-						return rc;
-				}
-			}
-			if (p != end) {
-				PERR("offset %zu: block payload longer than its %u entries", off, count);
-				return RG_ECORRUPT;
-			}
-			if (type == RG_BLK_NODES)
-				s.nodes += count;
-			else
-				s.edges += count;
-		}
-		s.blocks++;
-		off += RG_BLK_HDR_SIZE + (size_t)plen + RG_BLK_TRAILER;
-	}
-	if (!ended) {
-		PERR("offset %zu: checkpoint ends without its end block (truncated)", off);
-		return RG_ECORRUPT;
-	}
-	if (ops && (rc = ops->ckpt_end(ops->ctx)))
-		return rc;
-	if (sum)
-		*sum = s;
-	return 0;
-}
 
 int rg__ckpt_load(int dirfd, const char *name, const struct rg__replay_ops *ops,
 		 struct rg__ckpt_summary *sum, char *err, size_t errlen)
@@ -353,7 +170,7 @@ _Static_assert(INORDER_ENTRY_MAX >= RG_OP_MAX_ENC, "edge entries fit too");
 int rg__ckpt_writer_open(struct rg__ckpt_writer **out, int dirfd, uint64_t version)
 {
 	if (rg__io_ckpt_fault())
-		return RG_EIO; /* test hook (wal_format.h) */
+		return RG_EIO; /* test hook (io.h) */
 	struct rg__ckpt_writer *cw = calloc(1, sizeof *cw);
 	if (!cw)
 		return RG_ENOMEM;
@@ -493,4 +310,3 @@ int rg__ckpt_writer_finish(struct rg__ckpt_writer *cw, uint64_t *nodes, uint64_t
 	rg__ckpt_writer_abort(cw);
 	return r ? rg__io_err(r) : 0;
 }
-

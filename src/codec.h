@@ -1,19 +1,23 @@
 /*
- * wal_format.h - INTERNAL on-disk format of the redo log and of checkpoints
- * (see docs/log-format.md for the byte-by-byte description), the pure
- * parsers recovery uses (also called directly by the fuzz targets on a byte
- * buffer), the checkpoint file writer, and a fault-injection hook for tests.
+ * codec.h - INTERNAL on-disk format of the redo log and of checkpoints
+ * (docs/log-format.md describes it byte by byte) and its pure codec
+ * (codec.c): encoders, the parsers recovery uses (the fuzz targets call
+ * them directly on a byte buffer), the segment scan, file names.
+ *
+ * The bottom of the durability stack: it includes nothing of the log, of
+ * the file I/O or of the graph. Decoded contents are handed to the
+ * callbacks of struct rg__replay_ops.
  *
  * All integers on disk are little endian. Checksums are XXH3-64 (seed 0).
  */
-#ifndef RG_WAL_FORMAT_H
-#define RG_WAL_FORMAT_H
+#ifndef RG_CODEC_H
+#define RG_CODEC_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
-#include "util.h"
-#include "wal.h"
+#include <rcugraph/rcugraph.h> /* RG_E* codes */
+
+#include "ops.h"
 
 /* ---- constants --------------------------------------------------------- */
 
@@ -94,6 +98,29 @@ static inline int rg_get_varint(const uint8_t **p, const uint8_t *end, uint64_t 
 	}
 	return -1;
 }
+
+/* ---- what decoded contents are handed to ---------------------------- */
+
+/* Receivers of decoded log records and checkpoint contents: recovery
+ * (durable.c) replays each into the graph being opened (single-threaded,
+ * before the graph is returned to the caller). Return 0 or an RG_E* code
+ * (the parse, and recovery, then fail with it). */
+struct rg__replay_ops {
+	void *ctx;
+	/* a whole committed transaction, in order; `version` is its commit version */
+	int (*apply_txn)(void *ctx, uint64_t version, const struct rg_op *ops, size_t n);
+	/* checkpoint contents, streamed: nodes first, then edges; called between
+	 * begin/end, which bracket one graph transaction */
+	int (*ckpt_begin)(void *ctx, uint64_t version);
+	int (*ckpt_node)(void *ctx, uint64_t id, uint32_t label);
+	int (*ckpt_edge)(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
+	int (*ckpt_end)(void *ctx);
+	/* format 2, after the edges: node id's in-adjacency, as the edges above
+	 * built it, must be permuted so that position start + i holds the entry
+	 * now at rank[i], for i < n. One node's calls come together, with
+	 * consecutive starts from 0, covering its whole in-adjacency. */
+	int (*ckpt_inorder)(void *ctx, uint64_t id, uint64_t start, uint32_t n, const uint32_t *rank);
+};
 
 /* ---- log: ops encoding, headers, records ------------------------------- */
 
@@ -186,60 +213,13 @@ struct rg__ckpt_summary {
 int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay_ops *ops,
 		  struct rg__ckpt_summary *sum, char *err, size_t errlen);
 
-/* Streaming checkpoint writer: writes <dir>/ckpt-<version>.rgc.tmp. */
-struct rg__ckpt_writer;
-int rg__ckpt_writer_open(struct rg__ckpt_writer **out, int dirfd, uint64_t version);
-int rg__ckpt_writer_node(struct rg__ckpt_writer *cw, uint64_t id, uint32_t label);
-/* All nodes must be added before the first edge, and all edges before the
- * first in-order entry (RG_ESTATE otherwise: the parser wants that order). */
-int rg__ckpt_writer_edge(struct rg__ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
-/* After the last edge: ranks [start, start + n) of node id's in-adjacency
- * order (see docs/log-format.md); n <= RG_CKPT_RANK_CHUNK. */
-int rg__ckpt_writer_inorder(struct rg__ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
-			   const uint32_t *rank);
-/* Writes the end block, fsyncs, renames to ckpt-<version>.rgc, fsyncs the
- * directory, frees cw. *bytes receives the file size. */
-int rg__ckpt_writer_finish(struct rg__ckpt_writer *cw, uint64_t *nodes, uint64_t *edges, uint64_t *bytes);
-/* Removes the temp file and frees cw (after an error). */
-void rg__ckpt_writer_abort(struct rg__ckpt_writer *cw);
+/* ---- file names --------------------------------------------------------- */
 
-/* Reads <dirfd>/<name> fully, validates, then (if ops) applies it.
- * err gets "<name>: offset N: ..." messages. */
-int rg__ckpt_load(int dirfd, const char *name, const struct rg__replay_ops *ops,
-		 struct rg__ckpt_summary *sum, char *err, size_t errlen);
-
-/* File names: "log-%020llu.rgl", "ckpt-%020llu.rgc". */
+/* "log-%020llu.rgl", "ckpt-%020llu.rgc". */
 #define RG_NAME_MAX 64
 void rg__codec_log_name(char *buf, uint64_t first_version);
 void rg__codec_ckpt_name(char *buf, uint64_t version);
 /* Parses a name of that form; returns 1 and the version, else 0. */
 int rg__codec_parse_name(const char *name, const char *prefix, const char *suffix, uint64_t *v);
-
-/* ---- I/O wrappers with fault injection ------------------------------ */
-
-enum rg__fault_kind {
-	RG_FAULT_NONE = 0,
-	RG_FAULT_ENOSPC = 1,    /* writes fail with ENOSPC once after_n_bytes have been written (a short write first) */
-	RG_FAULT_EIO_WRITE = 2, /* writes fail with EIO once after_n_bytes have been written */
-	RG_FAULT_EIO_FSYNC = 3, /* fsyncs fail with EIO once after_n_bytes have been written */
-	RG_FAULT_CKPT_EIO = 4,  /* the next after_n_bytes checkpoint files fail to open with EIO
-				 * (the log is unaffected) */
-};
-
-/* Test hook: arms a fault for every log and checkpoint write/fsync of the
- * process, counting bytes from now. RG_FAULT_NONE disarms. Any thread. */
-void rg__io_inject_fault(int kind, uint64_t after_n_bytes);
-
-/* Checkpoint writer: 1 if an armed RG_FAULT_CKPT_EIO fails this checkpoint
- * (and counts it down). */
-int rg__io_ckpt_fault(void);
-
-/* pwrite all of buf (retrying short writes / EINTR). Returns 0 or -errno. */
-int rg__io_pwrite_all(int fd, const void *buf, size_t len, off_t off);
-/* fdatasync (full fsync if datasync == 0). Returns 0 or -errno. */
-int rg__io_sync(int fd, int datasync);
-/* Maps -errno to RG_ENOSPC / RG_EIO. */
-int rg__io_err(int neg_errno);
-
 
 #endif

@@ -1,39 +1,22 @@
 /*
- * wal.h - the log layer's contract with the durability layer above it
- * (durable.c): segments, group commit, fsync, recovery scanning.
+ * log.h - INTERNAL: the log layer's contract with the durability layer
+ * above it (durable.c): segments, group commit, fsync, recovery scanning
+ * (log.c at run time, log_recover.c on open).
  *
- * The log never calls into the graph: recovery hands records to the
- * replay callbacks below, and checkpoints are written by a callback of the
- * caller (rg__log_checkpoint).
+ * The log never calls into the graph: recovery hands decoded records and
+ * checkpoints to the caller's struct rg__replay_ops (codec.h), and
+ * checkpoints are written by a callback of the caller
+ * (rg__log_checkpoint).
  */
-#ifndef RG_WAL_H
-#define RG_WAL_H
+#ifndef RG_LOG_H
+#define RG_LOG_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <rcugraph/rcugraph.h>
 
+#include "codec.h" /* struct rg__replay_ops */
 #include "ops.h"
-
-/* Callbacks the core gives to recovery: each replays into the graph being
- * opened (single-threaded, before the graph is returned to the caller).
- * Return 0 or an RG_E* code (recovery then fails with it). */
-struct rg__replay_ops {
-	void *ctx;
-	/* a whole committed transaction, in order; `version` is its commit version */
-	int (*apply_txn)(void *ctx, uint64_t version, const struct rg_op *ops, size_t n);
-	/* checkpoint contents, streamed: nodes first, then edges; called between
-	 * begin/end, which bracket one graph transaction */
-	int (*ckpt_begin)(void *ctx, uint64_t version);
-	int (*ckpt_node)(void *ctx, uint64_t id, uint32_t label);
-	int (*ckpt_edge)(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
-	int (*ckpt_end)(void *ctx);
-	/* format 2, after the edges: node id's in-adjacency, as the edges above
-	 * built it, must be permuted so that position start + i holds the entry
-	 * now at rank[i], for i < n. One node's calls come together, with
-	 * consecutive starts from 0, covering its whole in-adjacency. */
-	int (*ckpt_inorder)(void *ctx, uint64_t id, uint64_t start, uint32_t n, const uint32_t *rank);
-};
 
 struct rg__log_config {
 	const char *dir;           /* directory (created if missing) */
@@ -80,7 +63,7 @@ uint64_t rg__log_bytes(const struct rg__log *w);
 
 /* Writes a checkpoint: rolls to a new segment, calls write(ctx, dirfd,
  * upto, info), which must write and fsync a checkpoint file (checkpoint
- * writer, wal_format.h) of a snapshot of version >= upto if it can (the
+ * writer, ckpt_file.h) of a snapshot of version >= upto if it can (the
  * last version appended before the roll), filling info->version; then
  * deletes the log segments it covers and older checkpoints beyond the
  * newest two. One checkpoint at a time (the log serialises them); appends
@@ -89,8 +72,5 @@ uint64_t rg__log_bytes(const struct rg__log *w);
 typedef int (*rg__log_ckpt_write_fn)(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info);
 int rg__log_checkpoint(struct rg__log *w, rg__log_ckpt_write_fn write, void *ctx,
 		      rg_checkpoint_info_t *info);
-
-/* fsyncs done by every log of the process (for metrics and benchmarks). */
-uint64_t rg__io_fsync_count(void);
 
 #endif
