@@ -14,7 +14,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "ckpt_file.h"
 #include "io.h"
@@ -117,17 +116,7 @@ static int cw_emit(struct rg__ckpt_writer *cw, unsigned type, uint32_t count, co
 	size_t total = RG_BLK_HDR_SIZE + plen + RG_BLK_TRAILER;
 	if (cw->outlen + total > OUTBUF && cw_flush_out(cw))
 		return cw->err;
-	uint8_t *h = cw->out + cw->outlen;
-	rg_put32(h, RG_BLK_MAGIC);
-	rg_put16(h + 4, (uint16_t)type);
-	rg_put16(h + 6, 0);
-	rg_put32(h + 8, cw->seq++);
-	rg_put32(h + 12, count);
-	rg_put32(h + 16, (uint32_t)plen);
-	rg_put32(h + 20, 0);
-	memcpy(h + RG_BLK_HDR_SIZE, payload, plen);
-	rg_put64(h + RG_BLK_HDR_SIZE + plen, XXH3_64bits(h, RG_BLK_HDR_SIZE + plen));
-	cw->outlen += total;
+	cw->outlen += rg__codec_ckpt_block(cw->out + cw->outlen, type, cw->seq++, count, payload, plen);
 	return 0;
 }
 
@@ -161,12 +150,6 @@ static int cw_entry_end(struct rg__ckpt_writer *cw, const uint8_t *p)
 	return cw->blklen >= RG_BLK_TARGET_PAYLOAD ? cw_end_block(cw) : 0;
 }
 
-/* The largest entry: an in-order entry (3 varints and up to a chunk of
- * 32-bit ranks); node and edge entries are smaller. A block is closed once
- * it reaches the target, so the buffer holds target + one entry. */
-#define INORDER_ENTRY_MAX (3 * 10 + 5 * RG_CKPT_RANK_CHUNK)
-_Static_assert(INORDER_ENTRY_MAX >= RG_OP_MAX_ENC, "edge entries fit too");
-
 int rg__ckpt_writer_open(struct rg__ckpt_writer **out, int dirfd, uint64_t version)
 {
 	if (rg__io_ckpt_fault())
@@ -175,7 +158,8 @@ int rg__ckpt_writer_open(struct rg__ckpt_writer **out, int dirfd, uint64_t versi
 	if (!cw)
 		return RG_ENOMEM;
 	cw->out = malloc(OUTBUF);
-	cw->blk = malloc(RG_BLK_TARGET_PAYLOAD + INORDER_ENTRY_MAX);
+	/* a block is closed once it reaches the target: target + one entry */
+	cw->blk = malloc(RG_BLK_TARGET_PAYLOAD + RG_CKPT_ENTRY_MAX);
 	if (!cw->out || !cw->blk) {
 		free(cw->out);
 		free(cw->blk);
@@ -197,14 +181,7 @@ int rg__ckpt_writer_open(struct rg__ckpt_writer **out, int dirfd, uint64_t versi
 		free(cw);
 		return rc;
 	}
-	uint8_t *h = cw->out;
-	rg_put32(h, RG_CKPT_MAGIC);
-	rg_put16(h + 4, RG_CKPT_FORMAT);
-	rg_put16(h + 6, RG_CKPT_HDR_SIZE);
-	rg_put64(h + 8, version);
-	rg_put64(h + 16, rg_wall_ns());
-	rg_put64(h + 24, 0);
-	rg_put64(h + 32, XXH3_64bits(h, 32));
+	rg__codec_ckpt_header(cw->out, version, rg_wall_ns());
 	cw->outlen = RG_CKPT_HDR_SIZE;
 	*out = cw;
 	return 0;
@@ -217,8 +194,7 @@ int rg__ckpt_writer_node(struct rg__ckpt_writer *cw, uint64_t id, uint32_t label
 	if (cw->blktype != RG_BLK_NODES)
 		return RG_ESTATE;
 	uint8_t *p = cw->blk + cw->blklen;
-	p += rg_put_varint(p, id);
-	p += rg_put_varint(p, label);
+	p += rg__codec_ckpt_node(p, id, label);
 	cw->nodes++;
 	return cw_entry_end(cw, p);
 }
@@ -233,10 +209,7 @@ int rg__ckpt_writer_edge(struct rg__ckpt_writer *cw, uint64_t src, uint64_t dst,
 	uint8_t *p = cw_entry_begin(cw, RG_BLK_EDGES);
 	if (!p)
 		return cw->err;
-	p += rg_put_varint(p, src);
-	p += rg_put_varint(p, dst);
-	p += rg_put_varint(p, type);
-	p += rg_put_varint(p, prop);
+	p += rg__codec_ckpt_edge(p, src, dst, type, prop);
 	cw->edges++;
 	return cw_entry_end(cw, p);
 }
@@ -251,11 +224,7 @@ int rg__ckpt_writer_inorder(struct rg__ckpt_writer *cw, uint64_t id, uint64_t st
 	uint8_t *p = cw_entry_begin(cw, RG_BLK_INORDER);
 	if (!p)
 		return cw->err;
-	p += rg_put_varint(p, id);
-	p += rg_put_varint(p, start);
-	p += rg_put_varint(p, n);
-	for (uint32_t i = 0; i < n; i++)
-		p += rg_put_varint(p, rank[i]);
+	p += rg__codec_ckpt_inorder(p, id, start, n, rank);
 	return cw_entry_end(cw, p);
 }
 
@@ -278,9 +247,8 @@ int rg__ckpt_writer_finish(struct rg__ckpt_writer *cw, uint64_t *nodes, uint64_t
 	if (!rc)
 		rc = cw_end_block(cw);
 	if (!rc) {
-		uint8_t endp[16];
-		rg_put64(endp, cw->nodes);
-		rg_put64(endp + 8, cw->edges);
+		uint8_t endp[RG_CKPT_END_PAYLOAD];
+		rg__codec_ckpt_end(endp, cw->nodes, cw->edges);
 		rc = cw_emit(cw, RG_BLK_END, 0, endp, sizeof endp);
 	}
 	if (!rc)

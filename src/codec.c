@@ -297,7 +297,7 @@ int rg__codec_scan_segment(const uint8_t *buf, size_t len, struct rg__seg_scan *
 }
 
 /* ------------------------------------------------------------------ */
-/* Checkpoints                                                          */
+/* Checkpoints: parser                                                  */
 /* ------------------------------------------------------------------ */
 
 #define PERR(...)                                                   \
@@ -482,4 +482,70 @@ int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay
 	if (sum)
 		*sum = s;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checkpoints: encoders                                                */
+/* ------------------------------------------------------------------ */
+
+void rg__codec_ckpt_header(uint8_t *h, uint64_t version, uint64_t created_ns)
+{
+	rg_put32(h, RG_CKPT_MAGIC);
+	rg_put16(h + 4, RG_CKPT_FORMAT);
+	rg_put16(h + 6, RG_CKPT_HDR_SIZE);
+	rg_put64(h + 8, version);
+	rg_put64(h + 16, created_ns);
+	rg_put64(h + 24, 0);
+	rg_put64(h + 32, XXH3_64bits(h, 32));
+}
+
+size_t rg__codec_ckpt_block(uint8_t *h, unsigned type, uint32_t seq, uint32_t count,
+			    const uint8_t *payload, size_t plen)
+{
+	rg_put32(h, RG_BLK_MAGIC);
+	rg_put16(h + 4, (uint16_t)type);
+	rg_put16(h + 6, 0);
+	rg_put32(h + 8, seq);
+	rg_put32(h + 12, count);
+	rg_put32(h + 16, (uint32_t)plen);
+	rg_put32(h + 20, 0);
+	memcpy(h + RG_BLK_HDR_SIZE, payload, plen);
+	rg_put64(h + RG_BLK_HDR_SIZE + plen, XXH3_64bits(h, RG_BLK_HDR_SIZE + plen));
+	return RG_BLK_HDR_SIZE + plen + RG_BLK_TRAILER;
+}
+
+size_t rg__codec_ckpt_node(uint8_t *out, uint64_t id, uint32_t label)
+{
+	uint8_t *p = out;
+	p += rg_put_varint(p, id);
+	p += rg_put_varint(p, label);
+	return (size_t)(p - out);
+}
+
+size_t rg__codec_ckpt_edge(uint8_t *out, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop)
+{
+	uint8_t *p = out;
+	p += rg_put_varint(p, src);
+	p += rg_put_varint(p, dst);
+	p += rg_put_varint(p, type);
+	p += rg_put_varint(p, prop);
+	return (size_t)(p - out);
+}
+
+size_t rg__codec_ckpt_inorder(uint8_t *out, uint64_t id, uint64_t start, uint32_t n,
+			      const uint32_t *rank)
+{
+	uint8_t *p = out;
+	p += rg_put_varint(p, id);
+	p += rg_put_varint(p, start);
+	p += rg_put_varint(p, n);
+	for (uint32_t i = 0; i < n; i++)
+		p += rg_put_varint(p, rank[i]);
+	return (size_t)(p - out);
+}
+
+void rg__codec_ckpt_end(uint8_t *out, uint64_t nodes, uint64_t edges)
+{
+	rg_put64(out, nodes);
+	rg_put64(out + 8, edges);
 }

@@ -213,6 +213,26 @@ struct rg__ckpt_summary {
 int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay_ops *ops,
 		  struct rg__ckpt_summary *sum, char *err, size_t errlen);
 
+/* Encoders of the checkpoint writer (ckpt_file.c): the file header
+ * (RG_CKPT_HDR_SIZE bytes), one block (header, payload, checksum) from its
+ * payload, the entries of a block's payload, and the end block's payload.
+ * Each returns the bytes written at out. */
+void rg__codec_ckpt_header(uint8_t *out, uint64_t version, uint64_t created_ns);
+size_t rg__codec_ckpt_block(uint8_t *out, unsigned type, uint32_t seq, uint32_t count,
+			    const uint8_t *payload, size_t plen);
+size_t rg__codec_ckpt_node(uint8_t *out, uint64_t id, uint32_t label);
+size_t rg__codec_ckpt_edge(uint8_t *out, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
+/* ranks [start, start + n) of node id's in-adjacency order, n <= RG_CKPT_RANK_CHUNK */
+size_t rg__codec_ckpt_inorder(uint8_t *out, uint64_t id, uint64_t start, uint32_t n,
+			      const uint32_t *rank);
+#define RG_CKPT_END_PAYLOAD 16 /* nodes u64, edges u64 */
+void rg__codec_ckpt_end(uint8_t *out, uint64_t nodes, uint64_t edges);
+
+/* The largest entry: an in-order entry (3 varints and up to a chunk of
+ * 32-bit ranks); node and edge entries are smaller. */
+#define RG_CKPT_ENTRY_MAX (3 * 10 + 5 * RG_CKPT_RANK_CHUNK)
+_Static_assert(RG_CKPT_ENTRY_MAX >= RG_OP_MAX_ENC, "edge entries fit too");
+
 /* ---- file names --------------------------------------------------------- */
 
 /* "log-%020llu.rgl", "ckpt-%020llu.rgc". */
