@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ckpt_file.h"
@@ -26,47 +24,23 @@
 int rg__ckpt_load(int dirfd, const char *name, const struct rg__replay_ops *ops,
 		 struct rg__ckpt_summary *sum, char *err, size_t errlen)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: cannot open: %s", name, strerror(e));
-		return e == ENOENT ? RG_ECORRUPT : rg__io_err(-e);
+	struct rg__mapped m;
+	const char *step;
+	int r = rg__io_map(dirfd, name, 0, &m, &step);
+	if (r) {
+		rg_seterr(err, errlen, "%s: cannot %s: %s", name, step, strerror(-r));
+		return r == -ENOENT && !strcmp(step, "open") ? RG_ECORRUPT : rg__io_err(r);
 	}
-	struct stat st;
-	if (fstat(fd, &st)) {
-		int e = errno;
-		close(fd);
-		if (err && errlen)
-			snprintf(err, errlen, "%s: cannot stat: %s", name, strerror(e));
-		return rg__io_err(-e);
-	}
-	size_t len = (size_t)st.st_size;
-	uint8_t *p = NULL;
-	if (len) {
-		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (m == MAP_FAILED) {
-			int e = errno;
-			close(fd);
-			if (err && errlen)
-				snprintf(err, errlen, "%s: cannot map: %s", name, strerror(e));
-			return rg__io_err(-e);
-		}
-		madvise(m, len, MADV_SEQUENTIAL);
-		p = m;
-	}
-	close(fd);
 	char perr[200] = "";
 	struct rg__ckpt_summary s = {0};
-	int rc = rg__codec_parse_ckpt(p ? p : (const uint8_t *)"", len, ops, &s, perr, sizeof perr);
+	int rc = rg__codec_parse_ckpt(m.p ? m.p : (const uint8_t *)"", m.len, ops, &s, perr, sizeof perr);
 	uint64_t nv;
 	if (!rc && rg__codec_parse_name(name, "ckpt-", ".rgc", &nv) && nv != s.version) {
 		snprintf(perr, sizeof perr, "offset 8: header version %llu does not match the file name",
 			 (unsigned long long)s.version);
 		rc = RG_ECORRUPT;
 	}
-	if (p)
-		munmap(p, len);
+	rg__io_unmap(&m, 0);
 	if (rc && err && errlen && perr[0])
 		snprintf(err, errlen, "%s: %s", name, perr);
 	else if (rc && err && errlen)

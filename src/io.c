@@ -1,10 +1,13 @@
 /*
  * io.c - the durability stack's I/O wrappers: whole writes, syncs, errno
- * to RG_E* codes, and the fault-injection hook the tests arm (ENOSPC or
+ * to RG_E* codes, whole-file maps, and the fault-injection hook the tests arm (ENOSPC or
  * EIO after a byte budget, failed checkpoint files). Below the log and the
  * checkpoint files; knows nothing of the formats.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <rcugraph/rcugraph.h> /* RG_E* codes */
 
@@ -115,4 +118,43 @@ int rg__io_err(int neg)
 	if (neg == -ENOMEM)
 		return RG_ENOMEM;
 	return RG_EIO;
+}
+
+int rg__io_map(int dirfd, const char *name, int rw, struct rg__mapped *m, const char **step)
+{
+	m->p = NULL;
+	m->len = 0;
+	*step = "open";
+	m->fd = openat(dirfd, name, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (m->fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(m->fd, &st)) {
+		int e = -errno;
+		*step = "stat";
+		close(m->fd);
+		return e;
+	}
+	m->len = (size_t)st.st_size;
+	if (m->len) {
+		void *p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, m->fd, 0);
+		if (p == MAP_FAILED) {
+			int e = -errno;
+			*step = "map";
+			close(m->fd);
+			return e;
+		}
+		madvise(p, m->len, MADV_SEQUENTIAL);
+		m->p = p;
+	}
+	return 0;
+}
+
+void rg__io_unmap(struct rg__mapped *m, int keep_fd)
+{
+	if (m->p)
+		munmap(m->p, m->len);
+	m->p = NULL;
+	if (!keep_fd && m->fd >= 0)
+		close(m->fd);
 }

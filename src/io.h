@@ -35,6 +35,20 @@ int rg__io_sync(int fd, int datasync);
 /* Maps -errno to RG_ENOSPC / RG_EIO. */
 int rg__io_err(int neg_errno);
 
+/* A whole file, mapped read-only (private, populated, advised sequential):
+ * p is NULL for an empty file. */
+struct rg__mapped {
+	int fd;
+	uint8_t *p;
+	size_t len;
+};
+/* Opens dirfd/name (read-write if rw, so that the caller can cut it) and
+ * maps all of it. Returns 0, or -errno with *step naming the call that
+ * failed ("open", "stat" or "map"; nothing is left open). */
+int rg__io_map(int dirfd, const char *name, int rw, struct rg__mapped *m, const char **step);
+/* Unmaps m; closes its fd unless keep_fd. */
+void rg__io_unmap(struct rg__mapped *m, int keep_fd);
+
 /* fsyncs done by every log and checkpoint of the process (metrics,
  * benchmarks). */
 uint64_t rg__io_fsync_count(void);

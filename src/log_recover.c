@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,50 +57,8 @@ static int replay_rec(void *ctx, const struct rg__rec *r)
 	return 0;
 }
 
-struct mapped {
-	int fd;
-	uint8_t *p;
-	size_t len;
-};
-
-static int map_file(int dirfd, const char *name, int rw, struct mapped *m)
-{
-	m->p = NULL;
-	m->len = 0;
-	m->fd = openat(dirfd, name, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (m->fd < 0)
-		return rg__io_err(-errno);
-	struct stat st;
-	if (fstat(m->fd, &st)) {
-		int e = -errno;
-		close(m->fd);
-		return rg__io_err(e);
-	}
-	m->len = (size_t)st.st_size;
-	if (m->len) {
-		void *p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, m->fd, 0);
-		if (p == MAP_FAILED) {
-			int e = -errno;
-			close(m->fd);
-			return rg__io_err(e);
-		}
-		madvise(p, m->len, MADV_SEQUENTIAL);
-		m->p = p;
-	}
-	return 0;
-}
-
-static void unmap_file(struct mapped *m, int keep_fd)
-{
-	if (m->p)
-		munmap(m->p, m->len);
-	m->p = NULL;
-	if (!keep_fd && m->fd >= 0)
-		close(m->fd);
-}
-
 /* Salvage: keeps the bytes being dropped in <name>.corrupt-<off>. */
-static void save_tail(int dirfd, const char *name, const struct mapped *m, size_t off)
+static void save_tail(int dirfd, const char *name, const struct rg__mapped *m, size_t off)
 {
 	char side[RG_NAME_MAX + 40];
 	snprintf(side, sizeof side, "%s.corrupt-%zu", name, off);
@@ -188,11 +145,12 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 	for (size_t i = start; i < dl->nlogs; i++) {
 		char name[RG_NAME_MAX];
 		rg__codec_log_name(name, dl->logs[i]);
-		struct mapped m;
-		int rc = map_file(w->dirfd, name, 1, &m);
+		struct rg__mapped m;
+		const char *step;
+		int rc = rg__io_map(w->dirfd, name, 1, &m, &step);
 		if (rc) {
-			rg_seterr(errbuf, errlen, "%s: cannot read: %s", name, strerror(errno));
-			return rc;
+			rg_seterr(errbuf, errlen, "%s: cannot read: %s", name, strerror(-rc));
+			return rg__io_err(rc);
 		}
 		struct rg__seg_scan s;
 		uint64_t hfirst = 0;
@@ -203,7 +161,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 			rg_seterr(errbuf, errlen,
 			       "%s: written by log format version %u, this build reads up to %u: refusing to open",
 			       name, m.len >= 6 ? rg_le16(m.p + 4) : 0, RG_LOG_FORMAT);
-			unmap_file(&m, 0);
+			rg__io_unmap(&m, 0);
 			return RG_EVERSION;
 		}
 		if (hr) {
@@ -221,7 +179,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		}
 		if (corrupt_hdr) {
 			if (!cfg->salvage) {
-				unmap_file(&m, 0);
+				rg__io_unmap(&m, 0);
 				return RG_ECORRUPT;
 			}
 			/* salvage: drop this segment and every later one */
@@ -234,7 +192,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 				snprintf(side, sizeof side, "%s.corrupt", nm);
 				renameat(w->dirfd, nm, w->dirfd, side);
 			}
-			unmap_file(&m, 0);
+			rg__io_unmap(&m, 0);
 			dl->nlogs = i;
 			rep->salvaged = 1;
 			rg__log_fsync_dir(w);
@@ -250,14 +208,14 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 			else
 				rg_seterr(errbuf, errlen, "%s: offset %llu: replaying the record failed: %s", name,
 				       (unsigned long long)s.valid_end, rg_strerror(rc));
-			unmap_file(&m, 0);
+			rg__io_unmap(&m, 0);
 			return rc;
 		}
 		if (s.status == RG_SCAN_NEWER) {
 			rg_seterr(errbuf, errlen,
 			       "%s: offset %llu: record written by a newer format version (%s): refusing to open",
 			       name, (unsigned long long)s.bad_off, s.why);
-			unmap_file(&m, 0);
+			rg__io_unmap(&m, 0);
 			return RG_EVERSION;
 		}
 		int is_last = i + 1 == dl->nlogs;
@@ -275,7 +233,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 				       "refusing to open (set salvage to keep the valid prefix)",
 				       name, (unsigned long long)s.bad_off, s.why);
 			if (!cfg->salvage) {
-				unmap_file(&m, 0);
+				rg__io_unmap(&m, 0);
 				return RG_ECORRUPT;
 			}
 			save_tail(w->dirfd, name, &m, s.valid_end);
@@ -301,7 +259,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 			if (rc) {
 				rg_seterr(errbuf, errlen, "%s: cannot cut the torn tail at offset %llu: %s", name,
 				       (unsigned long long)s.valid_end, strerror(errno));
-				unmap_file(&m, 0);
+				rg__io_unmap(&m, 0);
 				return rc;
 			}
 		}
@@ -309,11 +267,11 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		have_prev = 1;
 		if (is_last) {
 			*last = s;
-			unmap_file(&m, 1);
+			rg__io_unmap(&m, 1);
 			*last_fd = m.fd;
 			return 0;
 		}
-		unmap_file(&m, 0);
+		rg__io_unmap(&m, 0);
 	}
 	return 0;
 }
