@@ -16,7 +16,7 @@
 #include "io.h" /* rg__io_fsync_count */
 #include "log.h"
 
-struct rg_durable {
+struct rg__durable {
 	struct rg__log *wal;
 	int durability;
 	int logging;              /* recovery is over: commits are logged */
@@ -262,7 +262,7 @@ static int checkpoint_locked(rg_graph_t *g, rg_checkpoint_info_t *info)
 	if (!info)
 		info = &local;
 	uint64_t t0 = rg_metrics_timer_start(g->rd.metrics);
-	int rc = rg__log_checkpoint(g->dur->wal, rg_durable_write_snapshot, g, info);
+	int rc = rg__log_checkpoint(g->dur->wal, rg__durable_write_snapshot, g, info);
 	if (!rc) {
 		g->dur->checkpoints++;
 		rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINTS, 1);
@@ -272,7 +272,7 @@ static int checkpoint_locked(rg_graph_t *g, rg_checkpoint_info_t *info)
 	return rc;
 }
 
-static int log_is_long(const struct rg_durable *d)
+static int log_is_long(const struct rg__durable *d)
 {
 	return d->checkpoint_bytes && rg__log_bytes(d->wal) >= d->checkpoint_bytes;
 }
@@ -285,7 +285,7 @@ static int log_is_long(const struct rg_durable *d)
 static void *ckpt_main(void *arg)
 {
 	rg_graph_t *g = arg;
-	struct rg_durable *d = g->dur;
+	struct rg__durable *d = g->dur;
 	pthread_mutex_lock(&d->mu);
 	for (;;) {
 		while (!d->stop && !d->requested) {
@@ -337,7 +337,7 @@ int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
 	return rc;
 }
 
-void rg_durable_pause(rg_graph_t *g, int on)
+void rg__durable_pause(rg_graph_t *g, int on)
 {
 	if (!g->dur)
 		return;
@@ -347,9 +347,9 @@ void rg_durable_pause(rg_graph_t *g, int on)
 		pthread_mutex_unlock(&g->dur->ckpt_lock);
 }
 
-void rg_durable_stats(rg_graph_t *g, rg_stats_t *st)
+void rg__durable_stats(rg_graph_t *g, rg_stats_t *st)
 {
-	struct rg_durable *d = g->dur;
+	struct rg__durable *d = g->dur;
 	if (!d)
 		return;
 	/* the counters change under ckpt_lock; a checkpoint in progress would
@@ -363,9 +363,9 @@ void rg_durable_stats(rg_graph_t *g, rg_stats_t *st)
 /* The interface of durable.h                                       */
 /* ---------------------------------------------------------------- */
 
-int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
+int rg__durable_open(rg_graph_t *g, const rg_options_t *opts)
 {
-	struct rg_durable *d = calloc(1, sizeof *d);
+	struct rg__durable *d = calloc(1, sizeof *d);
 	if (!d)
 		return RG_ENOMEM;
 	pthread_mutex_init(&d->ckpt_lock, NULL);
@@ -424,9 +424,9 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 	return 0;
 }
 
-void rg_durable_close(rg_graph_t *g)
+void rg__durable_close(rg_graph_t *g)
 {
-	struct rg_durable *d = g->dur;
+	struct rg__durable *d = g->dur;
 	if (!d)
 		return;
 	if (d->thr_started) {
@@ -445,15 +445,15 @@ void rg_durable_close(rg_graph_t *g)
 	g->dur = NULL;
 }
 
-int rg_durable_logging(const rg_graph_t *g)
+int rg__durable_logging(const rg_graph_t *g)
 {
 	return g->dur && g->dur->logging;
 }
 
-int rg_durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
+int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
 		      uint64_t *lsn)
 {
-	struct rg_durable *d = g->dur;
+	struct rg__durable *d = g->dur;
 	int rc = rg__log_append(d->wal, version, ops, n, lsn);
 	if (!rc) {
 		/* the first append after open only sets the watermark */
@@ -464,12 +464,12 @@ int rg_durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, 
 	return rc;
 }
 
-int rg_durable_waits(const rg_graph_t *g)
+int rg__durable_waits(const rg_graph_t *g)
 {
-	return rg_durable_logging(g) && g->dur->durability == RG_DURABILITY_COMMIT;
+	return rg__durable_logging(g) && g->dur->durability == RG_DURABILITY_COMMIT;
 }
 
-int rg_durable_wait(rg_graph_t *g, struct rg_pub_item *it)
+int rg__durable_wait(rg_graph_t *g, struct rg_pub_item *it)
 {
 	int rc = rg__log_wait_durable(g->dur->wal, it->lsn);
 	count_fsyncs(g);
@@ -480,10 +480,10 @@ int rg_durable_wait(rg_graph_t *g, struct rg_pub_item *it)
 	return rg_pub_wait(g, it);
 }
 
-void rg_durable_committed(rg_graph_t *g)
+void rg__durable_committed(rg_graph_t *g)
 {
-	struct rg_durable *d = g->dur;
-	if (!rg_durable_logging(g))
+	struct rg__durable *d = g->dur;
+	if (!rg__durable_logging(g))
 		return;
 	if (d->durability != RG_DURABILITY_COMMIT)
 		count_fsyncs(g);

@@ -177,7 +177,7 @@ static int write_snapshot(struct rg__ckpt_writer *cw, const struct rg_read *rd)
 	return rc ? rc : write_inorder(cw, rd);
 }
 
-int rg_durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info)
+int rg__durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info)
 {
 	rg_graph_t *g = ctx;
 	uint64_t t0 = rg_now_ns();

@@ -311,7 +311,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 		return rc;
 	}
 	if (opts->dir) {
-		rc = rg_durable_open(g, opts);
+		rc = rg__durable_open(g, opts);
 		if (rc) {
 			rg_close(g);
 			return rc;
@@ -325,7 +325,7 @@ void rg_close(rg_graph_t *g)
 {
 	if (!g)
 		return;
-	rg_durable_close(g);
+	rg__durable_close(g);
 	/* every retired bundle is freed before we free what is still current */
 	rg_pub_barrier(g);
 	for (uint64_t s = 0; s < g->nslots; s++) {
@@ -386,7 +386,7 @@ void rg_stats_get(rg_graph_t *g, rg_stats_t *st)
 	st->mem_heads = g->pool.heads_used * sizeof(struct rg_head);
 	st->mem_arrays = g->mem_blocks;
 	st->mem_pack = st->pack_bytes;
-	rg_durable_stats(g, st);
+	rg__durable_stats(g, st);
 	rg_pub_stats(g, st);
 	st->mem_reserved = g->pool.bytes_reserved + g->mem_big + st->mem_nodes + st->mem_pack;
 	rg_wunlock(g);
@@ -455,7 +455,7 @@ int rg_set_policy(rg_graph_t *g, const char *name)
 		return RG_EPOLICY;
 	if (rg_tls_read.open)
 		return RG_EBUSY;
-	rg_durable_pause(g, 1); /* no checkpoint reads during the switch */
+	rg__durable_pause(g, 1); /* no checkpoint reads during the switch */
 	rg_wlock(g);
 	int rc = 0;
 	/* full barrier: pairs with the registration count's */
@@ -485,7 +485,7 @@ int rg_set_policy(rg_graph_t *g, const char *name)
 	g->shared_with_readers = 0;
 out:
 	rg_wunlock(g);
-	rg_durable_pause(g, 0);
+	rg__durable_pause(g, 0);
 	return rc;
 }
 

@@ -97,7 +97,7 @@ struct rg_pub {
 	struct rg_garbage *stash; /* bundles of versions never published (failure) */
 };
 
-struct rg_durable; /* durable.c */
+struct rg__durable; /* durable.c */
 
 struct rg_graph {
 	/* ---- read-mostly, touched by every reader (layout.h) ---- */
@@ -133,7 +133,7 @@ struct rg_graph {
 	struct rg_pub pub;
 
 	/* ---- durability (durable.c; NULL in memory) ---- */
-	struct rg_durable *dur;
+	struct rg__durable *dur;
 	int durability;
 
 	/* ---- heads and adjacency blocks (pool.h): allocated by the writer,

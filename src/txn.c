@@ -81,7 +81,7 @@ void *rg_txn_scratch(struct rg_txn *t, size_t need)
 void rg_txn_record(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b, uint32_t u32,
 		   uint64_t prop)
 {
-	if (!rg_durable_logging(t->g))
+	if (!rg__durable_logging(t->g))
 		return;
 	struct rg_op op = {.a = a, .b = b, .prop = prop, .u32 = u32, .kind = kind};
 	if (rg_vec_push(&t->ops, &op, sizeof op))
@@ -574,8 +574,8 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	snap->exact = t->new_base ? 1 : (uint32_t)(g->exact && snap->base);
 
 	uint64_t lsn = 0;
-	if (rg_durable_logging(g) &&
-	    (rc = rg_durable_append(g, t->version, t->ops.p, t->ops.n, &lsn))) {
+	if (rg__durable_logging(g) &&
+	    (rc = rg__durable_append(g, t->version, t->ops.p, t->ops.n, &lsn))) {
 		free(snap);
 		rg_gb_discard(gb);
 		goto fail;
@@ -639,14 +639,14 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	/* visibility: at once, or (RG_DURABILITY_COMMIT) once the record is
 	 * on disk; `it` lives here until it has left the queue */
 	struct rg_pub_item it = {.version = t->version, .lsn = lsn, .snap = snap, .gb = gb};
-	int wait = rg_durable_waits(g);
+	int wait = rg__durable_waits(g);
 	rg_pub_submit(g, &it, !wait);
 	rg_wunlock(g);
 	if (wait)
-		rc = rg_durable_wait(g, &it);
+		rc = rg__durable_wait(g, &it);
 	else if (it.state == RG_PUB_FAILED)
 		rc = RG_EIO;
-	rg_durable_committed(g);
+	rg__durable_committed(g);
 	rg_pub_gc_throttle(g);
 	if (version && !rc)
 		*version = t->version;

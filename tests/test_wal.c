@@ -967,7 +967,7 @@ Test(wal, checkpoint_of_live_graph_rolls_and_retires)
 		graph_commit(g, v);
 	append_range(w, 1, 10, 0, NULL);
 	rg_checkpoint_info_t info;
-	cr_assert_eq(rg__log_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert_eq(info.version, 10);
 	cr_assert_eq(info.nodes, 10);
 	cr_assert_eq(info.edges, 18);
@@ -979,7 +979,7 @@ Test(wal, checkpoint_of_live_graph_rolls_and_retires)
 	for (uint64_t v = 11; v <= 15; v++)
 		graph_commit(g, v);
 	append_range(w, 11, 15, 0, NULL);
-	cr_assert_eq(rg__log_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert_eq(info.version, 15);
 	cr_assert(!file_exists(log_path(dir, 1)), "covered by the previous checkpoint");
 	cr_assert(file_exists(log_path(dir, 11)));
@@ -1011,12 +1011,12 @@ Test(wal, checkpoint_of_live_graph_rolls_and_retires)
 	for (uint64_t v = 16; v <= 20; v++)
 		graph_commit(g, v);
 	append_range(w, 18, 20, 0, NULL);
-	cr_assert_eq(rg__log_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert_eq(info.version, 20);
 	for (uint64_t v = 21; v <= 25; v++)
 		graph_commit(g, v);
 	append_range(w, 21, 25, 0, NULL);
-	cr_assert_eq(rg__log_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert(!file_exists(ckpt_path(dir, 10)));
 	cr_assert(file_exists(ckpt_path(dir, 20)));
 	cr_assert(file_exists(ckpt_path(dir, 25)));
@@ -1041,7 +1041,7 @@ Test(wal, damage_in_a_non_last_segment_is_corruption)
 	for (uint64_t v = 1; v <= 5; v++)
 		graph_commit(g, v);
 	append_range(w, 1, 5, 0, NULL);
-	cr_assert_eq(rg__log_checkpoint(w, rg_durable_write_snapshot, g, NULL), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, NULL), 0);
 	append_range(w, 6, 8, 0, NULL);
 	rg__log_close(w);
 	rec_free(&r);
@@ -1154,15 +1154,15 @@ Test(wal, checkpoint_write_failure_leaves_no_file)
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	rg__io_inject_fault(RG_FAULT_ENOSPC, 100);
 	rg_checkpoint_info_t info;
-	cr_assert_eq(rg__log_checkpoint(w, rg_durable_write_snapshot, g, &info), RG_ENOSPC);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), RG_ENOSPC);
 	rg__io_inject_fault(RG_FAULT_EIO_FSYNC, 0);
-	cr_assert_eq(rg__log_checkpoint(w, rg_durable_write_snapshot, g, &info), RG_EIO);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), RG_EIO);
 	rg__io_inject_fault(RG_FAULT_NONE, 0);
 	cr_assert(!file_exists(ckpt_path(dir, 200)));
 	char tmp[1100];
 	snprintf(tmp, sizeof tmp, "%s.tmp", ckpt_path(dir, 200));
 	cr_assert(!file_exists(tmp));
-	cr_assert_eq(rg__log_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert(file_exists(ckpt_path(dir, 200)));
 	rg__log_close(w);
 	rec_free(&r);
