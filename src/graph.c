@@ -250,7 +250,7 @@ static void graph_free(rg_graph_t *g)
 		free(g->pseg[k]);
 	}
 	rg_base_put(g->base);
-	rg_pool_destroy(&g->pool);
+	rg__pool_destroy(&g->pool);
 	free(g->rd.idx);
 	free(g->rd.snap);
 	rg_metrics_destroy(g->rd.metrics);
@@ -282,7 +282,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	rg_graph_t *g = calloc(1, sizeof *g);
 	if (!g)
 		return RG_ENOMEM;
-	rg_pool_init(&g->pool, sizeof(struct rg_head));
+	rg__pool_init(&g->pool, sizeof(struct rg_head));
 	pthread_mutex_init(&g->wlock, NULL);
 	rg_pub_init(g);
 	g->gc_limit = opts->gc_limit_bytes ? opts->gc_limit_bytes : (size_t)64 << 20;

@@ -138,7 +138,7 @@ struct rg_graph {
 
 	/* ---- heads and adjacency blocks (pool.h): allocated by the writer,
 	 * handed back by reclamation ---- */
-	struct rg_pool pool;
+	struct rg__pool pool;
 };
 
 /* Policy: how readers and the writer synchronise. One indirect call per

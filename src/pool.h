@@ -23,9 +23,9 @@
  *    allocates.
  * Chunks are returned to the system at rg_close.
  *
- * Threads: rg_pool_get/rg_pool_put/rg_pool_drain only in the writer (the
- * thread holding the writer mutex); rg_pool_give_back from any thread
- * (reclamation callbacks); rg_pool_init/rg_pool_destroy single-threaded.
+ * Threads: rg__pool_get/rg__pool_put/rg__pool_drain only in the writer (the
+ * thread holding the writer mutex); rg__pool_give_back from any thread
+ * (reclamation callbacks); rg__pool_init/rg__pool_destroy single-threaded.
  */
 #ifndef RG_POOL_H
 #define RG_POOL_H
@@ -68,21 +68,21 @@ static inline unsigned rg_pool_class_order(unsigned cls)
 struct rg_garbage;
 
 /* Free block of a buddy region: list links live in the block itself. */
-struct rg_pool_blk {
-	struct rg_pool_blk *next, *prev;
+struct rg__pool_blk {
+	struct rg__pool_blk *next, *prev;
 };
 
-struct rg_pool_buddy {
-	struct rg_pool_blk *freel[RG_POOL_NCLS]; /* by order - MIN_ORDER */
+struct rg__pool_buddy {
+	struct rg__pool_blk *freel[RG_POOL_NCLS]; /* by order - MIN_ORDER */
 	int chunks;                              /* chunks opened so far */
 };
 
-struct rg_pool_chunk {
+struct rg__pool_chunk {
 	void *base;
 	size_t size;
 };
 
-struct rg_pool {
+struct rg__pool {
 	/* heads: bump region + LIFO free list (pointer array, so taking one
 	 * is not a dependent load through the freed head) */
 	char *head_cur, *head_end;
@@ -90,8 +90,8 @@ struct rg_pool {
 	void **head_free;
 	size_t head_nfree, head_capfree;
 	size_t head_size;
-	struct rg_pool_buddy buddy[2]; /* out-arrays, in-arrays */
-	struct rg_pool_chunk *chunks;  /* every chunk, unmapped at destroy */
+	struct rg__pool_buddy buddy[2]; /* out-arrays, in-arrays */
+	struct rg__pool_chunk *chunks;  /* every chunk, unmapped at destroy */
 	size_t nchunks, chunkcap;
 	uint64_t bytes_reserved; /* chunk bytes obtained from the system */
 	uint64_t bytes_blocks;   /* bytes of blocks handed out and not put back */
@@ -100,20 +100,20 @@ struct rg_pool {
 	struct rg_garbage *returned; /* atomic (RG_CMPXCHG / RG_XCHG) */
 };
 
-void rg_pool_init(struct rg_pool *p, size_t head_size);
+void rg__pool_init(struct rg__pool *p, size_t head_size);
 /* Frees every chunk and every bundle still queued. Single-threaded. */
-void rg_pool_destroy(struct rg_pool *p);
+void rg__pool_destroy(struct rg__pool *p);
 /* An object of class cls (not RG_CLS_MALLOC): a head of head_size bytes,
  * or a block of 2^rg_pool_class_order(cls) bytes. Writer only. NULL when
  * the system is out of memory. */
-void *rg_pool_get(struct rg_pool *p, unsigned cls);
+void *rg__pool_get(struct rg__pool *p, unsigned cls);
 /* Returns an object no reader can hold (never published, or already past
  * its grace period). RG_CLS_MALLOC objects are free()d. Writer only. */
-void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj);
+void rg__pool_put(struct rg__pool *p, unsigned cls, void *obj);
 /* Prefetches (for writing) the head that the k-th next RG_CLS_HEAD
  * allocation will return: batched inserts overwrite a recycled, cold head
  * per touched node. Writer only. */
-static inline void rg_pool_prefetch_head(const struct rg_pool *p, size_t k)
+static inline void rg_pool_prefetch_head(const struct rg__pool *p, size_t k)
 {
 	if (p->head_nfree > k)
 		__builtin_prefetch(p->head_free[p->head_nfree - 1 - k], 1);
@@ -122,10 +122,10 @@ static inline void rg_pool_prefetch_head(const struct rg_pool *p, size_t k)
 }
 
 /* Sorts every handed-back bundle into the free lists. Writer only. */
-void rg_pool_drain(struct rg_pool *p);
+void rg__pool_drain(struct rg__pool *p);
 /* Takes ownership of a reclaimed bundle whose objects no reader can hold:
  * malloc-class objects are freed here, pool objects wait for the writer.
  * Any thread, lock-free. */
-void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb);
+void rg__pool_give_back(struct rg__pool *p, struct rg_garbage *gb);
 
 #endif

@@ -109,12 +109,12 @@ struct rg_head *rg_txn_touch(struct rg_txn *t, uint64_t slot)
 	struct rg_head **pc = rg_pcell(g, slot);
 	if (*pc)
 		return *pc;
-	struct rg_head *h = rg_pool_get(&g->pool, RG_CLS_HEAD);
+	struct rg_head *h = rg__pool_get(&g->pool, RG_CLS_HEAD);
 	if (!h)
 		return NULL;
 	uint32_t s32 = (uint32_t)slot;
 	if (rg_vec_push(&t->touched, &s32, sizeof s32)) {
-		rg_pool_put(&g->pool, RG_CLS_HEAD, h);
+		rg__pool_put(&g->pool, RG_CLS_HEAD, h);
 		return NULL;
 	}
 	base_dirty(g->base, slot);
@@ -501,7 +501,7 @@ static void rollback(struct rg_txn *t)
 		for (int d = 0; d < 2; d++)
 			if (h->adj[d].priv)
 				rg_adj_free_private(g, d, &h->adj[d]);
-		rg_pool_put(&g->pool, RG_CLS_HEAD, h);
+		rg__pool_put(&g->pool, RG_CLS_HEAD, h);
 		*pc = NULL;
 	}
 	/* published blocks this transaction superseded stay as they are */
