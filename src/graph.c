@@ -274,7 +274,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 			return RG_EINVAL;
 	if (opts->durability < RG_DURABILITY_OFF || opts->durability > RG_DURABILITY_COMMIT)
 		return RG_EINVAL;
-	const struct rg_policy *pol = rg_policy_find(opts->sync ? opts->sync : "rcu-memb");
+	const struct rg_policy *pol = rg__policy_find(opts->sync ? opts->sync : "rcu-memb");
 	if (!pol)
 		return RG_EPOLICY;
 
@@ -450,7 +450,7 @@ int rg_set_policy(rg_graph_t *g, const char *name)
 {
 	if (!g || !name)
 		return RG_EINVAL;
-	const struct rg_policy *np = rg_policy_find(name);
+	const struct rg_policy *np = rg__policy_find(name);
 	if (!np)
 		return RG_EPOLICY;
 	if (rg_tls_read.open)

@@ -175,7 +175,7 @@ struct rg_policy {
 	rg_span_hook_t span_hook;
 };
 
-const struct rg_policy *rg_policy_find(const char *name);
+const struct rg_policy *rg__policy_find(const char *name);
 
 /* ---- graph.c: node table ---- */
 

@@ -168,7 +168,7 @@ static void ns_retire(rg_graph_t *g, struct rg_garbage *gb)
 	rg_garbage_free(gb);
 }
 
-const struct rg_policy rg_policy_nosync = {
+const struct rg_policy rg__policy_nosync = {
 	.name = "nosync",
 	.kind = RG_POL_NOSYNC,
 	.init = ns_init,
@@ -239,7 +239,7 @@ const struct rg_policy rg_policy_nosync = {
 		WUNLOCK(ST(g));                                                       \
 		ST(g)->published = 1;                                                 \
 	}                                                                             \
-	const struct rg_policy rg_policy_##cname = {                                  \
+	const struct rg_policy rg__policy_##cname = {                                  \
 		.name = pname,                                                        \
 		.kind = pkind,                                                        \
 		.init = pl_##cname##_init,                                                 \
@@ -466,7 +466,7 @@ static void br_publish_end(rg_graph_t *g)
 	ST(g)->published = 1;
 }
 
-const struct rg_policy rg_policy_ck_brlock = {
+const struct rg_policy rg__policy_ck_brlock = {
 	.name = "ck-brlock",
 	.kind = RG_POL_CK_BRLOCK,
 	.init = br_init,
