@@ -29,7 +29,7 @@ struct rg_cslot {
 
 struct rg_tslot {
 	int64_t v;                  /* written only by the owner thread */
-	int64_t v2;                 /* a second count on the same line (rg_counter_thread_word) */
+	int64_t v2;                 /* a second count on the same line (rg__counter_thread_word) */
 	uint64_t owner;             /* thread token */
 	struct rg_tslot *next;
 } __attribute__((aligned(RG_PCPU_ALIGN)));
@@ -57,26 +57,26 @@ static __thread uint64_t rg_thread_token __attribute__((tls_model("initial-exec"
 static uint64_t rg_next_token = 1;
 static uint64_t rg_next_counter_id = 1;
 
-struct rg_rseq_info rg_rseq;
+struct rg__rseq_info rg__rseq;
 
 __attribute__((constructor)) static void rg_rseq_init(void)
 {
 #ifdef RG_HAVE_RSEQ
 	if (__rseq_size > 0) {
-		rg_rseq.area_off = __rseq_offset;
-		rg_rseq.cpu_off = __rseq_offset + (ptrdiff_t)offsetof(struct rseq, cpu_id);
-		rg_rseq.ok = 1;
+		rg__rseq.area_off = __rseq_offset;
+		rg__rseq.cpu_off = __rseq_offset + (ptrdiff_t)offsetof(struct rseq, cpu_id);
+		rg__rseq.ok = 1;
 	}
 #endif
 }
 
-unsigned rg_cpu_id_slow(void)
+unsigned rg__cpu_id_slow(void)
 {
 	int c = sched_getcpu();
 	return c < 0 ? 0u : (unsigned)c;
 }
 
-uint32_t rg_percpu_nslots(void)
+uint32_t rg__percpu_nslots(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
 	if (n < 1)
@@ -122,7 +122,7 @@ int rg_counter_create(rg_counter_kind_t kind, uint32_t batch, rg_counter_t **out
 	/* relaxed: only uniqueness matters */
 	c->id = RG_FETCH_ADD_RELAXED(&rg_next_counter_id, 1);
 	if (kind == RG_COUNTER_PERCPU || kind == RG_COUNTER_BATCHED) {
-		c->nslots = rg_percpu_nslots();
+		c->nslots = rg__percpu_nslots();
 		c->mask = c->nslots - 1;
 		/* + 1: the fallback word of rg_pcpu_add() */
 		c->slots = aligned_alloc(RG_PCPU_ALIGN, sizeof(struct rg_cslot) * (c->nslots + 1));
@@ -188,7 +188,7 @@ static __attribute__((noinline)) struct rg_tslot *rg_tslot_get(struct rg_counter
 	return s;
 }
 
-int64_t *rg_counter_thread_word(struct rg_counter *c)
+int64_t *rg__counter_thread_word(struct rg_counter *c)
 {
 	if (!c || c->kind != RG_COUNTER_PERTHREAD)
 		return NULL;
@@ -197,7 +197,7 @@ int64_t *rg_counter_thread_word(struct rg_counter *c)
 	return s ? &s->v : NULL;
 }
 
-/* rg_metrics_thread_attach() addresses v2 as the word after v. */
+/* rg__metrics_thread_attach() addresses v2 as the word after v. */
 _Static_assert(offsetof(struct rg_tslot, v2) == offsetof(struct rg_tslot, v) + sizeof(int64_t),
 	       "v2 follows v");
 
@@ -213,7 +213,7 @@ static int64_t tslot_sum(const struct rg_counter *c, int second)
 	return sum;
 }
 
-int64_t rg_counter_read2(const struct rg_counter *c)
+int64_t rg__counter_read2(const struct rg_counter *c)
 {
 	return c && c->kind == RG_COUNTER_PERTHREAD ? tslot_sum(c, 1) : 0;
 }
@@ -260,7 +260,7 @@ static inline void rg_counter_add_batched(struct rg_counter *c, unsigned cpu, in
 static __attribute__((noinline)) void rg_counter_add_nocpu(struct rg_counter *c,
 							   int64_t delta)
 {
-	unsigned cpu = rg_cpu_id_slow();
+	unsigned cpu = rg__cpu_id_slow();
 	if (c->kind == RG_COUNTER_PERCPU)
 		/* Relaxed atomic: see rg_counter_add(). */
 		RG_ADD(&c->slots[cpu & c->mask].v, delta);

@@ -58,20 +58,20 @@
 #define RG_HIST_MAX_EXP 47                    /* last exact octave [2^47, 2^48) */
 #define RG_HIST_NBUCKETS ((RG_HIST_MAX_EXP - RG_HIST_SUB_BITS + 2) * RG_HIST_SUB)
 
-struct rg_hist_shard {
+struct rg__hist_shard {
 	uint64_t sum_ns;
 	uint64_t b[RG_HIST_NBUCKETS];
 };
 
-struct rg_metrics_shard {
+struct rg__metrics_shard {
 	uint64_t c[RG_C__COUNT];
-	struct rg_hist_shard h[RG_H__COUNT];
+	struct rg__hist_shard h[RG_H__COUNT];
 } __attribute__((aligned(RG_PCPU_ALIGN)));
 
 struct rg_metrics {
 	/* nshards + 1 entries, RG_PCPU_ALIGN aligned; shards[nshards] is the
 	 * fallback shard (atomic adds only, see rg_pcpu_add) */
-	struct rg_metrics_shard *shards;
+	struct rg__metrics_shard *shards;
 	/* READ_SECTIONS and READ_SECTIONS_ENDED of read sections: the two
 	 * words of one PERTHREAD counter's slots (counter.c: v and v2, one
 	 * cache line per thread), so the read path's two counts are plain
@@ -128,15 +128,15 @@ static inline void *rg_thread_pointer(void)
 
 /* Where the calling thread's rseq cpu_id lives: thread pointer + cpu_off
  * (ok = 0: no rseq, use sched_getcpu()). Set by a constructor in counter.c. */
-struct rg_rseq_info {
+struct rg__rseq_info {
 	int ok;
 	ptrdiff_t cpu_off;  /* thread pointer -> rseq.cpu_id */
 	ptrdiff_t area_off; /* thread pointer -> struct rseq (__rseq_offset) */
 };
-extern struct rg_rseq_info rg_rseq __attribute__((visibility("hidden")));
+extern struct rg__rseq_info rg__rseq __attribute__((visibility("hidden")));
 
 /* sched_getcpu() fallback, out of line (keeps the fast path frameless). */
-unsigned rg_cpu_id_slow(void);
+unsigned rg__cpu_id_slow(void);
 
 /*
  * Id of the CPU the calling thread runs on (or ran on a moment ago: it may
@@ -146,13 +146,13 @@ unsigned rg_cpu_id_slow(void);
  */
 static inline int rg_cpu_id_fast(void)
 {
-	/* rg_rseq is filled once by a constructor from glibc's __rseq_size /
+	/* rg__rseq is filled once by a constructor from glibc's __rseq_size /
 	 * __rseq_offset (constant for the process): reading our own copy
 	 * saves two GOT indirections on every call. Plain loads: written
 	 * before main() and never again. */
-	if (__builtin_expect(rg_rseq.ok, 1)) {
+	if (__builtin_expect(rg__rseq.ok, 1)) {
 		const int32_t *cpu = (const int32_t *)(
-			(char *)rg_thread_pointer() + rg_rseq.cpu_off);
+			(char *)rg_thread_pointer() + rg__rseq.cpu_off);
 		/* Relaxed: the kernel rewrites cpu_id on return to user space
 		 * after a migration; any recent value is an acceptable hint.
 		 * -1 uninitialised, -2 registration failed. */
@@ -167,7 +167,7 @@ static inline unsigned rg_cpu_id(void)
 	int cpu = rg_cpu_id_fast();
 	if (__builtin_expect(cpu >= 0, 1))
 		return (unsigned)cpu;
-	return rg_cpu_id_slow();
+	return rg__cpu_id_slow();
 }
 
 /*
@@ -203,7 +203,7 @@ static inline unsigned rg_cpu_id(void)
 #define RG_STR(x) RG_STR_(x)
 /* One restartable `*v += count` on `cpu`: 0 on commit, -1 if aborted or no
  * longer on `cpu` (caller re-reads the CPU and retries). rseq_off is
- * __rseq_offset (rg_rseq.area_off). */
+ * __rseq_offset (rg__rseq.area_off). */
 static inline __attribute__((always_inline)) int rg_rseq_addq(uint64_t *v, uint64_t count,
 							    int cpu, ptrdiff_t rseq_off)
 {
@@ -246,16 +246,16 @@ rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
 	    uint64_t delta)
 {
 #if defined(RG_HAVE_RSEQ_ADDQ) && defined(RG_PCPU_USE_RSEQ)
-	if (__builtin_expect(rg_rseq.ok, 1)) {
+	if (__builtin_expect(rg__rseq.ok, 1)) {
 		for (;;) {
 			/* relaxed: any recent value, rechecked inside the sequence */
 			int cpu = RG_LOAD_SHARED(*(const int32_t *)((char *)rg_thread_pointer() +
-								    rg_rseq.cpu_off));
+								    rg__rseq.cpu_off));
 			if (__builtin_expect((unsigned)cpu > mask, 0))
 				break; /* negative (no rseq) or no slot of its own */
 			uint64_t *v = (uint64_t *)((char *)slot0 + (size_t)cpu * stride);
 			if (__builtin_expect(rg_rseq_addq(v, delta, cpu,
-							  rg_rseq.area_off) == 0, 1))
+							  rg__rseq.area_off) == 0, 1))
 				return;
 		}
 	}
@@ -273,11 +273,11 @@ rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
 
 /* counter.c: the calling thread's word of PERTHREAD counter c (created on
  * first use, freed with c), or NULL (no memory); the word after it is the
- * slot's second count (v2), summed by rg_counter_read2(). */
-int64_t *rg_counter_thread_word(struct rg_counter *c);
-int64_t rg_counter_read2(const struct rg_counter *c);
+ * slot's second count (v2), summed by rg__counter_read2(). */
+int64_t *rg__counter_thread_word(struct rg_counter *c);
+int64_t rg__counter_read2(const struct rg_counter *c);
 /* metrics.c: fills mt for m (slow path of rg_metrics_read_enter). */
-void rg_metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt);
+void rg__metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt);
 
 /* Thread-local sampling tick for read-section latency. */
 extern __thread uint32_t rg_metrics_tls_tick __attribute__((tls_model("initial-exec")));
@@ -289,7 +289,7 @@ static inline __attribute__((always_inline)) void
 rg_metrics_pcpu_add(struct rg_metrics *m, uint64_t *w, uint64_t delta)
 {
 	size_t off = (size_t)((char *)w - (char *)m->shards);
-	rg_pcpu_add(w, sizeof(struct rg_metrics_shard), m->shard_mask,
+	rg_pcpu_add(w, sizeof(struct rg__metrics_shard), m->shard_mask,
 		    (uint64_t *)((char *)&m->shards[m->nshards] + off), delta);
 }
 
@@ -389,7 +389,7 @@ static inline uint64_t rg_metrics_read_enter(struct rg_metrics *m, struct rg_mth
 	if (__builtin_expect(m == NULL, 0))
 		return 0;
 	if (__builtin_expect(mt->gen != m->gen, 0))
-		rg_metrics_thread_attach(m, mt);
+		rg__metrics_thread_attach(m, mt);
 	if (__builtin_expect(mt->w[0] != NULL, 1))
 		rg_metrics_bump_own(mt->w[0]);
 	else
@@ -454,18 +454,18 @@ static inline void rg_metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns
 /* Records into an explicit shard with atomic adds (tests use it to exercise
  * merging). Not concurrently with rg_metrics_observe() on the same m: rseq
  * adds to a slot assume no other CPU writes it. */
-void rg_metrics_observe_shard(struct rg_metrics *m, unsigned shard,
+void rg__metrics_observe_shard(struct rg_metrics *m, unsigned shard,
 			      enum rg_hist_id h, uint64_t ns);
 
 /* Merges histogram h over all shards into b[RG_HIST_NBUCKETS]; returns the
  * observation count, *sum_ns receives the sum. */
-uint64_t rg_hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
+uint64_t rg__hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
 		       uint64_t *b, uint64_t *sum_ns);
 
 /* Quantile (ns) of merged buckets b holding count > 0 observations. */
-double rg_hist_quantile_ns(const uint64_t *b, uint64_t count, double q);
+double rg__hist_quantile_ns(const uint64_t *b, uint64_t count, double q);
 
 /* Number of shards to allocate for this machine (power of two). */
-uint32_t rg_percpu_nslots(void);
+uint32_t rg__percpu_nslots(void);
 
 #endif /* RG_SRC_METRICS_H */
