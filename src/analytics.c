@@ -1,7 +1,7 @@
 /*
  * analytics.c - PageRank and weakly connected components on one snapshot
  * (a live read section or a frozen view's handle), sequential or parallel
- * (OpenMP), over the inline span lookup (traverse_internal.h).
+ * (OpenMP), over the inline span lookup (kernel.h).
  *
  * One code path per kernel: the whole computation is one OpenMP region,
  * `if (threads > 1)`, so the sequential path is the same code run by a
@@ -20,7 +20,8 @@
  * (smallest id of the component) is canonical whatever order the links
  * happen in.
  */
-#include "traverse_internal.h"
+#include "kernel.h"
+#include "sort.h"
 
 #include <math.h>
 #include <omp.h>

@@ -144,7 +144,7 @@ static inline uint64_t mix64(uint64_t x)
 /* splitmix64 (Steele, Lea, Flood, OOPSLA 2014): the stream that seeds the
  * generators (generate.c) and draws samples (analytics.c). Its output
  * function rg_splitmix64_mix also defines the public result checksums
- * (traverse_internal.h, rg__checksum_mix). Not a hash of keys: mix64 is. */
+ * (kernel.h, rg__checksum_mix). Not a hash of keys: mix64 is. */
 static inline uint64_t rg_splitmix64_mix(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);

@@ -1,7 +1,8 @@
 /*
- * traverse_internal.h - INTERNAL glue shared by src/traverse.c and
- * src/analytics.c: execution settings, the per-worker view of a snapshot,
- * the parallel-query metrics, sorting and checksum helpers.
+ * kernel.h - INTERNAL glue shared by the kernels (traverse.c, bfs.c,
+ * analytics.c): execution settings and the parallel-query metrics
+ * (exec.c), the per-worker view of a snapshot, the result checksums.
+ * Sorting is sort.h.
  *
  * One view type. Every kernel reads a `const struct rg_read *`, a live
  * section or a frozen view's handle (csr.h), through the inline span
@@ -12,8 +13,8 @@
  * snapshot's memory alive), so kernels index their per-slot arrays with
  * the slots they read, unchecked.
  */
-#ifndef RG_TRAVERSE_INTERNAL_H
-#define RG_TRAVERSE_INTERNAL_H
+#ifndef RG_KERNEL_H
+#define RG_KERNEL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -66,18 +67,7 @@ static inline void rg__worker_view(const struct rg_read *r, int tid, struct rg_r
  * over the team's threads. */
 void rg__par_metrics(const struct rg_read *r, int threads, uint64_t wall_ns, uint64_t busy_ns);
 
-/* ---- sorting and checksums ---- */
-
-/* Sorts a[0..n) ascending. tmp: n scratch entries (may be NULL when
- * n <= 64). */
-void rg__sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
-
-struct rg_kv {
-	uint64_t k;
-	uint64_t v;
-};
-/* Sorts by k ascending (stable). tmp: n scratch entries (NULL if n <= 64). */
-void rg__sort_kv(struct rg_kv *a, size_t n, struct rg_kv *tmp);
+/* ---- checksums ---- */
 
 /* The public result checksums (traverse.h): h = RG_CHECKSUM_SEED, then
  * h = rg__checksum_mix(h ^ x) for each value x in order, and the result
