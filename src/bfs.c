@@ -96,7 +96,7 @@ static void cache_key_init(void)
 	cache_key_ok = pthread_key_create(&cache_key, cache_destroy) == 0;
 }
 
-static void ws_free_bufs(struct ws *w)
+static void ws_free_bufs(struct rg__ws *w)
 {
 	free(w->vis);
 	free(w->q);
@@ -109,7 +109,7 @@ static void ws_free_bufs(struct ws *w)
 }
 
 /* A workspace for slot space ns, from the thread's cache when it fits. */
-int rg__ws_get(struct ws *w, uint64_t ns)
+int rg__ws_get(struct rg__ws *w, uint64_t ns)
 {
 	memset(w, 0, sizeof *w);
 	w->ns = ns;
@@ -153,7 +153,7 @@ int rg__ws_get(struct ws *w, uint64_t ns)
 
 /* Clears what the last query set in vis (its queue's words, or all of it
  * when that is cheaper or bottom-up marked slots outside the queue). */
-void rg__ws_reset(struct ws *w)
+void rg__ws_reset(struct rg__ws *w)
 {
 	if (w->dirty || w->qn > w->words / 4) {
 		memset(w->vis, 0, w->words * sizeof *w->vis);
@@ -168,7 +168,7 @@ void rg__ws_reset(struct ws *w)
 
 /* Returns the workspace's buffers to the thread's cache (those that fit)
  * or frees them. */
-void rg__ws_put(struct ws *w)
+void rg__ws_put(struct rg__ws *w)
 {
 	if (!w->vis)
 		return;
@@ -207,7 +207,7 @@ void rg__ws_put(struct ws *w)
 }
 
 /* Queue capacity for `need` entries (need <= ns). */
-static int ws_qreserve(struct ws *w, size_t need)
+static int ws_qreserve(struct rg__ws *w, size_t need)
 {
 	if (need <= w->qcap)
 		return 0;
@@ -223,7 +223,7 @@ static int ws_qreserve(struct ws *w, size_t need)
 }
 
 /* Closes the level that ends at qn. */
-static int ws_push_level(struct ws *w, int sorted)
+static int ws_push_level(struct rg__ws *w, int sorted)
 {
 	if (w->nlv + 2 > w->lvcap) {
 		size_t nc = w->lvcap * 2;
@@ -293,8 +293,8 @@ static inline void span_q(const struct rg_read *lr, uint32_t u, int d, uint32_t 
 
 /* Sequential top-down step: expands q[b..e) onto the end of q. Returns the
  * degree sum of the new level when need_scout, else 0. */
-static int td_seq(const struct rg_read *lr, struct ws *w, const struct query *qq, size_t b,
-		  size_t e, int need_scout, uint64_t *scout_out)
+static int td_seq(const struct rg_read *lr, struct rg__ws *w, const struct rg__query *qq,
+		  size_t b, size_t e, int need_scout, uint64_t *scout_out)
 {
 	uint64_t *vis = w->vis;
 	uint64_t scout = 0, edges = 0;
@@ -357,7 +357,7 @@ static inline int claim(uint64_t *vis, uint32_t v)
 }
 
 /* Reserves n queue entries for one thread's buffer and copies it there. */
-static inline void q_flush(struct ws *w, size_t *tail, const uint32_t *buf, size_t n)
+static inline void q_flush(struct rg__ws *w, size_t *tail, const uint32_t *buf, size_t n)
 {
 	if (!n)
 		return;
@@ -368,8 +368,9 @@ static inline void q_flush(struct ws *w, size_t *tail, const uint32_t *buf, size
 }
 
 /* Parallel top-down step (q has room for every slot). */
-static void td_par(const struct rg_read *r, struct ws *w, const struct query *qq, size_t b,
-		   size_t e, int need_scout, int threads, uint64_t *scout_out, struct par_stats *ps)
+static void td_par(const struct rg_read *r, struct rg__ws *w, const struct rg__query *qq,
+		   size_t b, size_t e, int need_scout, int threads, uint64_t *scout_out,
+		   struct rg__par_stats *ps)
 {
 	size_t tail = w->qn;
 	uint64_t scout = 0, edges = 0, busy = 0;
@@ -450,7 +451,7 @@ static inline int has_parent(const rg_span_t *sp, const uint32_t *ty, uint32_t t
  * bits (and those of absent slots, which can never be reached) into vis[w]
  * for every word of the range: the caller's range is this thread's alone.
  * Returns the slots found. */
-static uint64_t bu_words(const struct rg_read *lr, const struct query *qq, uint64_t *vis,
+static uint64_t bu_words(const struct rg_read *lr, const struct rg__query *qq, uint64_t *vis,
 			 const uint64_t *front, uint64_t *next, size_t w0, size_t w1, uint64_t ns,
 			 uint64_t *edges)
 {
@@ -513,8 +514,8 @@ static void bits_to_q(const uint64_t *next, size_t w0, size_t w1, uint32_t *q, s
 /* A bottom-up step from the frontier bitmap w->front into w->next, the new
  * level appended to q in slot order (q has room for every slot). threads
  * 1: on the calling thread. Returns the level's size. */
-static uint64_t bu_step(const struct rg_read *r, struct ws *w, const struct query *qq,
-			int threads, struct par_stats *ps)
+static uint64_t bu_step(const struct rg_read *r, struct rg__ws *w, const struct rg__query *qq,
+			int threads, struct rg__par_stats *ps)
 {
 	const size_t words = w->words, nch = (words + BU_CHUNK - 1) / BU_CHUNK;
 	uint64_t *ccnt = w->ccnt, edges = 0, busy = 0, awake = 0;
@@ -570,7 +571,7 @@ static uint64_t bu_step(const struct rg_read *r, struct ws *w, const struct quer
 }
 
 /* Frontier q[b..e) as the bitmap w->front. */
-static void q_to_front(struct ws *w, size_t b, size_t e)
+static void q_to_front(struct rg__ws *w, size_t b, size_t e)
 {
 	memset(w->front, 0, w->words * sizeof *w->front);
 	for (size_t i = b; i < e; i++)
@@ -578,8 +579,8 @@ static void q_to_front(struct ws *w, size_t b, size_t e)
 }
 
 /* Frontier degree sum, stopping once `cap` is reached. */
-static uint64_t frontier_deg(const struct rg_read *lr, const struct ws *w, size_t b, size_t e,
-			     int dir, uint64_t cap)
+static uint64_t frontier_deg(const struct rg_read *lr, const struct rg__ws *w, size_t b,
+			     size_t e, int dir, uint64_t cap)
 {
 	uint64_t sum = 0;
 	for (size_t i = b; i < e && sum < cap; i++)
@@ -592,8 +593,8 @@ static uint64_t frontier_deg(const struct rg_read *lr, const struct ws *w, size_
  * thread: sequential; otherwise a level may go parallel (AUTO rules at the
  * top of traverse.h).
  */
-int rg__bfs_run(const struct rg_read *r, struct ws *w, uint32_t root, const struct query *qq,
-		const struct rg_exec_cfg *cfg, struct par_stats *ps)
+int rg__bfs_run(const struct rg_read *r, struct rg__ws *w, uint32_t root,
+		const struct rg__query *qq, const struct rg__exec_cfg *cfg, struct rg__par_stats *ps)
 {
 	struct rg_read lr;
 	rg__worker_view(r, 0, &lr);

@@ -12,7 +12,7 @@
 #include "kernel.h"
 
 /* What to expand: a k-hop query or a depth-limited BFS. */
-struct query {
+struct rg__query {
 	int kind;          /* 0: k-hop, 1: BFS */
 	unsigned k;        /* k-hop */
 	int mode;          /* k-hop */
@@ -23,7 +23,7 @@ struct query {
 
 /* A thread's BFS state; after rg__bfs_run, the result: level d is
  * q[lv[d] .. lv[d+1]) for d < nlv, in slot order if lvs[d]. */
-struct ws {
+struct rg__ws {
 	uint64_t ns;
 	size_t words;     /* words of the slot space */
 	uint64_t *vis;    /* visited bitmap, vis_words >= words; all zero between queries */
@@ -42,7 +42,7 @@ struct ws {
 };
 
 /* Parallel steps of one query, for the metrics and rg_exec_t. */
-struct par_stats {
+struct rg__par_stats {
 	int steps, team;
 	uint64_t wall_ns, busy_ns;
 };
@@ -50,16 +50,16 @@ struct par_stats {
 
 /* A workspace for slot space ns, from the thread's cache when it fits.
  * 0 or RG_ENOMEM. */
-int rg__ws_get(struct ws *w, uint64_t ns);
+int rg__ws_get(struct rg__ws *w, uint64_t ns);
 /* Clears what the last run set, for the next root (same workspace). */
-void rg__ws_reset(struct ws *w);
+void rg__ws_reset(struct rg__ws *w);
 /* Returns the buffers to the thread's cache (those that fit) or frees them. */
-void rg__ws_put(struct ws *w);
+void rg__ws_put(struct rg__ws *w);
 
 /* BFS from root to depth qq->maxdepth into w (reset). cfg == NULL or one
  * thread: sequential; otherwise a level may go parallel (AUTO rules at the
  * top of traverse.h), counted in *ps. 0 or RG_ENOMEM. */
-int rg__bfs_run(const struct rg_read *r, struct ws *w, uint32_t root, const struct query *qq,
-		const struct rg_exec_cfg *cfg, struct par_stats *ps);
+int rg__bfs_run(const struct rg_read *r, struct rg__ws *w, uint32_t root,
+		const struct rg__query *qq, const struct rg__exec_cfg *cfg, struct rg__par_stats *ps);
 
 #endif

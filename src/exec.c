@@ -14,7 +14,7 @@ void rg_exec_init(rg_exec_t *ex)
 		memset(ex, 0, sizeof *ex);
 }
 
-int rg__exec_resolve(rg_exec_t *ex, struct rg_exec_cfg *cfg)
+int rg__exec_resolve(rg_exec_t *ex, struct rg__exec_cfg *cfg)
 {
 	cfg->mode = RG_EXEC_AUTO;
 	cfg->threads = 0;

@@ -27,7 +27,7 @@
 
 /* ---- execution ---- */
 
-struct rg_exec_cfg {
+struct rg__exec_cfg {
 	int mode;
 	int threads;       /* resolved: >= 1 (1 inside a parallel region or for SEQ) */
 	uint64_t min_edges;
@@ -35,7 +35,7 @@ struct rg_exec_cfg {
 
 /* Resolves ex (may be NULL) into cfg and zeroes ex's outputs. RG_EINVAL
  * for a bad mode or thread count. */
-int rg__exec_resolve(rg_exec_t *ex, struct rg_exec_cfg *cfg);
+int rg__exec_resolve(rg_exec_t *ex, struct rg__exec_cfg *cfg);
 
 /* RG_EINVAL unless r is an open section or a frozen view's handle. */
 static inline int rg__view_check(const struct rg_read *r)

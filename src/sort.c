@@ -51,11 +51,11 @@ void rg__sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
 		memcpy(a, src, n * sizeof *a);
 }
 
-void rg__sort_kv(struct rg_kv *a, size_t n, struct rg_kv *tmp)
+void rg__sort_kv(struct rg__kv *a, size_t n, struct rg__kv *tmp)
 {
 	if (n <= 64 || !tmp) {
 		for (size_t i = 1; i < n; i++) {
-			struct rg_kv x = a[i];
+			struct rg__kv x = a[i];
 			size_t j = i;
 			while (j > 0 && a[j - 1].k > x.k) {
 				a[j] = a[j - 1];
@@ -72,7 +72,7 @@ void rg__sort_kv(struct rg_kv *a, size_t n, struct rg_kv *tmp)
 		for (int b = 0; b < 8; b++)
 			cnt[b][(x >> (8 * b)) & 255]++;
 	}
-	struct rg_kv *src = a, *dst = tmp;
+	struct rg__kv *src = a, *dst = tmp;
 	for (int b = 0; b < 8; b++) {
 		if (cnt[b][(src[0].k >> (8 * b)) & 255] == n)
 			continue;
@@ -84,7 +84,7 @@ void rg__sort_kv(struct rg_kv *a, size_t n, struct rg_kv *tmp)
 		}
 		for (size_t i = 0; i < n; i++)
 			dst[cnt[b][(src[i].k >> (8 * b)) & 255]++] = src[i];
-		struct rg_kv *t = src;
+		struct rg__kv *t = src;
 		src = dst;
 		dst = t;
 	}

@@ -11,12 +11,12 @@
  * n <= 64). */
 void rg__sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
 
-struct rg_kv {
+struct rg__kv {
 	uint64_t k;
 	uint64_t v;
 };
 /* Sorts by k ascending (stable). tmp: n scratch entries (NULL if n <= 64). */
-void rg__sort_kv(struct rg_kv *a, size_t n, struct rg_kv *tmp);
+void rg__sort_kv(struct rg__kv *a, size_t n, struct rg__kv *tmp);
 
 /* Sorts n distinct slots < ns ascending: insertion for a few, a bitmap
  * scan when they are dense in the slot space, else a radix sort.

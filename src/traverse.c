@@ -62,8 +62,8 @@ uint64_t rg_bfs_checksum(const rg_bfs_t *b)
 
 /* Ids of q[b..e) ascending into ids (q's order may change). sorted: the
  * range is one level already in slot order. */
-static int sorted_ids(const struct rg_read *r, struct ws *w, size_t b, size_t e, int sorted,
-		      uint64_t *ids)
+static int sorted_ids(const struct rg_read *r, struct rg__ws *w, size_t b, size_t e,
+		      int sorted, uint64_t *ids)
 {
 	const size_t n = e - b;
 	uint32_t *q = w->q + b;
@@ -84,7 +84,7 @@ static int sorted_ids(const struct rg_read *r, struct ws *w, size_t b, size_t e,
 	return 0;
 }
 
-static int make_khop(const struct rg_read *r, struct ws *w, const struct query *qq,
+static int make_khop(const struct rg_read *r, struct rg__ws *w, const struct rg__query *qq,
 		     rg_nodeset_t *out)
 {
 	size_t b, e;
@@ -120,7 +120,7 @@ static int make_khop(const struct rg_read *r, struct ws *w, const struct query *
 	return 0;
 }
 
-static int make_bfs(const struct rg_read *r, struct ws *w, rg_bfs_t *out)
+static int make_bfs(const struct rg_read *r, struct rg__ws *w, rg_bfs_t *out)
 {
 	size_t n = w->qn;
 	memset(out, 0, sizeof *out);
@@ -148,15 +148,15 @@ static int make_bfs(const struct rg_read *r, struct ws *w, rg_bfs_t *out)
 	return 0;
 }
 
-static int make_result(const struct rg_read *r, struct ws *w, const struct query *qq, void *outs,
-		       size_t i)
+static int make_result(const struct rg_read *r, struct rg__ws *w, const struct rg__query *qq,
+		       void *outs, size_t i)
 {
 	if (qq->kind == 0)
 		return make_khop(r, w, qq, (rg_nodeset_t *)outs + i);
 	return make_bfs(r, w, (rg_bfs_t *)outs + i);
 }
 
-static void free_result(const struct query *qq, void *outs, size_t i)
+static void free_result(const struct rg__query *qq, void *outs, size_t i)
 {
 	if (qq->kind == 0)
 		rg_nodeset_free((rg_nodeset_t *)outs + i);
@@ -164,7 +164,7 @@ static void free_result(const struct query *qq, void *outs, size_t i)
 		rg_bfs_free((rg_bfs_t *)outs + i);
 }
 
-static void clear_result(const struct query *qq, void *outs, size_t i)
+static void clear_result(const struct rg__query *qq, void *outs, size_t i)
 {
 	if (qq->kind == 0)
 		memset((rg_nodeset_t *)outs + i, 0, sizeof(rg_nodeset_t));
@@ -176,7 +176,7 @@ static void clear_result(const struct query *qq, void *outs, size_t i)
 /* Queries                                                            */
 /* ------------------------------------------------------------------ */
 
-static int check_query(const struct query *qq)
+static int check_query(const struct rg__query *qq)
 {
 	if (qq->dir != RG_OUT && qq->dir != RG_IN && qq->dir != RG_BOTH)
 		return RG_EINVAL;
@@ -196,7 +196,7 @@ static int root_slot(const struct rg_read *r, uint64_t id, uint32_t *slot)
 	return 0;
 }
 
-static void report(rg_exec_t *ex, const struct rg_read *r, const struct par_stats *ps,
+static void report(rg_exec_t *ex, const struct rg_read *r, const struct rg__par_stats *ps,
 		   uint64_t edges, uint64_t items_par, uint32_t td, uint32_t bu)
 {
 	if (ps->steps)
@@ -213,20 +213,20 @@ static void report(rg_exec_t *ex, const struct rg_read *r, const struct par_stat
 }
 
 /* Single-root query (k-hop or BFS). */
-static int single(const struct rg_read *r, uint64_t root, const struct query *qq, rg_exec_t *ex,
+static int single(const struct rg_read *r, uint64_t root, const struct rg__query *qq, rg_exec_t *ex,
 		  void *out)
 {
-	struct rg_exec_cfg cfg;
+	struct rg__exec_cfg cfg;
 	int rc = rg__exec_resolve(ex, &cfg);
 	if (rc)
 		return rc;
 	uint32_t rs;
 	if ((rc = root_slot(r, root, &rs)) != 0)
 		return rc;
-	struct ws w;
+	struct rg__ws w;
 	if ((rc = rg__ws_get(&w, r->nslots)) != 0)
 		return rc;
-	struct par_stats ps = {0};
+	struct rg__par_stats ps = {0};
 	rc = rg__bfs_run(r, &w, rs, qq, &cfg, &ps);
 	if (!rc)
 		rc = make_result(r, &w, qq, out, 0);
@@ -238,7 +238,7 @@ static int single(const struct rg_read *r, uint64_t root, const struct query *qq
 /* Shared state of a parallel batch. */
 struct par_batch {
 	const struct rg_read *r;
-	const struct query *qq;
+	const struct rg__query *qq;
 	const uint32_t *slots;
 	void *outs;
 	size_t cursor; /* next root index (atomic) */
@@ -251,7 +251,7 @@ static void par_batch_worker(struct par_batch *pb, uint64_t *edges, uint32_t *td
 	const int tid = omp_get_thread_num();
 	struct rg_read lr;
 	rg__worker_view(pb->r, tid, &lr);
-	struct ws w;
+	struct rg__ws w;
 	if (rg__ws_get(&w, lr.nslots) != 0) {
 		/* relaxed: read after the region's closing barrier */
 		RG_STORE_SHARED(pb->err, RG_ENOMEM);
@@ -278,10 +278,10 @@ static void par_batch_worker(struct par_batch *pb, uint64_t *edges, uint32_t *td
 	rg__ws_put(&w);
 }
 
-static int batch(const struct rg_read *r, const uint64_t *roots, size_t n, const struct query *qq,
+static int batch(const struct rg_read *r, const uint64_t *roots, size_t n, const struct rg__query *qq,
 		 rg_exec_t *ex, void *outs)
 {
-	struct rg_exec_cfg cfg;
+	struct rg__exec_cfg cfg;
 	int rc = rg__exec_resolve(ex, &cfg);
 	if (rc)
 		return rc;
@@ -300,7 +300,7 @@ static int batch(const struct rg_read *r, const uint64_t *roots, size_t n, const
 			return rc;
 		}
 	}
-	struct ws w;
+	struct rg__ws w;
 	if ((rc = rg__ws_get(&w, r->nslots)) != 0) {
 		free(slots);
 		return rc;
@@ -324,7 +324,7 @@ static int batch(const struct rg_read *r, const uint64_t *roots, size_t n, const
 				break;
 		}
 	}
-	struct par_stats ps = {0};
+	struct rg__par_stats ps = {0};
 	uint64_t edges = w.edges, items_par = 0;
 	uint32_t td = w.td, bu = w.bu;
 	rg__ws_put(&w);
@@ -375,7 +375,7 @@ int rg_khop(const rg_read_t *r, uint64_t root, unsigned k, rg_khop_mode_t mode, 
 		return RG_EINVAL;
 	out->ids = NULL;
 	out->n = 0;
-	struct query qq = {.kind = 0, .k = k, .mode = mode, .maxdepth = k, .dir = dir, .type = type};
+	struct rg__query qq = {.kind = 0, .k = k, .mode = mode, .maxdepth = k, .dir = dir, .type = type};
 	int rc = rg__view_check(r);
 	if (!rc)
 		rc = check_query(&qq);
@@ -388,14 +388,14 @@ int rg_bfs(const rg_read_t *r, uint64_t root, uint32_t max_depth, int dir, uint3
 	if (!out)
 		return RG_EINVAL;
 	memset(out, 0, sizeof *out);
-	struct query qq = {.kind = 1, .maxdepth = max_depth, .dir = dir, .type = type};
+	struct rg__query qq = {.kind = 1, .maxdepth = max_depth, .dir = dir, .type = type};
 	int rc = rg__view_check(r);
 	if (!rc)
 		rc = check_query(&qq);
 	return rc ? rc : single(r, root, &qq, ex, out);
 }
 
-static int batch_entry(const rg_read_t *r, const uint64_t *roots, size_t n, const struct query *qq,
+static int batch_entry(const rg_read_t *r, const uint64_t *roots, size_t n, const struct rg__query *qq,
 		       rg_exec_t *ex, void *outs)
 {
 	int rc = rg__view_check(r);
@@ -412,14 +412,14 @@ static int batch_entry(const rg_read_t *r, const uint64_t *roots, size_t n, cons
 int rg_khop_batch(const rg_read_t *r, const uint64_t *roots, size_t nroots, unsigned k,
 		  rg_khop_mode_t mode, int dir, uint32_t type, rg_exec_t *ex, rg_nodeset_t *outs)
 {
-	struct query qq = {.kind = 0, .k = k, .mode = mode, .maxdepth = k, .dir = dir, .type = type};
+	struct rg__query qq = {.kind = 0, .k = k, .mode = mode, .maxdepth = k, .dir = dir, .type = type};
 	return batch_entry(r, roots, nroots, &qq, ex, outs);
 }
 
 int rg_bfs_batch(const rg_read_t *r, const uint64_t *roots, size_t nroots, uint32_t max_depth,
 		 int dir, uint32_t type, rg_exec_t *ex, rg_bfs_t *outs)
 {
-	struct query qq = {.kind = 1, .maxdepth = max_depth, .dir = dir, .type = type};
+	struct rg__query qq = {.kind = 1, .maxdepth = max_depth, .dir = dir, .type = type};
 	return batch_entry(r, roots, nroots, &qq, ex, outs);
 }
 
