@@ -1,5 +1,6 @@
 /*
- * test_wal.c - the redo log and checkpoint module on its own (src/wal.h):
+ * test_wal.c - the redo log and checkpoint files on their own (src/log.h,
+ * src/ckpt_file.h, src/codec.h):
  * format, round trips under every policy, truncation at every byte,
  * bit flips, garbage tails, newer format versions, salvage, missing and
  * corrupt checkpoints, ENOSPC / EIO fault injection (and a real full tmpfs
