@@ -84,6 +84,21 @@ struct dirlist {
 	size_t nlogs, nckpts, caplogs, capckpts;
 };
 
+/* Salvage: moves segments dl->logs[from..] aside as <name>.corrupt,
+ * counting their bytes as cut. */
+static void drop_segments(int dirfd, const struct dirlist *dl, size_t from, rg_recovery_t *rep)
+{
+	for (size_t j = from; j < dl->nlogs; j++) {
+		char nm[RG_NAME_MAX], side[RG_NAME_MAX + 16];
+		struct stat st;
+		rg__codec_log_name(nm, dl->logs[j]);
+		if (!fstatat(dirfd, nm, &st, 0))
+			rep->bytes_cut += (uint64_t)st.st_size;
+		snprintf(side, sizeof side, "%s.corrupt", nm);
+		renameat(dirfd, nm, dirfd, side);
+	}
+}
+
 static int push(uint64_t **a, size_t *n, size_t *cap, uint64_t v)
 {
 	if (*n == *cap) {
@@ -183,15 +198,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 				return RG_ECORRUPT;
 			}
 			/* salvage: drop this segment and every later one */
-			for (size_t j = i; j < dl->nlogs; j++) {
-				char nm[RG_NAME_MAX], side[RG_NAME_MAX + 16];
-				struct stat st;
-				rg__codec_log_name(nm, dl->logs[j]);
-				if (!fstatat(w->dirfd, nm, &st, 0))
-					rep->bytes_cut += (uint64_t)st.st_size;
-				snprintf(side, sizeof side, "%s.corrupt", nm);
-				renameat(w->dirfd, nm, w->dirfd, side);
-			}
+			drop_segments(w->dirfd, dl, i, rep);
 			rg__io_unmap(&m, 0);
 			dl->nlogs = i;
 			rep->salvaged = 1;
@@ -239,15 +246,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 			save_tail(w->dirfd, name, &m, s.valid_end);
 			rep->bytes_cut += m.len - s.valid_end;
 			rep->salvaged = 1;
-			for (size_t j = i + 1; j < dl->nlogs; j++) {
-				char nm[RG_NAME_MAX], side[RG_NAME_MAX + 16];
-				struct stat st;
-				rg__codec_log_name(nm, dl->logs[j]);
-				if (!fstatat(w->dirfd, nm, &st, 0))
-					rep->bytes_cut += (uint64_t)st.st_size;
-				snprintf(side, sizeof side, "%s.corrupt", nm);
-				renameat(w->dirfd, nm, w->dirfd, side);
-			}
+			drop_segments(w->dirfd, dl, i + 1, rep);
 			dl->nlogs = i + 1;
 			is_last = 1;
 			rg__log_fsync_dir(w);
