@@ -22,7 +22,7 @@
 /* ------------------------------------------------------------------ */
 
 int rg__ckpt_load(int dirfd, const char *name, const struct rg__replay_ops *ops,
-		 struct rg__ckpt_summary *sum, char *err, size_t errlen)
+		  struct rg__ckpt_summary *sum, char *err, size_t errlen)
 {
 	struct rg__mapped m;
 	const char *step;
@@ -189,7 +189,7 @@ int rg__ckpt_writer_edge(struct rg__ckpt_writer *cw, uint64_t src, uint64_t dst,
 }
 
 int rg__ckpt_writer_inorder(struct rg__ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
-			   const uint32_t *rank)
+			    const uint32_t *rank)
 {
 	if (cw->err)
 		return cw->err;

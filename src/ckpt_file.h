@@ -21,7 +21,7 @@ int rg__ckpt_writer_edge(struct rg__ckpt_writer *cw, uint64_t src, uint64_t dst,
 /* After the last edge: ranks [start, start + n) of node id's in-adjacency
  * order (see docs/log-format.md); n <= RG_CKPT_RANK_CHUNK. */
 int rg__ckpt_writer_inorder(struct rg__ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
-			   const uint32_t *rank);
+			    const uint32_t *rank);
 /* Writes the end block, fsyncs, renames to ckpt-<version>.rgc, fsyncs the
  * directory, frees cw. *bytes receives the file size. */
 int rg__ckpt_writer_finish(struct rg__ckpt_writer *cw, uint64_t *nodes, uint64_t *edges, uint64_t *bytes);
@@ -31,6 +31,6 @@ void rg__ckpt_writer_abort(struct rg__ckpt_writer *cw);
 /* Reads <dirfd>/<name> fully, validates, then (if ops) applies it.
  * err gets "<name>: offset N: ..." messages. */
 int rg__ckpt_load(int dirfd, const char *name, const struct rg__replay_ops *ops,
-		 struct rg__ckpt_summary *sum, char *err, size_t errlen);
+		  struct rg__ckpt_summary *sum, char *err, size_t errlen);
 
 #endif

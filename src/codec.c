@@ -347,7 +347,7 @@ static int parse_inorder(const uint8_t **p, const uint8_t *end, const struct rg_
 }
 
 int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay_ops *ops,
-		  struct rg__ckpt_summary *sum, char *err, size_t errlen)
+			 struct rg__ckpt_summary *sum, char *err, size_t errlen)
 {
 	struct rg__ckpt_summary s = {0};
 	if (len < RG_CKPT_HDR_SIZE) {

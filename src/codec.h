@@ -211,7 +211,7 @@ struct rg__ckpt_summary {
  * Returns 0, RG_ECORRUPT / RG_EVERSION (message with offset in err), or what
  * a callback returned. */
 int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay_ops *ops,
-		  struct rg__ckpt_summary *sum, char *err, size_t errlen);
+			 struct rg__ckpt_summary *sum, char *err, size_t errlen);
 
 /* Encoders of the checkpoint writer (ckpt_file.c): the file header
  * (RG_CKPT_HDR_SIZE bytes), one block (header, payload, checksum) from its

@@ -451,7 +451,7 @@ int rg__durable_logging(const rg_graph_t *g)
 }
 
 int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
-		      uint64_t *lsn)
+		       uint64_t *lsn)
 {
 	struct rg__durable *d = g->dur;
 	int rc = rg__log_append(d->wal, version, ops, n, lsn);

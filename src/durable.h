@@ -37,7 +37,7 @@ int rg__durable_logging(const rg_graph_t *g);
  * transaction's record with write(2). *lsn: the log position after it.
  * RG_EIO / RG_ENOSPC: nothing appended (the transaction rolls back). */
 int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
-		      uint64_t *lsn);
+		       uint64_t *lsn);
 
 /* Whether a commit must wait for its record before it is visible
  * (RG_DURABILITY_COMMIT). */

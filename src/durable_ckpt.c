@@ -172,7 +172,7 @@ static int write_snapshot(struct rg__ckpt_writer *cw, const struct rg_read *rd)
 		uint64_t id = _rg_slot_id(rd, s);
 		for (uint64_t i = 0; i < sp.n && !rc; i++)
 			rc = rg__ckpt_writer_edge(cw, id, rg_span_id(&sp, i), rg_span_type(&sp, i),
-						 rg_span_prop(&sp, i));
+						  rg_span_prop(&sp, i));
 	}
 	return rc ? rc : write_inorder(cw, rd);
 }

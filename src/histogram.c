@@ -15,7 +15,7 @@
 #include "metrics.h"
 
 uint64_t rg__hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
-		       uint64_t *b, uint64_t *sum_ns)
+			uint64_t *b, uint64_t *sum_ns)
 {
 	uint64_t count = 0, sum = 0;
 	memset(b, 0, sizeof(uint64_t) * RG_HIST_NBUCKETS);
@@ -78,7 +78,7 @@ int rg_metrics_percentile(const rg_metrics_t *m, enum rg_hist_id h, double q,
 }
 
 void rg__metrics_observe_shard(struct rg_metrics *m, unsigned shard,
-			      enum rg_hist_id h, uint64_t ns)
+			       enum rg_hist_id h, uint64_t ns)
 {
 	if (!m || (unsigned)h >= RG_H__COUNT)
 		return;

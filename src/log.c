@@ -233,7 +233,7 @@ int rg__log_start(struct rg__log *w)
 /* ------------------------------------------------------------------ */
 
 int rg__log_append(struct rg__log *w, uint64_t version, const struct rg_op *ops, size_t n,
-		  uint64_t *lsn_end)
+		   uint64_t *lsn_end)
 {
 	if (!w || (n && !ops) || !lsn_end)
 		return RG_EINVAL;
@@ -402,7 +402,7 @@ static void retire(struct rg__log *w, uint64_t keep, uint64_t newest)
 }
 
 int rg__log_checkpoint(struct rg__log *w, rg__log_ckpt_write_fn write, void *ctx,
-		      rg_checkpoint_info_t *info)
+		       rg_checkpoint_info_t *info)
 {
 	if (!w || !write)
 		return RG_EINVAL;

@@ -45,7 +45,7 @@ void rg__log_close(struct rg__log *w);
  * its previous end (no partial record remains) and the core rolls back.
  * *lsn_end receives the log position just after the record. */
 int rg__log_append(struct rg__log *w, uint64_t version, const struct rg_op *ops,
-		  size_t n, uint64_t *lsn_end);
+		   size_t n, uint64_t *lsn_end);
 
 /* Blocks until the log is durable up to lsn_end under the configured policy:
  * COMMIT waits for an fsync covering it (group commit: concurrent waiters
@@ -71,6 +71,6 @@ uint64_t rg__log_bytes(const struct rg__log *w);
  * callback does (durable_ckpt.c). */
 typedef int (*rg__log_ckpt_write_fn)(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info);
 int rg__log_checkpoint(struct rg__log *w, rg__log_ckpt_write_fn write, void *ctx,
-		      rg_checkpoint_info_t *info);
+		       rg_checkpoint_info_t *info);
 
 #endif

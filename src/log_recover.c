@@ -174,8 +174,8 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		int corrupt_hdr = 0;
 		if (hr == RG_EVERSION) {
 			rg_seterr(errbuf, errlen,
-			       "%s: written by log format version %u, this build reads up to %u: refusing to open",
-			       name, m.len >= 6 ? rg_le16(m.p + 4) : 0, RG_LOG_FORMAT);
+				  "%s: written by log format version %u, this build reads up to %u: refusing to open",
+				  name, m.len >= 6 ? rg_le16(m.p + 4) : 0, RG_LOG_FORMAT);
 			rg__io_unmap(&m, 0);
 			return RG_EVERSION;
 		}
@@ -184,12 +184,12 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 			corrupt_hdr = 1;
 		} else if (hfirst != dl->logs[i]) {
 			rg_seterr(errbuf, errlen, "%s: offset 8: header says first version %llu, name says %llu",
-			       name, (unsigned long long)hfirst, (unsigned long long)dl->logs[i]);
+				  name, (unsigned long long)hfirst, (unsigned long long)dl->logs[i]);
 			corrupt_hdr = 1;
 		} else if (have_prev && hfirst != prev_last + 1) {
 			rg_seterr(errbuf, errlen,
-			       "%s: starts at version %llu but the log before it ends at version %llu: records are missing",
-			       name, (unsigned long long)hfirst, (unsigned long long)prev_last);
+				  "%s: starts at version %llu but the log before it ends at version %llu: records are missing",
+				  name, (unsigned long long)hfirst, (unsigned long long)prev_last);
 			corrupt_hdr = 1;
 		}
 		if (corrupt_hdr) {
@@ -209,19 +209,19 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		if (rc) {
 			if (rc == RG_ECORRUPT)
 				rg_seterr(errbuf, errlen,
-				       "%s: offset %llu: a record with a valid checksum does not decode or does not apply"
-				       " (edge inserts are applied in batches: the bad one is in this record or an earlier one)",
-				       name, (unsigned long long)s.valid_end);
+					  "%s: offset %llu: a record with a valid checksum does not decode or does not apply"
+					  " (edge inserts are applied in batches: the bad one is in this record or an earlier one)",
+					  name, (unsigned long long)s.valid_end);
 			else
 				rg_seterr(errbuf, errlen, "%s: offset %llu: replaying the record failed: %s", name,
-				       (unsigned long long)s.valid_end, rg_strerror(rc));
+					  (unsigned long long)s.valid_end, rg_strerror(rc));
 			rg__io_unmap(&m, 0);
 			return rc;
 		}
 		if (s.status == RG_SCAN_NEWER) {
 			rg_seterr(errbuf, errlen,
-			       "%s: offset %llu: record written by a newer format version (%s): refusing to open",
-			       name, (unsigned long long)s.bad_off, s.why);
+				  "%s: offset %llu: record written by a newer format version (%s): refusing to open",
+				  name, (unsigned long long)s.bad_off, s.why);
 			rg__io_unmap(&m, 0);
 			return RG_EVERSION;
 		}
@@ -230,15 +230,15 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		if (corrupt) {
 			if (s.status == RG_SCAN_CORRUPT)
 				rg_seterr(errbuf, errlen,
-				       "%s: offset %llu: %s, but a valid record (version %llu) follows at offset %llu: "
-				       "the log is corrupt, refusing to open (set salvage to keep the %llu records before it)",
-				       name, (unsigned long long)s.bad_off, s.why, (unsigned long long)s.next_version,
-				       (unsigned long long)s.next_off, (unsigned long long)rep->records_replayed);
+					  "%s: offset %llu: %s, but a valid record (version %llu) follows at offset %llu: "
+					  "the log is corrupt, refusing to open (set salvage to keep the %llu records before it)",
+					  name, (unsigned long long)s.bad_off, s.why, (unsigned long long)s.next_version,
+					  (unsigned long long)s.next_off, (unsigned long long)rep->records_replayed);
 			else
 				rg_seterr(errbuf, errlen,
-				       "%s: offset %llu: %s, and newer log segments follow: the log is corrupt, "
-				       "refusing to open (set salvage to keep the valid prefix)",
-				       name, (unsigned long long)s.bad_off, s.why);
+					  "%s: offset %llu: %s, and newer log segments follow: the log is corrupt, "
+					  "refusing to open (set salvage to keep the valid prefix)",
+					  name, (unsigned long long)s.bad_off, s.why);
 			if (!cfg->salvage) {
 				rg__io_unmap(&m, 0);
 				return RG_ECORRUPT;
@@ -257,7 +257,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 			rc = cut_file(m.fd, s.valid_end);
 			if (rc) {
 				rg_seterr(errbuf, errlen, "%s: cannot cut the torn tail at offset %llu: %s", name,
-				       (unsigned long long)s.valid_end, strerror(errno));
+					  (unsigned long long)s.valid_end, strerror(errno));
 				rg__io_unmap(&m, 0);
 				return rc;
 			}
@@ -288,7 +288,7 @@ int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *
 	if (cfg->durability < RG_DURABILITY_OFF || cfg->durability > RG_DURABILITY_COMMIT ||
 	    (cfg->durability == RG_DURABILITY_INTERVAL && cfg->interval_ms == 0)) {
 		rg_seterr(errbuf, errlen, "rg__log_open: bad durability %d / interval_ms %u", cfg->durability,
-		       cfg->interval_ms);
+			  cfg->interval_ms);
 		return RG_EINVAL;
 	}
 	rg_recovery_t rtmp;
@@ -381,15 +381,15 @@ int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *
 		if (k == 0) {
 			if (have_ckpt)
 				rg_seterr(errbuf, errlen,
-				       "%s: checkpoint is at version %llu but the oldest log segment starts at version %llu: "
-				       "the log in between is missing",
-				       cfg->dir, (unsigned long long)C, (unsigned long long)dl.logs[0]);
+					  "%s: checkpoint is at version %llu but the oldest log segment starts at version %llu: "
+					  "the log in between is missing",
+					  cfg->dir, (unsigned long long)C, (unsigned long long)dl.logs[0]);
 			else
 				rg_seterr(errbuf, errlen,
-				       "%s: no valid checkpoint (%llu skipped as corrupt) but the oldest log segment starts at "
-				       "version %llu: the checkpoint it needs is missing",
-				       cfg->dir, (unsigned long long)rep->checkpoints_skipped,
-				       (unsigned long long)dl.logs[0]);
+					  "%s: no valid checkpoint (%llu skipped as corrupt) but the oldest log segment starts at "
+					  "version %llu: the checkpoint it needs is missing",
+					  cfg->dir, (unsigned long long)rep->checkpoints_skipped,
+					  (unsigned long long)dl.logs[0]);
 			rc = RG_ECORRUPT;
 			goto fail;
 		}

@@ -455,12 +455,12 @@ static inline void rg_metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns
  * merging). Not concurrently with rg_metrics_observe() on the same m: rseq
  * adds to a slot assume no other CPU writes it. */
 void rg__metrics_observe_shard(struct rg_metrics *m, unsigned shard,
-			      enum rg_hist_id h, uint64_t ns);
+			       enum rg_hist_id h, uint64_t ns);
 
 /* Merges histogram h over all shards into b[RG_HIST_NBUCKETS]; returns the
  * observation count, *sum_ns receives the sum. */
 uint64_t rg__hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
-		       uint64_t *b, uint64_t *sum_ns);
+			uint64_t *b, uint64_t *sum_ns);
 
 /* Quantile (ns) of merged buckets b holding count > 0 observations. */
 double rg__hist_quantile_ns(const uint64_t *b, uint64_t count, double q);
