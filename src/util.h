@@ -35,7 +35,9 @@
  * Exceptions, on purpose: include/rcugraph/static/layout.h defines the
  * loads above itself (a public header cannot include this one); the rseq
  * restartable sequence of src/metrics.h commits with one plain `addq`
- * inside inline assembly (the kernel, not an atomic, makes it safe).
+ * inside inline assembly (the kernel, not an atomic, makes it safe), and
+ * reads the kernel-written rseq cpu_id with a relaxed C11 load that GCC
+ * addresses %fs-relative (rg_rseq_cpu_load, which says why).
  */
 #ifndef RG_UTIL_H
 #define RG_UTIL_H
