@@ -71,12 +71,12 @@ static double now_s(void)
 static inline void abl_add(void)
 {
 #ifdef RG_HAVE_RSEQ_ADDQ
-	if (rg_rseq.ok) {
+	if (rg__rseq.ok) {
 		for (;;) {
 			int cpu = rg_cpu_id_fast();
 			if ((unsigned)cpu > abl_mask)
 				break;
-			if (rg_rseq_addq(&abl_slots[cpu].v, 1, cpu, rg_rseq.area_off) == 0)
+			if (rg_rseq_addq(&abl_slots[cpu].v, 1, cpu, rg__rseq.area_off) == 0)
 				return;
 		}
 	}
@@ -147,7 +147,7 @@ static double run_trial(int variant, int nthreads, double seconds, uint32_t batc
 			return -1.0;
 		}
 	} else if (variant == V_RSEQ) {
-		abl_mask = rg_percpu_nslots() - 1;
+		abl_mask = rg__percpu_nslots() - 1;
 		abl_slots = aligned_alloc(128, sizeof *abl_slots * (abl_mask + 2));
 		if (!abl_slots)
 			return -1.0;

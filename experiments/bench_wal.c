@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include <rcugraph/rcugraph.h>
-#include "wal_format.h" /* rg_wal_fsync_count */
+#include "io.h" /* rg__io_fsync_count */
 
 static double now(void)
 {
@@ -135,7 +135,7 @@ static double run_commits(int policy, int threads, int txn_edges, double dur, do
 	}
 	/* the clock starts when every committer is ready */
 	pthread_barrier_wait(&bar);
-	uint64_t f0 = rg_wal_fsync_count();
+	uint64_t f0 = rg__io_fsync_count();
 	double t0 = now();
 	uint64_t commits = 0, edges = 0;
 	for (int i = 0; i < threads; i++) {
@@ -146,7 +146,7 @@ static double run_commits(int policy, int threads, int txn_edges, double dur, do
 		edges += a[i].edges;
 	}
 	double el = now() - t0;
-	uint64_t fs = rg_wal_fsync_count() - f0;
+	uint64_t fs = rg__io_fsync_count() - f0;
 	pthread_barrier_destroy(&bar);
 	rg_close(g);
 	rm_rf(dir);

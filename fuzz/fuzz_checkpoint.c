@@ -11,9 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
-#include "wal_format.h"
+#include "codec.h"
 
 struct cnt {
 	uint64_t begins, nodes, edges, ends, ranks;
@@ -38,12 +37,12 @@ static int c_inorder(void *c, uint64_t id, uint64_t start, uint32_t n, const uin
 
 static void check(const uint8_t *b, size_t len)
 {
-	struct rg_ckpt_summary s1, s2;
+	struct rg__ckpt_summary s1, s2;
 	char err[256];
-	int r1 = rg_ckpt_parse(b, len, NULL, &s1, err, sizeof err);
+	int r1 = rg__codec_parse_ckpt(b, len, NULL, &s1, err, sizeof err);
 	struct cnt c = {0};
-	struct rg_replay_ops ops = {&c, NULL, c_begin, c_node, c_edge, c_end, c_inorder};
-	int r2 = rg_ckpt_parse(b, len, &ops, &s2, err, sizeof err);
+	struct rg__replay_ops ops = {&c, NULL, c_begin, c_node, c_edge, c_end, c_inorder};
+	int r2 = rg__codec_parse_ckpt(b, len, &ops, &s2, err, sizeof err);
 	if (r1 != r2)
 		abort();
 	if (r1 == 0 && (c.nodes != s1.nodes || c.edges != s1.edges || c.ends != 1 ||
@@ -52,34 +51,13 @@ static void check(const uint8_t *b, size_t len)
 		abort();
 }
 
-static size_t put_block(uint8_t *o, unsigned type, uint32_t seq, uint32_t count, const uint8_t *p, size_t plen)
-{
-	rg_put32(o, RG_BLK_MAGIC);
-	rg_put16(o + 4, (uint16_t)type);
-	rg_put16(o + 6, 0);
-	rg_put32(o + 8, seq);
-	rg_put32(o + 12, count);
-	rg_put32(o + 16, (uint32_t)plen);
-	rg_put32(o + 20, 0);
-	memcpy(o + RG_BLK_HDR_SIZE, p, plen);
-	rg_put64(o + RG_BLK_HDR_SIZE + plen, XXH3_64bits(o, RG_BLK_HDR_SIZE + plen));
-	return RG_BLK_HDR_SIZE + plen + RG_BLK_TRAILER;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check(data, size);
 
 	size_t cap = RG_CKPT_HDR_SIZE + size + 64 * (RG_BLK_HDR_SIZE + RG_BLK_TRAILER) + 64;
 	uint8_t *img = malloc(cap);
-	uint8_t *h = img;
-	rg_put32(h, RG_CKPT_MAGIC);
-	rg_put16(h + 4, RG_CKPT_FORMAT);
-	rg_put16(h + 6, RG_CKPT_HDR_SIZE);
-	rg_put64(h + 8, 7);
-	rg_put64(h + 16, 0);
-	rg_put64(h + 24, 0);
-	rg_put64(h + 32, XXH3_64bits(h, 32));
+	rg__codec_ckpt_header(img, 7, 0);
 	size_t off = RG_CKPT_HDR_SIZE, in = 0;
 	uint32_t seq = 0;
 	uint64_t nodes = 0, edges = 0;
@@ -91,17 +69,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in += 2;
 		if (plen > size - in)
 			plen = size - in;
-		off += put_block(img + off, type, seq++, count, data + in, plen);
+		off += rg__codec_ckpt_block(img + off, type, seq++, count, data + in, plen);
 		in += plen;
 		if (type == RG_BLK_NODES)
 			nodes += count;
 		else if (type == RG_BLK_EDGES)
 			edges += count;
 	}
-	uint8_t endp[16];
-	rg_put64(endp, nodes);
-	rg_put64(endp + 8, edges);
-	off += put_block(img + off, RG_BLK_END, seq, 0, endp, 16);
+	uint8_t endp[RG_CKPT_END_PAYLOAD];
+	rg__codec_ckpt_end(endp, nodes, edges);
+	off += rg__codec_ckpt_block(img + off, RG_BLK_END, seq, 0, endp, sizeof endp);
 	check(img, off);
 	free(img);
 	return 0;

@@ -1,10 +1,10 @@
 /*
- * fuzz_log.c - libFuzzer target for the redo log parsers (src/wal_format.h).
+ * fuzz_log.c - libFuzzer target for the redo log parsers (src/codec.h).
  *
  * Each input is used three ways:
- *   1. as a raw segment image: rg_wal_scan() with a callback that decodes
+ *   1. as a raw segment image: rg__codec_scan_segment() with a callback that decodes
  *      every valid record's ops (the recovery path);
- *   2. as a raw op payload: rg_wal_decode_ops() with the op count taken
+ *   2. as a raw op payload: rg__codec_decode_ops() with the op count taken
  *      from the first byte (reaches the decoder past the checksum);
  *   3. wrapped into a well-formed segment (header + records with correct
  *      checksums, payload = slices of the input), so the scanner's
@@ -17,17 +17,17 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "wal_format.h"
+#include "codec.h"
 
-static int on_rec(void *ctx, const struct rg_rec *r)
+static int on_rec(void *ctx, const struct rg__rec *r)
 {
 	(void)ctx;
 	struct rg_op *ops = malloc((r->nops ? r->nops : 1) * sizeof *ops);
 	if (!ops)
 		return 0;
-	if (rg_wal_decode_ops(r->payload, r->payload_len, r->nops, ops) == 0 && r->nops) {
+	if (rg__codec_decode_ops(r->payload, r->payload_len, r->nops, ops) == 0 && r->nops) {
 		uint8_t *re = malloc((size_t)r->nops * RG_OP_MAX_ENC);
-		size_t n = rg_wal_encode_ops(ops, r->nops, re);
+		size_t n = rg__codec_encode_ops(ops, r->nops, re);
 		/* LEB128 has non-canonical encodings (e.g. 0x80 0x00), so only
 		 * check that re-encoding is never longer */
 		if (n == 0 || n > r->payload_len)
@@ -40,21 +40,21 @@ static int on_rec(void *ctx, const struct rg_rec *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rg_seg_scan s;
-	rg_wal_scan(data, size, &s, on_rec, NULL);
+	struct rg__seg_scan s;
+	rg__codec_scan_segment(data, size, &s, on_rec, NULL);
 	if (s.valid_end > size || (s.status == RG_SCAN_TORN && s.bad_off > size))
 		abort();
 
 	if (size >= 1) {
 		uint32_t nops = data[0] % 16;
 		struct rg_op ops[16];
-		rg_wal_decode_ops(data + 1, size - 1, nops, ops);
+		rg__codec_decode_ops(data + 1, size - 1, nops, ops);
 	}
 
 	/* wrap: header + records whose payload/nops come from the input */
 	size_t cap = RG_LOG_HDR_SIZE + size * 2 + 64 * RG_REC_OVERHEAD;
 	uint8_t *img = malloc(cap);
-	rg_wal_make_header(img, 1, 0);
+	rg__codec_seg_header(img, 1, 0);
 	size_t off = RG_LOG_HDR_SIZE, in = 0;
 	uint64_t v = 1;
 	while (in + 2 <= size && off + RG_REC_OVERHEAD + size < cap) {
@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in += plen;
 		v++;
 	}
-	rg_wal_scan(img, off, &s, on_rec, NULL);
+	rg__codec_scan_segment(img, off, &s, on_rec, NULL);
 	if (s.valid_end > off)
 		abort();
 	free(img);

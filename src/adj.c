@@ -72,12 +72,12 @@ static int blk_alloc(rg_graph_t *g, int d, unsigned cols, uint64_t mincap, struc
 	if (lcap > 32)
 		return RG_ERANGE;
 	unsigned order = lcap + el;
-	unsigned cls = rg_pool_block_class(d, order);
+	unsigned cls = rg__pool_block_class(d, order);
 	void *p;
 	if (cls == RG_CLS_MALLOC)
 		p = aligned_alloc(RG_CACHELINE, (size_t)1 << order);
 	else
-		p = rg_pool_get(&g->pool, cls);
+		p = rg__pool_get(&g->pool, cls);
 	if (!p)
 		return RG_ENOMEM;
 	memset(out, 0, sizeof *out);
@@ -100,7 +100,7 @@ void rg_adj_free_private(rg_graph_t *g, int d, struct rg_adj *a)
 	g->mem_blocks -= rg_adj_block_bytes(a);
 	if (a->cls == RG_CLS_MALLOC)
 		g->mem_big -= rg_adj_block_bytes(a);
-	rg_pool_put(&g->pool, a->cls, a->slots);
+	rg__pool_put(&g->pool, a->cls, a->slots);
 	a->slots = NULL;
 	a->len = 0;
 }

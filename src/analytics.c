@@ -1,7 +1,7 @@
 /*
  * analytics.c - PageRank and weakly connected components on one snapshot
  * (a live read section or a frozen view's handle), sequential or parallel
- * (OpenMP), over the inline span lookup (traverse_internal.h).
+ * (OpenMP), over the inline span lookup (kernel.h).
  *
  * One code path per kernel: the whole computation is one OpenMP region,
  * `if (threads > 1)`, so the sequential path is the same code run by a
@@ -20,7 +20,8 @@
  * (smallest id of the component) is canonical whatever order the links
  * happen in.
  */
-#include "traverse_internal.h"
+#include "kernel.h"
+#include "sort.h"
 
 #include <math.h>
 #include <omp.h>
@@ -29,7 +30,7 @@
 
 #define PR_BLOCK 2048
 
-static int want_par(const struct rg_exec_cfg *cfg, uint64_t edges)
+static int want_par(const struct rg__exec_cfg *cfg, uint64_t edges)
 {
 	if (cfg->threads <= 1)
 		return 0;
@@ -53,16 +54,16 @@ static void exec_report(rg_exec_t *ex, int par, int team, uint64_t edges)
 /* Live slots in id order: (id, slot) pairs ascending by id (sparse
  * graphs; dense ones are in id order by slot). */
 static int sorted_live(const struct rg_read *r, const uint8_t *alive, uint64_t ns, size_t k,
-		       struct rg_kv **out)
+		       struct rg__kv **out)
 {
-	struct rg_kv *kv = malloc((k ? k : 1) * sizeof *kv);
+	struct rg__kv *kv = malloc((k ? k : 1) * sizeof *kv);
 	if (!kv)
 		return RG_ENOMEM;
 	size_t j = 0;
 	for (uint64_t s = 0; s < ns; s++)
 		if (alive[s])
-			kv[j++] = (struct rg_kv){_rg_slot_id(r, s), s};
-	struct rg_kv *tmp = k > 64 ? malloc(k * sizeof *tmp) : NULL;
+			kv[j++] = (struct rg__kv){_rg_slot_id(r, s), s};
+	struct rg__kv *tmp = k > 64 ? malloc(k * sizeof *tmp) : NULL;
 	if (k > 64 && !tmp) {
 		free(kv);
 		return RG_ENOMEM;
@@ -121,10 +122,10 @@ uint64_t rg_pagerank_checksum(const rg_pagerank_t *p)
 	for (size_t i = 0; i < p->n; i++) {
 		uint64_t bits;
 		memcpy(&bits, &p->rank[i], sizeof bits);
-		h = rg__mix64(h ^ p->ids[i]);
-		h = rg__mix64(h ^ bits);
+		h = rg__checksum_mix(h ^ p->ids[i]);
+		h = rg__checksum_mix(h ^ bits);
 	}
-	return rg__mix64(h ^ (uint64_t)(2 * p->n));
+	return rg__checksum_mix(h ^ (uint64_t)(2 * p->n));
 }
 
 struct pr {
@@ -289,7 +290,7 @@ int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *e
 		rg_pagerank_opts_init(&o);
 	if (!(o.damping > 0.0 && o.damping < 1.0) || !(o.tol >= 0.0))
 		return RG_EINVAL;
-	struct rg_exec_cfg cfg;
+	struct rg__exec_cfg cfg;
 	if ((rc = rg__exec_resolve(ex, &cfg)) != 0)
 		return rc;
 
@@ -374,7 +375,7 @@ int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *e
 
 	out->ids = malloc((n ? n : 1) * sizeof *out->ids);
 	out->rank = malloc((n ? n : 1) * sizeof *out->rank);
-	struct rg_kv *kv = NULL;
+	struct rg__kv *kv = NULL;
 	if (!out->ids || !out->rank || (!r->dense && sorted_live(r, p.alive, p.ns, n, &kv))) {
 		pr_free(&p);
 		rg_pagerank_free(out);
@@ -425,10 +426,10 @@ uint64_t rg_wcc_checksum(const rg_wcc_t *w)
 		return 0;
 	uint64_t h = RG_CHECKSUM_SEED;
 	for (size_t i = 0; i < w->n; i++) {
-		h = rg__mix64(h ^ w->ids[i]);
-		h = rg__mix64(h ^ w->comp[i]);
+		h = rg__checksum_mix(h ^ w->ids[i]);
+		h = rg__checksum_mix(h ^ w->comp[i]);
 	}
-	return rg__mix64(h ^ (uint64_t)(2 * w->n));
+	return rg__checksum_mix(h ^ (uint64_t)(2 * w->n));
 }
 
 /*
@@ -495,8 +496,7 @@ static uint32_t aff_sample(const uint32_t *comp, uint64_t ns)
 	uint32_t s[AFF_SAMPLES];
 	uint64_t x = 0x853C49E6748FEA9BULL;
 	for (int i = 0; i < AFF_SAMPLES; i++) {
-		x += RG_CHECKSUM_SEED; /* splitmix64 stream */
-		s[i] = comp[rg__mix64(x) % ns];
+		s[i] = comp[rg_splitmix64(&x) % ns];
 	}
 	qsort(s, AFF_SAMPLES, sizeof s[0], cmp_u32);
 	uint32_t best = s[0];
@@ -522,7 +522,7 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 	int rc = rg__view_check(r);
 	if (rc)
 		return rc;
-	struct rg_exec_cfg cfg;
+	struct rg__exec_cfg cfg;
 	if ((rc = rg__exec_resolve(ex, &cfg)) != 0)
 		return rc;
 	const uint64_t ns = r->nslots;
@@ -638,7 +638,7 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 	} else {
 		/* the smallest id per root, then the nodes in id order */
 		uint64_t *minid = malloc(nsz * sizeof *minid);
-		struct rg_kv *kv = NULL;
+		struct rg__kv *kv = NULL;
 		if (!minid || sorted_live(r, alive, ns, k, &kv)) {
 			free(minid);
 			free(comp);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "metrics.h"
+#include "util.h"
 
 struct rg_cslot {
 	int64_t v;
@@ -28,7 +29,7 @@ struct rg_cslot {
 
 struct rg_tslot {
 	int64_t v;                  /* written only by the owner thread */
-	int64_t v2;                 /* a second count on the same line (rg_counter_thread_word) */
+	int64_t v2;                 /* a second count on the same line (rg__counter_thread_word) */
 	uint64_t owner;             /* thread token */
 	struct rg_tslot *next;
 } __attribute__((aligned(RG_PCPU_ALIGN)));
@@ -56,26 +57,26 @@ static __thread uint64_t rg_thread_token __attribute__((tls_model("initial-exec"
 static uint64_t rg_next_token = 1;
 static uint64_t rg_next_counter_id = 1;
 
-struct rg_rseq_info rg_rseq;
+struct rg__rseq_info rg__rseq;
 
 __attribute__((constructor)) static void rg_rseq_init(void)
 {
 #ifdef RG_HAVE_RSEQ
 	if (__rseq_size > 0) {
-		rg_rseq.area_off = __rseq_offset;
-		rg_rseq.cpu_off = __rseq_offset + (ptrdiff_t)offsetof(struct rseq, cpu_id);
-		rg_rseq.ok = 1;
+		rg__rseq.area_off = __rseq_offset;
+		rg__rseq.cpu_off = __rseq_offset + (ptrdiff_t)offsetof(struct rseq, cpu_id);
+		rg__rseq.ok = 1;
 	}
 #endif
 }
 
-unsigned rg_cpu_id_slow(void)
+unsigned rg__cpu_id_slow(void)
 {
 	int c = sched_getcpu();
 	return c < 0 ? 0u : (unsigned)c;
 }
 
-uint32_t rg_percpu_nslots(void)
+uint32_t rg__percpu_nslots(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
 	if (n < 1)
@@ -118,10 +119,10 @@ int rg_counter_create(rg_counter_kind_t kind, uint32_t batch, rg_counter_t **out
 	memset(c, 0, sizeof *c);
 	c->kind = kind;
 	c->batch = batch;
-	/* Relaxed: only uniqueness matters. */
-	c->id = __atomic_fetch_add(&rg_next_counter_id, 1, __ATOMIC_RELAXED);
+	/* relaxed: only uniqueness matters */
+	c->id = RG_FETCH_ADD_RELAXED(&rg_next_counter_id, 1);
 	if (kind == RG_COUNTER_PERCPU || kind == RG_COUNTER_BATCHED) {
-		c->nslots = rg_percpu_nslots();
+		c->nslots = rg__percpu_nslots();
 		c->mask = c->nslots - 1;
 		/* + 1: the fallback word of rg_pcpu_add() */
 		c->slots = aligned_alloc(RG_PCPU_ALIGN, sizeof(struct rg_cslot) * (c->nslots + 1));
@@ -160,8 +161,8 @@ void rg_counter_destroy(rg_counter_t *c)
 static __attribute__((noinline)) struct rg_tslot *rg_tslot_get(struct rg_counter *c)
 {
 	if (rg_thread_token == 0)
-		/* Relaxed: only uniqueness matters. */
-		rg_thread_token = __atomic_fetch_add(&rg_next_token, 1, __ATOMIC_RELAXED);
+		/* relaxed: only uniqueness matters */
+		rg_thread_token = RG_FETCH_ADD_RELAXED(&rg_next_token, 1);
 	struct rg_tslot *s;
 	pthread_mutex_lock(&c->lock);
 	for (s = c->threads; s; s = s->next)
@@ -173,9 +174,9 @@ static __attribute__((noinline)) struct rg_tslot *rg_tslot_get(struct rg_counter
 			memset(s, 0, sizeof *s);
 			s->owner = rg_thread_token;
 			s->next = c->threads;
-			/* Release: readers walking the list lock-free must see
-			 * the initialised slot. */
-			__atomic_store_n(&c->threads, s, __ATOMIC_RELEASE);
+			/* publish: readers walking the list lock-free must see
+			 * the initialised slot */
+			RG_PUBLISH(c->threads, s);
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -187,7 +188,7 @@ static __attribute__((noinline)) struct rg_tslot *rg_tslot_get(struct rg_counter
 	return s;
 }
 
-int64_t *rg_counter_thread_word(struct rg_counter *c)
+int64_t *rg__counter_thread_word(struct rg_counter *c)
 {
 	if (!c || c->kind != RG_COUNTER_PERTHREAD)
 		return NULL;
@@ -196,7 +197,7 @@ int64_t *rg_counter_thread_word(struct rg_counter *c)
 	return s ? &s->v : NULL;
 }
 
-/* rg_metrics_thread_attach() addresses v2 as the word after v. */
+/* rg__metrics_thread_attach() addresses v2 as the word after v. */
 _Static_assert(offsetof(struct rg_tslot, v2) == offsetof(struct rg_tslot, v) + sizeof(int64_t),
 	       "v2 follows v");
 
@@ -204,14 +205,15 @@ _Static_assert(offsetof(struct rg_tslot, v2) == offsetof(struct rg_tslot, v) + s
 static int64_t tslot_sum(const struct rg_counter *c, int second)
 {
 	int64_t sum = 0;
-	/* Acquire: pairs with the release that published each slot. Relaxed
-	 * words: independent counts, summed. */
-	for (const struct rg_tslot *s = __atomic_load_n(&c->threads, __ATOMIC_ACQUIRE); s; s = s->next)
-		sum += __atomic_load_n(second ? &s->v2 : &s->v, __ATOMIC_RELAXED);
+	/* acquire: pairs with the publication of each slot (its fields and
+	 * next are written before it and never again); relaxed words:
+	 * independent counts, summed */
+	for (const struct rg_tslot *s = RG_LOAD_ACQUIRE(c->threads); s; s = s->next)
+		sum += second ? RG_LOAD_SHARED(s->v2) : RG_LOAD_SHARED(s->v);
 	return sum;
 }
 
-int64_t rg_counter_read2(const struct rg_counter *c)
+int64_t rg__counter_read2(const struct rg_counter *c)
 {
 	return c && c->kind == RG_COUNTER_PERTHREAD ? tslot_sum(c, 1) : 0;
 }
@@ -226,13 +228,12 @@ static __attribute__((noinline)) void rg_counter_add_perthread(struct rg_counter
 	if (__builtin_expect(s == NULL, 0)) {
 		/* No memory for a slot: stay exact via the shared word.
 		 * Relaxed: a counter orders nothing else. */
-		__atomic_fetch_add(&c->shared, delta, __ATOMIC_RELAXED);
+		RG_ADD(&c->shared, delta);
 		return;
 	}
-	/* Single writer: relaxed load + store, no lock prefix; atomic only so
-	 * that concurrent readers do not race (C11). */
-	__atomic_store_n(&s->v, __atomic_load_n(&s->v, __ATOMIC_RELAXED) + delta,
-			 __ATOMIC_RELAXED);
+	/* Single writer: relaxed load + store, no lock prefix; shared accesses
+	 * only so that concurrent readers see whole values. */
+	RG_STORE_SHARED(s->v, RG_LOAD_SHARED(s->v) + delta);
 }
 
 /* BATCHED fold: move the whole slot (whatever other threads added
@@ -240,8 +241,8 @@ static __attribute__((noinline)) void rg_counter_add_perthread(struct rg_counter
  * counted twice once quiescent. Relaxed: the sum orders nothing. */
 static __attribute__((noinline)) void rg_counter_fold(struct rg_counter *c, int64_t *slot)
 {
-	int64_t x = __atomic_exchange_n(slot, 0, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->shared, x, __ATOMIC_RELAXED);
+	int64_t x = RG_XCHG_RELAXED(slot, 0);
+	RG_ADD(&c->shared, x);
 }
 
 /* BATCHED add on the given CPU's slot. */
@@ -249,7 +250,7 @@ static inline void rg_counter_add_batched(struct rg_counter *c, unsigned cpu, in
 {
 	int64_t *slot = &c->slots[cpu & c->mask].v;
 	/* Relaxed: see rg_counter_fold(). */
-	int64_t v = __atomic_add_fetch(slot, delta, __ATOMIC_RELAXED);
+	int64_t v = RG_FETCH_ADD_RELAXED(slot, delta) + delta;
 	if (__builtin_expect(v >= (int64_t)c->batch || v <= -(int64_t)c->batch, 0))
 		rg_counter_fold(c, slot);
 }
@@ -259,10 +260,10 @@ static inline void rg_counter_add_batched(struct rg_counter *c, unsigned cpu, in
 static __attribute__((noinline)) void rg_counter_add_nocpu(struct rg_counter *c,
 							   int64_t delta)
 {
-	unsigned cpu = rg_cpu_id_slow();
+	unsigned cpu = rg__cpu_id_slow();
 	if (c->kind == RG_COUNTER_PERCPU)
 		/* Relaxed atomic: see rg_counter_add(). */
-		__atomic_fetch_add(&c->slots[cpu & c->mask].v, delta, __ATOMIC_RELAXED);
+		RG_ADD(&c->slots[cpu & c->mask].v, delta);
 	else
 		rg_counter_add_batched(c, cpu, delta);
 }
@@ -287,13 +288,13 @@ void rg_counter_add(rg_counter_t *c, int64_t delta)
 			rg_counter_add_nocpu(c, delta);
 			return;
 		}
-		__atomic_fetch_add(&c->slots[(unsigned)cpu & c->mask].v, delta, __ATOMIC_RELAXED);
+		RG_ADD(&c->slots[(unsigned)cpu & c->mask].v, delta);
 #endif
 		return;
 	}
 	if (k == RG_COUNTER_ATOMIC) {
 		/* Relaxed: a counter orders nothing else. */
-		__atomic_fetch_add(&c->shared, delta, __ATOMIC_RELAXED);
+		RG_ADD(&c->shared, delta);
 		return;
 	}
 	if (k == RG_COUNTER_PERTHREAD) {
@@ -317,14 +318,14 @@ int64_t rg_counter_read(const rg_counter_t *c)
 		return 0;
 	/* Relaxed loads throughout: a sum of independent words; exactness
 	 * after join comes from pthread_join's synchronisation. */
-	int64_t sum = __atomic_load_n(&c->shared, __ATOMIC_RELAXED);
+	int64_t sum = RG_LOAD_SHARED(c->shared);
 	switch (c->kind) {
 	case RG_COUNTER_ATOMIC:
 		break;
 	case RG_COUNTER_PERCPU:
 	case RG_COUNTER_BATCHED:
 		for (uint32_t i = 0; i <= c->nslots; i++) /* + fallback word */
-			sum += __atomic_load_n(&c->slots[i].v, __ATOMIC_RELAXED);
+			sum += RG_LOAD_SHARED(c->slots[i].v);
 		break;
 	case RG_COUNTER_PERTHREAD:
 		sum += tslot_sum(c, 0);
@@ -339,6 +340,6 @@ int64_t rg_counter_read_fast(const rg_counter_t *c)
 		return 0;
 	if (c->kind == RG_COUNTER_BATCHED)
 		/* Relaxed: approximate by design. */
-		return __atomic_load_n(&c->shared, __ATOMIC_RELAXED);
+		return RG_LOAD_SHARED(c->shared);
 	return rg_counter_read(c);
 }

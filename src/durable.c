@@ -2,7 +2,7 @@
  * durable.c - durability above the log: recovery on open (replaying a
  * checkpoint and the log through ordinary transactions), the durable
  * commit path, and the checkpoint thread. The core reaches it only through
- * durable.h; it reaches the log through wal.h and the graph through the
+ * durable.h; it reaches the log through log.h and the graph through the
  * public API and the few recovery services of durable.h. The snapshot a
  * checkpoint writes is read in durable_ckpt.c.
  */
@@ -13,10 +13,11 @@
 
 #include "durable.h"
 #include "publish.h"
-#include "wal.h"
+#include "io.h" /* rg__io_fsync_count */
+#include "log.h"
 
-struct rg_durable {
-	struct rg_wal *wal;
+struct rg__durable {
+	struct rg__log *wal;
 	int durability;
 	int logging;              /* recovery is over: commits are logged */
 	rg_recovery_t recovery;
@@ -246,7 +247,7 @@ static int ckpt_end(void *ctx)
 /* Folds the log's fsync count into the graph's metrics. */
 static void count_fsyncs(rg_graph_t *g)
 {
-	uint64_t now = rg_wal_fsync_count();
+	uint64_t now = rg__io_fsync_count();
 	/* full barrier not needed, only atomicity: the exchange makes each
 	 * fsync counted once */
 	uint64_t before = RG_XCHG(&g->dur->fsyncs_seen, now);
@@ -261,7 +262,7 @@ static int checkpoint_locked(rg_graph_t *g, rg_checkpoint_info_t *info)
 	if (!info)
 		info = &local;
 	uint64_t t0 = rg_metrics_timer_start(g->rd.metrics);
-	int rc = rg_wal_checkpoint(g->dur->wal, rg_durable_write_snapshot, g, info);
+	int rc = rg__log_checkpoint(g->dur->wal, rg__durable_write_snapshot, g, info);
 	if (!rc) {
 		g->dur->checkpoints++;
 		rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINTS, 1);
@@ -271,9 +272,9 @@ static int checkpoint_locked(rg_graph_t *g, rg_checkpoint_info_t *info)
 	return rc;
 }
 
-static int log_is_long(const struct rg_durable *d)
+static int log_is_long(const struct rg__durable *d)
 {
-	return d->checkpoint_bytes && rg_wal_log_bytes(d->wal) >= d->checkpoint_bytes;
+	return d->checkpoint_bytes && rg__log_bytes(d->wal) >= d->checkpoint_bytes;
 }
 
 /* The checkpoint thread: waits for a request (a commit found the log
@@ -284,21 +285,14 @@ static int log_is_long(const struct rg_durable *d)
 static void *ckpt_main(void *arg)
 {
 	rg_graph_t *g = arg;
-	struct rg_durable *d = g->dur;
+	struct rg__durable *d = g->dur;
 	pthread_mutex_lock(&d->mu);
 	for (;;) {
 		while (!d->stop && !d->requested) {
 			if (d->backoff) {
 				unsigned sh = d->backoff < 7 ? d->backoff - 1 : 6;
 				uint64_t ns = (uint64_t)100000000u << sh;
-				struct timespec ts;
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_sec += (time_t)(ns / 1000000000u);
-				ts.tv_nsec += (long)(ns % 1000000000u);
-				if (ts.tv_nsec >= 1000000000L) {
-					ts.tv_sec++;
-					ts.tv_nsec -= 1000000000L;
-				}
+				struct timespec ts = rg_deadline_after(ns);
 				if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) == ETIMEDOUT)
 					d->requested = 1; /* retry the failed one */
 			} else {
@@ -343,7 +337,7 @@ int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
 	return rc;
 }
 
-void rg_durable_pause(rg_graph_t *g, int on)
+void rg__durable_pause(rg_graph_t *g, int on)
 {
 	if (!g->dur)
 		return;
@@ -353,9 +347,9 @@ void rg_durable_pause(rg_graph_t *g, int on)
 		pthread_mutex_unlock(&g->dur->ckpt_lock);
 }
 
-void rg_durable_stats(rg_graph_t *g, rg_stats_t *st)
+void rg__durable_stats(rg_graph_t *g, rg_stats_t *st)
 {
-	struct rg_durable *d = g->dur;
+	struct rg__durable *d = g->dur;
 	if (!d)
 		return;
 	/* the counters change under ckpt_lock; a checkpoint in progress would
@@ -369,19 +363,19 @@ void rg_durable_stats(rg_graph_t *g, rg_stats_t *st)
 /* The interface of durable.h                                       */
 /* ---------------------------------------------------------------- */
 
-int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
+int rg__durable_open(rg_graph_t *g, const rg_options_t *opts)
 {
-	struct rg_durable *d = calloc(1, sizeof *d);
+	struct rg__durable *d = calloc(1, sizeof *d);
 	if (!d)
 		return RG_ENOMEM;
 	pthread_mutex_init(&d->ckpt_lock, NULL);
 	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->cv, NULL);
+	rg_cond_init_mono(&d->cv); /* the backoff's timed wait */
 	d->durability = opts->durability;
 	d->checkpoint_bytes = opts->checkpoint_bytes;
 	g->dur = d; /* not logging yet: recovery's transactions are not logged */
 	g->durability = opts->durability;
-	struct rg_wal_config cfg = {
+	struct rg__log_config cfg = {
 		.dir = opts->dir,
 		.durability = opts->durability,
 		.interval_ms = opts->interval_ms ? opts->interval_ms : 10,
@@ -389,7 +383,7 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 		.metrics = g->rd.metrics,
 	};
 	struct replay rp = {.g = g};
-	struct rg_replay_ops ops = {
+	struct rg__replay_ops ops = {
 		.ctx = &rp,
 		.apply_txn = apply_txn,
 		.ckpt_begin = ckpt_begin,
@@ -398,8 +392,8 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 		.ckpt_end = ckpt_end,
 		.ckpt_inorder = ckpt_inorder,
 	};
-	struct rg_wal *w = NULL;
-	int rc = rg_wal_open(&cfg, &ops, &w, &d->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
+	struct rg__log *w = NULL;
+	int rc = rg__log_open(&cfg, &ops, &w, &d->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
 	if (!rc) {
 		rc = replay_flush(&rp);
 		if (rc == RG_ECORRUPT)
@@ -422,7 +416,7 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 	}
 	if (rc) {
 		if (w)
-			rg_wal_close(w);
+			rg__log_close(w);
 		d->wal = NULL;
 		return rc; /* rg_open closes the graph, which frees d */
 	}
@@ -430,9 +424,9 @@ int rg_durable_open(rg_graph_t *g, const rg_options_t *opts)
 	return 0;
 }
 
-void rg_durable_close(rg_graph_t *g)
+void rg__durable_close(rg_graph_t *g)
 {
-	struct rg_durable *d = g->dur;
+	struct rg__durable *d = g->dur;
 	if (!d)
 		return;
 	if (d->thr_started) {
@@ -443,7 +437,7 @@ void rg_durable_close(rg_graph_t *g)
 		pthread_join(d->thr, NULL);
 	}
 	if (d->wal)
-		rg_wal_close(d->wal);
+		rg__log_close(d->wal);
 	pthread_mutex_destroy(&d->ckpt_lock);
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->cv);
@@ -451,16 +445,16 @@ void rg_durable_close(rg_graph_t *g)
 	g->dur = NULL;
 }
 
-int rg_durable_logging(const rg_graph_t *g)
+int rg__durable_logging(const rg_graph_t *g)
 {
 	return g->dur && g->dur->logging;
 }
 
-int rg_durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
-		      uint64_t *lsn)
+int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
+		       uint64_t *lsn)
 {
-	struct rg_durable *d = g->dur;
-	int rc = rg_wal_append(d->wal, version, ops, n, lsn);
+	struct rg__durable *d = g->dur;
+	int rc = rg__log_append(d->wal, version, ops, n, lsn);
 	if (!rc) {
 		/* the first append after open only sets the watermark */
 		if (d->last_lsn && *lsn > d->last_lsn)
@@ -470,26 +464,26 @@ int rg_durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, 
 	return rc;
 }
 
-int rg_durable_waits(const rg_graph_t *g)
+int rg__durable_waits(const rg_graph_t *g)
 {
-	return rg_durable_logging(g) && g->dur->durability == RG_DURABILITY_COMMIT;
+	return rg__durable_logging(g) && g->dur->durability == RG_DURABILITY_COMMIT;
 }
 
-int rg_durable_wait(rg_graph_t *g, struct rg_pub_item *it)
+int rg__durable_wait(rg_graph_t *g, struct rg_pub_item *it)
 {
-	int rc = rg_wal_wait_durable(g->dur->wal, it->lsn);
+	int rc = rg__log_wait_durable(g->dur->wal, it->lsn);
 	count_fsyncs(g);
 	if (rc)
 		rg_pub_fail(g); /* this version and every later one stay invisible */
 	else
-		rg_pub_advance(g, rg_wal_durable_lsn(g->dur->wal));
+		rg_pub_advance(g, rg__log_durable_lsn(g->dur->wal));
 	return rg_pub_wait(g, it);
 }
 
-void rg_durable_committed(rg_graph_t *g)
+void rg__durable_committed(rg_graph_t *g)
 {
-	struct rg_durable *d = g->dur;
-	if (!rg_durable_logging(g))
+	struct rg__durable *d = g->dur;
+	if (!rg__durable_logging(g))
 		return;
 	if (d->durability != RG_DURABILITY_COMMIT)
 		count_fsyncs(g);

@@ -1,8 +1,8 @@
 /*
  * durable_ckpt.c - the snapshot a checkpoint writes: one version of the
  * graph, read once (pinned) and streamed into the checkpoint writer of
- * the log layer (wal_format.h). The log calls this back from
- * rg_wal_checkpoint(); it is the only code of the durability layers that
+ * the log layer (ckpt_file.h). The log calls this back from
+ * rg__log_checkpoint(); it is the only code of the durability layers that
  * reads the graph.
  *
  * Pinned read: a section of this thread's own (not the thread-local one)
@@ -20,7 +20,7 @@
 
 #include "graph_internal.h"
 #include "durable.h"
-#include "wal_format.h"
+#include "ckpt_file.h"
 
 struct pin {
 	struct rg_read rd;
@@ -106,7 +106,7 @@ static void sort_by_slot(uint64_t *k, uint64_t *tmp, size_t d)
  * insertion order, the entry gives for each position i the rank, in the
  * restored list, of the entry that belongs there.
  */
-static int write_inorder(struct rg_ckpt_writer *cw, const struct rg_read *rd)
+static int write_inorder(struct rg__ckpt_writer *cw, const struct rg_read *rd)
 {
 	uint64_t *key = NULL, *tmp = NULL; /* source slot << 32 | position */
 	uint32_t *rank = NULL;
@@ -146,7 +146,7 @@ static int write_inorder(struct rg_ckpt_writer *cw, const struct rg_read *rd)
 		uint64_t id = _rg_slot_id(rd, v);
 		for (size_t i = 0; i < d && !rc; i += RG_CKPT_RANK_CHUNK) {
 			uint32_t n = d - i < RG_CKPT_RANK_CHUNK ? (uint32_t)(d - i) : RG_CKPT_RANK_CHUNK;
-			rc = rg_ckpt_writer_inorder(cw, id, i, n, rank + i);
+			rc = rg__ckpt_writer_inorder(cw, id, i, n, rank + i);
 		}
 	}
 	free(key);
@@ -157,13 +157,13 @@ static int write_inorder(struct rg_ckpt_writer *cw, const struct rg_read *rd)
 
 /* Writes all live nodes, then all out-edges, then the in-order entries, of
  * the snapshot rd. */
-static int write_snapshot(struct rg_ckpt_writer *cw, const struct rg_read *rd)
+static int write_snapshot(struct rg__ckpt_writer *cw, const struct rg_read *rd)
 {
 	int rc = 0;
 	for (uint64_t s = 0; s < rd->nslots && !rc; s++) {
 		uint32_t label;
 		if (_rg_node_at(rd, s, &label))
-			rc = rg_ckpt_writer_node(cw, _rg_slot_id(rd, s), label);
+			rc = rg__ckpt_writer_node(cw, _rg_slot_id(rd, s), label);
 	}
 	for (uint64_t s = 0; s < rd->nslots && !rc; s++) {
 		rg_span_t sp;
@@ -171,13 +171,13 @@ static int write_snapshot(struct rg_ckpt_writer *cw, const struct rg_read *rd)
 			continue;
 		uint64_t id = _rg_slot_id(rd, s);
 		for (uint64_t i = 0; i < sp.n && !rc; i++)
-			rc = rg_ckpt_writer_edge(cw, id, rg_span_id(&sp, i), rg_span_type(&sp, i),
-						 rg_span_prop(&sp, i));
+			rc = rg__ckpt_writer_edge(cw, id, rg_span_id(&sp, i), rg_span_type(&sp, i),
+						  rg_span_prop(&sp, i));
 	}
 	return rc ? rc : write_inorder(cw, rd);
 }
 
-int rg_durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info)
+int rg__durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info)
 {
 	rg_graph_t *g = ctx;
 	uint64_t t0 = rg_now_ns();
@@ -197,18 +197,18 @@ int rg_durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint
 			return rc;
 	}
 	uint64_t v = p.rd.version;
-	struct rg_ckpt_writer *cw = NULL;
-	rc = rg_ckpt_writer_open(&cw, dirfd, v);
+	struct rg__ckpt_writer *cw = NULL;
+	rc = rg__ckpt_writer_open(&cw, dirfd, v);
 	if (!rc)
 		rc = write_snapshot(cw, &p.rd);
 	pin_end(g, &p);
 	if (rc) {
 		if (cw)
-			rg_ckpt_writer_abort(cw);
+			rg__ckpt_writer_abort(cw);
 		return rc;
 	}
 	uint64_t nodes = 0, edges = 0, bytes = 0;
-	rc = rg_ckpt_writer_finish(cw, &nodes, &edges, &bytes);
+	rc = rg__ckpt_writer_finish(cw, &nodes, &edges, &bytes);
 	if (!rc && info) {
 		info->version = v;
 		info->nodes = nodes;

@@ -70,7 +70,7 @@ void rg_garbage_free(struct rg_garbage *gb)
 	size_t bytes = gb->bytes, n = gb->n;
 	/* no reader can hold any of it: heads and pooled blocks go back to
 	 * the writer's free lists, the rest to libc */
-	rg_pool_give_back(&g->pool, gb);
+	rg__pool_give_back(&g->pool, gb);
 	/* relaxed: statistics only; nothing is ordered by these counters */
 	RG_ADD(&g->gc_pending_bytes, -(uint64_t)bytes);
 	RG_ADD(&g->gc_pending_objects, -(uint64_t)n);

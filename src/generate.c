@@ -35,22 +35,14 @@ typedef struct xoshiro {
 	uint64_t s[4];
 } xoshiro_t;
 
-static inline uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Independent stream `stream` of generator `seed`. */
 static void xo_seed(xoshiro_t *r, uint64_t seed, uint64_t stream)
 {
 	uint64_t x = stream;
-	uint64_t h = splitmix64(&x); /* hash of the stream index */
+	uint64_t h = rg_splitmix64(&x); /* hash of the stream index */
 	x = seed ^ h;
 	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
+		r->s[i] = rg_splitmix64(&x);
 }
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

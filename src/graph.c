@@ -245,7 +245,7 @@ static void graph_free(rg_graph_t *g)
 {
 	tables_free(g);
 	rg_base_put(g->base);
-	rg_pool_destroy(&g->pool);
+	rg__pool_destroy(&g->pool);
 	free(g->rd.idx);
 	free(g->rd.snap);
 	rg_metrics_destroy(g->rd.metrics);
@@ -269,7 +269,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 			return RG_EINVAL;
 	if (opts->durability < RG_DURABILITY_OFF || opts->durability > RG_DURABILITY_COMMIT)
 		return RG_EINVAL;
-	const struct rg_policy *pol = rg_policy_find(opts->sync ? opts->sync : "rcu-memb");
+	const struct rg_policy *pol = rg__policy_find(opts->sync ? opts->sync : "rcu-memb");
 	if (!pol)
 		return RG_EPOLICY;
 
@@ -277,7 +277,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	rg_graph_t *g = calloc(1, sizeof *g);
 	if (!g)
 		return RG_ENOMEM;
-	rg_pool_init(&g->pool, sizeof(struct rg_head));
+	rg__pool_init(&g->pool, sizeof(struct rg_head));
 	pthread_mutex_init(&g->wlock, NULL);
 	rg_pub_init(g);
 	g->gc_limit = opts->gc_limit_bytes ? opts->gc_limit_bytes : (size_t)64 << 20;
@@ -306,7 +306,7 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 		return rc;
 	}
 	if (opts->dir) {
-		rc = rg_durable_open(g, opts);
+		rc = rg__durable_open(g, opts);
 		if (rc) {
 			rg_close(g);
 			return rc;
@@ -320,7 +320,7 @@ void rg_close(rg_graph_t *g)
 {
 	if (!g)
 		return;
-	rg_durable_close(g);
+	rg__durable_close(g);
 	/* every retired bundle is freed before we free what is still current */
 	rg_pub_barrier(g);
 	for (uint64_t s = 0; s < g->nslots; s++) {
@@ -379,7 +379,7 @@ void rg_stats_get(rg_graph_t *g, rg_stats_t *st)
 	st->mem_heads = g->pool.heads_used * sizeof(struct rg_head);
 	st->mem_arrays = g->mem_blocks;
 	st->mem_pack = st->pack_bytes;
-	rg_durable_stats(g, st);
+	rg__durable_stats(g, st);
 	rg_pub_stats(g, st);
 	st->mem_reserved = g->pool.bytes_reserved + g->mem_big + st->mem_nodes + st->mem_pack;
 	rg_wunlock(g);
@@ -443,12 +443,12 @@ int rg_set_policy(rg_graph_t *g, const char *name)
 {
 	if (!g || !name)
 		return RG_EINVAL;
-	const struct rg_policy *np = rg_policy_find(name);
+	const struct rg_policy *np = rg__policy_find(name);
 	if (!np)
 		return RG_EPOLICY;
 	if (rg_tls_read.open)
 		return RG_EBUSY;
-	rg_durable_pause(g, 1); /* no checkpoint reads during the switch */
+	rg__durable_pause(g, 1); /* no checkpoint reads during the switch */
 	rg_wlock(g);
 	int rc = 0;
 	/* full barrier: pairs with the registration count's */
@@ -478,7 +478,7 @@ int rg_set_policy(rg_graph_t *g, const char *name)
 	g->shared_with_readers = 0;
 out:
 	rg_wunlock(g);
-	rg_durable_pause(g, 0);
+	rg__durable_pause(g, 0);
 	return rc;
 }
 

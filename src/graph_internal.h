@@ -101,7 +101,7 @@ struct rg_pub {
 	struct rg_garbage *stash; /* bundles of versions never published (failure) */
 };
 
-struct rg_durable; /* durable.c */
+struct rg__durable; /* durable.c */
 
 struct rg_graph {
 	/* ---- read-mostly, touched by every reader (layout.h) ---- */
@@ -137,12 +137,12 @@ struct rg_graph {
 	struct rg_pub pub;
 
 	/* ---- durability (durable.c; NULL in memory) ---- */
-	struct rg_durable *dur;
+	struct rg__durable *dur;
 	int durability;
 
 	/* ---- heads and adjacency blocks (pool.h): allocated by the writer,
 	 * handed back by reclamation ---- */
-	struct rg_pool pool;
+	struct rg__pool pool;
 };
 
 /* Policy: how readers and the writer synchronise. One indirect call per
@@ -179,7 +179,7 @@ struct rg_policy {
 	rg_span_hook_t span_hook;
 };
 
-const struct rg_policy *rg_policy_find(const char *name);
+const struct rg_policy *rg__policy_find(const char *name);
 
 /* ---- graph.c: node table ---- */
 
@@ -226,7 +226,7 @@ static inline uint64_t rg_lock_wait_begin(struct rg_metrics *m)
 {
 #ifndef RG_NO_METRICS
 	if (m && (rg_metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1)) == RG_METRICS_READ_SAMPLE - 1)
-		return rg_metrics_now_ns();
+		return rg_now_ns();
 #else
 	(void)m;
 #endif
@@ -236,7 +236,7 @@ static inline uint64_t rg_lock_wait_begin(struct rg_metrics *m)
 static inline void rg_lock_wait_end(struct rg_metrics *m, uint64_t t0)
 {
 	if (t0)
-		rg_metrics_lock_waited(m, rg_metrics_now_ns() - t0);
+		rg_metrics_lock_waited(m, rg_now_ns() - t0);
 	else
 		rg_metrics_add(m, RG_C_LOCK_ACQUISITIONS, 1);
 }

@@ -14,17 +14,17 @@
 
 #include "metrics.h"
 
-uint64_t rg_hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
-		       uint64_t *b, uint64_t *sum_ns)
+uint64_t rg__hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
+			uint64_t *b, uint64_t *sum_ns)
 {
 	uint64_t count = 0, sum = 0;
 	memset(b, 0, sizeof(uint64_t) * RG_HIST_NBUCKETS);
 	for (uint32_t s = 0; s <= m->nshards; s++) /* + fallback shard (RG_PCPU_USE_RSEQ) */ {
-		const struct rg_hist_shard *hs = &m->shards[s].h[h];
+		const struct rg__hist_shard *hs = &m->shards[s].h[h];
 		/* Relaxed: buckets are independent monotonic counts. */
-		sum += __atomic_load_n(&hs->sum_ns, __ATOMIC_RELAXED);
+		sum += RG_LOAD_SHARED(hs->sum_ns);
 		for (unsigned i = 0; i < RG_HIST_NBUCKETS; i++) {
-			uint64_t v = __atomic_load_n(&hs->b[i], __ATOMIC_RELAXED);
+			uint64_t v = RG_LOAD_SHARED(hs->b[i]);
 			b[i] += v;
 			count += v;
 		}
@@ -34,7 +34,7 @@ uint64_t rg_hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
 	return count;
 }
 
-double rg_hist_quantile_ns(const uint64_t *b, uint64_t count, double q)
+double rg__hist_quantile_ns(const uint64_t *b, uint64_t count, double q)
 {
 	if (count == 0)
 		return 0.0;
@@ -68,22 +68,22 @@ int rg_metrics_percentile(const rg_metrics_t *m, enum rg_hist_id h, double q,
 	if (!m || !seconds || (unsigned)h >= RG_H__COUNT || !(q > 0.0 && q <= 1.0))
 		return RG_EINVAL;
 	uint64_t b[RG_HIST_NBUCKETS];
-	uint64_t count = rg_hist_merge(m, h, b, NULL);
+	uint64_t count = rg__hist_merge(m, h, b, NULL);
 	if (count == 0) {
 		*seconds = 0.0;
 		return RG_ENOENT;
 	}
-	*seconds = rg_hist_quantile_ns(b, count, q) * 1e-9;
+	*seconds = rg__hist_quantile_ns(b, count, q) * 1e-9;
 	return 0;
 }
 
-void rg_metrics_observe_shard(struct rg_metrics *m, unsigned shard,
-			      enum rg_hist_id h, uint64_t ns)
+void rg__metrics_observe_shard(struct rg_metrics *m, unsigned shard,
+			       enum rg_hist_id h, uint64_t ns)
 {
 	if (!m || (unsigned)h >= RG_H__COUNT)
 		return;
-	struct rg_hist_shard *hs = &m->shards[shard & m->shard_mask].h[h];
+	struct rg__hist_shard *hs = &m->shards[shard & m->shard_mask].h[h];
 	/* Relaxed: see rg_metrics_observe(). */
-	__atomic_fetch_add(&hs->b[rg_hist_index(ns)], 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&hs->sum_ns, ns, __ATOMIC_RELAXED);
+	RG_ADD(&hs->b[rg_hist_index(ns)], 1);
+	RG_ADD(&hs->sum_ns, ns);
 }

@@ -89,24 +89,24 @@ rg_metrics_t *rg_metrics_create(void)
 	struct rg_metrics *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;
-	m->nshards = rg_percpu_nslots();
+	m->nshards = rg__percpu_nslots();
 	m->shard_mask = m->nshards - 1;
 	/* calloc, not aligned_alloc + memset: large blocks come from mmap as
 	 * zero pages, so shards of CPUs never used cost no physical memory. */
-	size_t bytes = sizeof(struct rg_metrics_shard) * (m->nshards + 1) + RG_PCPU_ALIGN; /* + fallback shard (RG_PCPU_USE_RSEQ) */
+	size_t bytes = sizeof(struct rg__metrics_shard) * (m->nshards + 1) + RG_PCPU_ALIGN; /* + fallback shard (RG_PCPU_USE_RSEQ) */
 	m->raw = calloc(1, bytes);
 	if (!m->raw) {
 		free(m);
 		return NULL;
 	}
 	uintptr_t p = ((uintptr_t)m->raw + RG_PCPU_ALIGN - 1) & ~(uintptr_t)(RG_PCPU_ALIGN - 1);
-	m->shards = (struct rg_metrics_shard *)p;
+	m->shards = (struct rg__metrics_shard *)p;
 	/* without them read sections count on the shards (struct rg_metrics) */
 	if (rg_counter_create(RG_COUNTER_PERTHREAD, 0, &m->rd_count))
 		m->rd_count = NULL;
 	static uint64_t next_gen = 1;
 	/* Relaxed: only uniqueness matters. */
-	m->gen = __atomic_fetch_add(&next_gen, 1, __ATOMIC_RELAXED);
+	m->gen = RG_FETCH_ADD_RELAXED(&next_gen, 1);
 	return m;
 #endif
 }
@@ -120,9 +120,9 @@ void rg_metrics_destroy(rg_metrics_t *m)
 	free(m);
 }
 
-void rg_metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt)
+void rg__metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt)
 {
-	mt->w[0] = rg_counter_thread_word(m->rd_count);
+	mt->w[0] = rg__counter_thread_word(m->rd_count);
 	mt->w[1] = mt->w[0] ? mt->w[0] + 1 : NULL; /* v2, on the same line */
 	mt->gen = m->gen;
 }
@@ -149,18 +149,18 @@ uint64_t rg_metrics_counter(const rg_metrics_t *m, enum rg_counter_id id)
 	uint64_t sum = 0;
 	for (uint32_t s = 0; s <= m->nshards; s++) /* + fallback shard (RG_PCPU_USE_RSEQ) */
 		/* Relaxed: independent monotonic slots, summed. */
-		sum += __atomic_load_n(&m->shards[s].c[id], __ATOMIC_RELAXED);
+		sum += RG_LOAD_SHARED(m->shards[s].c[id]);
 	if (id == RG_C_READ_SECTIONS)
 		sum += (uint64_t)rg_counter_read(m->rd_count);
 	else if (id == RG_C_READ_SECTIONS_ENDED)
-		sum += (uint64_t)rg_counter_read2(m->rd_count);
+		sum += (uint64_t)rg__counter_read2(m->rd_count);
 	return sum;
 }
 
 static double rg_gauge_get(const struct rg_metrics *m, enum rg_gauge_id g)
 {
 	/* Relaxed: see rg_metrics_set(). */
-	uint64_t bits = __atomic_load_n(&m->gauge_bits[g], __ATOMIC_RELAXED);
+	uint64_t bits = RG_LOAD_SHARED(m->gauge_bits[g]);
 	double v;
 	memcpy(&v, &bits, sizeof v);
 	return v;
@@ -189,13 +189,13 @@ int rg_metrics_read(const rg_metrics_t *m, rg_metrics_snapshot_t *out)
 	for (int h = 0; h < RG_H__COUNT; h++) {
 		uint64_t sum;
 		rg_hist_summary_t *hs = &out->hist[h];
-		hs->count = rg_hist_merge(m, (enum rg_hist_id)h, b, &sum);
+		hs->count = rg__hist_merge(m, (enum rg_hist_id)h, b, &sum);
 		hs->sum_seconds = (double)sum * 1e-9;
 		if (hs->count) {
-			hs->p50 = rg_hist_quantile_ns(b, hs->count, 0.50) * 1e-9;
-			hs->p90 = rg_hist_quantile_ns(b, hs->count, 0.90) * 1e-9;
-			hs->p99 = rg_hist_quantile_ns(b, hs->count, 0.99) * 1e-9;
-			hs->p999 = rg_hist_quantile_ns(b, hs->count, 0.999) * 1e-9;
+			hs->p50 = rg__hist_quantile_ns(b, hs->count, 0.50) * 1e-9;
+			hs->p90 = rg__hist_quantile_ns(b, hs->count, 0.90) * 1e-9;
+			hs->p99 = rg__hist_quantile_ns(b, hs->count, 0.99) * 1e-9;
+			hs->p999 = rg__hist_quantile_ns(b, hs->count, 0.999) * 1e-9;
 		}
 	}
 	return 0;
@@ -272,7 +272,7 @@ int rg_metrics_write_prometheus(const rg_metrics_t *m, FILE *f)
 	for (int h = 0; h < RG_H__COUNT; h++) {
 		const struct rg_metric_meta *mm = &rg_hist_meta[h];
 		uint64_t sum;
-		uint64_t count = rg_hist_merge(m, (enum rg_hist_id)h, b, &sum);
+		uint64_t count = rg__hist_merge(m, (enum rg_hist_id)h, b, &sum);
 		fprintf(f, "# HELP rcugraph_%s %s\n# TYPE rcugraph_%s histogram\n",
 			mm->name, mm->help, mm->name);
 		uint64_t cum = 0;

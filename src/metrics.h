@@ -37,9 +37,10 @@
 #include <string.h>
 
 #include <rcugraph/static/layout.h> /* struct rg_mthread */
-#include <time.h>
 
 #include <rcugraph/metrics.h>
+
+#include "util.h" /* the atomics vocabulary, rg_now_ns */
 
 #if defined(__has_include)
 #if __has_include(<sys/rseq.h>)
@@ -57,20 +58,20 @@
 #define RG_HIST_MAX_EXP 47                    /* last exact octave [2^47, 2^48) */
 #define RG_HIST_NBUCKETS ((RG_HIST_MAX_EXP - RG_HIST_SUB_BITS + 2) * RG_HIST_SUB)
 
-struct rg_hist_shard {
+struct rg__hist_shard {
 	uint64_t sum_ns;
 	uint64_t b[RG_HIST_NBUCKETS];
 };
 
-struct rg_metrics_shard {
+struct rg__metrics_shard {
 	uint64_t c[RG_C__COUNT];
-	struct rg_hist_shard h[RG_H__COUNT];
+	struct rg__hist_shard h[RG_H__COUNT];
 } __attribute__((aligned(RG_PCPU_ALIGN)));
 
 struct rg_metrics {
 	/* nshards + 1 entries, RG_PCPU_ALIGN aligned; shards[nshards] is the
 	 * fallback shard (atomic adds only, see rg_pcpu_add) */
-	struct rg_metrics_shard *shards;
+	struct rg__metrics_shard *shards;
 	/* READ_SECTIONS and READ_SECTIONS_ENDED of read sections: the two
 	 * words of one PERTHREAD counter's slots (counter.c: v and v2, one
 	 * cache line per thread), so the read path's two counts are plain
@@ -127,15 +128,27 @@ static inline void *rg_thread_pointer(void)
 
 /* Where the calling thread's rseq cpu_id lives: thread pointer + cpu_off
  * (ok = 0: no rseq, use sched_getcpu()). Set by a constructor in counter.c. */
-struct rg_rseq_info {
+struct rg__rseq_info {
 	int ok;
 	ptrdiff_t cpu_off;  /* thread pointer -> rseq.cpu_id */
 	ptrdiff_t area_off; /* thread pointer -> struct rseq (__rseq_offset) */
 };
-extern struct rg_rseq_info rg_rseq __attribute__((visibility("hidden")));
+extern struct rg__rseq_info rg__rseq __attribute__((visibility("hidden")));
+
+/* The calling thread's rseq cpu_id (thread pointer + off), which the
+ * kernel rewrites on return to user space after a migration: a relaxed
+ * load, any recent value being an acceptable hint. Exception to util.h's
+ * vocabulary, on purpose: GCC folds this C11 relaxed load into one
+ * %fs-relative mov, where RG_LOAD_SHARED's volatile access first loads the
+ * thread pointer from %fs:0 (an extra load on every per-CPU add). */
+static inline int32_t rg_rseq_cpu_load(ptrdiff_t off)
+{
+	return __atomic_load_n((const int32_t *)((char *)rg_thread_pointer() + off),
+			       __ATOMIC_RELAXED);
+}
 
 /* sched_getcpu() fallback, out of line (keeps the fast path frameless). */
-unsigned rg_cpu_id_slow(void);
+unsigned rg__cpu_id_slow(void);
 
 /*
  * Id of the CPU the calling thread runs on (or ran on a moment ago: it may
@@ -145,17 +158,13 @@ unsigned rg_cpu_id_slow(void);
  */
 static inline int rg_cpu_id_fast(void)
 {
-	/* rg_rseq is filled once by a constructor from glibc's __rseq_size /
+	/* rg__rseq is filled once by a constructor from glibc's __rseq_size /
 	 * __rseq_offset (constant for the process): reading our own copy
 	 * saves two GOT indirections on every call. Plain loads: written
 	 * before main() and never again. */
-	if (__builtin_expect(rg_rseq.ok, 1)) {
-		const int32_t *cpu = (const int32_t *)(
-			(char *)rg_thread_pointer() + rg_rseq.cpu_off);
-		/* Relaxed: the kernel rewrites cpu_id on return to user space
-		 * after a migration; any recent value is an acceptable hint.
-		 * -1 uninitialised, -2 registration failed. */
-		return __atomic_load_n(cpu, __ATOMIC_RELAXED);
+	if (__builtin_expect(rg__rseq.ok, 1)) {
+		/* -1 uninitialised, -2 registration failed */
+		return rg_rseq_cpu_load(rg__rseq.cpu_off);
 	}
 	return -1;
 }
@@ -166,7 +175,7 @@ static inline unsigned rg_cpu_id(void)
 	int cpu = rg_cpu_id_fast();
 	if (__builtin_expect(cpu >= 0, 1))
 		return (unsigned)cpu;
-	return rg_cpu_id_slow();
+	return rg__cpu_id_slow();
 }
 
 /*
@@ -202,7 +211,7 @@ static inline unsigned rg_cpu_id(void)
 #define RG_STR(x) RG_STR_(x)
 /* One restartable `*v += count` on `cpu`: 0 on commit, -1 if aborted or no
  * longer on `cpu` (caller re-reads the CPU and retries). rseq_off is
- * __rseq_offset (rg_rseq.area_off). */
+ * __rseq_offset (rg__rseq.area_off). */
 static inline __attribute__((always_inline)) int rg_rseq_addq(uint64_t *v, uint64_t count,
 							    int cpu, ptrdiff_t rseq_off)
 {
@@ -245,32 +254,24 @@ rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
 	    uint64_t delta)
 {
 #if defined(RG_HAVE_RSEQ_ADDQ) && defined(RG_PCPU_USE_RSEQ)
-	if (__builtin_expect(rg_rseq.ok, 1)) {
+	if (__builtin_expect(rg__rseq.ok, 1)) {
 		for (;;) {
-			int cpu = __atomic_load_n((const int32_t *)((char *)rg_thread_pointer() +
-								   rg_rseq.cpu_off),
-						  __ATOMIC_RELAXED); /* any recent value: rechecked inside */
+			/* any recent value: rechecked inside the sequence */
+			int cpu = rg_rseq_cpu_load(rg__rseq.cpu_off);
 			if (__builtin_expect((unsigned)cpu > mask, 0))
 				break; /* negative (no rseq) or no slot of its own */
 			uint64_t *v = (uint64_t *)((char *)slot0 + (size_t)cpu * stride);
 			if (__builtin_expect(rg_rseq_addq(v, delta, cpu,
-							  rg_rseq.area_off) == 0, 1))
+							  rg__rseq.area_off) == 0, 1))
 				return;
 		}
 	}
-	__atomic_fetch_add(fallback, delta, __ATOMIC_RELAXED);
+	RG_ADD(fallback, delta); /* relaxed: counters order nothing */
 #else
 	(void)fallback; /* every add is atomic: slots may be shared safely */
-	__atomic_fetch_add((uint64_t *)((char *)slot0 + (size_t)(rg_cpu_id() & mask) * stride),
-			   delta, __ATOMIC_RELAXED);
+	/* relaxed: counters order nothing */
+	RG_ADD((uint64_t *)((char *)slot0 + (size_t)(rg_cpu_id() & mask) * stride), delta);
 #endif
-}
-
-static inline uint64_t rg_metrics_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* A thread's read-section count words for one metrics object, cached in
@@ -279,11 +280,11 @@ static inline uint64_t rg_metrics_now_ns(void)
 
 /* counter.c: the calling thread's word of PERTHREAD counter c (created on
  * first use, freed with c), or NULL (no memory); the word after it is the
- * slot's second count (v2), summed by rg_counter_read2(). */
-int64_t *rg_counter_thread_word(struct rg_counter *c);
-int64_t rg_counter_read2(const struct rg_counter *c);
+ * slot's second count (v2), summed by rg__counter_read2(). */
+int64_t *rg__counter_thread_word(struct rg_counter *c);
+int64_t rg__counter_read2(const struct rg_counter *c);
 /* metrics.c: fills mt for m (slow path of rg_metrics_read_enter). */
-void rg_metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt);
+void rg__metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt);
 
 /* Thread-local sampling tick for read-section latency. */
 extern __thread uint32_t rg_metrics_tls_tick __attribute__((tls_model("initial-exec")));
@@ -295,7 +296,7 @@ static inline __attribute__((always_inline)) void
 rg_metrics_pcpu_add(struct rg_metrics *m, uint64_t *w, uint64_t delta)
 {
 	size_t off = (size_t)((char *)w - (char *)m->shards);
-	rg_pcpu_add(w, sizeof(struct rg_metrics_shard), m->shard_mask,
+	rg_pcpu_add(w, sizeof(struct rg__metrics_shard), m->shard_mask,
 		    (uint64_t *)((char *)&m->shards[m->nshards] + off), delta);
 }
 
@@ -328,7 +329,7 @@ static inline void rg_metrics_set(struct rg_metrics *m, enum rg_gauge_id g, doub
 	uint64_t bits;
 	memcpy(&bits, &v, sizeof bits);
 	/* Relaxed: an independent value; readers want any recent one. */
-	__atomic_store_n(&m->gauge_bits[g], bits, __ATOMIC_RELAXED);
+	RG_STORE_SHARED(m->gauge_bits[g], bits);
 }
 
 /* Clock reading for a timed operation, or 0 (no clock read) when m is
@@ -337,7 +338,7 @@ static inline uint64_t rg_metrics_timer_start(struct rg_metrics *m)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return 0;
-	return rg_metrics_now_ns();
+	return rg_now_ns();
 }
 
 static inline void rg_metrics_observe_since(struct rg_metrics *m, enum rg_hist_id h,
@@ -345,7 +346,7 @@ static inline void rg_metrics_observe_since(struct rg_metrics *m, enum rg_hist_i
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
-	uint64_t now = rg_metrics_now_ns();
+	uint64_t now = rg_now_ns();
 	rg_metrics_observe(m, h, now > t0 ? now - t0 : 0);
 }
 
@@ -361,7 +362,7 @@ static inline uint64_t rg_metrics_read_sample_begin(struct rg_metrics *m)
 		return 0;
 	if (__builtin_expect(++rg_metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1), 1))
 		return 0;
-	uint64_t t = rg_metrics_now_ns();
+	uint64_t t = rg_now_ns();
 	return t ? t : 1;
 }
 
@@ -373,11 +374,11 @@ static inline void rg_metrics_read_sample_end(struct rg_metrics *m, uint64_t t0)
 }
 
 /* One more on a word only the calling thread writes: relaxed load and
- * store, no lock prefix; atomic only so that concurrent readers of the
- * metrics do not race (C11). */
+ * store, no lock prefix; shared accesses only so that concurrent readers
+ * of the metrics see whole values. */
 static inline void rg_metrics_bump_own(int64_t *w)
 {
-	__atomic_store_n(w, __atomic_load_n(w, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+	RG_STORE_SHARED(*w, RG_LOAD_SHARED(*w) + 1);
 }
 
 /*
@@ -395,7 +396,7 @@ static inline uint64_t rg_metrics_read_enter(struct rg_metrics *m, struct rg_mth
 	if (__builtin_expect(m == NULL, 0))
 		return 0;
 	if (__builtin_expect(mt->gen != m->gen, 0))
-		rg_metrics_thread_attach(m, mt);
+		rg__metrics_thread_attach(m, mt);
 	if (__builtin_expect(mt->w[0] != NULL, 1))
 		rg_metrics_bump_own(mt->w[0]);
 	else
@@ -460,18 +461,18 @@ static inline void rg_metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns
 /* Records into an explicit shard with atomic adds (tests use it to exercise
  * merging). Not concurrently with rg_metrics_observe() on the same m: rseq
  * adds to a slot assume no other CPU writes it. */
-void rg_metrics_observe_shard(struct rg_metrics *m, unsigned shard,
-			      enum rg_hist_id h, uint64_t ns);
+void rg__metrics_observe_shard(struct rg_metrics *m, unsigned shard,
+			       enum rg_hist_id h, uint64_t ns);
 
 /* Merges histogram h over all shards into b[RG_HIST_NBUCKETS]; returns the
  * observation count, *sum_ns receives the sum. */
-uint64_t rg_hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
-		       uint64_t *b, uint64_t *sum_ns);
+uint64_t rg__hist_merge(const struct rg_metrics *m, enum rg_hist_id h,
+			uint64_t *b, uint64_t *sum_ns);
 
 /* Quantile (ns) of merged buckets b holding count > 0 observations. */
-double rg_hist_quantile_ns(const uint64_t *b, uint64_t count, double q);
+double rg__hist_quantile_ns(const uint64_t *b, uint64_t count, double q);
 
 /* Number of shards to allocate for this machine (power of two). */
-uint32_t rg_percpu_nslots(void);
+uint32_t rg__percpu_nslots(void);
 
 #endif /* RG_SRC_METRICS_H */

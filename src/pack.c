@@ -381,7 +381,7 @@ static int pack_in_txn(struct rg_txn *t, struct extra *x)
 	if (x && x->n) {
 		t->dedges += (int64_t)x->n;
 		t->n_add_edges += x->n;
-		if (rg_durable_logging(g)) /* the log's records; an in-memory graph keeps none */
+		if (rg__durable_logging(g)) /* the log's records; an in-memory graph keeps none */
 			for (size_t i = 0; i < x->n; i++)
 				rg_txn_record(t, RG_OP_ADD_EDGE, x->src[i], x->dst[i], x->type, 0);
 	}

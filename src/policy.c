@@ -15,20 +15,20 @@
 
 #include "graph_internal.h"
 
-extern const struct rg_policy rg_policy_urcu_memb, rg_policy_urcu_qsbr, rg_policy_urcu_bp,
-	rg_policy_urcu_mb;                                      /* policy_rcu.c */
-extern const struct rg_policy rg_policy_ck_epoch, rg_policy_ck_seqlock; /* policy_ck.c */
-extern const struct rg_policy rg_policy_nosync, rg_policy_mutex, rg_policy_rwlock,
-	rg_policy_rwlock_wp, rg_policy_ck_rwlock, rg_policy_ck_brlock,
-	rg_policy_ck_pflock;                                    /* policy_locks.c */
-extern const struct rg_policy rg_policy_lru_rwlock;          /* policy_lru.c */
+extern const struct rg_policy rg__policy_urcu_memb, rg__policy_urcu_qsbr, rg__policy_urcu_bp,
+	rg__policy_urcu_mb;                                      /* policy_rcu.c */
+extern const struct rg_policy rg__policy_ck_epoch, rg__policy_ck_seqlock; /* policy_ck.c */
+extern const struct rg_policy rg__policy_nosync, rg__policy_mutex, rg__policy_rwlock,
+	rg__policy_rwlock_wp, rg__policy_ck_rwlock, rg__policy_ck_brlock,
+	rg__policy_ck_pflock;                                    /* policy_locks.c */
+extern const struct rg_policy rg__policy_lru_rwlock;          /* policy_lru.c */
 
 /* Same order as names[] (checked by tests/test_policies.c). */
 static const struct rg_policy *const policies[] = {
-	&rg_policy_urcu_memb, &rg_policy_urcu_qsbr, &rg_policy_urcu_bp,   &rg_policy_urcu_mb,
-	&rg_policy_ck_epoch,  &rg_policy_ck_seqlock, &rg_policy_nosync,   &rg_policy_mutex,
-	&rg_policy_rwlock,    &rg_policy_rwlock_wp, &rg_policy_ck_rwlock, &rg_policy_ck_brlock,
-	&rg_policy_ck_pflock, &rg_policy_lru_rwlock,
+	&rg__policy_urcu_memb, &rg__policy_urcu_qsbr, &rg__policy_urcu_bp,   &rg__policy_urcu_mb,
+	&rg__policy_ck_epoch,  &rg__policy_ck_seqlock, &rg__policy_nosync,   &rg__policy_mutex,
+	&rg__policy_rwlock,    &rg__policy_rwlock_wp, &rg__policy_ck_rwlock, &rg__policy_ck_brlock,
+	&rg__policy_ck_pflock, &rg__policy_lru_rwlock,
 };
 
 static const char *const names[] = {
@@ -41,7 +41,7 @@ _Static_assert(sizeof policies / sizeof policies[0] + 1 == sizeof names / sizeof
 	       "one name per policy");
 _Static_assert(sizeof policies / sizeof policies[0] == RG_POL__COUNT, "one RG_POL_* per policy");
 
-const struct rg_policy *rg_policy_find(const char *name)
+const struct rg_policy *rg__policy_find(const char *name)
 {
 	if (!name)
 		return NULL;

@@ -244,7 +244,7 @@ static void ck_barrier(rg_graph_t *g)
 	ck_epoch_barrier(&ST(g)->writer->r);
 }
 
-const struct rg_policy rg_policy_ck_epoch = {
+const struct rg_policy rg__policy_ck_epoch = {
 	.name = "ck-epoch",
 	.kind = RG_POL_CK_EPOCH,
 	.init = ck_init,
@@ -260,7 +260,7 @@ const struct rg_policy rg_policy_ck_epoch = {
 	.barrier = ck_barrier,
 };
 
-const struct rg_policy rg_policy_ck_seqlock = {
+const struct rg_policy rg__policy_ck_seqlock = {
 	.name = "ck-seqlock",
 	.kind = RG_POL_CK_SEQLOCK,
 	.init = ck_init,

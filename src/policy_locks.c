@@ -168,7 +168,7 @@ static void ns_retire(rg_graph_t *g, struct rg_garbage *gb)
 	rg_garbage_free(gb);
 }
 
-const struct rg_policy rg_policy_nosync = {
+const struct rg_policy rg__policy_nosync = {
 	.name = "nosync",
 	.kind = RG_POL_NOSYNC,
 	.init = ns_init,
@@ -232,14 +232,14 @@ const struct rg_policy rg_policy_nosync = {
 		uint64_t lt0 = rg_metrics_timer_start(g->rd.metrics);                    \
 		WLOCK(ST(g));                                                         \
 		if (lt0)                                                              \
-			rg_metrics_lock_waited(g->rd.metrics, rg_metrics_now_ns() - lt0); \
+			rg_metrics_lock_waited(g->rd.metrics, rg_now_ns() - lt0); \
 	}                                                                             \
 	static void pl_##cname##_publish_end(rg_graph_t *g)                                \
 	{                                                                             \
 		WUNLOCK(ST(g));                                                       \
 		ST(g)->published = 1;                                                 \
 	}                                                                             \
-	const struct rg_policy rg_policy_##cname = {                                  \
+	const struct rg_policy rg__policy_##cname = {                                  \
 		.name = pname,                                                        \
 		.kind = pkind,                                                        \
 		.init = pl_##cname##_init,                                                 \
@@ -466,7 +466,7 @@ static void br_publish_end(rg_graph_t *g)
 	ST(g)->published = 1;
 }
 
-const struct rg_policy rg_policy_ck_brlock = {
+const struct rg_policy rg__policy_ck_brlock = {
 	.name = "ck-brlock",
 	.kind = RG_POL_CK_BRLOCK,
 	.init = br_init,

@@ -365,7 +365,7 @@ static int lru_span(const struct rg_read *rd, uint64_t slot, int dir, rg_span_t 
 	return 0;
 }
 
-const struct rg_policy rg_policy_lru_rwlock = {
+const struct rg_policy rg__policy_lru_rwlock = {
 	.name = "lru-rwlock",
 	.kind = RG_POL_LRU_RWLOCK,
 	.init = lru_init,

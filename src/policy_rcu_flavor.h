@@ -157,7 +157,7 @@ static void LOCAL(barrier)(rg_graph_t *g)
 		FL(thread_online)();
 }
 
-const struct rg_policy RG_CAT(rg_policy, RG_FL) = {
+const struct rg_policy RG_CAT(rg__policy, RG_FL) = {
 	.name = RG_FL_NAME,
 	.kind = RG_FL_KIND,
 	.init = LOCAL(init),

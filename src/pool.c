@@ -17,7 +17,7 @@
  * where a free block starts, else 0. The map's own units are never free. */
 #define MAP_BYTES (CHUNK >> UNIT_SHIFT)
 
-void rg_pool_init(struct rg_pool *p, size_t head_size)
+void rg__pool_init(struct rg__pool *p, size_t head_size)
 {
 	memset(p, 0, sizeof *p);
 	/* one head per cache line: a read touches exactly one line for it */
@@ -31,9 +31,9 @@ static void free_bundle(struct rg_garbage *gb)
 	free(gb);
 }
 
-void rg_pool_destroy(struct rg_pool *p)
+void rg__pool_destroy(struct rg__pool *p)
 {
-	/* acquire: pairs with the push in rg_pool_give_back (a full barrier),
+	/* acquire: pairs with the push in rg__pool_give_back (a full barrier),
 	 * so the bundles' contents and links written by other threads are
 	 * visible */
 	struct rg_garbage *gb = RG_LOAD_ACQUIRE(p->returned);
@@ -53,11 +53,11 @@ void rg_pool_destroy(struct rg_pool *p)
  * close): through malloc, freed 2 MiB blocks raise glibc's mmap threshold
  * and linger in the heap after the graph is closed. `align` is a power of
  * two <= size; the mapping is over-sized and trimmed to get it. */
-static void *new_chunk(struct rg_pool *p, size_t align, size_t size)
+static void *new_chunk(struct rg__pool *p, size_t align, size_t size)
 {
 	if (p->nchunks == p->chunkcap) {
 		size_t nc = p->chunkcap ? 2 * p->chunkcap : 16;
-		struct rg_pool_chunk *v = realloc(p->chunks, nc * sizeof *v);
+		struct rg__pool_chunk *v = realloc(p->chunks, nc * sizeof *v);
 		if (!v)
 			return NULL;
 		p->chunks = v;
@@ -75,14 +75,14 @@ static void *new_chunk(struct rg_pool *p, size_t align, size_t size)
 		if (c + size < m + size + extra)
 			munmap(c + size, (size_t)(m + size + extra - (c + size)));
 	}
-	p->chunks[p->nchunks++] = (struct rg_pool_chunk){c, size};
+	p->chunks[p->nchunks++] = (struct rg__pool_chunk){c, size};
 	p->bytes_reserved += size;
 	return c;
 }
 
 /* ---- heads ---- */
 
-static void *head_get(struct rg_pool *p)
+static void *head_get(struct rg__pool *p)
 {
 	if (p->head_nfree)
 		return p->head_free[--p->head_nfree];
@@ -107,7 +107,7 @@ static void *head_get(struct rg_pool *p)
 	return h;
 }
 
-static void head_put(struct rg_pool *p, void *h)
+static void head_put(struct rg__pool *p, void *h)
 {
 	if (p->head_nfree == p->head_capfree) {
 		size_t nc = p->head_capfree ? 2 * p->head_capfree : 256;
@@ -132,9 +132,9 @@ static inline size_t unit_of(void *blk)
 	return ((uintptr_t)blk & (CHUNK - 1)) >> UNIT_SHIFT;
 }
 
-static void blk_push(struct rg_pool_buddy *b, int order, void *blk)
+static void blk_push(struct rg__pool_buddy *b, int order, void *blk)
 {
-	struct rg_pool_blk *x = blk, **head = &b->freel[order - RG_POOL_MIN_ORDER];
+	struct rg__pool_blk *x = blk, **head = &b->freel[order - RG_POOL_MIN_ORDER];
 	x->prev = NULL;
 	x->next = *head;
 	if (*head)
@@ -143,7 +143,7 @@ static void blk_push(struct rg_pool_buddy *b, int order, void *blk)
 	chunk_map(blk)[unit_of(blk)] = (uint8_t)(order + 1);
 }
 
-static void blk_unlink(struct rg_pool_buddy *b, int order, struct rg_pool_blk *x)
+static void blk_unlink(struct rg__pool_buddy *b, int order, struct rg__pool_blk *x)
 {
 	if (x->prev)
 		x->prev->next = x->next;
@@ -156,7 +156,7 @@ static void blk_unlink(struct rg_pool_buddy *b, int order, struct rg_pool_blk *x
 
 /* A new chunk: its map, then free blocks of orders 14 .. 20 filling the
  * rest ([16K,32K), [32K,64K), ..., [1M,2M)). */
-static int buddy_grow(struct rg_pool *p, struct rg_pool_buddy *b)
+static int buddy_grow(struct rg__pool *p, struct rg__pool_buddy *b)
 {
 	char *c = new_chunk(p, CHUNK, CHUNK);
 	if (!c)
@@ -172,7 +172,7 @@ static int buddy_grow(struct rg_pool *p, struct rg_pool_buddy *b)
 	return 0;
 }
 
-static void *buddy_get(struct rg_pool *p, struct rg_pool_buddy *b, int order)
+static void *buddy_get(struct rg__pool *p, struct rg__pool_buddy *b, int order)
 {
 	int j = order;
 	while (j <= RG_POOL_MAX_ORDER && !b->freel[j - RG_POOL_MIN_ORDER])
@@ -183,7 +183,7 @@ static void *buddy_get(struct rg_pool *p, struct rg_pool_buddy *b, int order)
 		for (j = order; !b->freel[j - RG_POOL_MIN_ORDER]; j++)
 			;
 	}
-	struct rg_pool_blk *x = b->freel[j - RG_POOL_MIN_ORDER];
+	struct rg__pool_blk *x = b->freel[j - RG_POOL_MIN_ORDER];
 	blk_unlink(b, j, x);
 	while (j > order) { /* split: keep the low half, free the high half */
 		j--;
@@ -192,7 +192,7 @@ static void *buddy_get(struct rg_pool *p, struct rg_pool_buddy *b, int order)
 	return x;
 }
 
-static void buddy_put(struct rg_pool_buddy *b, int order, void *blk)
+static void buddy_put(struct rg__pool_buddy *b, int order, void *blk)
 {
 	uint8_t *map = chunk_map(blk);
 	uintptr_t base = (uintptr_t)map;
@@ -203,7 +203,7 @@ static void buddy_put(struct rg_pool_buddy *b, int order, void *blk)
 		uintptr_t boff = off ^ ((uintptr_t)1 << order);
 		if (map[boff >> UNIT_SHIFT] != order + 1)
 			break;
-		blk_unlink(b, order, (struct rg_pool_blk *)(base + boff));
+		blk_unlink(b, order, (struct rg__pool_blk *)(base + boff));
 		if (boff < off)
 			off = boff;
 		order++;
@@ -218,11 +218,11 @@ static inline void cls_split(unsigned cls, int *dir, int *order)
 	*order = RG_POOL_MIN_ORDER + (int)(a % RG_POOL_NCLS);
 }
 
-void *rg_pool_get(struct rg_pool *p, unsigned cls)
+void *rg__pool_get(struct rg__pool *p, unsigned cls)
 {
-	/* relaxed: only a hint; rg_pool_drain's exchange is the ordering one */
+	/* relaxed: only a hint; rg__pool_drain's exchange is the ordering one */
 	if (RG_LOAD_SHARED(p->returned))
-		rg_pool_drain(p);
+		rg__pool_drain(p);
 	void *o;
 	if (cls == RG_CLS_HEAD) {
 		o = head_get(p);
@@ -237,7 +237,7 @@ void *rg_pool_get(struct rg_pool *p, unsigned cls)
 	return o;
 }
 
-void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj)
+void rg__pool_put(struct rg__pool *p, unsigned cls, void *obj)
 {
 	if (cls == RG_CLS_MALLOC) {
 		free(obj);
@@ -254,22 +254,22 @@ void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj)
 	}
 }
 
-void rg_pool_drain(struct rg_pool *p)
+void rg__pool_drain(struct rg__pool *p)
 {
 	/* full barrier (acquire side): pairs with the CAS in
-	 * rg_pool_give_back, so the bundles' pointer arrays and links are
+	 * rg__pool_give_back, so the bundles' pointer arrays and links are
 	 * visible */
 	struct rg_garbage *gb = RG_XCHG(&p->returned, NULL);
 	while (gb) {
 		struct rg_garbage *next = gb->ret_next;
 		for (size_t i = 0; i < gb->n; i++)
-			rg_pool_put(p, gb->cls[i], gb->ptrs[i]);
+			rg__pool_put(p, gb->cls[i], gb->ptrs[i]);
 		free_bundle(gb);
 		gb = next;
 	}
 }
 
-void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb)
+void rg__pool_give_back(struct rg__pool *p, struct rg_garbage *gb)
 {
 	size_t pooled = 0;
 	for (size_t i = 0; i < gb->n; i++) {
@@ -290,7 +290,7 @@ void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb)
 	for (;;) {
 		gb->ret_next = top;
 		/* full barrier (release side): the writer's exchange in
-		 * rg_pool_drain sees the compacted arrays and the link written
+		 * rg__pool_drain sees the compacted arrays and the link written
 		 * above. Only pushes race here (the writer takes the whole
 		 * stack at once), so there is no ABA. */
 		seen = RG_CMPXCHG(&p->returned, top, gb);

@@ -23,9 +23,9 @@
  *    allocates.
  * Chunks are returned to the system at rg_close.
  *
- * Threads: rg_pool_get/rg_pool_put/rg_pool_drain only in the writer (the
- * thread holding the writer mutex); rg_pool_give_back from any thread
- * (reclamation callbacks); rg_pool_init/rg_pool_destroy single-threaded.
+ * Threads: rg__pool_get/rg__pool_put/rg__pool_drain only in the writer (the
+ * thread holding the writer mutex); rg__pool_give_back from any thread
+ * (reclamation callbacks); rg__pool_init/rg__pool_destroy single-threaded.
  */
 #ifndef RG_POOL_H
 #define RG_POOL_H
@@ -50,7 +50,7 @@ enum { RG_CLS_MALLOC = 0, RG_CLS_HEAD = 1, RG_CLS_ARR = 2 };
 
 /* The class of a block of 2^order bytes in direction dir (0 out, 1 in):
  * a pool class, or RG_CLS_MALLOC above RG_POOL_MAX_ORDER. */
-static inline unsigned rg_pool_block_class(int dir, unsigned order)
+static inline unsigned rg__pool_block_class(int dir, unsigned order)
 {
 	if (order > RG_POOL_MAX_ORDER)
 		return RG_CLS_MALLOC;
@@ -60,7 +60,7 @@ static inline unsigned rg_pool_block_class(int dir, unsigned order)
 }
 
 /* Byte order of the blocks of pool class cls (>= RG_CLS_ARR). */
-static inline unsigned rg_pool_class_order(unsigned cls)
+static inline unsigned rg__pool_class_order(unsigned cls)
 {
 	return (cls - RG_CLS_ARR) % RG_POOL_NCLS + RG_POOL_MIN_ORDER;
 }
@@ -68,21 +68,21 @@ static inline unsigned rg_pool_class_order(unsigned cls)
 struct rg_garbage;
 
 /* Free block of a buddy region: list links live in the block itself. */
-struct rg_pool_blk {
-	struct rg_pool_blk *next, *prev;
+struct rg__pool_blk {
+	struct rg__pool_blk *next, *prev;
 };
 
-struct rg_pool_buddy {
-	struct rg_pool_blk *freel[RG_POOL_NCLS]; /* by order - MIN_ORDER */
+struct rg__pool_buddy {
+	struct rg__pool_blk *freel[RG_POOL_NCLS]; /* by order - MIN_ORDER */
 	int chunks;                              /* chunks opened so far */
 };
 
-struct rg_pool_chunk {
+struct rg__pool_chunk {
 	void *base;
 	size_t size;
 };
 
-struct rg_pool {
+struct rg__pool {
 	/* heads: bump region + LIFO free list (pointer array, so taking one
 	 * is not a dependent load through the freed head) */
 	char *head_cur, *head_end;
@@ -90,8 +90,8 @@ struct rg_pool {
 	void **head_free;
 	size_t head_nfree, head_capfree;
 	size_t head_size;
-	struct rg_pool_buddy buddy[2]; /* out-arrays, in-arrays */
-	struct rg_pool_chunk *chunks;  /* every chunk, unmapped at destroy */
+	struct rg__pool_buddy buddy[2]; /* out-arrays, in-arrays */
+	struct rg__pool_chunk *chunks;  /* every chunk, unmapped at destroy */
 	size_t nchunks, chunkcap;
 	uint64_t bytes_reserved; /* chunk bytes obtained from the system */
 	uint64_t bytes_blocks;   /* bytes of blocks handed out and not put back */
@@ -100,32 +100,32 @@ struct rg_pool {
 	struct rg_garbage *returned; /* atomic (RG_CMPXCHG / RG_XCHG) */
 };
 
-void rg_pool_init(struct rg_pool *p, size_t head_size);
+void rg__pool_init(struct rg__pool *p, size_t head_size);
 /* Frees every chunk and every bundle still queued. Single-threaded. */
-void rg_pool_destroy(struct rg_pool *p);
+void rg__pool_destroy(struct rg__pool *p);
 /* An object of class cls (not RG_CLS_MALLOC): a head of head_size bytes,
- * or a block of 2^rg_pool_class_order(cls) bytes. Writer only. NULL when
+ * or a block of 2^rg__pool_class_order(cls) bytes. Writer only. NULL when
  * the system is out of memory. */
-void *rg_pool_get(struct rg_pool *p, unsigned cls);
-/* rg_pool_get(p, RG_CLS_HEAD), inlined where a recycled head is ready
+void *rg__pool_get(struct rg__pool *p, unsigned cls);
+/* rg__pool_get(p, RG_CLS_HEAD), inlined where a recycled head is ready
  * (every touch of a node allocates one). Writer only. */
-static inline void *rg_pool_get_head(struct rg_pool *p)
+static inline void *rg__pool_get_head(struct rg__pool *p)
 {
-	/* relaxed: only a hint, as in rg_pool_get */
+	/* relaxed: only a hint, as in rg__pool_get */
 	if (__builtin_expect(p->head_nfree != 0 && RG_LOAD_SHARED(p->returned) == NULL, 1)) {
 		p->heads_used++;
 		return p->head_free[--p->head_nfree];
 	}
-	return rg_pool_get(p, 1 /* RG_CLS_HEAD */);
+	return rg__pool_get(p, 1 /* RG_CLS_HEAD */);
 }
 
 /* Returns an object no reader can hold (never published, or already past
  * its grace period). RG_CLS_MALLOC objects are free()d. Writer only. */
-void rg_pool_put(struct rg_pool *p, unsigned cls, void *obj);
+void rg__pool_put(struct rg__pool *p, unsigned cls, void *obj);
 /* Prefetches (for writing) the head that the k-th next RG_CLS_HEAD
  * allocation will return: batched inserts overwrite a recycled, cold head
  * per touched node. Writer only. */
-static inline void rg_pool_prefetch_head(const struct rg_pool *p, size_t k)
+static inline void rg__pool_prefetch_head(const struct rg__pool *p, size_t k)
 {
 	if (p->head_nfree > k)
 		__builtin_prefetch(p->head_free[p->head_nfree - 1 - k], 1);
@@ -134,10 +134,10 @@ static inline void rg_pool_prefetch_head(const struct rg_pool *p, size_t k)
 }
 
 /* Sorts every handed-back bundle into the free lists. Writer only. */
-void rg_pool_drain(struct rg_pool *p);
+void rg__pool_drain(struct rg__pool *p);
 /* Takes ownership of a reclaimed bundle whose objects no reader can hold:
  * malloc-class objects are freed here, pool objects wait for the writer.
  * Any thread, lock-free. */
-void rg_pool_give_back(struct rg_pool *p, struct rg_garbage *gb);
+void rg__pool_give_back(struct rg__pool *p, struct rg_garbage *gb);
 
 #endif

@@ -66,7 +66,7 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	t->g = g;
 	t->t0 = t0;
 	t->version = g->wversion + 1;
-	t->log = rg_durable_logging(g);
+	t->log = rg__durable_logging(g);
 	rg_metrics_add(g->rd.metrics, RG_C_TXNS_BEGUN, 1);
 	*out = t;
 	return 0;
@@ -111,12 +111,12 @@ struct rg_head *rg_txn_touch(struct rg_txn *t, uint64_t slot)
 	struct rg_head **cell = rg_hcell(g, slot), *cur = *cell;
 	if (cur && cur->version == t->version)
 		return cur;
-	struct rg_head *h = rg_pool_get_head(&g->pool);
+	struct rg_head *h = rg__pool_get_head(&g->pool);
 	if (!h)
 		return NULL;
 	uint32_t s32 = (uint32_t)slot;
 	if (rg_vec_push(&t->touched, &s32, sizeof s32)) {
-		rg_pool_put(&g->pool, RG_CLS_HEAD, h);
+		rg__pool_put(&g->pool, RG_CLS_HEAD, h);
 		return NULL;
 	}
 	base_dirty(g->base, slot);
@@ -312,7 +312,7 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 			pf_tail(g, slots[2 * (i + PF_AHEAD)], RG_OUT);
 			pf_tail(g, slots[2 * (i + PF_AHEAD) + 1], RG_IN);
 		}
-		rg_pool_prefetch_head(&g->pool, PF_AHEAD);
+		rg__pool_prefetch_head(&g->pool, PF_AHEAD);
 		const struct rg_head *a = rg_wview(g, slots[2 * i]), *b = rg_wview(g, slots[2 * i + 1]);
 		if (!a || !a->alive || !b || !b->alive) {
 			rc = RG_ENOENT;
@@ -539,7 +539,7 @@ static void rollback(struct rg_txn *t)
 		rg_pub_barrier(g);
 		while (unlinked) {
 			struct rg_head *next = (struct rg_head *)(void *)unlinked->adj[0].slots;
-			rg_pool_put(&g->pool, RG_CLS_HEAD, unlinked);
+			rg__pool_put(&g->pool, RG_CLS_HEAD, unlinked);
 			unlinked = next;
 		}
 		for (size_t i = 0; i < t->idx_old.n; i++)
@@ -608,8 +608,8 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	snap->exact = t->new_base ? 1 : (uint32_t)(g->exact && snap->base);
 
 	uint64_t lsn = 0;
-	if (rg_durable_logging(g) &&
-	    (rc = rg_durable_append(g, t->version, t->ops.p, t->ops.n, &lsn))) {
+	if (rg__durable_logging(g) &&
+	    (rc = rg__durable_append(g, t->version, t->ops.p, t->ops.n, &lsn))) {
 		free(snap);
 		rg_gb_discard(gb);
 		goto fail;
@@ -660,14 +660,14 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	/* visibility: at once, or (RG_DURABILITY_COMMIT) once the record is
 	 * on disk; `it` lives here until it has left the queue */
 	struct rg_pub_item it = {.version = t->version, .lsn = lsn, .snap = snap, .gb = gb};
-	int wait = rg_durable_waits(g);
+	int wait = rg__durable_waits(g);
 	rg_pub_submit(g, &it, !wait);
 	rg_wunlock(g);
 	if (wait)
-		rc = rg_durable_wait(g, &it);
+		rc = rg__durable_wait(g, &it);
 	else if (it.state == RG_PUB_FAILED)
 		rc = RG_EIO;
-	rg_durable_committed(g);
+	rg__durable_committed(g);
 	rg_pub_gc_throttle(g);
 	if (version && !rc)
 		*version = t->version;

@@ -1,6 +1,6 @@
 /*
  * util.h - the library's small shared vocabulary: one atomics vocabulary,
- * one clock, one hash, error text, debug assertions, huge-page advice.
+ * one clock (and a wall clock for file headers), one hash, error text, debug assertions, huge-page advice.
  *
  * Atomics. Every shared access in src/ is written with the macros below,
  * which are liburcu's uatomic_* and CMM_* primitives (a dependency
@@ -20,12 +20,29 @@
  *   rcu_assign_pointer / RG_DEREF   RCU publication of a pointer (layout.h)
  *   RG_ADD(p, v)           atomic add, no ordering (uatomic_add)
  *   RG_ADD_RETURN(p, v)    atomic add returning the new value, full barrier
+ *   RG_FETCH_ADD_RELAXED(p, v) atomic add returning the OLD value, no ordering
+ *                          needed (unique ids, cursors handing out indices)
  *   RG_XCHG(p, v)          atomic exchange returning the old value, full barrier
+ *   RG_XCHG_RELAXED(p, v)  atomic exchange, no ordering needed (moving a
+ *                          count out of a word without losing concurrent adds)
  *   RG_CMPXCHG(p, o, n)    compare-and-swap returning the old value, full barrier
+ * liburcu 0.13 has no relaxed returning add or exchange: outside TSan the
+ * two _RELAXED forms are uatomic_add_return / uatomic_xchg, the same
+ * `lock xadd` / `xchg` instruction on x86 (stronger than asked elsewhere);
+ * under TSan they are the relaxed C11 operations they name, so TSan checks
+ * the code against the weaker ordering it claims to need.
+ *
+ * Exceptions, on purpose: include/rcugraph/static/layout.h defines the
+ * loads above itself (a public header cannot include this one); the rseq
+ * restartable sequence of src/metrics.h commits with one plain `addq`
+ * inside inline assembly (the kernel, not an atomic, makes it safe), and
+ * reads the kernel-written rseq cpu_id with a relaxed C11 load that GCC
+ * addresses %fs-relative (rg_rseq_cpu_load, which says why).
  */
 #ifndef RG_UTIL_H
 #define RG_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,7 +71,13 @@
 #define RG_PUBLISH_BATCHED(x, v) ((void)_CMM_STORE_SHARED(x, v))
 #define RG_ADD(p, v) uatomic_add(p, v)
 #define RG_ADD_RETURN(p, v) uatomic_add_return(p, v)
+#define RG_FETCH_ADD_RELAXED(p, v)                                                            \
+	__extension__({                                                                       \
+		__typeof__(*(p)) rg_d_ = (v);                                                 \
+		uatomic_add_return(p, rg_d_) - rg_d_;                                         \
+	})
 #define RG_XCHG(p, v) uatomic_xchg(p, v)
+#define RG_XCHG_RELAXED(p, v) uatomic_xchg(p, v)
 #define RG_CMPXCHG(p, o, n) uatomic_cmpxchg(p, o, n)
 #else
 #define RG_STORE_SHARED(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -62,7 +85,9 @@
 #define RG_PUBLISH_BATCHED(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 #define RG_ADD(p, v) ((void)__atomic_fetch_add((p), (v), __ATOMIC_RELAXED))
 #define RG_ADD_RETURN(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define RG_FETCH_ADD_RELAXED(p, v) __atomic_fetch_add((p), (v), __ATOMIC_RELAXED)
 #define RG_XCHG(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define RG_XCHG_RELAXED(p, v) __atomic_exchange_n((p), (v), __ATOMIC_RELAXED)
 #define RG_CMPXCHG(p, o, n)                                                                   \
 	__extension__({                                                                       \
 		__typeof__(*(p)) rg_o_ = (o);                                                 \
@@ -83,10 +108,55 @@ static inline uint64_t rg_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Timed waits on the same clock: a condition variable whose timed waits
+ * read CLOCK_MONOTONIC, and the deadline ns from now for it (a step of the
+ * wall clock neither stretches nor cuts a wait). */
+static inline int rg_cond_init_mono(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	int r = pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+	return r;
+}
+
+static inline struct timespec rg_deadline_after(uint64_t ns)
+{
+	uint64_t t = rg_now_ns() + ns;
+	struct timespec ts = {.tv_sec = (time_t)(t / 1000000000u), .tv_nsec = (long)(t % 1000000000u)};
+	return ts;
+}
+
+/* The wall clock (CLOCK_REALTIME) in nanoseconds: only for the creation
+ * stamps written into file headers, never for a duration or a wait. */
+static inline uint64_t rg_wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* The one hash of integer keys (MurmurHash3 fmix64): id index buckets. */
 static inline uint64_t mix64(uint64_t x)
 {
 	return _rg_mix64(x);
+}
+
+/* splitmix64 (Steele, Lea, Flood, OOPSLA 2014): the stream that seeds the
+ * generators (generate.c) and draws samples (analytics.c). Its output
+ * function rg_splitmix64_mix also defines the public result checksums
+ * (kernel.h, rg__checksum_mix). Not a hash of keys: mix64 is. */
+static inline uint64_t rg_splitmix64_mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t rg_splitmix64(uint64_t *state)
+{
+	return rg_splitmix64_mix(*state += UINT64_C(0x9e3779b97f4a7c15));
 }
 
 /* printf into a caller's error buffer; NULL or empty buffer: no-op. */

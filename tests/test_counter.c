@@ -138,7 +138,7 @@ Test(counter, batched_fast_read_error_bound)
 	const uint32_t batch = 32;
 	rg_counter_t *c = NULL;
 	cr_assert_eq(rg_counter_create(RG_COUNTER_BATCHED, batch, &c), 0);
-	int64_t bound = (int64_t)rg_percpu_nslots() * batch;
+	int64_t bound = (int64_t)rg__percpu_nslots() * batch;
 	for (int i = 1; i <= 10000; i++) {
 		rg_counter_add(c, 1);
 		int64_t fast = rg_counter_read_fast(c);
@@ -203,13 +203,13 @@ static uint64_t rseq_slots[(RG_PCPU_MAX_SHARDS + 1) * 16] __attribute__((aligned
 static void rseq_add_one(void)
 {
 #ifdef RG_HAVE_RSEQ_ADDQ
-	uint32_t mask = rg_percpu_nslots() - 1;
-	if (rg_rseq.ok) {
+	uint32_t mask = rg__percpu_nslots() - 1;
+	if (rg__rseq.ok) {
 		for (;;) {
 			int cpu = rg_cpu_id_fast();
 			if ((unsigned)cpu > mask)
 				break;
-			if (rg_rseq_addq(&rseq_slots[(size_t)cpu * 16], 1, cpu, rg_rseq.area_off) == 0)
+			if (rg_rseq_addq(&rseq_slots[(size_t)cpu * 16], 1, cpu, rg__rseq.area_off) == 0)
 				return;
 		}
 	}

@@ -23,7 +23,7 @@
 #include <rcugraph/rcugraph.h>
 
 #include "testutil.h"
-#include "wal_format.h"
+#include "io.h" /* rg__io_inject_fault */
 
 static char *tmpdir(void)
 {
@@ -199,7 +199,7 @@ Test(durable, automatic_checkpoint_failures_are_counted_and_retried, .timeout = 
 	o.checkpoint_bytes = 4096;
 	rg_graph_t *g;
 	cr_assert_eq(rg_open(&g, &o), 0);
-	rg_wal_inject_fault(RG_FAULT_CKPT_EIO, 2); /* the next two checkpoints fail */
+	rg__io_inject_fault(RG_FAULT_CKPT_EIO, 2); /* the next two checkpoints fail */
 	commit_some(g, 0, 400);                  /* > 4 KiB of log */
 	rg_stats_t st;
 	double end = rg_now() + 20;
@@ -207,7 +207,7 @@ Test(durable, automatic_checkpoint_failures_are_counted_and_retried, .timeout = 
 		sleep_ms(20);
 		rg_stats_get(g, &st);
 	} while ((st.checkpoints == 0 || st.checkpoint_failures < 2) && rg_now() < end);
-	rg_wal_inject_fault(RG_FAULT_NONE, 0);
+	rg__io_inject_fault(RG_FAULT_NONE, 0);
 	cr_assert_eq(st.checkpoint_failures, 2, "each failure is counted");
 	cr_assert_eq(st.checkpoint_last_error, RG_EIO);
 	cr_assert_geq(st.checkpoints, 1, "the failed checkpoint is retried until it succeeds");

@@ -375,8 +375,8 @@ Test(histogram, merge_across_shards)
 	for (unsigned i = 0; i < 50000; i++) {
 		uint64_t v = rg_rand(&s) % 10000000;
 		total += v;
-		rg_metrics_observe_shard(a, i, RG_H_COMMIT_SECONDS, v);
-		rg_metrics_observe_shard(b, 0, RG_H_COMMIT_SECONDS, v);
+		rg__metrics_observe_shard(a, i, RG_H_COMMIT_SECONDS, v);
+		rg__metrics_observe_shard(b, 0, RG_H_COMMIT_SECONDS, v);
 	}
 	rg_metrics_snapshot_t sa, sb;
 	cr_assert_eq(rg_metrics_read(a, &sa), 0);

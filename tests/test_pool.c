@@ -16,7 +16,7 @@ Test(pool, block_classes)
 {
 	for (int d = 0; d < 2; d++) {
 		for (unsigned order = 0; order <= RG_POOL_MAX_ORDER + 4; order++) {
-			unsigned cls = rg_pool_block_class(d, order);
+			unsigned cls = rg__pool_block_class(d, order);
 			if (order > RG_POOL_MAX_ORDER) {
 				cr_assert_eq(cls, RG_CLS_MALLOC, "order %u: malloc'ed", order);
 				continue;
@@ -25,11 +25,11 @@ Test(pool, block_classes)
 			cr_assert_lt(cls, RG_POOL_NCLASSES);
 			/* below the smallest block: the smallest block */
 			unsigned want = order < RG_POOL_MIN_ORDER ? RG_POOL_MIN_ORDER : order;
-			cr_assert_eq(rg_pool_class_order(cls), want, "order %u", order);
+			cr_assert_eq(rg__pool_class_order(cls), want, "order %u", order);
 		}
 	}
 	/* out and in classes are distinct */
-	cr_assert_neq(rg_pool_block_class(0, 7), rg_pool_block_class(1, 7));
+	cr_assert_neq(rg__pool_block_class(0, 7), rg__pool_block_class(1, 7));
 	/* a block's entry count: slots only 4 bytes, every cold array a power
 	 * of two in all (txn_internal.h) */
 	cr_assert_eq(rg_cols_esize_log(0), 2);
@@ -40,10 +40,10 @@ Test(pool, block_classes)
 	cr_assert_eq(rg_cols_esize_log(RG_COL_MASK), 5);
 }
 
-static size_t free_blocks(const struct rg_pool *p, int dir, int order)
+static size_t free_blocks(const struct rg__pool *p, int dir, int order)
 {
 	size_t n = 0;
-	for (const struct rg_pool_blk *b = p->buddy[dir].freel[order - RG_POOL_MIN_ORDER]; b;
+	for (const struct rg__pool_blk *b = p->buddy[dir].freel[order - RG_POOL_MIN_ORDER]; b;
 	     b = b->next)
 		n++;
 	return n;
@@ -65,7 +65,7 @@ static uint64_t rnd(uint64_t *s)
 
 /* Allocates n blocks of random orders, fills each with its own pattern,
  * frees them in random order after checking the patterns. */
-static void churn(struct rg_pool *p, size_t n, uint64_t seed)
+static void churn(struct rg__pool *p, size_t n, uint64_t seed)
 {
 	struct obj *o = calloc(n, sizeof *o);
 	cr_assert_not_null(o);
@@ -76,9 +76,9 @@ static void churn(struct rg_pool *p, size_t n, uint64_t seed)
 		int order = RG_POOL_MIN_ORDER + (int)(rnd(&s) % 5);
 		if (rnd(&s) % 50 == 0)
 			order = RG_POOL_MIN_ORDER + (int)(rnd(&s) % RG_POOL_NCLS);
-		o[i].cls = rg_pool_block_class(dir, (unsigned)order);
+		o[i].cls = rg__pool_block_class(dir, (unsigned)order);
 		o[i].words = (size_t)1 << (order - 3);
-		o[i].p = rg_pool_get(p, o[i].cls);
+		o[i].p = rg__pool_get(p, o[i].cls);
 		cr_assert_not_null(o[i].p);
 		/* a block of 2^k bytes is aligned to 2^k inside its 2 MiB chunk */
 		cr_assert_eq((uintptr_t)o[i].p & (((uintptr_t)1 << order) - 1), 0);
@@ -95,15 +95,15 @@ static void churn(struct rg_pool *p, size_t n, uint64_t seed)
 		for (size_t w = 0; w < o[i].words; w += 7) {
 			cr_assert_eq(o[i].p[w] - w, o[i].p[0], "block overlap detected");
 		}
-		rg_pool_put(p, o[i].cls, o[i].p);
+		rg__pool_put(p, o[i].cls, o[i].p);
 	}
 	free(o);
 }
 
 Test(pool, buddy_merges_back_to_whole_chunks)
 {
-	struct rg_pool p;
-	rg_pool_init(&p, sizeof(struct rg_head));
+	struct rg__pool p;
+	rg__pool_init(&p, sizeof(struct rg_head));
 	churn(&p, 20000, 42);
 	int chunks[2] = {p.buddy[0].chunks, p.buddy[1].chunks};
 	cr_assert_gt(chunks[0] + chunks[1], 2, "the churn should need several chunks");
@@ -118,21 +118,21 @@ Test(pool, buddy_merges_back_to_whole_chunks)
 	uint64_t reserved = p.bytes_reserved;
 	churn(&p, 20000, 42);
 	cr_assert_eq(p.bytes_reserved, reserved, "reuse must come before growth");
-	rg_pool_destroy(&p);
+	rg__pool_destroy(&p);
 }
 
 Test(pool, heads_are_cache_lines_and_recycled)
 {
-	struct rg_pool p;
-	rg_pool_init(&p, sizeof(struct rg_head));
+	struct rg__pool p;
+	rg__pool_init(&p, sizeof(struct rg_head));
 	cr_assert_eq(p.head_size, 64);
-	void *a = rg_pool_get(&p, RG_CLS_HEAD);
-	void *b = rg_pool_get(&p, RG_CLS_HEAD);
+	void *a = rg__pool_get(&p, RG_CLS_HEAD);
+	void *b = rg__pool_get(&p, RG_CLS_HEAD);
 	cr_assert_eq((uintptr_t)a % 64, 0);
 	cr_assert_eq((char *)b - (char *)a, 64);
-	rg_pool_put(&p, RG_CLS_HEAD, a);
-	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD), a);
-	rg_pool_destroy(&p);
+	rg__pool_put(&p, RG_CLS_HEAD, a);
+	cr_assert_eq(rg__pool_get(&p, RG_CLS_HEAD), a);
+	rg__pool_destroy(&p);
 }
 
 /* A bundle as txn.c builds it: pointers, then classes, in one block. */
@@ -146,24 +146,24 @@ static struct rg_garbage *bundle(size_t cap)
 }
 
 struct gb_arg {
-	struct rg_pool *p;
+	struct rg__pool *p;
 	struct rg_garbage *gb;
 };
 
 static void *give_back_thread(void *arg)
 {
 	struct gb_arg *a = arg;
-	rg_pool_give_back(a->p, a->gb);
+	rg__pool_give_back(a->p, a->gb);
 	return NULL;
 }
 
 Test(pool, give_back_from_another_thread)
 {
-	struct rg_pool p;
-	rg_pool_init(&p, sizeof(struct rg_head));
-	unsigned cls = rg_pool_block_class(RG_OUT, 9);
-	void *arr = rg_pool_get(&p, cls);
-	void *head = rg_pool_get(&p, RG_CLS_HEAD);
+	struct rg__pool p;
+	rg__pool_init(&p, sizeof(struct rg_head));
+	unsigned cls = rg__pool_block_class(RG_OUT, 9);
+	void *arr = rg__pool_get(&p, cls);
+	void *head = rg__pool_get(&p, RG_CLS_HEAD);
 	void *big = malloc(100);
 	struct rg_garbage *gb = bundle(4);
 	gb->ptrs[0] = arr, gb->cls[0] = (uint8_t)cls;
@@ -176,13 +176,13 @@ Test(pool, give_back_from_another_thread)
 	pthread_join(th, NULL);
 	cr_assert_not_null(RG_LOAD_SHARED(p.returned));
 	/* the writer's next allocation drains the bundle: the same objects come back */
-	cr_assert_eq(rg_pool_get(&p, RG_CLS_HEAD), head);
+	cr_assert_eq(rg__pool_get(&p, RG_CLS_HEAD), head);
 	cr_assert_null(RG_LOAD_SHARED(p.returned));
-	cr_assert_eq(rg_pool_get(&p, cls), arr);
+	cr_assert_eq(rg__pool_get(&p, cls), arr);
 	/* a bundle that is handed back but never drained is freed at destroy */
 	gb = bundle(1);
-	gb->ptrs[0] = rg_pool_get(&p, RG_CLS_HEAD), gb->cls[0] = RG_CLS_HEAD;
+	gb->ptrs[0] = rg__pool_get(&p, RG_CLS_HEAD), gb->cls[0] = RG_CLS_HEAD;
 	gb->n = 1;
-	rg_pool_give_back(&p, gb);
-	rg_pool_destroy(&p);
+	rg__pool_give_back(&p, gb);
+	rg__pool_destroy(&p);
 }

@@ -1,5 +1,6 @@
 /*
- * test_wal.c - the redo log and checkpoint module on its own (src/wal.h):
+ * test_wal.c - the redo log and checkpoint files on their own (src/log.h,
+ * src/ckpt_file.h, src/codec.h):
  * format, round trips under every policy, truncation at every byte,
  * bit flips, garbage tails, newer format versions, salvage, missing and
  * corrupt checkpoints, ENOSPC / EIO fault injection (and a real full tmpfs
@@ -24,7 +25,9 @@
 #include "testdump.h"
 #include "testutil.h"
 #include "durable.h"
-#include "wal_format.h"
+#include "ckpt_file.h"
+#include "io.h"
+#include "log.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixtures                                                            */
@@ -102,9 +105,9 @@ static void rec_free(struct rec *r)
 	memset(r, 0, sizeof *r);
 }
 
-static struct rg_replay_ops rops(struct rec *r)
+static struct rg__replay_ops rops(struct rec *r)
 {
-	struct rg_replay_ops o = {r, r_apply, r_begin, r_node, r_edge, r_end, r_inorder};
+	struct rg__replay_ops o = {r, r_apply, r_begin, r_node, r_edge, r_end, r_inorder};
 	return o;
 }
 
@@ -153,33 +156,33 @@ static char *mkdir_tmp(void)
 }
 
 
-static struct rg_wal_config cfg_of(const char *dir, int durability)
+static struct rg__log_config cfg_of(const char *dir, int durability)
 {
-	struct rg_wal_config c = {.dir = dir, .durability = durability, .interval_ms = 5};
+	struct rg__log_config c = {.dir = dir, .durability = durability, .interval_ms = 5};
 	return c;
 }
 
 /* Opens the log in dir with recording callbacks. */
-static int open_rec(const char *dir, int salvage, struct rec *r, struct rg_wal **w, rg_recovery_t *rep,
+static int open_rec(const char *dir, int salvage, struct rec *r, struct rg__log **w, rg_recovery_t *rep,
 		    char *err, size_t errlen)
 {
-	struct rg_wal_config c = cfg_of(dir, RG_DURABILITY_COMMIT);
+	struct rg__log_config c = cfg_of(dir, RG_DURABILITY_COMMIT);
 	c.salvage = salvage;
-	static __thread struct rg_replay_ops o;
+	static __thread struct rg__replay_ops o;
 	o = rops(r);
-	return rg_wal_open(&c, &o, w, rep, err, errlen);
+	return rg__log_open(&c, &o, w, rep, err, errlen);
 }
 
 /* Writes versions from..to; offs[k] receives the end offset in the current
  * segment file of record k (from the lsn, valid for a fresh segment). */
-static void append_range(struct rg_wal *w, uint64_t from, uint64_t to, uint64_t base, uint64_t *offs)
+static void append_range(struct rg__log *w, uint64_t from, uint64_t to, uint64_t base, uint64_t *offs)
 {
 	for (uint64_t v = from; v <= to; v++) {
 		struct rg_op ops[8];
 		size_t n = gen_ops(v, ops);
 		uint64_t lsn;
-		cr_assert_eq(rg_wal_append(w, v, ops, n, &lsn), 0, "append %llu", (unsigned long long)v);
-		cr_assert_eq(rg_wal_wait_durable(w, lsn), 0);
+		cr_assert_eq(rg__log_append(w, v, ops, n, &lsn), 0, "append %llu", (unsigned long long)v);
+		cr_assert_eq(rg__log_wait_durable(w, lsn), 0);
 		if (offs)
 			offs[v - from] = base + lsn;
 	}
@@ -195,7 +198,7 @@ static char *path_of(const char *dir, const char *name)
 static char *log_path(const char *dir, uint64_t first)
 {
 	char n[RG_NAME_MAX];
-	rg_log_name(n, first);
+	rg__codec_log_name(n, first);
 	return path_of(dir, n);
 }
 
@@ -236,11 +239,11 @@ static int file_exists(const char *p) { return access(p, F_OK) == 0; }
 static uint8_t *make_log(const char *dir, uint64_t n, uint64_t *ends, size_t *len)
 {
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	ends[0] = RG_LOG_HDR_SIZE;
 	append_range(w, 1, n, RG_LOG_HDR_SIZE, ends + 1);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	return slurp(log_path(dir, 1), len);
 }
@@ -258,10 +261,10 @@ Test(wal, varint_and_ops_roundtrip)
 		{.kind = RG_OP_DEL_EDGE, .a = 5, .b = 6, .u32 = RG_TYPE_ANY},
 	};
 	uint8_t buf[4 * RG_OP_MAX_ENC];
-	size_t len = rg_wal_encode_ops(ops, 4, buf);
+	size_t len = rg__codec_encode_ops(ops, 4, buf);
 	cr_assert_gt(len, 0);
 	struct rg_op back[4];
-	cr_assert_eq(rg_wal_decode_ops(buf, len, 4, back), 0);
+	cr_assert_eq(rg__codec_decode_ops(buf, len, 4, back), 0);
 	for (int i = 0; i < 4; i++) {
 		cr_assert_eq(back[i].kind, ops[i].kind);
 		cr_assert_eq(back[i].a, ops[i].a);
@@ -270,16 +273,16 @@ Test(wal, varint_and_ops_roundtrip)
 		cr_assert_eq(back[i].prop, ops[i].prop);
 	}
 	/* trailing byte, missing byte, wrong count, unknown kind */
-	cr_assert_neq(rg_wal_decode_ops(buf, len + 1, 4, back), 0);
-	cr_assert_neq(rg_wal_decode_ops(buf, len - 1, 4, back), 0);
-	cr_assert_neq(rg_wal_decode_ops(buf, len, 3, back), 0);
+	cr_assert_neq(rg__codec_decode_ops(buf, len + 1, 4, back), 0);
+	cr_assert_neq(rg__codec_decode_ops(buf, len - 1, 4, back), 0);
+	cr_assert_neq(rg__codec_decode_ops(buf, len, 3, back), 0);
 	struct rg_op bad = {.kind = 9};
-	cr_assert_eq(rg_wal_encode_ops(&bad, 1, buf), 0);
+	cr_assert_eq(rg__codec_encode_ops(&bad, 1, buf), 0);
 	uint8_t k9[2] = {9, 0};
-	cr_assert_neq(rg_wal_decode_ops(k9, 2, 1, back), 0);
+	cr_assert_neq(rg__codec_decode_ops(k9, 2, 1, back), 0);
 	/* an 11-byte varint is refused */
 	uint8_t over[12] = {RG_OP_DEL_NODE, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
-	cr_assert_neq(rg_wal_decode_ops(over, sizeof over, 1, back), 0);
+	cr_assert_neq(rg__codec_decode_ops(over, sizeof over, 1, back), 0);
 }
 
 Test(wal, on_disk_layout_is_as_documented)
@@ -320,24 +323,24 @@ static void roundtrip(int durability)
 {
 	char *dir = mkdir_tmp();
 	struct rec r = {0};
-	struct rg_wal *w;
-	struct rg_wal_config c = cfg_of(dir, durability);
-	struct rg_replay_ops o = rops(&r);
+	struct rg__log *w;
+	struct rg__log_config c = cfg_of(dir, durability);
+	struct rg__replay_ops o = rops(&r);
 	rg_recovery_t rep;
 	char err[512];
-	cr_assert_eq(rg_wal_open(&c, &o, &w, &rep, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(rg__log_open(&c, &o, &w, &rep, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(rep.version, 0);
 	cr_assert_eq(r.n, 0);
 	append_range(w, 1, 200, 0, NULL);
-	cr_assert_gt(rg_wal_log_bytes(w), 200 * RG_REC_OVERHEAD);
+	cr_assert_gt(rg__log_bytes(w), 200 * RG_REC_OVERHEAD);
 	/* out-of-sequence versions are refused and leave nothing behind */
 	struct rg_op op = {.kind = RG_OP_DEL_NODE, .a = 1};
 	uint64_t lsn;
-	cr_assert_eq(rg_wal_append(w, 202, &op, 1, &lsn), RG_EINVAL);
-	cr_assert_eq(rg_wal_append(w, 200, &op, 1, &lsn), RG_EINVAL);
-	rg_wal_close(w);
+	cr_assert_eq(rg__log_append(w, 202, &op, 1, &lsn), RG_EINVAL);
+	cr_assert_eq(rg__log_append(w, 200, &op, 1, &lsn), RG_EINVAL);
+	rg__log_close(w);
 
-	cr_assert_eq(rg_wal_open(&c, &o, &w, &rep, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(rg__log_open(&c, &o, &w, &rep, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(rep.records_replayed, 200);
 	cr_assert_eq(rep.version, 200);
 	cr_assert_eq(rep.bytes_cut, 0);
@@ -355,13 +358,13 @@ static void roundtrip(int durability)
 	cr_assert_eq(rep.edges_replayed, edges);
 	/* appending continues the chain in the same segment */
 	append_range(w, 201, 210, 0, NULL);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
-	cr_assert_eq(rg_wal_open(&c, &o, &w, &rep, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(rg__log_open(&c, &o, &w, &rep, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(rep.version, 210);
 	cr_assert_eq(r.n, 210);
 	check_txn(&r.t[209], 210);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);
@@ -377,20 +380,20 @@ Test(wal, empty_dir_created_and_bad_args)
 	char dir[600];
 	snprintf(dir, sizeof dir, "%s/sub", base);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, NULL, 0), 0);
 	cr_assert(file_exists(log_path(dir, 1)));
-	rg_wal_close(w);
-	struct rg_wal_config c = cfg_of(dir, 7);
-	struct rg_replay_ops o = rops(&r);
+	rg__log_close(w);
+	struct rg__log_config c = cfg_of(dir, 7);
+	struct rg__replay_ops o = rops(&r);
 	char err[256];
-	cr_assert_eq(rg_wal_open(&c, &o, &w, &rep, err, sizeof err), RG_EINVAL);
+	cr_assert_eq(rg__log_open(&c, &o, &w, &rep, err, sizeof err), RG_EINVAL);
 	c = cfg_of(dir, RG_DURABILITY_INTERVAL);
 	c.interval_ms = 0;
-	cr_assert_eq(rg_wal_open(&c, &o, &w, &rep, err, sizeof err), RG_EINVAL);
+	cr_assert_eq(rg__log_open(&c, &o, &w, &rep, err, sizeof err), RG_EINVAL);
 	c = cfg_of("/proc/nonexistent/x", RG_DURABILITY_COMMIT);
-	cr_assert_neq(rg_wal_open(&c, &o, &w, &rep, err, sizeof err), 0);
+	cr_assert_neq(rg__log_open(&c, &o, &w, &rep, err, sizeof err), 0);
 	cr_assert(strstr(err, "/proc/nonexistent/x"), "%s", err);
 	rg_test_rm_rf(base);
 	free(base);
@@ -413,7 +416,7 @@ Test(wal, truncation_at_every_byte_keeps_every_whole_record)
 		while (whole < N && ends[whole + 1] <= cut)
 			whole++;
 		struct rec r = {0};
-		struct rg_wal *w;
+		struct rg__log *w;
 		rg_recovery_t rep;
 		char err[512];
 		int rc = open_rec(dir, 0, &r, &w, &rep, err, sizeof err);
@@ -426,12 +429,12 @@ Test(wal, truncation_at_every_byte_keeps_every_whole_record)
 		cr_assert_eq(fsize(log_path(dir, 1)), (off_t)ends[whole]);
 		/* and the log is appendable right after the cut */
 		append_range(w, whole + 1, whole + 1, 0, NULL);
-		rg_wal_close(w);
+		rg__log_close(w);
 		rec_free(&r);
 		cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
 		cr_assert_eq(r.n, whole + 1);
 		cr_assert_eq(rep.bytes_cut, 0);
-		rg_wal_close(w);
+		rg__log_close(w);
 		rec_free(&r);
 	}
 	free(img);
@@ -448,7 +451,7 @@ Test(wal, truncated_segment_header_is_corruption)
 	for (size_t cut = 0; cut < RG_LOG_HDR_SIZE; cut += 7) {
 		spit(log_path(dir, 1), img, cut);
 		struct rec r = {0};
-		struct rg_wal *w;
+		struct rg__log *w;
 		rg_recovery_t rep;
 		char err[512];
 		cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), RG_ECORRUPT, "cut %zu", cut);
@@ -473,12 +476,12 @@ Test(wal, torn_tail_after_fsynced_commits_loses_nothing)
 	uint8_t rec51[RG_REC_OVERHEAD + 8 * RG_OP_MAX_ENC];
 	struct rg_op ops[8];
 	size_t n = gen_ops(51, ops);
-	size_t sz = rg_wal_encode_record(rec51, 51, ops, n);
+	size_t sz = rg__codec_encode_record(rec51, 51, ops, n);
 	int fd = open(log_path(dir, 1), O_WRONLY | O_APPEND);
 	cr_assert(write(fd, rec51, sz / 2) == (ssize_t)(sz / 2));
 	close(fd);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
@@ -487,7 +490,7 @@ Test(wal, torn_tail_after_fsynced_commits_loses_nothing)
 		check_txn(&r.t[v - 1], v);
 	cr_assert_eq(rep.bytes_cut, sz / 2);
 	cr_assert_eq(rep.salvaged, 0);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);
@@ -527,14 +530,14 @@ Test(wal, garbage_tails_are_cut)
 		}
 		append_bytes(log_path(dir, 1), junk, jn);
 		struct rec r = {0};
-		struct rg_wal *w;
+		struct rg__log *w;
 		rg_recovery_t rep;
 		char err[512];
 		cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "kind %d: %s", kind, err);
 		cr_assert_eq(r.n, 20, "kind %d", kind);
 		cr_assert_eq(rep.bytes_cut, jn, "kind %d", kind);
 		cr_assert_eq(fsize(log_path(dir, 1)), (off_t)len);
-		rg_wal_close(w);
+		rg__log_close(w);
 		rec_free(&r);
 	}
 	free(img);
@@ -561,7 +564,7 @@ Test(wal, bit_flips_mid_log_refuse_to_open_and_salvage_keeps_prefix)
 			copy[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 			spit(log_path(dir, 1), copy, len);
 			struct rec r = {0};
-			struct rg_wal *w;
+			struct rg__log *w;
 			rg_recovery_t rep;
 			char err[512];
 			int rc = open_rec(dir, 0, &r, &w, &rep, err, sizeof err);
@@ -585,7 +588,7 @@ Test(wal, bit_flips_mid_log_refuse_to_open_and_salvage_keeps_prefix)
 	copy[ends[4] + 30] ^= 0x10;
 	spit(log_path(dir, 1), copy, len);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 1, &r, &w, &rep, err, sizeof err), 0, "%s", err);
@@ -596,12 +599,12 @@ Test(wal, bit_flips_mid_log_refuse_to_open_and_salvage_keeps_prefix)
 	snprintf(side, sizeof side, "log-00000000000000000001.rgl.corrupt-%llu", (unsigned long long)ends[4]);
 	cr_assert_eq(fsize(path_of(dir, side)), (off_t)(len - ends[4]), "dropped bytes kept aside");
 	append_range(w, 5, 6, 0, NULL);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(r.n, 6);
 	check_txn(&r.t[5], 6);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	free(copy);
 	free(img);
@@ -618,12 +621,12 @@ Test(wal, flip_in_last_record_is_a_torn_tail)
 	img[ends[4] + 20] ^= 1;
 	spit(log_path(dir, 1), img, len);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, NULL, 0), 0);
 	cr_assert_eq(r.n, 4);
 	cr_assert_eq(rep.bytes_cut, len - ends[4]);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	free(img);
 	rg_test_rm_rf(dir);
@@ -639,12 +642,12 @@ Test(wal, version_gap_or_repeat_is_corruption)
 	/* valid record 7 after garbage: a gap (record 6 lost) -> corrupt */
 	uint8_t rec[RG_REC_OVERHEAD + 8 * RG_OP_MAX_ENC];
 	struct rg_op ops[8];
-	size_t sz = rg_wal_encode_record(rec, 7, ops, gen_ops(7, ops));
+	size_t sz = rg__codec_encode_record(rec, 7, ops, gen_ops(7, ops));
 	uint8_t junk[10] = {1, 2, 3};
 	append_bytes(log_path(dir, 1), junk, sizeof junk);
 	append_bytes(log_path(dir, 1), rec, sz);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, err, sizeof err), RG_ECORRUPT);
 	cr_assert(strstr(err, "version 7"), "%s", err);
@@ -680,7 +683,7 @@ Test(wal, newer_log_format_is_refused)
 	rg_put64(c + 24, XXH3_64bits(c, 24));
 	spit(log_path(dir, 1), c, len);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, err, sizeof err), RG_EVERSION);
 	cr_assert(strstr(err, "newer") || strstr(err, "format version"), "%s", err);
@@ -713,15 +716,15 @@ static void write_ckpt(const char *dir, uint64_t version, uint64_t nodes, uint64
 {
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	cr_assert(dfd >= 0);
-	struct rg_ckpt_writer *cw;
-	cr_assert_eq(rg_ckpt_writer_open(&cw, dfd, version), 0);
+	struct rg__ckpt_writer *cw;
+	cr_assert_eq(rg__ckpt_writer_open(&cw, dfd, version), 0);
 	for (uint64_t i = 0; i < nodes; i++)
-		cr_assert_eq(rg_ckpt_writer_node(cw, i * 3, (uint32_t)i), 0);
+		cr_assert_eq(rg__ckpt_writer_node(cw, i * 3, (uint32_t)i), 0);
 	for (uint64_t i = 0; i < edges; i++)
-		cr_assert_eq(rg_ckpt_writer_edge(cw, i % nodes * 3, (i * 7) % nodes * 3, (uint32_t)(i % 5), i), 0);
-	cr_assert_eq(rg_ckpt_writer_node(cw, 1, 1), RG_ESTATE, "nodes after edges are refused");
+		cr_assert_eq(rg__ckpt_writer_edge(cw, i % nodes * 3, (i * 7) % nodes * 3, (uint32_t)(i % 5), i), 0);
+	cr_assert_eq(rg__ckpt_writer_node(cw, 1, 1), RG_ESTATE, "nodes after edges are refused");
 	uint64_t n, e, b;
-	cr_assert_eq(rg_ckpt_writer_finish(cw, &n, &e, &b), 0);
+	cr_assert_eq(rg__ckpt_writer_finish(cw, &n, &e, &b), 0);
 	cr_assert_eq(n, nodes);
 	cr_assert_eq(e, edges);
 	close(dfd);
@@ -730,7 +733,7 @@ static void write_ckpt(const char *dir, uint64_t version, uint64_t nodes, uint64
 static char *ckpt_path(const char *dir, uint64_t v)
 {
 	char n[RG_NAME_MAX];
-	rg_ckpt_name(n, v);
+	rg__codec_ckpt_name(n, v);
 	return path_of(dir, n);
 }
 
@@ -742,7 +745,7 @@ Test(wal, checkpoint_then_log_after_it)
 	free(make_log(dir, 50, ends, &len));
 	write_ckpt(dir, 30, 1000, 20000); /* several blocks */
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
@@ -756,7 +759,7 @@ Test(wal, checkpoint_then_log_after_it)
 	cr_assert_eq(r.n, 20);
 	check_txn(&r.t[0], 31);
 	cr_assert_eq(rep.version, 50);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);
@@ -771,7 +774,7 @@ Test(wal, checkpoint_ahead_of_a_lost_log_tail_starts_a_new_segment)
 	free(make_log(dir, 10, ends, &len));
 	write_ckpt(dir, 15, 10, 10);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
@@ -779,12 +782,12 @@ Test(wal, checkpoint_ahead_of_a_lost_log_tail_starts_a_new_segment)
 	cr_assert_eq(r.n, 0);
 	cr_assert(file_exists(log_path(dir, 16)));
 	append_range(w, 16, 20, 0, NULL);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(rep.version, 20);
 	cr_assert_eq(r.n, 5);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);
@@ -813,7 +816,7 @@ Test(wal, corrupt_newest_checkpoint_falls_back_to_previous)
 		spit(ckpt_path(dir, 30), c, wl);
 		free(c);
 		struct rec r = {0};
-		struct rg_wal *w;
+		struct rg__log *w;
 		rg_recovery_t rep;
 		char err[512];
 		cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "trial %d: %s", trial, err);
@@ -829,7 +832,7 @@ Test(wal, corrupt_newest_checkpoint_falls_back_to_previous)
 		snprintf(side, sizeof side, "%s.corrupt", ckpt_path(dir, 30));
 		cr_assert(file_exists(side));
 		unlink(side);
-		rg_wal_close(w);
+		rg__log_close(w);
 		rec_free(&r);
 	}
 	free(ck);
@@ -846,14 +849,14 @@ Test(wal, all_checkpoints_corrupt_replays_whole_log)
 	write_ckpt(dir, 10, 5, 5);
 	truncate(ckpt_path(dir, 10), 50);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, NULL, 0), 0);
 	cr_assert_eq(rep.checkpoints_skipped, 1);
 	cr_assert_eq(rep.checkpoint_version, 0);
 	cr_assert_eq(r.ckpt_begun, 0);
 	cr_assert_eq(r.n, 20);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);
@@ -864,13 +867,13 @@ Test(wal, missing_checkpoint_is_corruption)
 	char *dir = mkdir_tmp();
 	write_ckpt(dir, 30, 5, 5);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(rep.version, 30);
 	append_range(w, 31, 40, 0, NULL); /* into log-31 */
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	unlink(ckpt_path(dir, 30));
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), RG_ECORRUPT);
@@ -897,7 +900,7 @@ Test(wal, newer_checkpoint_format_is_refused)
 	rg_put64(ck + 32, XXH3_64bits(ck, 32));
 	spit(ckpt_path(dir, 3), ck, cl);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, err, sizeof err), RG_EVERSION);
 	cr_assert(strstr(err, "ckpt-00000000000000000003.rgc") && strstr(err, "format version"), "%s", err);
@@ -913,19 +916,19 @@ Test(wal, checkpoint_parser_rejects_every_truncation)
 	write_ckpt(dir, 9, 3000, 30000);
 	size_t cl;
 	uint8_t *ck = slurp(ckpt_path(dir, 9), &cl);
-	struct rg_ckpt_summary s;
+	struct rg__ckpt_summary s;
 	char err[256];
-	cr_assert_eq(rg_ckpt_parse(ck, cl, NULL, &s, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(rg__codec_parse_ckpt(ck, cl, NULL, &s, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(s.nodes, 3000);
 	cr_assert_eq(s.edges, 30000);
 	cr_assert_gt(s.blocks, 3);
 	for (size_t cut = 0; cut < cl; cut += (cut < 200 || cl - cut < 200) ? 1 : 997)
-		cr_assert_eq(rg_ckpt_parse(ck, cut, NULL, &s, err, sizeof err), RG_ECORRUPT, "cut %zu", cut);
+		cr_assert_eq(rg__codec_parse_ckpt(ck, cut, NULL, &s, err, sizeof err), RG_ECORRUPT, "cut %zu", cut);
 	/* trailing garbage */
 	uint8_t *big = malloc(cl + 5);
 	memcpy(big, ck, cl);
 	memset(big + cl, 0, 5);
-	cr_assert_eq(rg_ckpt_parse(big, cl + 5, NULL, &s, err, sizeof err), RG_ECORRUPT);
+	cr_assert_eq(rg__codec_parse_ckpt(big, cl + 5, NULL, &s, err, sizeof err), RG_ECORRUPT);
 	cr_assert(strstr(err, "after the end block"), "%s", err);
 	free(big);
 	free(ck);
@@ -957,7 +960,7 @@ Test(wal, checkpoint_of_live_graph_rolls_and_retires)
 	rg_graph_t *g;
 	cr_assert_eq(rg_open(&g, NULL), 0);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	rg_recovery_t rep;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
@@ -965,26 +968,26 @@ Test(wal, checkpoint_of_live_graph_rolls_and_retires)
 		graph_commit(g, v);
 	append_range(w, 1, 10, 0, NULL);
 	rg_checkpoint_info_t info;
-	cr_assert_eq(rg_wal_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert_eq(info.version, 10);
 	cr_assert_eq(info.nodes, 10);
 	cr_assert_eq(info.edges, 18);
 	cr_assert_gt(info.bytes, RG_CKPT_HDR_SIZE);
-	cr_assert_eq(rg_wal_log_bytes(w), 0);
+	cr_assert_eq(rg__log_bytes(w), 0);
 	cr_assert(file_exists(ckpt_path(dir, 10)));
 	cr_assert(file_exists(log_path(dir, 11)), "rolled");
 	cr_assert(file_exists(log_path(dir, 1)), "kept: no previous checkpoint to fall back on yet");
 	for (uint64_t v = 11; v <= 15; v++)
 		graph_commit(g, v);
 	append_range(w, 11, 15, 0, NULL);
-	cr_assert_eq(rg_wal_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert_eq(info.version, 15);
 	cr_assert(!file_exists(log_path(dir, 1)), "covered by the previous checkpoint");
 	cr_assert(file_exists(log_path(dir, 11)));
 	cr_assert(file_exists(log_path(dir, 16)));
 	cr_assert(file_exists(ckpt_path(dir, 10)));
 	append_range(w, 16, 17, 0, NULL);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
@@ -994,7 +997,7 @@ Test(wal, checkpoint_of_live_graph_rolls_and_retires)
 	cr_assert_eq(r.n, 2);
 	check_txn(&r.t[0], 16);
 	cr_assert_eq(rep.version, 17);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 
 	/* newest checkpoint corrupt: fall back to 10 + log-11 + log-16 */
@@ -1009,18 +1012,18 @@ Test(wal, checkpoint_of_live_graph_rolls_and_retires)
 	for (uint64_t v = 16; v <= 20; v++)
 		graph_commit(g, v);
 	append_range(w, 18, 20, 0, NULL);
-	cr_assert_eq(rg_wal_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert_eq(info.version, 20);
 	for (uint64_t v = 21; v <= 25; v++)
 		graph_commit(g, v);
 	append_range(w, 21, 25, 0, NULL);
-	cr_assert_eq(rg_wal_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert(!file_exists(ckpt_path(dir, 10)));
 	cr_assert(file_exists(ckpt_path(dir, 20)));
 	cr_assert(file_exists(ckpt_path(dir, 25)));
 	cr_assert(!file_exists(log_path(dir, 11)));
 	cr_assert(!file_exists(log_path(dir, 16)));
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_close(g);
 	rg_test_rm_rf(dir);
@@ -1033,15 +1036,15 @@ Test(wal, damage_in_a_non_last_segment_is_corruption)
 	rg_graph_t *g;
 	cr_assert_eq(rg_open(&g, NULL), 0);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, err, sizeof err), 0, "%s", err);
 	for (uint64_t v = 1; v <= 5; v++)
 		graph_commit(g, v);
 	append_range(w, 1, 5, 0, NULL);
-	cr_assert_eq(rg_wal_checkpoint(w, rg_durable_write_snapshot, g, NULL), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, NULL), 0);
 	append_range(w, 6, 8, 0, NULL);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_close(g);
 	/* lose the checkpoint and cut the first segment's tail: the records
@@ -1064,7 +1067,7 @@ Test(wal, enospc_leaves_no_partial_record_and_recovers)
 {
 	char *dir = mkdir_tmp();
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	append_range(w, 1, 5, 0, NULL);
 	off_t before = fsize(log_path(dir, 1));
@@ -1072,20 +1075,20 @@ Test(wal, enospc_leaves_no_partial_record_and_recovers)
 	size_t n = gen_ops(6, ops);
 	uint64_t lsn;
 	for (uint64_t allow = 0; allow < 40; allow += 13) {
-		rg_wal_inject_fault(RG_FAULT_ENOSPC, allow);
-		cr_assert_eq(rg_wal_append(w, 6, ops, n, &lsn), RG_ENOSPC);
-		rg_wal_inject_fault(RG_FAULT_NONE, 0);
+		rg__io_inject_fault(RG_FAULT_ENOSPC, allow);
+		cr_assert_eq(rg__log_append(w, 6, ops, n, &lsn), RG_ENOSPC);
+		rg__io_inject_fault(RG_FAULT_NONE, 0);
 		cr_assert_eq(fsize(log_path(dir, 1)), before, "no partial record");
 	}
 	/* space is back: the same version commits */
 	append_range(w, 6, 7, 0, NULL);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_recovery_t rep;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, NULL, 0), 0);
 	cr_assert_eq(r.n, 7);
 	cr_assert_eq(rep.bytes_cut, 0);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);
@@ -1095,24 +1098,24 @@ Test(wal, fsync_failure_fails_the_log_for_good)
 {
 	char *dir = mkdir_tmp();
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	append_range(w, 1, 3, 0, NULL);
 	struct rg_op ops[8];
 	size_t n = gen_ops(4, ops);
 	uint64_t lsn;
-	cr_assert_eq(rg_wal_append(w, 4, ops, n, &lsn), 0);
-	rg_wal_inject_fault(RG_FAULT_EIO_FSYNC, 0);
-	cr_assert_eq(rg_wal_wait_durable(w, lsn), RG_EIO);
-	rg_wal_inject_fault(RG_FAULT_NONE, 0);
+	cr_assert_eq(rg__log_append(w, 4, ops, n, &lsn), 0);
+	rg__io_inject_fault(RG_FAULT_EIO_FSYNC, 0);
+	cr_assert_eq(rg__log_wait_durable(w, lsn), RG_EIO);
+	rg__io_inject_fault(RG_FAULT_NONE, 0);
 	n = gen_ops(5, ops);
-	cr_assert_eq(rg_wal_append(w, 5, ops, n, &lsn), RG_EIO, "sticky after a failed fsync");
-	cr_assert_eq(rg_wal_wait_durable(w, lsn), RG_EIO);
-	rg_wal_close(w);
+	cr_assert_eq(rg__log_append(w, 5, ops, n, &lsn), RG_EIO, "sticky after a failed fsync");
+	cr_assert_eq(rg__log_wait_durable(w, lsn), RG_EIO);
+	rg__log_close(w);
 	rec_free(&r);
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	cr_assert_geq(r.n, 3);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);
@@ -1122,19 +1125,19 @@ Test(wal, write_eio_fails_the_log)
 {
 	char *dir = mkdir_tmp();
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	append_range(w, 1, 3, 0, NULL);
 	off_t before = fsize(log_path(dir, 1));
 	struct rg_op ops[8];
 	size_t n = gen_ops(4, ops);
 	uint64_t lsn;
-	rg_wal_inject_fault(RG_FAULT_EIO_WRITE, 5);
-	cr_assert_eq(rg_wal_append(w, 4, ops, n, &lsn), RG_EIO);
-	rg_wal_inject_fault(RG_FAULT_NONE, 0);
+	rg__io_inject_fault(RG_FAULT_EIO_WRITE, 5);
+	cr_assert_eq(rg__log_append(w, 4, ops, n, &lsn), RG_EIO);
+	rg__io_inject_fault(RG_FAULT_NONE, 0);
 	cr_assert_eq(fsize(log_path(dir, 1)), before);
-	cr_assert_eq(rg_wal_append(w, 4, ops, n, &lsn), RG_EIO);
-	rg_wal_close(w);
+	cr_assert_eq(rg__log_append(w, 4, ops, n, &lsn), RG_EIO);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);
@@ -1148,21 +1151,21 @@ Test(wal, checkpoint_write_failure_leaves_no_file)
 	for (uint64_t v = 1; v <= 200; v++)
 		graph_commit(g, v);
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
-	rg_wal_inject_fault(RG_FAULT_ENOSPC, 100);
+	rg__io_inject_fault(RG_FAULT_ENOSPC, 100);
 	rg_checkpoint_info_t info;
-	cr_assert_eq(rg_wal_checkpoint(w, rg_durable_write_snapshot, g, &info), RG_ENOSPC);
-	rg_wal_inject_fault(RG_FAULT_EIO_FSYNC, 0);
-	cr_assert_eq(rg_wal_checkpoint(w, rg_durable_write_snapshot, g, &info), RG_EIO);
-	rg_wal_inject_fault(RG_FAULT_NONE, 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), RG_ENOSPC);
+	rg__io_inject_fault(RG_FAULT_EIO_FSYNC, 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), RG_EIO);
+	rg__io_inject_fault(RG_FAULT_NONE, 0);
 	cr_assert(!file_exists(ckpt_path(dir, 200)));
 	char tmp[1100];
 	snprintf(tmp, sizeof tmp, "%s.tmp", ckpt_path(dir, 200));
 	cr_assert(!file_exists(tmp));
-	cr_assert_eq(rg_wal_checkpoint(w, rg_durable_write_snapshot, g, &info), 0);
+	cr_assert_eq(rg__log_checkpoint(w, rg__durable_write_snapshot, g, &info), 0);
 	cr_assert(file_exists(ckpt_path(dir, 200)));
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_close(g);
 	rg_test_rm_rf(dir);
@@ -1178,7 +1181,7 @@ Test(wal, real_enospc_on_a_small_tmpfs)
 		cr_skip_test("mount(tmpfs) not permitted here: %s", strerror(errno));
 	}
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	uint64_t v = 1;
 	int rc = 0;
@@ -1186,21 +1189,21 @@ Test(wal, real_enospc_on_a_small_tmpfs)
 		struct rg_op ops[8];
 		size_t n = gen_ops(v, ops);
 		uint64_t lsn;
-		rc = rg_wal_append(w, v, ops, n, &lsn);
+		rc = rg__log_append(w, v, ops, n, &lsn);
 		if (rc)
 			break;
-		cr_assert_eq(rg_wal_wait_durable(w, lsn), 0);
+		cr_assert_eq(rg__log_wait_durable(w, lsn), 0);
 	}
 	cr_assert_eq(rc, RG_ENOSPC);
 	uint64_t committed = v - 1;
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_recovery_t rep;
 	char err[512];
 	cr_assert_eq(open_rec(dir, 0, &r, &w, &rep, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(r.n, committed);
 	cr_assert_eq(rep.bytes_cut, 0);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	umount(dir);
 	rg_test_rm_rf(dir);
@@ -1212,7 +1215,7 @@ Test(wal, real_enospc_on_a_small_tmpfs)
 /* ------------------------------------------------------------------ */
 
 struct gc_arg {
-	struct rg_wal *w;
+	struct rg__log *w;
 	pthread_mutex_t *writer;
 	uint64_t *next;
 	int n;
@@ -1228,9 +1231,9 @@ static void *gc_worker(void *p)
 		struct rg_op ops[8];
 		size_t n = gen_ops(v, ops);
 		uint64_t lsn;
-		int rc = rg_wal_append(a->w, v, ops, n, &lsn);
+		int rc = rg__log_append(a->w, v, ops, n, &lsn);
 		pthread_mutex_unlock(a->writer);
-		if (rc || rg_wal_wait_durable(a->w, lsn))
+		if (rc || rg__log_wait_durable(a->w, lsn))
 			a->errors++;
 	}
 	return NULL;
@@ -1240,32 +1243,32 @@ Test(wal, group_commit_concurrent_committers)
 {
 	char *dir = mkdir_tmp();
 	struct rec r = {0};
-	struct rg_wal *w;
+	struct rg__log *w;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 	uint64_t next = 0;
 	enum { T = 4, PER = 100 };
 	struct gc_arg a[T];
 	pthread_t th[T];
-	uint64_t f0 = rg_wal_fsync_count();
+	uint64_t f0 = rg__io_fsync_count();
 	for (int i = 0; i < T; i++) {
 		a[i] = (struct gc_arg){w, &writer, &next, PER, 0};
 		pthread_create(&th[i], NULL, gc_worker, &a[i]);
 	}
 	for (int i = 0; i < T; i++)
 		pthread_join(th[i], NULL);
-	uint64_t fs = rg_wal_fsync_count() - f0;
+	uint64_t fs = rg__io_fsync_count() - f0;
 	for (int i = 0; i < T; i++)
 		cr_assert_eq(a[i].errors, 0);
 	cr_assert_leq(fs, T * PER, "never more than one fsync per commit");
 	cr_log_info("group commit: %d commits, %llu fsyncs", T * PER, (unsigned long long)fs);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	cr_assert_eq(r.n, T * PER);
 	for (uint64_t v = 1; v <= T * PER; v++)
 		check_txn(&r.t[v - 1], v);
-	rg_wal_close(w);
+	rg__log_close(w);
 	rec_free(&r);
 	rg_test_rm_rf(dir);
 	free(dir);

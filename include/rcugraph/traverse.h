@@ -143,9 +143,10 @@ void rg_bfs_free(rg_bfs_t *b);
 
 /*
  * Order-sensitive 64-bit checksums of results in their stable order:
- * h = 0x9E3779B97F4A7C15; for each value x in order, h = mix64(h ^ x);
- * result mix64(h ^ count), where count is the number of values and mix64 the
- * splitmix64 finaliser. Values: node sets the ids; BFS (id, depth) per entry;
+ * h = 0x9E3779B97F4A7C15; for each value x in order, h = f(h ^ x);
+ * result f(h ^ count), where count is the number of values and f the
+ * splitmix64 finaliser (z ^= z >> 30; z *= 0xBF58476D1CE4E5B9;
+ * z ^= z >> 27; z *= 0x94D049BB133111EB; z ^= z >> 31). Values: node sets the ids; BFS (id, depth) per entry;
  * PageRank (id, IEEE-754 bit pattern of rank); WCC (id, comp). NULL-safe
  * (returns 0). Equal results give equal checksums on every machine.
  */

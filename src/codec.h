@@ -1,19 +1,23 @@
 /*
- * wal_format.h - INTERNAL on-disk format of the redo log and of checkpoints
- * (see docs/log-format.md for the byte-by-byte description), the pure
- * parsers recovery uses (also called directly by the fuzz targets on a byte
- * buffer), the checkpoint file writer, and a fault-injection hook for tests.
+ * codec.h - INTERNAL on-disk format of the redo log and of checkpoints
+ * (docs/log-format.md describes it byte by byte) and its pure codec
+ * (codec.c): encoders, the parsers recovery uses (the fuzz targets call
+ * them directly on a byte buffer), the segment scan, file names.
+ *
+ * The bottom of the durability stack: it includes nothing of the log, of
+ * the file I/O or of the graph. Decoded contents are handed to the
+ * callbacks of struct rg__replay_ops.
  *
  * All integers on disk are little endian. Checksums are XXH3-64 (seed 0).
  */
-#ifndef RG_WAL_FORMAT_H
-#define RG_WAL_FORMAT_H
+#ifndef RG_CODEC_H
+#define RG_CODEC_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
-#include "util.h"
-#include "wal.h"
+#include <rcugraph/rcugraph.h> /* RG_E* codes */
+
+#include "ops.h"
 
 /* ---- constants --------------------------------------------------------- */
 
@@ -95,32 +99,55 @@ static inline int rg_get_varint(const uint8_t **p, const uint8_t *end, uint64_t 
 	return -1;
 }
 
+/* ---- what decoded contents are handed to ---------------------------- */
+
+/* Receivers of decoded log records and checkpoint contents: recovery
+ * (durable.c) replays each into the graph being opened (single-threaded,
+ * before the graph is returned to the caller). Return 0 or an RG_E* code
+ * (the parse, and recovery, then fail with it). */
+struct rg__replay_ops {
+	void *ctx;
+	/* a whole committed transaction, in order; `version` is its commit version */
+	int (*apply_txn)(void *ctx, uint64_t version, const struct rg_op *ops, size_t n);
+	/* checkpoint contents, streamed: nodes first, then edges; called between
+	 * begin/end, which bracket one graph transaction */
+	int (*ckpt_begin)(void *ctx, uint64_t version);
+	int (*ckpt_node)(void *ctx, uint64_t id, uint32_t label);
+	int (*ckpt_edge)(void *ctx, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
+	int (*ckpt_end)(void *ctx);
+	/* format 2, after the edges: node id's in-adjacency, as the edges above
+	 * built it, must be permuted so that position start + i holds the entry
+	 * now at rank[i], for i < n. One node's calls come together, with
+	 * consecutive starts from 0, covering its whole in-adjacency. */
+	int (*ckpt_inorder)(void *ctx, uint64_t id, uint64_t start, uint32_t n, const uint32_t *rank);
+};
+
 /* ---- log: ops encoding, headers, records ------------------------------- */
 
 /* Encodes ops into out (capacity >= n * RG_OP_MAX_ENC). Returns the bytes
  * written, or 0 with an unknown op kind / a u32 field that is not 32-bit. */
-size_t rg_wal_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out);
+size_t rg__codec_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out);
 
 /* Decodes exactly nops ops that must consume exactly len bytes. Returns 0,
  * or -1 if the payload is malformed. */
-int rg_wal_decode_ops(const uint8_t *payload, size_t len, uint32_t nops, struct rg_op *ops);
+int rg__codec_decode_ops(const uint8_t *payload, size_t len, uint32_t nops, struct rg_op *ops);
 
 /* Builds a log segment header (RG_LOG_HDR_SIZE bytes). */
-void rg_wal_make_header(uint8_t *out, uint64_t first_version, uint64_t created_ns);
+void rg__codec_seg_header(uint8_t *out, uint64_t first_version, uint64_t created_ns);
 
 /* Parses a segment header. Returns 0 (fills *first_version), RG_EVERSION
  * (valid magic, newer format), or RG_ECORRUPT (why in *why). */
-int rg_wal_parse_header(const uint8_t *buf, size_t len, uint64_t *first_version,
+int rg__codec_parse_seg_header(const uint8_t *buf, size_t len, uint64_t *first_version,
 			const char **why);
 
-enum rg_rec_status {
+enum rg__rec_status {
 	RG_REC_OK = 0,
 	RG_REC_SHORT = 1,    /* fewer bytes than the record claims (or than a header) */
 	RG_REC_BAD = 2,      /* bad magic, impossible length, or checksum mismatch */
 	RG_REC_NEWER = 3,    /* checksum valid but an unknown record type/flags (newer writer) */
 };
 
-struct rg_rec {
+struct rg__rec {
 	uint64_t version;
 	uint32_t nops;
 	uint32_t payload_len;
@@ -128,18 +155,18 @@ struct rg_rec {
 	size_t size; /* total bytes of the record */
 };
 
-/* Parses one record at buf[0..len). Returns an rg_rec_status; *why names
+/* Parses one record at buf[0..len). Returns an rg__rec_status; *why names
  * the problem for RG_REC_SHORT/RG_REC_BAD. The payload is not decoded. */
-int rg_wal_parse_record(const uint8_t *buf, size_t len, struct rg_rec *rec, const char **why);
+int rg__codec_parse_record(const uint8_t *buf, size_t len, struct rg__rec *rec, const char **why);
 
 /* Encodes a full record (header, payload, checksum) for the given ops into
  * out, which must hold RG_REC_OVERHEAD + n * RG_OP_MAX_ENC bytes. Returns
  * the record size or 0 for a bad op. */
-size_t rg_wal_encode_record(uint8_t *out, uint64_t version, const struct rg_op *ops, size_t n);
+size_t rg__codec_encode_record(uint8_t *out, uint64_t version, const struct rg_op *ops, size_t n);
 
 /* Scan of one whole segment image (the recovery algorithm, as a pure
  * function over a byte buffer). */
-enum rg_scan_status {
+enum rg__scan_status {
 	RG_SCAN_OK = 0,      /* every byte after the header belongs to a valid record */
 	RG_SCAN_TORN = 1,    /* bad bytes from valid_end on, and no valid later record: torn tail */
 	RG_SCAN_CORRUPT = 2, /* a bad record at bad_off FOLLOWED by a valid record with a higher version */
@@ -147,7 +174,7 @@ enum rg_scan_status {
 	RG_SCAN_NEWER = 4,   /* header or a record written by a newer format version */
 };
 
-struct rg_seg_scan {
+struct rg__seg_scan {
 	int status;
 	uint64_t first_version; /* from the header */
 	uint64_t last_version;  /* of the last valid record (first_version - 1 if none) */
@@ -160,18 +187,18 @@ struct rg_seg_scan {
 };
 
 /* Called for every valid record in order; a nonzero return stops the scan
- * and is returned by rg_wal_scan(). */
-typedef int (*rg_rec_fn)(void *ctx, const struct rg_rec *rec);
+ * and is returned by rg__codec_scan_segment(). */
+typedef int (*rg__rec_fn)(void *ctx, const struct rg__rec *rec);
 
 /* Scans a segment image: validates the header, then records in order; a
  * record is valid only if it parses, its checksum matches and its version is
  * the previous + 1 (the first: the header's first version). Fills *out and
  * returns 0, or what fn returned. */
-int rg_wal_scan(const uint8_t *buf, size_t len, struct rg_seg_scan *out, rg_rec_fn fn, void *ctx);
+int rg__codec_scan_segment(const uint8_t *buf, size_t len, struct rg__seg_scan *out, rg__rec_fn fn, void *ctx);
 
 /* ---- checkpoints ----------------------------------------------------- */
 
-struct rg_ckpt_summary {
+struct rg__ckpt_summary {
 	uint64_t version;
 	uint64_t nodes, edges;
 	uint64_t blocks;
@@ -183,63 +210,36 @@ struct rg_ckpt_summary {
  * a checkpoint that fails half way would leave a partly applied graph).
  * Returns 0, RG_ECORRUPT / RG_EVERSION (message with offset in err), or what
  * a callback returned. */
-int rg_ckpt_parse(const uint8_t *buf, size_t len, const struct rg_replay_ops *ops,
-		  struct rg_ckpt_summary *sum, char *err, size_t errlen);
+int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay_ops *ops,
+			 struct rg__ckpt_summary *sum, char *err, size_t errlen);
 
-/* Streaming checkpoint writer: writes <dir>/ckpt-<version>.rgc.tmp. */
-struct rg_ckpt_writer;
-int rg_ckpt_writer_open(struct rg_ckpt_writer **out, int dirfd, uint64_t version);
-int rg_ckpt_writer_node(struct rg_ckpt_writer *cw, uint64_t id, uint32_t label);
-/* All nodes must be added before the first edge, and all edges before the
- * first in-order entry (RG_ESTATE otherwise: the parser wants that order). */
-int rg_ckpt_writer_edge(struct rg_ckpt_writer *cw, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
-/* After the last edge: ranks [start, start + n) of node id's in-adjacency
- * order (see docs/log-format.md); n <= RG_CKPT_RANK_CHUNK. */
-int rg_ckpt_writer_inorder(struct rg_ckpt_writer *cw, uint64_t id, uint64_t start, uint32_t n,
-			   const uint32_t *rank);
-/* Writes the end block, fsyncs, renames to ckpt-<version>.rgc, fsyncs the
- * directory, frees cw. *bytes receives the file size. */
-int rg_ckpt_writer_finish(struct rg_ckpt_writer *cw, uint64_t *nodes, uint64_t *edges, uint64_t *bytes);
-/* Removes the temp file and frees cw (after an error). */
-void rg_ckpt_writer_abort(struct rg_ckpt_writer *cw);
+/* Encoders of the checkpoint writer (ckpt_file.c): the file header
+ * (RG_CKPT_HDR_SIZE bytes), one block (header, payload, checksum) from its
+ * payload, the entries of a block's payload, and the end block's payload.
+ * Each returns the bytes written at out. */
+void rg__codec_ckpt_header(uint8_t *out, uint64_t version, uint64_t created_ns);
+size_t rg__codec_ckpt_block(uint8_t *out, unsigned type, uint32_t seq, uint32_t count,
+			    const uint8_t *payload, size_t plen);
+size_t rg__codec_ckpt_node(uint8_t *out, uint64_t id, uint32_t label);
+size_t rg__codec_ckpt_edge(uint8_t *out, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop);
+/* ranks [start, start + n) of node id's in-adjacency order, n <= RG_CKPT_RANK_CHUNK */
+size_t rg__codec_ckpt_inorder(uint8_t *out, uint64_t id, uint64_t start, uint32_t n,
+			      const uint32_t *rank);
+#define RG_CKPT_END_PAYLOAD 16 /* nodes u64, edges u64 */
+void rg__codec_ckpt_end(uint8_t *out, uint64_t nodes, uint64_t edges);
 
-/* Reads <dirfd>/<name> fully, validates, then (if ops) applies it.
- * err gets "<name>: offset N: ..." messages. */
-int rg_ckpt_load(int dirfd, const char *name, const struct rg_replay_ops *ops,
-		 struct rg_ckpt_summary *sum, char *err, size_t errlen);
+/* The largest entry: an in-order entry (3 varints and up to a chunk of
+ * 32-bit ranks); node and edge entries are smaller. */
+#define RG_CKPT_ENTRY_MAX (3 * 10 + 5 * RG_CKPT_RANK_CHUNK)
+_Static_assert(RG_CKPT_ENTRY_MAX >= RG_OP_MAX_ENC, "edge entries fit too");
 
-/* File names: "log-%020llu.rgl", "ckpt-%020llu.rgc". */
+/* ---- file names --------------------------------------------------------- */
+
+/* "log-%020llu.rgl", "ckpt-%020llu.rgc". */
 #define RG_NAME_MAX 64
-void rg_log_name(char *buf, uint64_t first_version);
-void rg_ckpt_name(char *buf, uint64_t version);
+void rg__codec_log_name(char *buf, uint64_t first_version);
+void rg__codec_ckpt_name(char *buf, uint64_t version);
 /* Parses a name of that form; returns 1 and the version, else 0. */
-int rg_parse_name(const char *name, const char *prefix, const char *suffix, uint64_t *v);
-
-/* ---- I/O wrappers with fault injection ------------------------------ */
-
-enum rg_fault_kind {
-	RG_FAULT_NONE = 0,
-	RG_FAULT_ENOSPC = 1,    /* writes fail with ENOSPC once after_n_bytes have been written (a short write first) */
-	RG_FAULT_EIO_WRITE = 2, /* writes fail with EIO once after_n_bytes have been written */
-	RG_FAULT_EIO_FSYNC = 3, /* fsyncs fail with EIO once after_n_bytes have been written */
-	RG_FAULT_CKPT_EIO = 4,  /* the next after_n_bytes checkpoint files fail to open with EIO
-				 * (the log is unaffected) */
-};
-
-/* Test hook: arms a fault for every log and checkpoint write/fsync of the
- * process, counting bytes from now. RG_FAULT_NONE disarms. Any thread. */
-void rg_wal_inject_fault(int kind, uint64_t after_n_bytes);
-
-/* Checkpoint writer: 1 if an armed RG_FAULT_CKPT_EIO fails this checkpoint
- * (and counts it down). */
-int rg_fault_ckpt_fails(void);
-
-/* pwrite all of buf (retrying short writes / EINTR). Returns 0 or -errno. */
-int rg_io_pwrite_all(int fd, const void *buf, size_t len, off_t off);
-/* fdatasync (full fsync if datasync == 0). Returns 0 or -errno. */
-int rg_io_sync(int fd, int datasync);
-/* Maps -errno to RG_ENOSPC / RG_EIO. */
-int rg_io_err(int neg_errno);
-
+int rg__codec_parse_name(const char *name, const char *prefix, const char *suffix, uint64_t *v);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * traverse_internal.h - INTERNAL glue shared by src/traverse.c and
- * src/analytics.c: execution settings, the per-worker view of a snapshot,
- * the parallel-query metrics, sorting and checksum helpers.
+ * kernel.h - INTERNAL glue shared by the kernels (traverse.c, bfs.c,
+ * analytics.c): execution settings and the parallel-query metrics
+ * (exec.c), the per-worker view of a snapshot, the result checksums.
+ * Sorting is sort.h.
  *
  * One view type. Every kernel reads a `const struct rg_read *`, a live
  * section or a frozen view's handle (csr.h), through the inline span
@@ -12,8 +13,8 @@
  * snapshot's memory alive), so kernels index their per-slot arrays with
  * the slots they read, unchecked.
  */
-#ifndef RG_TRAVERSE_INTERNAL_H
-#define RG_TRAVERSE_INTERNAL_H
+#ifndef RG_KERNEL_H
+#define RG_KERNEL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +27,7 @@
 
 /* ---- execution ---- */
 
-struct rg_exec_cfg {
+struct rg__exec_cfg {
 	int mode;
 	int threads;       /* resolved: >= 1 (1 inside a parallel region or for SEQ) */
 	uint64_t min_edges;
@@ -34,7 +35,7 @@ struct rg_exec_cfg {
 
 /* Resolves ex (may be NULL) into cfg and zeroes ex's outputs. RG_EINVAL
  * for a bad mode or thread count. */
-int rg__exec_resolve(rg_exec_t *ex, struct rg_exec_cfg *cfg);
+int rg__exec_resolve(rg_exec_t *ex, struct rg__exec_cfg *cfg);
 
 /* RG_EINVAL unless r is an open section or a frozen view's handle. */
 static inline int rg__view_check(const struct rg_read *r)
@@ -66,28 +67,16 @@ static inline void rg__worker_view(const struct rg_read *r, int tid, struct rg_r
  * over the team's threads. */
 void rg__par_metrics(const struct rg_read *r, int threads, uint64_t wall_ns, uint64_t busy_ns);
 
-/* ---- sorting and hashing ---- */
+/* ---- checksums ---- */
 
-/* Sorts a[0..n) ascending. tmp: n scratch entries (may be NULL when
- * n <= 64). */
-void rg__sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
-
-struct rg_kv {
-	uint64_t k;
-	uint64_t v;
-};
-/* Sorts by k ascending (stable). tmp: n scratch entries (NULL if n <= 64). */
-void rg__sort_kv(struct rg_kv *a, size_t n, struct rg_kv *tmp);
-
-static inline uint64_t rg__mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xBF58476D1CE4E5B9ULL;
-	x ^= x >> 27;
-	x *= 0x94D049BB133111EBULL;
-	x ^= x >> 31;
-	return x;
-}
+/* The public result checksums (traverse.h): h = RG_CHECKSUM_SEED, then
+ * h = rg__checksum_mix(h ^ x) for each value x in order, and the result
+ * rg__checksum_mix(h ^ count). The step is splitmix64's output function
+ * (util.h); changing it changes every published checksum. */
 #define RG_CHECKSUM_SEED 0x9E3779B97F4A7C15ULL
+static inline uint64_t rg__checksum_mix(uint64_t x)
+{
+	return rg_splitmix64_mix(x);
+}
 
 #endif
