@@ -25,10 +25,45 @@
 
 #include "rgbench.h"
 
+/* As rgs_fmt_human, with 3 significant digits (a ratio of 0.0027 stays
+ * readable). */
 void rgb_fmt_ci(char *buf, size_t cap, const rgs_ci_t *ci)
 {
-	if (rgs_fmt_human(buf, cap, ci) != RGS_OK && cap)
+	if (!ci || ci->n == 0) {
 		snprintf(buf, cap, "-");
+		return;
+	}
+	int n = snprintf(buf, cap, "%.3g [%.3g, %.3g]", ci->est, ci->lo, ci->hi);
+	if (n >= 0 && (size_t)n < cap && (ci->flags & RGS_CI_TOO_SMALL))
+		snprintf(buf + n, cap - (size_t)n, " (n=%zu, coverage %.1f%% < 95%%)", ci->n,
+			 100 * ci->coverage);
+}
+
+/* Median of a configuration's per-round worker CPU share (NaN if none). */
+static double share_med(const rgb_study_t *s, const rgb_cfg_t *c)
+{
+	double v[RGB_MAX_ROUNDS], m = NAN;
+	size_t n = 0;
+	for (int r = 0; c->share && r < s->rounds && r < RGB_MAX_ROUNDS; r++)
+		if (!isnan(c->share[r]))
+			v[n++] = c->share[r];
+	if (n)
+		rgs_median(v, n, &m);
+	return m;
+}
+
+/* " (median worker CPU share: a 0.55, b 0.98)": where a worker lost its
+ * CPU to another process, the impossible result has its explanation. */
+static void share_note(char *buf, size_t cap, const rgb_study_t *s, const rgb_cfg_t *a,
+		       const rgb_cfg_t *b)
+{
+	double x = share_med(s, a), y = share_med(s, b);
+	if (isnan(x) || isnan(y))
+		buf[0] = 0;
+	else
+		snprintf(buf, cap, " (median worker CPU share %.2f, base %.2f%s)", x, y,
+			 x < 0.9 || y < 0.9 ? "; below 0.9 a worker shared its CPU with another process"
+					    : "");
 }
 
 static void label(char *buf, size_t cap, const rgb_cfg_t *c)
@@ -165,9 +200,10 @@ void rgb_study_judge(rgb_study_t *s)
 						 : own	    ? ""
 							    : " (resolution of another thread count)");
 					if (j.verdict == RGS_INVALID) {
-						char why[256];
-						snprintf(why, sizeof why, "%s above the nosync ceiling: %s", c->sync,
-							 j.reason);
+						char why[256], note[160];
+						share_note(note, sizeof note, s, c, f);
+						snprintf(why, sizeof why, "%s above the nosync ceiling: %.120s%s",
+							 c->sync, j.reason, note);
 						set_invalid(c, why);
 					}
 				}
@@ -202,9 +238,10 @@ void rgb_study_judge(rgb_study_t *s)
 					snprintf(o.verdict, sizeof o.verdict, "%s", rgs_verdict_name(j.verdict));
 					snprintf(o.reason, sizeof o.reason, "%s", j.reason);
 					if (j.verdict == RGS_INVALID) {
-						char why[256];
-						snprintf(why, sizeof why, "speedup above the thread count: %s",
-							 j.reason);
+						char why[256], note[160];
+						share_note(note, sizeof note, s, c, b);
+						snprintf(why, sizeof why, "speedup above the thread count: %.110s%s",
+							 j.reason, note);
 						set_invalid(c, why);
 					}
 				}

@@ -2,10 +2,13 @@
  * placement.c - where the threads of a measurement run.
  *
  *  - The CPUs the process may use are its affinity mask at start (taskset
- *    and cgroups respected). Worker i is pinned to the i-th of them
- *    (--pin 1, the default), so workers of a run are on distinct CPUs as
- *    long as there are no more workers than CPUs; a run with more is
- *    oversubscribed (workers pinned round-robin, never ranked).
+ *    and cgroups respected). Worker i is pinned to the ((i + round) mod n)-th
+ *    of them (--pin 1, the default): the workers of a run are on distinct
+ *    CPUs as long as there are no more workers than CPUs (a run with more
+ *    is oversubscribed: pinned round-robin, never ranked), and the
+ *    assignment rotates from round to round, so a CPU that another
+ *    process keeps busy does not always hold the 1-thread runs (which
+ *    would inflate every speedup; see cpu_share in runner.c).
  *  - liburcu's reclamation runs in one call_rcu worker thread per flavour,
  *    created lazily by the first call_rcu(). A thread created by a pinned
  *    worker would inherit that worker's single-CPU mask and share its CPU
@@ -36,6 +39,7 @@ extern pthread_t urcu_mb_get_call_rcu_thread(struct call_rcu_data *crdp);
 
 static int cpus[CPU_SETSIZE];
 static int ncpus;
+static int rotation; /* the study's round: worker i gets cpus[(i + rotation) % ncpus] */
 
 enum { FL_MEMB, FL_QSBR, FL_BP, FL_MB, FL_N };
 static const char *const fl_policy[FL_N] = {"rcu-memb", "rcu-qsbr", "rcu-bp", "rcu-mb"};
@@ -106,11 +110,16 @@ int rgb_ncpus(void)
 	return ncpus > 0 ? ncpus : 1;
 }
 
+void rgb_placement_round(int round)
+{
+	rotation = round >= 0 ? round : 0;
+}
+
 int rgb_cpu_of(int i)
 {
 	if (!rgb_o.pin || ncpus == 0)
 		return -1;
-	return cpus[i % ncpus];
+	return cpus[(i + rotation) % ncpus];
 }
 
 void rgb_pin(int i)

@@ -20,6 +20,8 @@
  */
 #include "queries.h"
 
+#include <math.h>
+
 #define CHURN_TYPE 7
 enum { AUX_WRITES = 0, AUX_RETRIES, AUX_FAILED, AUX_COMMITS };
 
@@ -47,6 +49,8 @@ int rgb_qwork_init(rgb_qwork_t *w, rg_graph_t *g, const rgb_data_t *d, int maxba
 
 void rgb_qwork_free(rgb_qwork_t *w)
 {
+	for (int i = 0; w->qc && i < w->nqc; i++)
+		free(w->qc[i].lat);
 	free(w->pend);
 	free(w->qc);
 	w->pend = NULL;
@@ -79,6 +83,11 @@ int rgb_qwork_add(rgb_study_t *s, rgb_qwork_t *w, const char *variant, const cha
 	q->hot = hot;
 	q->latency = latency;
 	q->nreaders = nreaders;
+	if (latency) {
+		q->lat = malloc(3 * (size_t)s->rounds * sizeof *q->lat);
+		for (int r = 0; q->lat && r < 3 * s->rounds; r++)
+			q->lat[r] = NAN;
+	}
 	rgb_cfg_t *c = &s->cfg[i];
 	c->arg = q;
 	c->update_ratio = ratio > 0 ? ratio : (ratio == 0 ? 0 : -1);
@@ -197,8 +206,9 @@ static int q_writes(const rgb_qcfg_t *q, const rgb_cfg_t *c)
 
 static int q_enter(rgb_study_t *s, rgb_cfg_t *c)
 {
-	rgb_qwork_t *w = s->ud;
+	(void)s;
 	rgb_qcfg_t *q = c->arg;
+	rgb_qwork_t *w = q->w;
 	if (rgb_set_policy(w->g, c->policy))
 		return -1;
 	if (w->dirty && rgb_o.pack) {
@@ -216,8 +226,8 @@ static int q_enter(rgb_study_t *s, rgb_cfg_t *c)
 
 static void q_leave(rgb_study_t *s, rgb_cfg_t *c)
 {
-	rgb_qwork_t *w = s->ud;
-	(void)c;
+	(void)s;
+	rgb_qwork_t *w = ((rgb_qcfg_t *)c->arg)->w;
 	for (int tid = 0; tid < RGB_MAX_THREADS; tid++) {
 		if (!w->npend[tid])
 			continue;
@@ -239,8 +249,8 @@ static void q_leave(rgb_study_t *s, rgb_cfg_t *c)
 
 static int q_verify(rgb_study_t *s, rgb_cfg_t *c, uint64_t *ck)
 {
-	rgb_qwork_t *w = s->ud;
-	(void)c;
+	(void)s;
+	rgb_qwork_t *w = ((rgb_qcfg_t *)c->arg)->w;
 	uint64_t h = RGB_CK_INIT, retries = 0;
 	if (rg_reader_register(w->g))
 		return -1;
@@ -267,7 +277,6 @@ static void q_job(rgb_study_t *s, rgb_cfg_t *c, rgb_job_t *job)
 
 static void q_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_row_t *r)
 {
-	(void)s;
 	rgb_qcfg_t *q = c->arg;
 	uint64_t ops = 0;
 	for (int i = 0; i < q->nreaders && i < c->threads; i++)
@@ -275,8 +284,15 @@ static void q_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_row
 	r->ops = ops;
 	r->throughput = res->elapsed > 0 ? (double)ops / res->elapsed : 0;
 	snprintf(r->unit, sizeof r->unit, "%s", q->write_thresh ? "ops" : "queries");
-	if (q->latency)
+	rgb_row_graph(r, q->w->d);
+	if (q->latency) {
 		rgb_row_latency(r, &res->hist);
+		if (q->lat && !(c->flags & RGB_CFG_AA) && r->round >= 0 && r->round < s->rounds) {
+			q->lat[3 * r->round] = r->p50_us;
+			q->lat[3 * r->round + 1] = r->p99_us;
+			q->lat[3 * r->round + 2] = r->p999_us;
+		}
+	}
 	if (q->write_thresh)
 		rgb_extra(r, "reads=%llu;writes=%llu",
 			  (unsigned long long)(ops - res->aux[AUX_WRITES]),
@@ -291,9 +307,8 @@ static void q_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_row
 	rgb_extra(r, "packed=%d", rgb_o.pack);
 }
 
-void rgb_qwork_study(rgb_study_t *s, rgb_qwork_t *w)
+void rgb_qwork_study(rgb_study_t *s)
 {
-	s->ud = w;
 	s->enter = q_enter;
 	s->leave = q_leave;
 	s->verify = q_verify;

@@ -141,6 +141,8 @@ void rgb_placement_init(void);
 /* Number of CPUs the process may use (a run with more threads is
  * oversubscribed). */
 int rgb_ncpus(void);
+/* The study's round: rotates the CPU assignment (placement.c). */
+void rgb_placement_round(int round);
 /* CPU worker i is pinned to (distinct for i < rgb_ncpus()), -1 without --pin. */
 int rgb_cpu_of(int i);
 /* Pins the calling thread as worker i (no-op with --pin 0). */
@@ -195,6 +197,8 @@ typedef struct rgb_job {
 	int nthreads;
 	void *arg;
 	int latency; /* allocate per-thread histograms */
+	int no_pin;  /* 1: workers keep the main thread's mask (e.g. an OpenMP driver whose
+			team must be free to use every CPU) */
 	/* In the worker thread, once, before anything: e.g. per-thread state.
 	 * Nonzero = fail (the run is dropped). May be NULL. */
 	int (*thread_init)(void *arg, rgb_tctx_t *t);
@@ -226,6 +230,8 @@ typedef struct rgb_result {
 	double start_skew;  /* max over threads of (first op time - release time), s */
 	int late_start;     /* threads whose first op began before the release (must be 0) */
 	int idle_threads;   /* threads that counted no op */
+	double cpu_share_min; /* min over workers of (thread CPU time / elapsed): well below 1
+				 means a worker was preempted (another process on its CPU) */
 } rgb_result_t;
 
 /* Runs one configuration once: creates the threads (pinned), runs a
@@ -340,8 +346,8 @@ void rgb_csv_write_row(FILE *f, const rgb_row_t *r);
 /* Studies (study.c) and their statistics (judge.c)                   */
 /* ------------------------------------------------------------------ */
 
-#define RGB_MAX_CFG 160
-#define RGB_MAX_CMP 64
+#define RGB_MAX_CFG 256
+#define RGB_MAX_CMP 256
 
 enum {
 	RGB_CFG_AA = 1u << 0,      /* the A/A copy of its ref: gives the resolution */
@@ -368,6 +374,7 @@ typedef struct rgb_cfg {
 	void *arg;          /* workload data */
 	/* filled by the study */
 	double *tput;       /* [rounds]: throughput per round, NaN if that run failed */
+	double *share;      /* [rounds]: the run's cpu_share_min (NaN: not measured) */
 	int failed;         /* setup or verify failed: never run */
 	int has_checksum;
 	uint64_t checksum;
@@ -415,6 +422,7 @@ struct rgb_study {
 	 * and fills ops, throughput and its columns. 0 ok, -1 failed run. */
 	int (*measure)(rgb_study_t *s, rgb_cfg_t *c, rgb_row_t *r);
 	/* filled by rgb_study_run */
+	int cur_round, cur_pos;   /* of the run in progress (for sample rows) */
 	int ninvalid;
 	double res_by_threads[RGB_MAX_THREADS + 1]; /* NaN: no A/A at that count */
 	rgs_ci_t aa_by_threads[RGB_MAX_THREADS + 1];
@@ -428,13 +436,14 @@ int rgb_cfg_add(rgb_study_t *s, const char *variant, const char *sync, const cha
 		int threads, int kind);
 /* Adds the A/A copy of configuration i (sync "<sync>#2", ref = i). */
 int rgb_cfg_add_aa(rgb_study_t *s, int i);
-/* Links every configuration that has none yet to its reference: the
- * configuration of sync ref_sync with the same variant and threads
+/* Links every configuration (of `variant`; NULL: all) that has none yet
+ * to its reference: the configuration of sync ref_sync with the same
+ * variant and threads
  * (RGB_CFG_CEILING when ref_sync is "nosync" and the configuration is a
  * synchronised policy), and to its speedup base: the same variant and sync
  * at 1 thread. Adds one A/A copy of the reference per thread count when
  * aa is set. */
-void rgb_study_link(rgb_study_t *s, const char *ref_sync, int aa);
+void rgb_study_link(rgb_study_t *s, const char *variant, const char *ref_sync, int aa);
 /* Index of the configuration (variant, sync, threads), -1 if none. */
 int rgb_cfg_find(const rgb_study_t *s, const char *variant, const char *sync, int threads);
 /* An extra named comparison num/den, paired per round (targets). */
@@ -553,6 +562,7 @@ typedef struct rgb_qcfg {
 	int hot;               /* every query on d->typical */
 	int latency;           /* per-query latency histogram */
 	int nreaders;          /* workers tid >= nreaders: dedicated writers */
+	double *lat;           /* latency: [round * 3 + (p50, p99, p999)] in us, NaN missing */
 } rgb_qcfg_t;
 
 /* Sets up w on g and d (the study's hooks are set by rgb_qwork_study). */
@@ -565,8 +575,9 @@ void rgb_qwork_free(rgb_qwork_t *w);
 int rgb_qwork_add(rgb_study_t *s, rgb_qwork_t *w, const char *variant, const char *sync,
 		  int threads, int nreaders, double ratio, int batch, int hot, int latency);
 /* Installs the hooks (enter: policy switch and repack, verify, job, row,
- * leave: the churn undone) on s, with ud = w. */
-void rgb_qwork_study(rgb_study_t *s, rgb_qwork_t *w);
+ * leave: the churn undone) on s; each configuration's qcfg says which
+ * graph (qwork) it runs on, so one study may span several graphs. */
+void rgb_qwork_study(rgb_study_t *s);
 /* The policies of a study: the explicit --sync list or every policy,
  * nosync (the reference) always included first. */
 int rgb_read_syncs(const char **out, const char *const *dflt);

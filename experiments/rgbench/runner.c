@@ -32,6 +32,7 @@ struct aux_pad {
 struct wthread {
 	pthread_t th;
 	rgb_tctx_t ctx;
+	double cpu0, cpu1; /* CLOCK_THREAD_CPUTIME_ID around the phase's loop */
 	const rgb_job_t *job;
 	struct run *run;
 	int init_ok;
@@ -113,12 +114,20 @@ void rgb_mark_start(rgb_tctx_t *t)
 		t->first_op = bu_now();
 }
 
+static double thread_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void *worker(void *p)
 {
 	struct wthread *w = p;
 	const rgb_job_t *job = w->job;
 	struct run *run = w->run;
-	rgb_pin(w->ctx.tid);
+	if (!job->no_pin)
+		rgb_pin(w->ctx.tid);
 	w->init_ok = job->thread_init ? job->thread_init(job->arg, &w->ctx) == 0 : 1;
 	pthread_barrier_wait(&run->ready);
 	for (;;) {
@@ -131,7 +140,9 @@ static void *worker(void *p)
 			break;
 		}
 		if (w->init_ok) {
+			w->cpu0 = thread_cpu();
 			job->run(job->arg, &w->ctx);
+			w->cpu1 = thread_cpu();
 			if (job->phase_end)
 				job->phase_end(job->arg, &w->ctx);
 		}
@@ -242,6 +253,7 @@ int rgb_run(const rgb_job_t *job, double warmup_s, double duration_s, rgb_result
 			continue;
 		memset(res, 0, sizeof *res);
 		res->elapsed = t1 - t0;
+		res->cpu_share_min = 1e9;
 		for (int i = 0; i < n; i++) {
 			res->t_ops[i] = ctr[i].ops;
 			res->ops += ctr[i].ops;
@@ -253,6 +265,9 @@ int rgb_run(const rgb_job_t *job, double warmup_s, double duration_s, rgb_result
 			}
 			if (hist)
 				rgb_hist_merge(&res->hist, &hist[i]);
+			double share = (w[i].cpu1 - w[i].cpu0) / res->elapsed;
+			if (share < res->cpu_share_min)
+				res->cpu_share_min = share;
 			if (w[i].ctx.first_op > 0) {
 				if (w[i].ctx.first_op < t0)
 					res->late_start++;

@@ -85,12 +85,12 @@ int rgb_cfg_find(const rgb_study_t *s, const char *variant, const char *sync, in
 	return -1;
 }
 
-void rgb_study_link(rgb_study_t *s, const char *ref_sync, int aa)
+void rgb_study_link(rgb_study_t *s, const char *variant, const char *ref_sync, int aa)
 {
 	int n = s->ncfg;
 	for (int i = 0; i < n; i++) {
 		rgb_cfg_t *c = &s->cfg[i];
-		if (c->flags & RGB_CFG_AA)
+		if ((c->flags & RGB_CFG_AA) || (variant && strcmp(c->variant, variant)))
 			continue;
 		if (c->ref < 0 && ref_sync && strcmp(c->sync, ref_sync)) {
 			c->ref = rgb_cfg_find(s, c->variant, ref_sync, c->threads);
@@ -103,7 +103,8 @@ void rgb_study_link(rgb_study_t *s, const char *ref_sync, int aa)
 	if (!aa || !ref_sync)
 		return;
 	for (int i = 0; i < n; i++)
-		if (!strcmp(s->cfg[i].sync, ref_sync) && !(s->cfg[i].flags & RGB_CFG_AA)) {
+		if (!strcmp(s->cfg[i].sync, ref_sync) && !(s->cfg[i].flags & RGB_CFG_AA) &&
+		    (!variant || !strcmp(s->cfg[i].variant, variant))) {
 			int k = rgb_cfg_add_aa(s, i);
 			if (k >= 0 && s->cfg[i].threads > 1)
 				s->cfg[k].one = rgb_cfg_find(s, s->cfg[k].variant, s->cfg[k].sync, 1);
@@ -125,7 +126,8 @@ void rgb_study_free(rgb_study_t *s)
 {
 	for (int i = 0; i < s->ncfg; i++) {
 		free(s->cfg[i].tput);
-		s->cfg[i].tput = NULL;
+		free(s->cfg[i].share);
+		s->cfg[i].tput = s->cfg[i].share = NULL;
 	}
 }
 
@@ -209,12 +211,13 @@ int rgb_study_run(rgb_study_t *s)
 	for (int i = 0; i < s->ncfg; i++) {
 		rgb_cfg_t *c = &s->cfg[i];
 		c->tput = malloc((size_t)R * sizeof *c->tput);
-		if (!c->tput) {
+		c->share = malloc((size_t)R * sizeof *c->share);
+		if (!c->tput || !c->share) {
 			fprintf(stderr, "rgbench: out of memory\n");
 			exit(1);
 		}
 		for (int r = 0; r < R; r++)
-			c->tput[r] = NAN;
+			c->tput[r] = c->share[r] = NAN;
 		c->oversub = c->threads > ncpu;
 	}
 	verify_all(s);
@@ -236,6 +239,7 @@ int rgb_study_run(rgb_study_t *s)
 	double t0 = bu_now();
 	for (int r = 0; r < R; r++) {
 		rgs_round_order(order, (size_t)s->ncfg, rgb_o.seed, (uint64_t)r);
+		rgb_placement_round(r);
 		double el = bu_now() - t0;
 		char eta[32] = "?";
 		if (r > 0)
@@ -256,6 +260,8 @@ int rgb_study_run(rgb_study_t *s)
 				cfg_label(lab, sizeof lab, c);
 				fprintf(stderr, "    run %d.%d: %s\n", r + 1, pos, lab);
 			}
+			s->cur_round = r;
+			s->cur_pos = pos;
 			int rc = s->enter ? s->enter(s, c) : 0;
 			if (rc == 0 && s->measure) {
 				rc = s->measure(s, c, row);
@@ -271,8 +277,12 @@ int rgb_study_run(rgb_study_t *s)
 					row->throughput = res.elapsed > 0 ? (double)res.ops / res.elapsed : 0;
 					if (s->row)
 						s->row(s, c, &res, row);
-					rgb_extra(row, "elapsed_s=%.9f;start_skew_us=%.1f;late_start=%d",
-						  res.elapsed, res.start_skew * 1e6, res.late_start);
+					rgb_extra(row, "elapsed_s=%.9f;start_skew_us=%.1f;late_start=%d;"
+						       "cpu_share_min=%.3f",
+						  res.elapsed, res.start_skew * 1e6, res.late_start,
+						  res.cpu_share_min);
+					if (r < RGB_MAX_ROUNDS && c->share)
+						c->share[r] = res.cpu_share_min;
 					if (res.idle_threads)
 						rgb_extra(row, "idle_threads=%d", res.idle_threads);
 					c->late_start += res.late_start > 0;

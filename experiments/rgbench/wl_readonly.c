@@ -32,8 +32,8 @@ static int readonly_run(void)
 		for (int k = 0; k < ns; k++)
 			if (rgb_qwork_add(s, &w, "", syncs[k], thr[t], thr[t], -1, -1, 0, 0) < 0)
 				goto out;
-	rgb_study_link(s, "nosync", 1);
-	rgb_qwork_study(s, &w);
+	rgb_study_link(s, NULL, "nosync", 1);
+	rgb_qwork_study(s);
 	rc = rgb_study_run(s);
 out:
 	if (s)

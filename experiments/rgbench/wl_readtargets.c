@@ -391,7 +391,7 @@ static int one_graph(const char *gv, const char *spec, const int *thr, int nt)
 		rgb_study_compare(s, sim[t], sin[t], "t14-rcu-memb/nosync-inline");
 		rgb_study_compare(s, sem[t], sen[t], "t14-rcu-memb/nosync-exported");
 	}
-	rgb_study_link(s, NULL, 0); /* speedups: every kind at T vs 1 thread */
+	rgb_study_link(s, NULL, NULL, 0); /* speedups: every kind at T vs 1 thread */
 	rt_hooks(s, &a);
 	if (rgb_study_run(s))
 		goto out;
@@ -418,7 +418,7 @@ static int one_graph(const char *gv, const char *spec, const int *thr, int nt)
 		rgb_cfg_add_aa(s, span[t]);
 		rgb_study_compare(s, span[t], csr_i[t], "t14-edited-span/csr");
 	}
-	rgb_study_link(s, NULL, 0);
+	rgb_study_link(s, NULL, NULL, 0);
 	rt_hooks(s, &a);
 	rc = rgb_study_run(s);
 out:

@@ -105,7 +105,7 @@ static int st_study(int v, const int *thr, int nt)
 		if (v == V_CEIL)
 			s->cfg[k].flags |= RGB_CFG_CEILING; /* plays a synchronised policy */
 	}
-	rgb_study_link(s, "nosync", 1);
+	rgb_study_link(s, NULL, "nosync", 1);
 	s->job = st_job;
 	s->row = st_row;
 	rc = rgb_study_run(s);
@@ -131,4 +131,4 @@ static int selftest_run(void)
 	return rc;
 }
 
-RGB_WORKLOAD(selftest, 1000, NULL, 0, vnames, selftest_run)
+RGB_WORKLOAD(selftest, 1, NULL, 0, vnames, selftest_run)
