@@ -200,7 +200,7 @@ void rgb_study_judge(rgb_study_t *s)
 						 : own	    ? ""
 							    : " (resolution of another thread count)");
 					if (j.verdict == RGS_INVALID) {
-						char why[256], note[160];
+						char why[512], note[160];
 						share_note(note, sizeof note, s, c, f);
 						snprintf(why, sizeof why, "%s above the nosync ceiling: %.120s%s",
 							 c->sync, j.reason, note);
@@ -238,7 +238,7 @@ void rgb_study_judge(rgb_study_t *s)
 					snprintf(o.verdict, sizeof o.verdict, "%s", rgs_verdict_name(j.verdict));
 					snprintf(o.reason, sizeof o.reason, "%s", j.reason);
 					if (j.verdict == RGS_INVALID) {
-						char why[256], note[160];
+						char why[512], note[160];
 						share_note(note, sizeof note, s, c, b);
 						snprintf(why, sizeof why, "speedup above the thread count: %.110s%s",
 							 j.reason, note);

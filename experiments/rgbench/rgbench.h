@@ -386,7 +386,7 @@ typedef struct rgb_cfg {
 	double res;         /* resolution used for its verdicts (NaN: none) */
 	char verdict[24];
 	int invalid;
-	char why[256];
+	char why[512];
 	unsigned rank;
 } rgb_cfg_t;
 

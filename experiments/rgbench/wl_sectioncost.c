@@ -308,8 +308,21 @@ static int write_csv(const char *path, const rgb_data_t *d, struct mrow *m, int 
 	return 0;
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define RGB_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define RGB_SANITIZED 1
+#endif
+#endif
+
 static int parent(void)
 {
+#ifdef RGB_SANITIZED
+	fprintf(stderr, "rgbench: sectioncost: this is a sanitizer build, which valgrind cannot run; "
+			"use the release build\n");
+	return -1;
+#endif
 	if (!rgb_cg_available()) {
 		fprintf(stderr, "rgbench: sectioncost needs valgrind (Debian package valgrind; "
 				"scripts/setup.sh installs it)\n");
