@@ -1311,11 +1311,11 @@ def write_summary(path, rows, by_w, heads, skipped, failed, figdir, datadir):
     aa = [r for r in RATIOS if r.get("kind") == "aa"]
     if aa:
         out += ["## Resolution (A/A control: the reference measured twice per round)", "",
-                "| workload | study | variant | threads | A/A ratio [95% CI] | resolution | biased |",
+                "| workload | study | reference | threads | A/A ratio [95% CI] | resolution | biased |",
                 "|---|---|---|---|---|---|---|"]
         for r in aa:
             est, lo, hi, res = (_float(r.get(k)) for k in ("est", "lo", "hi", "resolution"))
-            out.append(f"| {r['workload']} | {md_escape(r['study'])} | {md_escape(r.get('variant') or '-')} | {r['threads']}"
+            out.append(f"| {r['workload']} | {md_escape(r['study'])} | {md_escape(r.get('den') or '-')} | {r['threads']}"
                        f"{' (oversubscribed)' if _int(r.get('oversubscribed')) else ''} | "
                        f"{fmt_ci((est, lo, hi))} | {'-' if res is None else f'+-{100 * res:.2f}%'} | "
                        f"{'yes' if _int(r.get('aa_biased')) else 'no'} |")

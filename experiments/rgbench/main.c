@@ -86,7 +86,7 @@ static void usage(FILE *f)
 		"  --ratios FILE       append one row per comparison (default: the --csv path with\n"
 		"                      .csv replaced by .ratios.csv)\n"
 		"  --keep-going        an INVALID study does not stop the run, exit status 0\n"
-		"  --ops N             sectioncost: operations per measured loop (default 200000;\n"
+		"  --ops N             sectioncost: operations per measured loop (default 100000;\n"
 		"                      --quick 20000)\n"
 		"  --metrics-port P    serve the current graph's metrics on 127.0.0.1:P/metrics\n"
 		"  --quick             small preset: short trials, fewer rounds, small graphs\n"
