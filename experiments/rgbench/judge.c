@@ -388,17 +388,21 @@ void rgb_study_summary(const rgb_study_t *s)
 	}
 	if (!any_res)
 		printf("   no A/A control in this study: verdicts assume resolution 0\n");
-	printf("   %-4s %-40s %4s %11s  %-30s %-17s %s\n", "rank", "configuration", "thr", "median/s",
-	       "ratio to ref [95% CI]", "verdict", "speedup [95% CI]");
+	printf("   %-4s %-40s %4s %11s  %-44s %-17s %s\n", "rank", "configuration", "thr", "median/s",
+	       "ratio [95% CI] vs reference", "verdict", "speedup [95% CI]");
 	for (int k = 0; k < n; k++) {
 		const rgb_cfg_t *c = &s->cfg[ord[k]];
-		char name[160], med[32], ratio[128] = "", sp[96] = "", rk[16] = "-";
+		char name[160], med[32], ratio[320] = "", sp[96] = "", rk[16] = "-";
 		snprintf(name, sizeof name, "%s%s%s", c->sync, c->variant[0] ? " @" : "", c->variant);
 		human(med, sizeof med, c->tput ? median_tput(s, c) : NAN);
 		if (c->has_ratio) {
 			char ci[96];
+			const rgb_cfg_t *f = c->ref >= 0 ? &s->cfg[c->ref] : NULL;
 			rgb_fmt_ci(ci, sizeof ci, &c->ratio);
-			snprintf(ratio, sizeof ratio, "%s", ci);
+			/* the reference, shortened when it shares the variant */
+			snprintf(ratio, sizeof ratio, "%s%s%s%s%s", ci, f ? " vs " : "", f ? f->sync : "",
+				 f && strcmp(f->variant, c->variant) ? "@" : "",
+				 f && strcmp(f->variant, c->variant) ? f->variant : "");
 		} else if (!strcmp(c->verdict, "reference")) {
 			snprintf(ratio, sizeof ratio, "1 (reference)");
 		}
@@ -406,7 +410,7 @@ void rgb_study_summary(const rgb_study_t *s)
 			rgb_fmt_ci(sp, sizeof sp, &c->speedup);
 		if (c->rank)
 			snprintf(rk, sizeof rk, "%u", c->rank);
-		printf("   %-4s %-40.40s %4d %11s  %-30s %-17s %s%s\n", rk, name, c->threads, med, ratio,
+		printf("   %-4s %-40.40s %4d %11s  %-44s %-17s %s%s\n", rk, name, c->threads, med, ratio,
 		       c->oversub ? "oversubscribed" : c->verdict, sp,
 		       (c->flags & RGB_CFG_FLAWED) ? " [deliberately flawed]" : "");
 	}
@@ -419,7 +423,8 @@ void rgb_study_summary(const rgb_study_t *s)
 		else if (c->failed)
 			printf("   failed: %s %s %dT: %s\n", c->sync, c->variant, c->threads, c->why);
 	}
-	printf("   (ranks: 1 = best; configurations whose intervals overlap within the resolution "
-	       "share a rank; 'indistinguishable' = no difference this run can claim)\n");
+	printf("   (ranks: 1 = best among the configurations sharing a reference; intervals that "
+	       "overlap within the resolution share a rank; 'indistinguishable' = no difference this "
+	       "run can claim)\n");
 	fflush(stdout);
 }
