@@ -7,7 +7,7 @@
 source "$(dirname "$0")/figlib.sh"
 fig_init contention "$@"
 if quick; then
-	rgb --sync rcu-memb,ck-epoch,rwlock --threads "$(threads_list)"
+	rgb --sync rcu-memb,ck-epoch,rwlock --threads "$(threads_one_and_all)"
 else
 	rgb --threads "$(threads_list)"
 fi

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/figlib.sh"
 fig_init latency "$@"
 if quick; then
-	rgb --sync rcu-memb,ck-epoch,rwlock,mutex --threads "$(threads_one_and_all)"
+	rgb --sync rcu-memb,ck-epoch,rwlock,mutex --threads 1
 else
 	rgb --threads "$(threads_upto_nproc)"
 fi

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/figlib.sh"
 fig_init lmdb "$@"
 if quick; then
-	rgb --threads "$(threads_list)"
+	rgb --threads "$(threads_one_and_all)"
 else
 	rgb --threads "$(threads_list)"
 fi

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/figlib.sh"
 fig_init mixed "$@"
 if quick; then
-	rgb --sync rcu-memb,ck-epoch,rwlock,mutex --threads "$RG_NPROC" --update-ratio 0,1,10,50
+	rgb --sync rcu-memb,ck-epoch,rwlock,mutex --threads "$RG_NPROC" --update-ratio 0,10,50
 else
 	rgb --threads "$(threads_upto_nproc),$((2 * RG_NPROC))"
 fi

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/figlib.sh"
 fig_init readonly "$@"
 if quick; then
-	rgb --sync rcu-memb,rcu-qsbr,ck-epoch,nosync,rwlock,mutex,lru-rwlock --threads "$(threads_list)"
+	rgb --sync rcu-memb,rcu-qsbr,ck-epoch,ck-seqlock,rwlock,mutex,lru-rwlock --threads "$(threads_list)"
 else
 	rgb --threads "$(threads_list)"
 fi

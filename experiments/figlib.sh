@@ -2,19 +2,23 @@
 #
 # A figure script calls   fig_init NAME "$@"   and then   rgb ARGS...   once;
 # rgb runs rgbench for workload NAME with the mode's common options and
-# ARGS, and leaves the CSV at OUT/NAME.csv (replaced only when rgbench
-# succeeds: a failed run keeps the previous CSV and exits non-zero).
+# ARGS, and leaves OUT/NAME.csv and OUT/NAME.ratios.csv (replaced only when
+# rgbench succeeds: a failed run keeps the previous CSVs and exits
+# non-zero). rgbench runs with --keep-going, so an INVALID study still
+# writes its CSVs (every row valid=INVALID; plot.py's summary lists it);
+# rgb prints a warning and records it in OUT/logs/NAME.invalid.
 #
 # Figure script usage:  experiments/fig_NAME.sh --quick|--full [--out DIR] [-- RGBENCH-ARGS...]
-#   --quick      3 trials of 0.2 s after 0.1 s warm-up, small graphs (rgbench --quick),
-#                a subset of policies (the whole suite in a few minutes on 2 cores)
-#   --full       the paper's settings: 5 trials of 1 s after 0.5 s warm-up per configuration
-#   --out DIR    where NAME.csv goes (default results/quick or results/full)
+#   --quick      rgbench --quick: 6 rounds of 0.05 s after 0.02 s warm-up each, small
+#                graphs, a subset of policies (the whole suite in under 3 minutes on 2 cores)
+#   --full       10 rounds of 1 s after 0.2 s warm-up per configuration and round
+#   --out DIR    where the CSVs go (default results/quick or results/full)
 #   -- ARGS      extra rgbench options, appended last (they override the script's)
 # Environment:
 #   RGBENCH      the rgbench binary (default build/release/experiments/rgbench/rgbench)
-#   RG_PIN=1     pass --pin (pin worker i to CPU i % nproc)
-#   RG_TRIALS, RG_DURATION, RG_WARMUP   override the mode's trials / seconds
+#   RG_PIN=0     pass --pin 0 (workers are pinned to distinct CPUs by default)
+#   RG_STRICT=1  no --keep-going: an INVALID study fails the script
+#   RG_ROUNDS, RG_DURATION, RG_WARMUP   override the mode's rounds / seconds
 set -euo pipefail
 
 RG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,7 +64,7 @@ quick() { [ "$RG_MODE" = quick ]; }
 
 # Thread counts: 1, 2, 4, ... up to nproc (nproc included), then
 # oversubscribed counts (2*nproc; full mode adds 4*nproc) so the
-# figures show what happens past the core count.
+# figures show what happens past the core count (labelled, never judged).
 threads_list() {
 	local n=$RG_NPROC t=1 list=""
 	while [ $t -lt "$n" ]; do list="$list,$t"; t=$((t * 2)); done
@@ -85,21 +89,25 @@ threads_one_and_all() {
 rgb() {
 	local common
 	if quick; then
-		common=(--quick --trials "${RG_TRIALS:-3}" --duration "${RG_DURATION:-0.2}" --warmup "${RG_WARMUP:-0.1}")
+		common=(--quick)
+		[ -n "${RG_ROUNDS:-}" ] && common+=(--rounds "$RG_ROUNDS")
+		[ -n "${RG_DURATION:-}" ] && common+=(--duration "$RG_DURATION")
+		[ -n "${RG_WARMUP:-}" ] && common+=(--warmup "$RG_WARMUP")
 	else
-		common=(--trials "${RG_TRIALS:-5}" --duration "${RG_DURATION:-1}" --warmup "${RG_WARMUP:-0.5}")
+		common=(--rounds "${RG_ROUNDS:-10}" --duration "${RG_DURATION:-1}" --warmup "${RG_WARMUP:-0.2}")
 	fi
-	[ "${RG_PIN:-0}" = 1 ] && common+=(--pin)
+	[ "${RG_PIN:-1}" = 0 ] && common+=(--pin 0)
+	[ "${RG_STRICT:-0}" = 1 ] || common+=(--keep-going)
 	# RG_GRAPH: graph spec for the workloads that query one generated graph
-	# (rebuilt per configuration, so its size sets the run time)
 	if [ -n "${RG_GRAPH:-}" ]; then
 		case $RG_NAME in
-		readonly | mixed | contention | latency | lmdb | memory) common+=(--graph "$RG_GRAPH") ;;
+		readonly | mixed | contention | latency | lmdb | memory | traversal) common+=(--graph "$RG_GRAPH") ;;
 		esac
 	fi
-	local csv=$RG_OUT/$RG_NAME.csv tmp=$RG_OUT/.$RG_NAME.csv.tmp
+	local csv=$RG_OUT/$RG_NAME.csv rcsv=$RG_OUT/$RG_NAME.ratios.csv
+	local tmp=$RG_OUT/.$RG_NAME.tmp.csv rtmp=$RG_OUT/.$RG_NAME.tmp.ratios.csv
 	local cmd=("$RGBENCH" --workload "$RG_NAME" "${common[@]}" --seed 1 "$@" "${RG_EXTRA[@]}" --csv "$tmp")
-	rm -f "$tmp"
+	rm -f "$tmp" "$rtmp" "$RG_OUT/logs/$RG_NAME.invalid"
 	mkdir -p "$RG_OUT/logs"
 	# The command (with the final CSV path) is kept for results/README.md.
 	echo "${cmd[*]/%$tmp/$csv}" | sed "s|$RG_ROOT/||g" >"$RG_OUT/logs/$RG_NAME.cmd"
@@ -110,10 +118,15 @@ rgb() {
 	wait 2>/dev/null || true
 	if [ $rc -ne 0 ] || [ ! -s "$tmp" ]; then
 		echo "$0: rgbench failed (exit $rc) for $RG_NAME; see $RG_OUT/logs/$RG_NAME.{log,err}" >&2
-		rm -f "$tmp"
+		rm -f "$tmp" "$rtmp"
 		return 1
 	fi
 	mv -f "$tmp" "$csv"
+	if [ -s "$rtmp" ]; then mv -f "$rtmp" "$rcsv"; else rm -f "$rtmp" "$rcsv"; fi
+	if grep -q "RUN INVALID" "$RG_OUT/logs/$RG_NAME.log"; then
+		grep "^!!\|INVALID:" "$RG_OUT/logs/$RG_NAME.log" >"$RG_OUT/logs/$RG_NAME.invalid" || true
+		echo "$0: WARNING: $RG_NAME is INVALID (a hard check fired); see $RG_OUT/logs/$RG_NAME.invalid" >&2
+	fi
 	printf '== %s: %s rows in %s (%.1f s)\n' "$RG_NAME" "$(($(wc -l <"$csv") - 1))" "$csv" \
 		"$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" >&2
 }

@@ -3,16 +3,24 @@
 
 Usage: experiments/plot.py DIR [--figures FIGDIR] [--summary FILE]
 
-Reads every DIR/*.csv (the tidy rgbench schema: one row per trial, see
-results/README.md), groups the rows by their `workload` column and writes
-one PNG and one PDF per figure into DIR/figures/ plus DIR/summary.md, a
-markdown table of headline medians and ratios.
+Reads every DIR/*.csv (the rgbench schema: one row per configuration and
+round, docs/experiments.md), the ratios CSVs (DIR/*.ratios.csv: one row
+per paired comparison) and the section costs (DIR/*sectioncost.csv),
+groups the rows by their `workload` column and writes one PNG and one PDF
+per figure into DIR/figures/ plus DIR/summary.md: the validity of each
+workload, headline ratios with their 95% CIs and verdicts, the read
+targets and the per-section instruction counts.
 
-Only the CSVs are read: nothing is re-measured. Aggregation over trials:
-the point is the median, the error bar spans min..max of the trials.
-Thread counts above the machine's nproc (the `oversubscribed` column) are
-shaded grey on line plots and hatched on bar charts. Every figure carries
-the machine (cpu_model, nproc) from the CSV in its title.
+Only the CSVs are read: nothing is re-measured. Throughput points are the
+median over rounds with the order-statistic 95% CI of that median as the
+error bar (docs/statistics.md, section 4a); ratios are the paired
+per-round ratios rgbench computed, with their CIs, never ratios of
+medians. A/A copies (sync "...#2") are left out of the throughput plots;
+their interval is the run's resolution, drawn as a band around 1 on ratio
+plots. Thread counts above the usable CPUs (the `oversubscribed` column)
+are shaded grey on line plots and hatched on bar charts and never enter a
+headline. Every figure carries the machine (cpu_model, nproc) from the
+CSV in its title.
 
 A workload without rows is skipped with a note (exit 0); a figure that
 fails to draw is reported and makes the exit status 1 after all the others
@@ -36,12 +44,15 @@ import matplotlib.pyplot as plt  # noqa: E402  (after use("Agg"))
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import EngFormatter, FuncFormatter  # noqa: E402
 
-SCHEMA = ("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_type,"
-          "workload,variant,sync,threads,trial,duration_s,warmup_s,graph,nodes,edges,"
-          "update_ratio,batch,durability,ops,throughput,unit,p50_us,p90_us,p99_us,"
-          "p999_us,checksum,oversubscribed,suspect,extra").split(",")
+SCHEMA = ("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_type,seed,"
+          "workload,variant,sync,threads,round,order_pos,rounds,duration_s,warmup_s,"
+          "graph,nodes,edges,update_ratio,batch,durability,"
+          "ops,throughput,unit,p50_us,p90_us,p99_us,p999_us,checksum,"
+          "cpus,callrcu_cpus,oversubscribed,"
+          "ref,ratio,ratio_lo,ratio_hi,ratio_n,resolution,verdict,"
+          "speedup,speedup_lo,speedup_hi,rank,valid,extra").split(",")
 
-WORKLOADS = ["readonly", "mixed", "traversal", "contention", "writer", "counters",
+WORKLOADS = ["readonly", "readtargets", "mixed", "traversal", "contention", "writer", "counters",
              "latency", "memory", "realgraphs", "lmdb", "oldbench"]
 
 # Fixed colours per policy so a policy looks the same in every figure.
@@ -98,9 +109,27 @@ def parse_kv(s, seps=";"):
     return out
 
 
+def is_side_csv(path):
+    """The ratios and section-cost CSVs have schemas of their own."""
+    b = os.path.basename(path)
+    return b.endswith(".ratios.csv") or b.endswith("sectioncost.csv")
+
+
+def read_plain(directory, suffix):
+    """Every row of DIR/*<suffix> as a dict (the side CSVs)."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(directory, "*" + suffix))):
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f):
+                r = {k: (v if v is not None else "") for k, v in r.items() if k is not None}
+                r["_file"] = os.path.basename(path)
+                out.append(r)
+    return out
+
+
 def read_rows(directory):
     rows, notes = [], []
-    files = sorted(glob.glob(os.path.join(directory, "*.csv")))
+    files = [p for p in sorted(glob.glob(os.path.join(directory, "*.csv"))) if not is_side_csv(p)]
     for path in files:
         with open(path, newline="") as f:
             reader = csv.DictReader(f)
@@ -121,12 +150,18 @@ def read_rows(directory):
                 r = {k: (v if v is not None else "") for k, v in r.items() if k is not None}
                 r["_file"] = os.path.basename(path)
                 r["threads"] = _int(r.get("threads"), 1)
-                r["trial"] = _int(r.get("trial"))
+                # a run is one configuration in one round
+                r["trial"] = _int(r.get("round", r.get("trial")))
                 r["nproc"] = _int(r.get("nproc"), 0)
                 r["throughput"] = thr
                 r["update_ratio_f"] = _float(r.get("update_ratio"))
                 r["oversubscribed"] = _int(r.get("oversubscribed"))
-                r["suspect"] = _int(r.get("suspect"))
+                r["suspect"] = int((r.get("verdict") or "") == "invalid" or _int(r.get("suspect")) == 1)
+                for k in ("ratio", "ratio_lo", "ratio_hi", "resolution", "speedup", "speedup_lo",
+                          "speedup_hi"):
+                    r[k + "_f"] = _float(r.get(k))
+                r["valid"] = r.get("valid") or "valid"
+                r["verdict"] = r.get("verdict") or ""
                 for p in ("p50_us", "p90_us", "p99_us", "p999_us"):
                     r[p] = _float(r.get(p))
                 r["extra_kv"] = parse_kv(r.get("extra", ""))
@@ -138,11 +173,30 @@ def read_rows(directory):
 
 # ---------------------------------------------------------------- helpers
 
+def median_ci_ranks(n, level=0.95):
+    """1-based ranks (j, k) of the order-statistic CI of the median: the
+    largest j with 1 - 2 P(B <= j - 1) >= level, B ~ Bin(n, 1/2)
+    (docs/statistics.md 4a); (1, n) when n is too small for the level."""
+    best = 1
+    cdf, term = 0.0, 0.5 ** n
+    for j in range(1, n // 2 + 1):
+        cdf += term                       # P(B <= j - 1)
+        term = term * (n - (j - 1)) / j   # C(n, j) / 2^n
+        if 1 - 2 * cdf >= level:
+            best = j
+        else:
+            break
+    return best, n + 1 - best
+
+
 def med_range(values):
-    values = [v for v in values if v is not None]
+    """(median, lo, hi): the median over rounds and its 95% order-statistic
+    CI ([min, max] when there are fewer than 6 values)."""
+    values = sorted(v for v in values if v is not None)
     if not values:
         return None
-    return statistics.median(values), min(values), max(values)
+    j, k = median_ci_ranks(len(values))
+    return statistics.median(values), values[j - 1], values[k - 1]
 
 
 def group(rows, keyfn):
@@ -277,7 +331,7 @@ def errline(ax, xs, stats, label, color=None, **kw):
 
 
 def series_vs_threads(ax, rows, serieskey, nproc, ylabel=None):
-    """Lines of median throughput vs threads (error bars = trial range)."""
+    """Lines of median throughput vs threads (error bars: 95% CI of the median over rounds)."""
     allx = []
     for name, rs in sorted(group(rows, serieskey).items(), key=lambda kv: policy_key(kv[0])):
         by_t = group(rs, lambda r: r["threads"])
@@ -315,16 +369,31 @@ def finish_legend(fig, axes, over, nproc, hatch=False, ncol=None):
         fig.tight_layout()
 
 
+def config_ratio(rows, sync, threads, variant=None):
+    """(ratio, lo, hi) of the configuration: rgbench's paired per-round
+    ratio to its reference and its 95% CI (the same on each of its rows)."""
+    for r in rows:
+        if r["sync"] == sync and r["threads"] == threads and (variant is None or r["variant"] == variant):
+            if r["ratio_f"] is not None:
+                return r["ratio_f"], r["ratio_lo_f"], r["ratio_hi_f"]
+    return None
+
+
+def config_field(rows, field, **match):
+    for r in rows:
+        if all(r.get(k) == v for k, v in match.items()) and r.get(field) not in (None, ""):
+            return r[field]
+    return None
+
+
+def fmt_ci(t):
+    if not t or t[0] is None:
+        return "-"
+    return f"{t[0]:.3g} [{t[1]:.3g}, {t[2]:.3g}]"
+
+
 def nosync_ratio(rows, sync, threads):
-    """Median of sync / median of nosync at the same thread count (and graph)."""
-    a = [r["throughput"] for r in rows if r["sync"] == sync and r["threads"] == threads]
-    b = [r["throughput"] for r in rows if r["sync"] == "nosync" and r["threads"] == threads]
-    if a and b:
-        mb = statistics.median(b)
-        return (statistics.median(a) / mb, min(a) / mb, max(a) / mb) if mb > 0 else None
-    ex = [_float(r["extra_kv"].get("ratio_to_nosync")) for r in rows
-          if r["sync"] == sync and r["threads"] == threads]
-    return med_range(ex)
+    return config_ratio(rows, sync, threads)
 
 
 def ratio(a, b):
@@ -363,11 +432,16 @@ def plot_readonly(rows, save):
     syncs = sorted({r["sync"] for r in rows if r["sync"] != "nosync"}, key=policy_key)
     ts = sorted({r["threads"] for r in rows})
     fig, (ax,) = new_fig(1, rows, "Read-only throughput relative to nosync (= 1.0), per policy and thread count "
-                         "(bars: median, whiskers: trial range)",
+                         "(bars: median of the paired per-round ratios, whiskers: its 95% CI; band: A/A resolution)",
                          width_per=max(6.0, 0.6 * len(syncs) * max(1, len(ts)) / 2 + 2), max_cols=1)
     width = 0.8 / max(1, len(ts))
     any_bar, over = False, False
     cmap = plt.get_cmap("viridis")
+    res = [r["resolution_f"] for r in rows if r["resolution_f"] is not None and not r["oversubscribed"]]
+    if res:
+        band = max(res)
+        ax.axhspan(1 - band, 1 + band, color="0.85", alpha=0.7, lw=0, zorder=0,
+                   label=f"A/A resolution (+-{100 * band:.1f}%: indistinguishable from nosync)")
     for j, t in enumerate(ts):
         xs, meds, lo, hi = [], [], [], []
         for i, s in enumerate(syncs):
@@ -389,10 +463,10 @@ def plot_readonly(rows, save):
     ax.axhline(1.0, color="k", lw=0.8, ls="--")
     ax.set_xticks(range(len(syncs)))
     ax.set_xticklabels(syncs, rotation=30, ha="right")
-    ax.set_ylabel("throughput / nosync throughput")
+    ax.set_ylabel("throughput / nosync throughput (paired per round)")
     ax.grid(True, axis="y", alpha=0.3)
     if not any_bar:
-        ax.text(0.5, 0.5, "no nosync rows and no ratio_to_nosync in extra", ha="center",
+        ax.text(0.5, 0.5, "no ratio columns (not an rgbench v2 CSV?)", ha="center",
                 transform=ax.transAxes)
     finish_legend(fig, [ax], over, nproc, hatch=True)
     save(fig, "readonly_ratio")
@@ -402,14 +476,17 @@ def plot_readonly(rows, save):
     for s in sorted({r["sync"] for r in rows}, key=policy_key):
         m = median_of(rows, sync=s, threads=t)
         st = nosync_ratio(rows, s, t) if s != "nosync" else None
+        v = config_field(rows, "verdict", sync=s, threads=t) or ""
+        rk = config_field(rows, "rank", sync=s, threads=t) or "-"
         head.append((f"{s}, {t} threads", f"{fmt_num(m)} {unit_of(rows)}/s",
-                     fmt_ratio(st[0] if st else None), "vs nosync"))
+                     fmt_ci(st), f"vs nosync: {v}" + (f", rank {rk}" if rk != "-" else "")))
     for s in ("rcu-memb",):
-        m1 = median_of(rows, sync=s, threads=1)
-        mt = median_of(rows, sync=s, threads=t)
-        if m1 and mt and t != 1:
-            head.append((f"{s} scaling 1 -> {t} threads", f"{fmt_num(mt)} {unit_of(rows)}/s",
-                         fmt_ratio(ratio(mt, m1)), f"speedup ({t} threads / 1 thread)"))
+        sp = config_field(rows, "speedup_f", sync=s, threads=t)
+        if sp is not None and t != 1:
+            lo = config_field(rows, "speedup_lo_f", sync=s, threads=t)
+            hi = config_field(rows, "speedup_hi_f", sync=s, threads=t)
+            head.append((f"{s} scaling 1 -> {t} threads", f"{fmt_num(median_of(rows, sync=s, threads=t))} "
+                         f"{unit_of(rows)}/s", fmt_ci((sp, lo, hi)), f"speedup ({t} threads / 1 thread, paired)"))
     return head
 
 
@@ -479,7 +556,7 @@ def plot_traversal(rows, save):
     bases = group(rows, lambda r: split_seqpar(r["variant"])[0])
     multi_sync = len({r["sync"] for r in rows}) > 1
     fig, axes = new_fig(len(bases), rows, "Traversals: sequential vs parallel (throughput vs threads; "
-                        "dashed: sequential run, band: its trial range)")
+                        "dashed: sequential run, band: 95% CI of its median)")
     over = False
     head = []
     allx = sorted({r["threads"] for r in rows})
@@ -569,7 +646,7 @@ def plot_writer(rows, save):
     panels = [("sweep", s) for s in syncs if any(r["sync"] == s for r in sweep)] + \
              [("group", s) for s in syncs if any(r["sync"] == s for r in grp)]
     fig, axes = new_fig(len(panels), rows, "Write path: throughput by transaction size and durability "
-                        "(log=none: in memory), and group commit (bars/points: median, whiskers: trial range)",
+                        "(log=none: in memory), and group commit (median over rounds, whiskers: 95% CI)",
                         width_per=6.0, max_cols=2)
     durs_all = sorted({writer_key(r)[1] for r in rows}, key=dur_key)
     cmap = plt.get_cmap("Set2")
@@ -644,8 +721,8 @@ def plot_writer(rows, save):
 
 def plot_counters(rows, save):
     nproc = nproc_of(rows)
-    multi_sync = len({r["sync"] for r in rows}) > 1
-    key = (lambda r: f"{r['variant']} ({r['sync']})") if multi_sync else (lambda r: r["variant"] or "-")
+    # rgbench v2: the counter design is the sync column (variant empty)
+    key = (lambda r: r["variant"] or r["sync"] or "-")
     fig, (ax,) = new_fig(1, rows, "Shared counters: increments/s vs threads per counter design",
                          width_per=7, max_cols=1)
     allx = []
@@ -664,11 +741,12 @@ def plot_counters(rows, save):
     save(fig, "counters")
     t = ref_threads(rows)
     head = []
-    atomic = median_of(rows, variant="atomic", threads=t)
-    for v in sorted({r["variant"] for r in rows}):
-        m = median_of(rows, variant=v, threads=t)
-        head.append((f"{v or '-'}, {t} threads", f"{fmt_num(m)} {unit_of(rows)}/s",
-                     fmt_ratio(ratio(m, atomic)) if v != "atomic" else "-", "vs atomic"))
+    for v in sorted({key(r) for r in rows}):
+        sel = [r for r in rows if key(r) == v and r["threads"] == t]
+        m = median_of(sel)
+        st = config_ratio(sel, sel[0]["sync"], t) if sel else None
+        head.append((f"{v}, {t} threads", f"{fmt_num(m)} {unit_of(rows)}/s",
+                     fmt_ci(st) if v != "atomic" else "-", "vs atomic (paired)"))
     return head
 
 
@@ -694,7 +772,7 @@ def plot_latency(rows, save):
     readers = sorted({readers_of(r) for r in rows})
     panels = [(v, n) for v in variants for n in readers]
     fig, axes = new_fig(len(panels), rows, "Read latency percentiles per policy, without and with a "
-                        "concurrent writer (median of trials, whiskers: trial range)",
+                        "concurrent writer (median over rounds, whiskers: 95% CI)",
                         max_cols=max(1, min(4, len(readers))) if len(variants) > 1 else 3)
     over = False
     for ax, (v, n) in zip(axes, panels):
@@ -766,7 +844,7 @@ def plot_memory(rows, save):
     keys = [k for k in ("rss_bytes", "pending_bytes") if any(mem_value(r, k) is not None for r in rows)]
     panels = [(k, t) for t in sorted({r["threads"] for r in rows}) for k in keys]
     fig, axes = new_fig(len(panels), rows, "Memory over time under writer churn: resident set and bytes "
-                        "awaiting reclamation (line: median of trials at each sample, band: trial range)",
+                        "awaiting reclamation (line: median over rounds at each sample, band: 95% CI)",
                         max_cols=len(keys) if len(keys) > 1 else 3, width_per=5.5)
     over = False
     head = []
@@ -978,6 +1056,122 @@ def plot_oldbench(rows, save):
     return head
 
 
+# Issue 14's read targets (rgbench readtargets): goal of each named comparison.
+READ_TARGETS = {
+    "t14-span/csr": 0.8,
+    "t14-span-inline/csr": None,  # informative: the same scan through the inline span
+    "t14-section-inline-nosync/csr": 0.6,
+    "t14-section-inline-rcu-memb/csr": 0.6,
+    "t14-edited-span/csr": 0.4,
+    "t14-rcu-memb/nosync-inline": 0.95,
+    "t14-rcu-memb/nosync-exported": 0.90,
+}
+RATIOS = []       # DIR/*.ratios.csv rows (main fills it)
+SECTIONCOST = []  # DIR/*sectioncost.csv rows
+
+
+def target_rows():
+    return [r for r in RATIOS if r.get("kind") == "compare" and r.get("name") in READ_TARGETS]
+
+
+def plot_readtargets(rows, save):
+    trs = target_rows()
+    if not trs:
+        raise ValueError("no read-target comparisons in DIR/*.ratios.csv")
+    graphs = sorted({(r.get("variant") or "?").split(":")[0] for r in trs})
+    names = [n for n in READ_TARGETS if any(r["name"] == n for r in trs)]
+    fig, axes = new_fig(len(graphs), rows, "Read targets (issue 14): paired per-round ratios with 95% CIs; "
+                        "ticks: the goal (a ratio at or above it meets the target)",
+                        width_per=max(6.0, 0.9 * len(names)), max_cols=1, height=4.2)
+    nproc = nproc_of(rows)
+    over = False
+    for ax, gv in zip(axes, graphs):
+        sel = [r for r in trs if (r.get("variant") or "").split(":")[0] == gv]
+        ts = sorted({_int(r.get("threads"), 1) for r in sel})
+        width = 0.8 / max(1, len(ts))
+        cmap = plt.get_cmap("viridis")
+        for j, t in enumerate(ts):
+            xs, meds, lo, hi = [], [], [], []
+            ov = t > nproc
+            over |= ov
+            for i, n in enumerate(names):
+                r = next((x for x in sel if x["name"] == n and _int(x.get("threads"), 1) == t), None)
+                est, l, h = (_float(r.get(k)) for k in ("est", "lo", "hi")) if r else (None, None, None)
+                if est is None:
+                    continue
+                xs.append(i + (j - (len(ts) - 1) / 2) * width)
+                meds.append(est)
+                lo.append(max(est - (l if l is not None else est), 0))
+                hi.append(max((h if h is not None else est) - est, 0))
+            ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=f"{t} thread{'s' if t > 1 else ''}",
+                   color=cmap(j / max(1, len(ts) - 1) * 0.85), hatch="///" if ov else None,
+                   edgecolor="0.3" if ov else "none", lw=0.5)
+        for i, n in enumerate(names):
+            g = READ_TARGETS[n]
+            if g is not None:
+                ax.plot([i - 0.45, i + 0.45], [g, g], color="tab:red", lw=1.5)
+        ax.axhline(1.0, color="k", lw=0.6, ls="--")
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels([n.replace("t14-", "") for n in names], rotation=20, ha="right", fontsize=8)
+        spec = next((r.get("graph") for r in rows if (r.get("variant") or "").startswith(gv + ":")), gv)
+        ax.set_title(f"{gv}: {spec}", fontsize=9)
+        ax.set_ylabel("ratio (paired per round)")
+        ax.grid(True, axis="y", alpha=0.3)
+    finish_legend(fig, axes, over, nproc, hatch=True)
+    save(fig, "readtargets")
+    head = []
+    for r in trs:
+        g = READ_TARGETS[r["name"]]
+        if g is None or _int(r.get("oversubscribed")):
+            continue
+        est = _float(r.get("est"))
+        ci = (est, _float(r.get("lo")), _float(r.get("hi")))
+        head.append((f"{r['name']} {(r.get('variant') or '').split(':')[0]}, {r.get('threads')} threads",
+                     f"goal >= {g:g}", fmt_ci(ci), "met" if est is not None and est >= g else "missed"))
+    return head
+
+
+def plot_sectioncost(save, machine_rows):
+    sc = [r for r in SECTIONCOST if _float(r.get("Ir_per_op")) is not None]
+    if not sc:
+        return []
+    syncs = sorted({r["sync"] for r in sc if r.get("path") == "exported"}, key=policy_key)
+    fig, axes = new_fig(2, machine_rows or sc, "Cost per read section and per neighbour query (callgrind, single "
+                        "thread, empty-loop baseline subtracted): exported path per policy, inline path "
+                        "(hatched) for rcu-memb and nosync; line: the static CSR query",
+                        width_per=max(7.0, 0.5 * len(syncs) + 3), max_cols=1, height=3.6)
+    for ax, ev, lab in ((axes[0], "Ir_per_op", "instructions per op"),
+                        (axes[1], "D1mr_per_op", "simulated D1 read misses per op")):
+        def val(sync, kind, path):
+            r = next((x for x in sc if x["sync"] == sync and x["kind"] == kind and x["path"] == path), None)
+            return _float(r.get(ev)) if r else None
+        for k, (kind, path, off, hatch) in enumerate((("section", "exported", -0.3, None),
+                                                     ("query", "exported", -0.1, None),
+                                                     ("section-inline", "inline", 0.1, "///"),
+                                                     ("query-inline", "inline", 0.3, "///"))):
+            xs, ys = [], []
+            for i, sy in enumerate(syncs):
+                v = val(sy, kind, path)
+                if v is not None:
+                    xs.append(i + off)
+                    ys.append(v)
+            if xs:
+                ax.bar(xs, ys, 0.2, label=f"{kind} ({path})", hatch=hatch,
+                       color="tab:blue" if "section" in kind else "tab:orange", edgecolor="0.2", lw=0.4)
+        c = val("csr", "csr", "static")
+        if c is not None:
+            ax.axhline(c, color="tab:red", lw=1, ls="--", label="static CSR query")
+        ax.set_xticks(range(len(syncs)))
+        ax.set_xticklabels(syncs, rotation=30, ha="right", fontsize=8)
+        ax.set_ylabel(lab)
+        ax.grid(True, axis="y", alpha=0.3)
+    finish_legend(fig, list(axes), False, 0)
+    save(fig, "sectioncost")
+    return [(f"{r['sync']} {r['kind']} ({r['path']})", f"{_float(r['Ir_per_op']):.1f} Ir/op",
+             "-", "callgrind, baseline subtracted", r["sync"] in ("rcu-memb", "nosync", "csr"))
+            for r in sc if r["kind"] in ("query", "query-inline", "csr")]
+
+
 def plot_generic(rows, save, name):
     plot_threads_by_policy(rows, save, name, f"{name}: throughput vs threads",
                            panel_key=lambda r: r["variant"] or "-")
@@ -989,6 +1183,7 @@ def plot_generic(rows, save, name):
 
 PLOTTERS = {
     "readonly": (plot_readonly, ["readonly", "readonly_ratio"]),
+    "readtargets": (plot_readtargets, ["readtargets"]),
     "mixed": (plot_mixed, ["mixed"]),
     "traversal": (plot_traversal, ["traversal"]),
     "contention": (plot_contention, ["contention"]),
@@ -1017,13 +1212,16 @@ def main(argv):
     figdir = args.figures or os.path.join(args.dir, "figures")
     os.makedirs(figdir, exist_ok=True)
     files, rows, notes = read_rows(args.dir)
+    RATIOS[:] = read_plain(args.dir, ".ratios.csv")
+    SECTIONCOST[:] = read_plain(args.dir, "sectioncost.csv")
     for n in notes:
         print(f"plot.py: note: {n}", file=sys.stderr)
     if not files:
         print(f"plot.py: note: no *.csv in {args.dir}", file=sys.stderr)
 
     written, failed, skipped = [], [], []
-    by_w = group(rows, lambda r: r["workload"])
+    # A/A copies ("nosync#2"): their interval is the resolution; not plotted as series
+    by_w = group([r for r in rows if not r["sync"].endswith("#2")], lambda r: r["workload"])
 
     def save(fig, name):
         for ext in ("png", "pdf"):
@@ -1049,6 +1247,14 @@ def main(argv):
             print(f"plot.py: error: figure '{w}' failed: {e}", file=sys.stderr)
             traceback.print_exc()
 
+    if SECTIONCOST:
+        try:
+            heads["sectioncost"] = plot_sectioncost(save, rows)
+        except Exception as e:
+            plt.close("all")
+            failed.append("sectioncost")
+            print(f"plot.py: error: figure 'sectioncost' failed: {e}", file=sys.stderr)
+            traceback.print_exc()
     summary = args.summary or os.path.join(args.dir, "summary.md")
     write_summary(summary, rows, by_w, heads, skipped, failed, figdir, args.dir)
     print(f"plot.py: {len(written)} figure files in {figdir}; summary in {summary}")
@@ -1070,42 +1276,89 @@ def write_summary(path, rows, by_w, heads, skipped, failed, figdir, datadir):
         first = rows[0]
         dates = sorted({r.get("date", "") for r in rows if r.get("date")})
         commits = sorted({r.get("git_commit", "") for r in rows if r.get("git_commit")})
-        out += [f"- machine: {machine_of(rows)}",
+        seeds = sorted({r.get("seed", "") for r in rows if r.get("seed")})
+        nproc = nproc_of(rows)
+        out += [f"- machine: {machine_of(rows)}; runs with more threads than {nproc} are labelled "
+                "oversubscribed and never enter a headline or a ranking",
                 f"- host: {', '.join(sorted({r.get('host', '?') for r in rows}))}; kernel {first.get('kernel', '?')}; "
                 f"compiler {first.get('compiler', '?')}; build {first.get('build_type', '?')}",
                 f"- dates (UTC): {dates[0] if dates else '?'} .. {dates[-1] if dates else '?'}",
-                f"- git commit(s): {', '.join(commits) or '?'}",
-                f"- rows: {len(rows)} trials from {len({r['_file'] for r in rows})} CSV file(s) in `{datadir}`",
-                "- medians over trials; ratios are of medians; \"N threads\" is the largest thread count not "
-                "above nproc unless stated", ""]
+                f"- git commit(s): {', '.join(commits) or '?'}; seed(s) {', '.join(seeds) or '?'}",
+                f"- rows: {len(rows)} runs (configuration x round) from {len({r['_file'] for r in rows})} "
+                f"CSV file(s) in `{datadir}`",
+                "- method: every configuration of a study on the same graph, in rounds shuffled anew each "
+                "round, workers pinned; ratios are medians of paired per-round ratios with 95% CIs; "
+                "'indistinguishable' = inside the run's A/A resolution (docs/statistics.md)", ""]
     else:
         out += ["No rows found.", ""]
-    out += ["## Headline numbers", "", "| workload | configuration | median | ratio | ratio meaning |",
-            "|---|---|---|---|---|"]
-    wl_order = WORKLOADS + sorted(k for k in heads if k not in WORKLOADS)
+    # validity
+    out += ["## Validity", "", "| workload | valid | invalid configurations (reason) |", "|---|---|---|"]
+    wl_order = WORKLOADS + sorted(k for k in by_w if k not in WORKLOADS)
     for w in wl_order:
+        rs = [r for r in rows if r["workload"] == w]
+        if not rs:
+            continue
+        inv = [r for r in rs if r["valid"] == "INVALID"]
+        why = {}
+        for r in rs:
+            if r["verdict"] == "invalid" and r["valid"] != "flawed":
+                why[(r["variant"], r["sync"], r["threads"])] = r["extra_kv"].get("invalid_reason", "?")
+        state = "INVALID" if inv else ("valid (flawed rows: deliberate)" if any(r["valid"] == "flawed" for r in rs) else "valid")
+        reasons = "; ".join(f"{s}{'@' + v if v else ''} {t}T: {y}" for (v, s, t), y in sorted(why.items())[:6])
+        out.append(f"| {w} | {state} | {md_escape(reasons) or '-'} |")
+    out.append("")
+    # resolution
+    aa = [r for r in RATIOS if r.get("kind") == "aa"]
+    if aa:
+        out += ["## Resolution (A/A control: the reference measured twice per round)", "",
+                "| workload | study | reference | threads | A/A ratio [95% CI] | resolution | biased |",
+                "|---|---|---|---|---|---|---|"]
+        for r in aa:
+            est, lo, hi, res = (_float(r.get(k)) for k in ("est", "lo", "hi", "resolution"))
+            out.append(f"| {r['workload']} | {md_escape(r['study'])} | {md_escape(r.get('den') or '-')} | {r['threads']}"
+                       f"{' (oversubscribed)' if _int(r.get('oversubscribed')) else ''} | "
+                       f"{fmt_ci((est, lo, hi))} | {'-' if res is None else f'+-{100 * res:.2f}%'} | "
+                       f"{'yes' if _int(r.get('aa_biased')) else 'no'} |")
+        out.append("")
+    out += ["## Headline numbers", "", "| workload | configuration | median | ratio [95% CI] | meaning |",
+            "|---|---|---|---|---|"]
+    invalid_wl = {r["workload"] for r in rows if r["valid"] == "INVALID"}
+    for w in wl_order + (["sectioncost"] if "sectioncost" in heads else []):
+        flag = " **[run INVALID: see Validity]**" if w in invalid_wl else ""
         for h in heads.get(w, []):
             if len(h) < 5 or h[4]:
-                out.append(f"| {w} | {md_escape(h[0])} | {md_escape(h[1])} | {h[2]} | {md_escape(h[3])} |")
+                out.append(f"| {w} | {md_escape(h[0])} | {md_escape(h[1])} | {h[2]} | {md_escape(h[3])}{flag} |")
     out.append("")
     if any(len(h) >= 5 and not h[4] for hs in heads.values() for h in hs):
         out += ["## All summary numbers per workload", ""]
-        for w in wl_order:
+        for w in wl_order + ["sectioncost"]:
             if not heads.get(w):
                 continue
-            out += [f"### {w}", "", "| configuration | median | ratio | ratio meaning |", "|---|---|---|---|"]
+            out += [f"### {w}", "", "| configuration | median | ratio [95% CI] | meaning |", "|---|---|---|---|"]
             for h in heads[w]:
                 out.append(f"| {md_escape(h[0])} | {md_escape(h[1])} | {h[2]} | {md_escape(h[3])} |")
             out.append("")
-    sus = [r for r in rows if r["suspect"]]
-    if sus:
-        out += ["## Suspect rows (speedup over 1 thread above the thread count)", "",
-                "| workload | variant | sync | threads | trial | throughput |", "|---|---|---|---|---|---|"]
-        for r in sus[:50]:
-            out.append(f"| {r['workload']} | {md_escape(r['variant'])} | {r['sync']} | {r['threads']} | "
-                       f"{r['trial']} | {fmt_num(r['throughput'])} |")
-        if len(sus) > 50:
-            out.append(f"| ... | {len(sus) - 50} more | | | | |")
+    # section costs beside the timings
+    sc = [r for r in SECTIONCOST if _float(r.get("Ir_per_op")) is not None]
+    if sc:
+        ro = [r for r in rows if r["workload"] == "readonly" and r["threads"] == 1]
+        out += ["## Section costs (callgrind) beside the readonly timings", "",
+                f"graph {sc[0].get('graph', '?')}, {sc[0].get('ops', '?')} ops per loop, empty-loop baseline "
+                f"subtracted; simulated caches: {sc[0].get('cache_config', '?')}", "",
+                "| policy | path | section Ir/op | query Ir/op | query D1mr/op | readonly 1 thread: ratio to nosync |",
+                "|---|---|---|---|---|---|"]
+        keys = sorted({(r["sync"], r["path"]) for r in sc if r["kind"] not in ("empty",)},
+                      key=lambda k: (policy_key(k[0]), k[1]))
+        for sy, pa in keys:
+            def g(kind, ev):
+                r = next((x for x in sc if x["sync"] == sy and x["path"] == pa and x["kind"] == kind), None)
+                v = _float(r.get(ev)) if r else None
+                return "-" if v is None else f"{v:.2f}"
+            secs = "section-inline" if pa == "inline" else "section"
+            q = "query-inline" if pa == "inline" else ("csr" if sy == "csr" else "query")
+            timing = fmt_ci(config_ratio(ro, sy, 1)) if pa == "exported" and sy != "nosync" else "-"
+            out.append(f"| {sy} | {pa} | {g(secs, 'Ir_per_op')} | {g(q, 'Ir_per_op')} | {g(q, 'D1mr_per_op')} | "
+                       f"{timing} |")
         out.append("")
     rel = os.path.relpath(figdir, os.path.dirname(os.path.abspath(path)) or ".")
     out += ["## Figures", ""]
@@ -1117,6 +1370,9 @@ def write_summary(path, rows, by_w, heads, skipped, failed, figdir, datadir):
             out.append(f"- {w}: FAILED to plot (see plot.py output)")
         else:
             out.append(f"- {w}: " + ", ".join(f"[{n}.png]({rel}/{n}.png) ([pdf]({rel}/{n}.pdf))" for n in names))
+    if SECTIONCOST:
+        out.append(f"- sectioncost: [sectioncost.png]({rel}/sectioncost.png)"
+                   if "sectioncost" not in failed else "- sectioncost: FAILED to plot")
     out.append("")
     with open(path, "w") as f:
         f.write("\n".join(out))

@@ -2,19 +2,26 @@
 # run_all.sh - every experiment, then every figure.
 #
 # Usage: experiments/run_all.sh --quick|--full [--out DIR] [--only a,b,...] [--no-setup] [--no-build]
-#   --quick     the whole suite in a few minutes on 2 cores: short trials (0.2 s,
-#               3 trials), small graphs, a subset of policies
-#   --full      the paper's settings (5 trials of 1 s, every policy; about 1.5 h on 2 cores)
+#   --quick     the whole suite in under 3 minutes on 2 cores (build excluded): rgbench
+#               --quick (6 rounds of 0.05 s per configuration), small graphs, a subset
+#               of policies; the numbers are a smoke test, not results
+#   --full      10 rounds of 1 s per configuration, every policy (hours on 2 cores)
 #   --out DIR   where the CSVs go (default results/quick or results/full);
-#               figures go to DIR/figures/, the headline table to DIR/summary.md
+#               figures go to DIR/figures/, the headline table to DIR/summary.md,
+#               the target lines to DIR/targets.txt and DIR/targets.md
 #   --only LIST run only these figure scripts (e.g. --only readonly,mixed)
 #   --no-setup  skip scripts/setup.sh (Debian packages)
 #   --no-build  skip the release build (use the existing binary)
 # Steps: scripts/setup.sh; cmake --preset release && cmake --build --preset release;
 # each experiments/fig_*.sh in the chosen mode (a failing one is reported and
-# the others still run); experiments/plot.py DIR. Exit status 1 if any step failed.
-# Environment: RGBENCH (binary to use; skips the build), RG_PIN=1, RG_TRIALS, RG_DURATION, RG_WARMUP
-# (see experiments/figlib.sh).
+# the others still run); experiments/plot.py DIR; experiments/targets.sh DIR
+# (DIR/targets.txt) and experiments/targets_table.py (DIR/targets.md). The
+# measured part (figure scripts + plot, without setup and build) is timed into
+# DIR/run_all.time, which targets.sh checks against the quick mode's 3 minutes.
+# Exit status 1 if any step failed; INVALID studies are listed at the end (their
+# CSVs are written, every row valid=INVALID).
+# Environment: RGBENCH (binary to use; skips the build), RG_PIN=0, RG_STRICT=1,
+# RG_ROUNDS, RG_DURATION, RG_WARMUP, RG_GRAPH (see experiments/figlib.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode="" out="" only="" setup=1 build=1
@@ -56,6 +63,7 @@ if [ $build -eq 1 ] && [ -z "${RGBENCH:-}" ]; then
 fi
 
 timings=()
+t_measured=$(now)
 for script in experiments/fig_*.sh; do
 	name=$(basename "$script" .sh)
 	name=${name#fig_}
@@ -78,14 +86,29 @@ if ! "$PY" experiments/plot.py "$out"; then
 	failed+=("plot")
 fi
 timings+=("plot $(secs "$t") s")
+measured=$(secs "$t_measured")
+echo "$mode $measured $(nproc)" >"$out/run_all.time"
+
+t=$(now)
+if experiments/targets.sh "$out" >"$out/targets.txt"; then
+	"$PY" experiments/targets_table.py "$out/targets.txt" >"$out/targets.md" || failed+=("targets_table")
+else
+	failed+=("targets")
+fi
+timings+=("targets $(secs "$t") s")
+invalid=$(cat "$out"/logs/*.invalid 2>/dev/null | grep -c "INVALID" || true)
 
 echo
 echo "run_all ($mode): per step"
 printf '  %s\n' "${timings[@]}"
-echo "run_all ($mode): total $(secs "$t_all") s on $(nproc) cores"
+echo "run_all ($mode): total $(secs "$t_all") s on $(nproc) cores; measured part (figure scripts + plot) $measured s"
 echo "  CSVs:    $out/*.csv   (commands and logs: $out/logs/)"
 echo "  figures: $out/figures/*.png and *.pdf"
-echo "  summary: $out/summary.md"
+echo "  summary: $out/summary.md   targets: $out/targets.txt ($out/targets.md)"
+if [ "${invalid:-0}" -gt 0 ]; then
+	echo "run_all: INVALID studies (hard checks fired; rows marked valid=INVALID):" >&2
+	for f in "$out"/logs/*.invalid; do [ -s "$f" ] && echo "  $(basename "$f" .invalid)" >&2; done
+fi
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "run_all: FAILED: ${failed[*]}" >&2
 	exit 1

@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       liburcu-dev libck-dev libcriterion-dev libxxhash-dev zlib1g-dev
       libmicrohttpd-dev liblmdb-dev libsqlite3-dev libomp-dev
-      python3 python3-matplotlib prometheus curl clang)
+      python3 python3-matplotlib prometheus curl clang valgrind)
 if [ "${1:-}" = "--paper" ]; then
   pkgs+=(latexmk texlive-latex-recommended texlive-latex-extra texlive-publishers texlive-fonts-recommended)
 fi

@@ -1,44 +1,63 @@
 /*
  * Tests of the rgbench driver's own logic (experiments/rgbench/), run as a
- * subprocess: the CSV schema and metadata columns, the barrier / duration /
- * counter bookkeeping on the hidden fake workload "selftest", the
- * oversubscribed and suspect flags, option errors, and tiny end-to-end runs
- * of the real workloads.
+ * subprocess: input validation (every bad input is exit 2 before any run),
+ * the CSV schemas and metadata, rounds and their seeded shuffled orders,
+ * the barrier / duration / counter bookkeeping on the hidden fake workload
+ * "selftest", the statistics columns, the hard checks (a speedup above the
+ * thread count, a "synchronised" configuration above the ceiling: INVALID
+ * and exit 4 unless --keep-going), oversubscription, equal-work checksums
+ * of the real workloads, the read targets and the callgrind section costs.
  *
  * The binary is $RGBENCH, else ../experiments/rgbench/rgbench relative to
  * the working directory (ctest runs this in build/tests). Tests are skipped
  * when it is not built (RG_BUILD_EXPERIMENTS=OFF).
  *
- * No assertion depends on speed: the selftest's ops sleep (so throughput
- * does not depend on the machine), "superlinear" inflates its op count by
- * threads^2 (speedup ~ threads^3, far above the flag's threshold), and
- * "serial" serialises its ops on one mutex (speedup ~ 1).
+ * No assertion depends on speed: the selftest's ops sleep (throughput does
+ * not depend on the machine), "superlinear" inflates its op count by
+ * threads^2 (speedup ~threads^3) and "ceiling" by 3, effects no noise on
+ * sleeping threads comes near; verdicts of real workloads are only checked
+ * to be well formed.
  */
 #include <criterion/criterion.h>
+#include <math.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define NCOL 33
+#define NCOL 49
 static const char *const schema[NCOL] = {
 	"run_id", "git_commit", "date", "host", "cpu_model", "nproc", "kernel", "compiler",
-	"build_type", "workload", "variant", "sync", "threads", "trial", "duration_s", "warmup_s",
-	"graph", "nodes", "edges", "update_ratio", "batch", "durability", "ops", "throughput",
-	"unit", "p50_us", "p90_us", "p99_us", "p999_us", "checksum", "oversubscribed", "suspect",
-	"extra"};
+	"build_type", "seed", "workload", "variant", "sync", "threads", "round", "order_pos",
+	"rounds", "duration_s", "warmup_s", "graph", "nodes", "edges", "update_ratio", "batch",
+	"durability", "ops", "throughput", "unit", "p50_us", "p90_us", "p99_us", "p999_us",
+	"checksum", "cpus", "callrcu_cpus", "oversubscribed", "ref", "ratio", "ratio_lo",
+	"ratio_hi", "ratio_n", "resolution", "verdict", "speedup", "speedup_lo", "speedup_hi",
+	"rank", "valid", "extra"};
 enum {
-	C_RUN, C_GIT, C_DATE, C_HOST, C_CPU, C_NPROC, C_KERNEL, C_COMPILER, C_BUILD, C_WL,
-	C_VARIANT, C_SYNC, C_THREADS, C_TRIAL, C_DUR, C_WARM, C_GRAPH, C_NODES, C_EDGES, C_RATIO,
-	C_BATCH, C_DURA, C_OPS, C_TPUT, C_UNIT, C_P50, C_P90, C_P99, C_P999, C_CK, C_OVER, C_SUS,
-	C_EXTRA
+	C_RUN, C_GIT, C_DATE, C_HOST, C_CPU, C_NPROC, C_KERNEL, C_COMPILER, C_BUILD, C_SEED, C_WL,
+	C_VARIANT, C_SYNC, C_THREADS, C_ROUND, C_POS, C_ROUNDS, C_DUR, C_WARM, C_GRAPH, C_NODES,
+	C_EDGES, C_RATIO, C_BATCH, C_DURA, C_OPS, C_TPUT, C_UNIT, C_P50, C_P90, C_P99, C_P999, C_CK,
+	C_CPUS, C_CALLRCU, C_OVER, C_REF, C_R, C_RLO, C_RHI, C_RN, C_RES, C_VERDICT, C_SP, C_SPLO,
+	C_SPHI, C_RANK, C_VALID, C_EXTRA
 };
 
+#define NRCOL 28
+static const char *const rschema[NRCOL] = {
+	"run_id", "git_commit", "date", "host", "cpu_model", "nproc", "seed", "workload", "study",
+	"variant", "threads", "oversubscribed", "name", "kind", "num", "den", "est", "lo", "hi",
+	"coverage", "n", "nskipped", "resolution", "aa_biased", "verdict", "rank", "valid",
+	"reason"};
+enum { R_WL = 7, R_STUDY, R_VARIANT, R_THREADS, R_OVER, R_NAME, R_KIND, R_NUM, R_DEN, R_EST,
+       R_LO, R_HI, R_COV, R_N, R_NSKIP, R_RES, R_AAB, R_VERDICT, R_RANK, R_VALID, R_REASON };
+
 typedef struct {
-	char *f[NCOL + 8];
+	char *f[64];
 	int n;
 } row_t;
 
@@ -58,14 +77,19 @@ static const char *binary(void)
 }
 
 /* Runs rgbench with args; stdout to out_path (may be NULL), stderr to
- * /dev/null. Returns the exit status. */
-static int run(const char *args, const char *out_path)
+ * err_path (NULL: /dev/null). Returns the exit status. */
+static int run2(const char *args, const char *out_path, const char *err_path)
 {
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "'%s' %s >%s 2>/dev/null", binary(), args,
-		 out_path ? out_path : "/dev/null");
+	snprintf(cmd, sizeof cmd, "'%s' %s >%s 2>%s", binary(), args, out_path ? out_path : "/dev/null",
+		 err_path ? err_path : "/dev/null");
 	int st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run(const char *args, const char *out_path)
+{
+	return run2(args, out_path, NULL);
 }
 
 /* Minimal RFC 4180 reader: quoted fields with doubled quotes, no line
@@ -75,7 +99,7 @@ static csv_t read_csv(const char *path)
 	csv_t c = {0};
 	FILE *f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s", path);
-	char line[16384];
+	static char line[65536];
 	int cap = 0;
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = 0;
@@ -85,7 +109,7 @@ static csv_t read_csv(const char *path)
 		}
 		row_t *r = &c.rows[c.n++];
 		memset(r, 0, sizeof *r);
-		char field[16384];
+		static char field[65536];
 		size_t k = 0;
 		int q = 0;
 		for (char *p = line;; p++) {
@@ -106,7 +130,7 @@ static csv_t read_csv(const char *path)
 				q = 1;
 			} else if (*p == ',' || *p == 0) {
 				field[k] = 0;
-				if (r->n < NCOL + 8)
+				if (r->n < 64)
 					r->f[r->n++] = strdup(field);
 				k = 0;
 				if (!*p)
@@ -126,16 +150,26 @@ static void free_csv(csv_t *c)
 		for (int k = 0; k < c->rows[i].n; k++)
 			free(c->rows[i].f[k]);
 	free(c->rows);
+	c->rows = NULL;
+	c->n = 0;
 }
 
-static const char *tmpfile_path(const char *tag)
+static const char *tmp_path(const char *tag, const char *ext)
 {
-	static char p[4][256];
+	static char p[8][256];
 	static int i;
-	char *s = p[i++ & 3];
-	snprintf(s, sizeof p[0], "/tmp/test_rgbench_%s_%ld.csv", tag, (long)getpid());
+	char *s = p[i++ & 7];
+	snprintf(s, sizeof p[0], "/tmp/test_rgbench_%s_%ld.%s", tag, (long)getpid(), ext);
 	unlink(s);
 	return s;
+}
+
+/* "/tmp/x.csv" -> "/tmp/x.ratios.csv" */
+static const char *ratios_of(const char *csv)
+{
+	static char p[300];
+	snprintf(p, sizeof p, "%.*s.ratios.csv", (int)(strlen(csv) - 4), csv);
+	return p;
 }
 
 /* Value of key in an extra field ("a=1;b=2"), as a double; -1 if absent. */
@@ -152,37 +186,82 @@ static double extra_val(const char *extra, const char *key)
 	return -1;
 }
 
-static csv_t run_csv(const char *args, const char *tag)
+/* Runs args with --csv, expects exit status want, reads both CSVs. */
+static void run_both(const char *args, const char *tag, int want, csv_t *rows, csv_t *ratios)
 {
-	const char *path = tmpfile_path(tag);
+	const char *path = tmp_path(tag, "csv");
 	char a[4096];
 	snprintf(a, sizeof a, "%s --csv %s", args, path);
 	int rc = run(a, NULL);
-	cr_assert_eq(rc, 0, "rgbench %s exited %d", a, rc);
-	csv_t c = read_csv(path);
+	cr_assert_eq(rc, want, "rgbench %s exited %d, want %d", a, rc, want);
+	*rows = read_csv(path);
 	unlink(path);
-	cr_assert_gt(c.n, 1, "no rows from rgbench %s", args);
-	for (int i = 0; i < c.n; i++)
-		cr_assert_eq(c.rows[i].n, NCOL, "row %d has %d fields, want %d", i, c.rows[i].n, NCOL);
+	cr_assert_gt(rows->n, 1, "no rows from rgbench %s", args);
+	for (int i = 0; i < rows->n; i++)
+		cr_assert_eq(rows->rows[i].n, NCOL, "row %d has %d fields, want %d", i, rows->rows[i].n,
+			     NCOL);
+	const char *rp = ratios_of(path);
+	if (ratios) {
+		*ratios = read_csv(rp);
+		for (int i = 0; i < ratios->n; i++)
+			cr_assert_eq(ratios->rows[i].n, NRCOL, "ratios row %d has %d fields", i,
+				     ratios->rows[i].n);
+	}
+	unlink(rp);
+}
+
+static csv_t run_csv(const char *args, const char *tag)
+{
+	csv_t c;
+	run_both(args, tag, 0, &c, NULL);
 	return c;
+}
+
+static int ncpus(void)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof set, &set))
+		return (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return CPU_COUNT(&set);
+}
+
+static int count_wl(const csv_t *c, const char *wl)
+{
+	int n = 0;
+	for (int i = 1; i < c->n; i++)
+		n += !strcmp(c->rows[i].f[C_WL], wl);
+	return n;
+}
+
+static int is_verdict(const char *v)
+{
+	static const char *const ok[] = {"", "reference", "aa", "aa-biased", "indistinguishable",
+					 "below", "above", "too-few", "invalid", "oversubscribed",
+					 "no-data", "sample", "failed"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (!strcmp(v, ok[i]))
+			return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 
 Test(rgbench, help_and_list)
 {
-	const char *out = tmpfile_path("help");
+	const char *out = tmp_path("help", "txt");
 	cr_assert_eq(run("--help", out), 0);
 	FILE *f = fopen(out, "r");
 	cr_assert_not_null(f);
-	char buf[16384];
+	static char buf[32768];
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
 	buf[n] = 0;
 	fclose(f);
 	static const char *const opts[] = {
-		"--workload", "--sync", "--threads", "--duration", "--warmup", "--trials", "--graph",
-		"--update-ratio", "--batch", "--durability", "--pin", "--seed", "--csv",
-		"--metrics-port", "--quick", "--list", "--flaw", "example"};
+		"--workload", "--sync", "--threads", "--variant", "--rounds", "--duration", "--warmup",
+		"--graph", "--update-ratio", "--batch", "--durability", "--pin", "--pack", "--seed",
+		"--csv", "--ratios", "--keep-going", "--ops", "--metrics-port", "--quick", "--list",
+		"--flaw", "Exit status", "example"};
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		cr_expect(strstr(buf, opts[i]) != NULL, "--help does not mention %s", opts[i]);
 	cr_assert_eq(run("--list", out), 0);
@@ -191,37 +270,76 @@ Test(rgbench, help_and_list)
 	buf[n] = 0;
 	fclose(f);
 	unlink(out);
-	static const char *const wls[] = {"readonly", "mixed", "traversal", "contention", "writer",
-					  "counters", "latency", "memory", "realgraphs", "lmdb",
-					  "oldbench", "rcu-memb"};
+	static const char *const wls[] = {"readonly", "readtargets", "mixed", "traversal",
+					  "contention", "writer", "counters", "latency", "memory",
+					  "realgraphs", "lmdb", "oldbench", "sectioncost", "rcu-memb",
+					  "variants: cache dram"};
 	for (size_t i = 0; i < sizeof wls / sizeof wls[0]; i++)
 		cr_expect(strstr(buf, wls[i]) != NULL, "--list does not mention %s", wls[i]);
 	cr_expect(strstr(buf, "selftest") == NULL, "the fake workload is listed");
 }
 
-Test(rgbench, bad_options_are_errors)
+/* Every bad input is exit 2, before anything runs: each command asks for
+ * hour-long trials, so one that started running would hit the test's
+ * timeout instead of returning. No CSV is left behind. */
+Test(rgbench, bad_input_is_an_error_before_any_run, .timeout = 120)
 {
-	cr_expect_eq(run("--threads 0", NULL), 2);
-	cr_expect_eq(run("--threads 1,x", NULL), 2);
-	cr_expect_eq(run("--duration -1", NULL), 2);
-	cr_expect_eq(run("--workload nope", NULL), 2);
-	cr_expect_eq(run("--durability sometimes", NULL), 2);
-	cr_expect_eq(run("--flaw everything", NULL), 2);
-	cr_expect_eq(run("stray", NULL), 2);
-	/* a bad graph spec fails the workload (exit 1), with no crash */
-	cr_expect_eq(run("--workload readonly --graph rmat:scale=x --trials 1 --duration 0.01", NULL), 1);
-	cr_expect_eq(run("--workload readonly --graph /nonexistent/file --trials 1", NULL), 1);
+	const char *csv = tmp_path("bad", "csv");
+	static const char *const cases[] = {
+		"--sync nope",                      /* unknown policy */
+		"--sync rcu-memb,nope",             /* one unknown among known */
+		"--workload nope",                  /* unknown workload */
+		"--workload readonly,nope",
+		"--workload readtargets --variant nope", /* unknown variant */
+		"--workload readonly --variant cache",   /* a variant of another workload */
+		"--threads 0", "--threads 1,x", "--threads 3-1", "--rounds 0", "--rounds x",
+		"--duration -1", "--duration abc", "--warmup -2", "--pin 2", "--pack x", "--seed -1",
+		"--update-ratio 101", "--batch 0", "--ops 0",
+		"--durability sometimes", "--flaw everything",
+		"--graph rmat:scale=x",             /* bad graph spec */
+		"--graph /nonexistent/file.txt",    /* unreadable graph */
+		"--trials 3",                       /* removed option */
+		"--pin",                            /* missing value */
+		"stray",
+	};
+	char a[1024];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(a, sizeof a, "--workload readonly --duration 3600 --rounds 10 %s --csv %s",
+			 cases[i], csv);
+		cr_expect_eq(run(a, NULL), 2, "'%s' is not exit 2", cases[i]);
+		cr_expect_neq(access(csv, F_OK), 0, "'%s' created the CSV", cases[i]);
+	}
+	/* unwritable CSVs: a missing directory, a directory, a read-only ratios path */
+	const char *err = tmp_path("bad", "err");
+	cr_expect_eq(run2("--workload readonly --duration 3600 --csv /nonexistent/dir/x.csv", NULL,
+			  err),
+		     2);
+	FILE *f = fopen(err, "r");
+	char msg[512] = "";
+	cr_assert_not_null(f);
+	cr_expect_not_null(fgets(msg, sizeof msg, f));
+	fclose(f);
+	unlink(err);
+	cr_expect(strstr(msg, "/nonexistent/dir/x.csv") != NULL, "message names the path: %s", msg);
+	cr_expect_eq(run("--workload readonly --duration 3600 --csv /tmp", NULL), 2);
+	snprintf(a, sizeof a, "--workload readonly --duration 3600 --csv %s --ratios /nonexistent/r.csv",
+		 csv);
+	cr_expect_eq(run(a, NULL), 2);
+	cr_expect_neq(access(csv, F_OK), 0, "the writability check left a file");
 }
 
-Test(rgbench, csv_schema_and_metadata)
+Test(rgbench, csv_schema_metadata_and_statistics)
 {
-	csv_t c = run_csv("--workload selftest --threads 1,2 --trials 2 --duration 0.02 "
-			  "--warmup 0.01",
-			  "schema");
+	csv_t c, r;
+	run_both("--workload selftest --variant serial --threads 1,2 --rounds 6 --duration 0.02 "
+		 "--warmup 0.005",
+		 "schema", 0, &c, &r);
 	for (int k = 0; k < NCOL; k++)
 		cr_assert_str_eq(c.rows[0].f[k], schema[k], "header column %d", k);
-	/* 3 variants x 2 thread counts x 2 trials; the warm-up is not written */
-	cr_assert_eq(c.n - 1, 12);
+	for (int k = 0; k < NRCOL; k++)
+		cr_assert_str_eq(r.rows[0].f[k], rschema[k], "ratios header column %d", k);
+	/* 6 rounds x (nosync, slow, nosync#2) x 2 thread counts; warm-ups never written */
+	cr_assert_eq(c.n - 1, 36);
 	struct utsname u;
 	uname(&u);
 	char nproc[32];
@@ -237,27 +355,120 @@ Test(rgbench, csv_schema_and_metadata)
 		cr_assert_neq(f[C_CPU][0], 0);
 		cr_assert_str_eq(f[C_NPROC], nproc);
 		cr_assert_str_eq(f[C_KERNEL], u.release);
-		cr_assert(!strncmp(f[C_COMPILER], "gcc ", 4) || !strncmp(f[C_COMPILER], "clang ", 6),
-			  "compiler %s", f[C_COMPILER]);
+		cr_assert(!strncmp(f[C_COMPILER], "gcc ", 4) || !strncmp(f[C_COMPILER], "clang ", 6));
 		cr_assert_neq(f[C_BUILD][0], 0);
+		cr_assert_str_eq(f[C_SEED], "1");
 		cr_assert_str_eq(f[C_WL], "selftest");
-		cr_assert_str_eq(f[C_SYNC], "-");
-		cr_assert(!strcmp(f[C_TRIAL], "0") || !strcmp(f[C_TRIAL], "1"));
+		cr_assert_str_eq(f[C_VARIANT], "serial");
+		cr_assert_str_eq(f[C_ROUNDS], "6");
+		int round = atoi(f[C_ROUND]);
+		cr_assert(round >= 0 && round < 6);
 		cr_assert_str_eq(f[C_DUR], "0.02");
-		cr_assert_str_eq(f[C_WARM], "0.01");
+		cr_assert_str_eq(f[C_WARM], "0.005");
 		cr_assert_str_eq(f[C_UNIT], "ops");
 		cr_assert_str_eq(f[C_P50], "", "no latency measured: empty percentile");
+		cr_assert_str_eq(f[C_CALLRCU], "none");
+		cr_assert_str_eq(f[C_OVER], "0");
+		cr_assert_str_eq(f[C_VALID], "valid");
 		cr_assert(!strchr(f[C_EXTRA], ','));
+		cr_assert(is_verdict(f[C_VERDICT]), "verdict '%s'", f[C_VERDICT]);
+		/* pinned: one distinct CPU per worker, rotating with the round */
+		int t = atoi(f[C_THREADS]);
+		if (t == 1) {
+			cr_assert(strlen(f[C_CPUS]) > 0 && !strchr(f[C_CPUS], ';'), "cpus %s", f[C_CPUS]);
+		} else {
+			int a, b;
+			cr_assert_eq(sscanf(f[C_CPUS], "%d;%d", &a, &b), 2, "cpus %s", f[C_CPUS]);
+			cr_assert_neq(a, b, "two workers on one CPU: %s", f[C_CPUS]);
+		}
+		if (!strcmp(f[C_SYNC], "nosync")) {
+			cr_assert_str_eq(f[C_VERDICT], "reference");
+			cr_assert_str_eq(f[C_R], "");
+		} else {
+			/* slow and the A/A copy: a ratio to nosync with its CI */
+			cr_assert_str_eq(f[C_REF], "nosync@serial");
+			double x = strtod(f[C_R], NULL), lo = strtod(f[C_RLO], NULL),
+			       hi = strtod(f[C_RHI], NULL);
+			cr_assert(lo > 0 && lo <= x && x <= hi, "ratio %s [%s, %s]", f[C_R], f[C_RLO],
+				  f[C_RHI]);
+			cr_assert_str_eq(f[C_RN], "6");
+			if (!strcmp(f[C_SYNC], "nosync#2"))
+				cr_assert(!strncmp(f[C_VERDICT], "aa", 2), "A/A verdict %s", f[C_VERDICT]);
+		}
+		cr_assert_geq(strtod(f[C_RES], NULL), 0, "resolution '%s'", f[C_RES]);
+		if (t == 2 && strcmp(f[C_SYNC], "nosync#2"))
+			cr_assert_neq(f[C_SP][0], 0, "2-thread rows carry a speedup");
+		if (f[C_RANK][0])
+			cr_assert_geq(atoi(f[C_RANK]), 1);
 	}
+	/* the ratios CSV: A/A per thread count, slow/nosync, speedups */
+	int aa = 0, ratio = 0, speedup = 0;
+	for (int i = 1; i < r.n; i++) {
+		char **f = r.rows[i].f;
+		cr_assert_str_eq(f[R_WL], "selftest");
+		cr_assert_str_eq(f[R_VALID], "valid");
+		cr_assert(is_verdict(f[R_VERDICT]), "verdict %s", f[R_VERDICT]);
+		aa += !strcmp(f[R_KIND], "aa");
+		ratio += !strcmp(f[R_KIND], "ratio") && !strcmp(f[R_NAME], "slow/nosync");
+		speedup += !strcmp(f[R_KIND], "speedup");
+		if (!strcmp(f[R_KIND], "aa"))
+			cr_assert_geq(strtod(f[R_RES], NULL), 0);
+		cr_assert_str_eq(f[R_N], "6");
+		cr_assert(strtod(f[R_COV], NULL) >= 0.95, "coverage %s", f[R_COV]);
+	}
+	cr_assert_eq(aa, 2);
+	cr_assert_eq(ratio, 2);
+	cr_assert_eq(speedup, 2);
 	free_csv(&c);
+	free_csv(&r);
 }
 
-Test(rgbench, barrier_duration_and_counters)
+/* Each round runs every configuration once, in an order that depends only
+ * on the seed and the round. */
+Test(rgbench, rounds_are_shuffled_and_seeded)
 {
-	csv_t c = run_csv("--workload selftest --threads 1,3 --trials 3 --duration 0.03 "
-			  "--warmup 0.01",
-			  "barrier");
-	cr_assert_eq(c.n - 1, 18);
+	const char *args = "--workload selftest --variant serial --threads 1,2 --rounds 6 "
+			   "--duration 0.01 --warmup 0";
+	char a[512];
+	snprintf(a, sizeof a, "%s --seed 7", args);
+	csv_t x = run_csv(a, "seedA"), y = run_csv(a, "seedB");
+	snprintf(a, sizeof a, "%s --seed 8", args);
+	csv_t z = run_csv(a, "seedC");
+	const int ncfg = 6;
+	char orders[3][6][6][32];
+	memset(orders, 0, sizeof orders);
+	csv_t *runs[3] = {&x, &y, &z};
+	for (int k = 0; k < 3; k++)
+		for (int i = 1; i < runs[k]->n; i++) {
+			char **f = runs[k]->rows[i].f;
+			int r = atoi(f[C_ROUND]), p = atoi(f[C_POS]);
+			cr_assert(r >= 0 && r < 6 && p >= 0 && p < ncfg, "round %d pos %d", r, p);
+			cr_assert_eq(orders[k][r][p][0], 0, "two runs at round %d position %d", r, p);
+			snprintf(orders[k][r][p], 32, "%s/%s", f[C_SYNC], f[C_THREADS]);
+		}
+	int differ_rounds = 0, differ_seed = 0;
+	for (int r = 0; r < 6; r++)
+		for (int p = 0; p < ncfg; p++) {
+			cr_assert_neq(orders[0][r][p][0], 0, "round %d misses position %d", r, p);
+			cr_assert_str_eq(orders[0][r][p], orders[1][r][p], "same seed, other order");
+			differ_seed += strcmp(orders[0][r][p], orders[2][r][p]) != 0;
+			if (r)
+				differ_rounds += strcmp(orders[0][r][p], orders[0][0][p]) != 0;
+		}
+	cr_assert_gt(differ_rounds, 0, "every round has the same order");
+	cr_assert_gt(differ_seed, 0, "another seed gives the same orders");
+	free_csv(&x);
+	free_csv(&y);
+	free_csv(&z);
+}
+
+Test(rgbench, barrier_duration_counters_and_precision)
+{
+	csv_t c;
+	run_both("--workload selftest --variant linear --threads 1,3 --rounds 2 --duration 0.03 "
+		 "--warmup 0.01 --keep-going",
+		 "barrier", 0, &c, NULL);
+	cr_assert_eq(c.n - 1, 2 * 4);
 	for (int i = 1; i < c.n; i++) {
 		char **f = c.rows[i].f;
 		int threads = atoi(f[C_THREADS]);
@@ -272,134 +483,192 @@ Test(rgbench, barrier_duration_and_counters)
 		/* every thread ran and counted into its own slot */
 		cr_assert_eq((int)extra_val(f[C_EXTRA], "threads_with_ops"), threads);
 		cr_assert_geq(extra_val(f[C_EXTRA], "min_thread_ops"), 1);
+		cr_assert_geq(extra_val(f[C_EXTRA], "cpu_share_min"), 0);
 		/* per-thread checksums merge consistently with the op counts */
 		uint64_t ck = strtoull(f[C_CK], NULL, 16);
 		cr_assert_eq(ck, ops * 0x9E3779B97F4A7C15ull, "checksum != ops * K");
-		/* throughput is ops over the measured elapsed time */
+		/* throughput is ops over the measured elapsed time, at full
+		 * precision (never rounded) */
 		double tput = strtod(f[C_TPUT], NULL);
 		double want = (double)ops / el;
-		cr_assert(tput > 0 && (tput - want) / want < 1e-3 && (want - tput) / want < 1e-3,
-			  "throughput %f vs ops/elapsed %f", tput, want);
+		cr_assert(fabs(tput - want) / want < 1e-6, "throughput %s vs ops/elapsed %.9g",
+			  f[C_TPUT], want);
 	}
 	free_csv(&c);
 }
 
-/* --pack: the same queries give the same equal-work checksum on packed
- * graphs, and rcugraph rows say pack=1 (and only with --pack). */
-Test(rgbench, pack_keeps_answers_and_is_recorded)
+/* A speedup above the thread count, or a "synchronised" configuration
+ * above the nosync ceiling: INVALID in both CSVs and exit 4, unless
+ * --keep-going (exit 0, still INVALID). */
+Test(rgbench, hard_checks_make_the_run_invalid)
 {
-	const char *args = "--workload readonly --sync nosync,rcu-memb,lru-rwlock --threads 1 "
-			   "--trials 2 --duration 0.05 --warmup 0.01 --graph uniform:n=3000,deg=8,seed=3";
-	char a[1024];
-	snprintf(a, sizeof a, "%s --pack", args);
-	csv_t u = run_csv(args, "unpacked"), p = run_csv(a, "packed");
-	cr_assert_eq(u.n, p.n);
-	for (int i = 1; i < p.n; i++) {
-		cr_assert_str_eq(p.rows[i].f[C_CK], u.rows[1].f[C_CK], "row %d checksum", i);
-		cr_assert_str_eq(u.rows[i].f[C_CK], u.rows[1].f[C_CK]);
-		cr_assert_not_null(strstr(p.rows[i].f[C_EXTRA], "pack=1"));
-		cr_assert_null(strstr(u.rows[i].f[C_EXTRA], "pack=1"));
+	const char *base = "--workload selftest --threads 1,2 --rounds 6 --duration 0.02 --warmup 0";
+	char a[512];
+	static const char *const variants[] = {"superlinear", "ceiling"};
+	for (int v = 0; v < 2; v++) {
+		csv_t c, r;
+		snprintf(a, sizeof a, "%s --variant %s", base, variants[v]);
+		run_both(a, "inv", 4, &c, &r);
+		int invalid = 0;
+		for (int i = 1; i < c.n; i++) {
+			char **f = c.rows[i].f;
+			cr_assert_str_eq(f[C_VALID], "INVALID", "%s row not INVALID", variants[v]);
+			if (!strcmp(f[C_VERDICT], "invalid")) {
+				invalid++;
+				cr_assert(strstr(f[C_EXTRA], "invalid_reason=") != NULL,
+					  "no invalid_reason in %s", f[C_EXTRA]);
+				if (v == 0) {
+					cr_assert_str_eq(f[C_SYNC], "superlinear");
+					cr_assert_str_eq(f[C_THREADS], "2");
+					cr_assert(strstr(f[C_EXTRA], "speedup above the thread count"));
+				} else {
+					cr_assert_str_eq(f[C_SYNC], "fast");
+					cr_assert(strstr(f[C_EXTRA], "ceiling"));
+				}
+			}
+		}
+		cr_assert_gt(invalid, 0, "%s: no invalid configuration", variants[v]);
+		for (int i = 1; i < r.n; i++)
+			cr_assert_str_eq(r.rows[i].f[R_VALID], "INVALID");
+		free_csv(&c);
+		free_csv(&r);
+		snprintf(a, sizeof a, "%s --variant %s --keep-going", base, variants[v]);
+		run_both(a, "inv2", 0, &c, NULL);
+		for (int i = 1; i < c.n; i++)
+			cr_assert_str_eq(c.rows[i].f[C_VALID], "INVALID");
+		free_csv(&c);
 	}
-	free_csv(&u);
-	free_csv(&p);
 }
 
-Test(rgbench, oversubscribed_and_suspect_flags)
+/* Without --keep-going an INVALID workload stops the run: the next one is
+ * not started. */
+Test(rgbench, invalid_stops_the_run_unless_keep_going)
 {
-	long np = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *out = tmp_path("stop", "txt");
+	cr_assert_eq(run("--workload selftest,counters --variant ceiling --threads 1 --rounds 6 "
+			 "--duration 0.01 --warmup 0",
+			 out),
+		     4);
+	FILE *f = fopen(out, "r");
+	static char buf[65536];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	unlink(out);
+	cr_assert(strstr(buf, "counters not run") != NULL, "counters ran after an INVALID study");
+	cr_assert(strstr(buf, "RUN INVALID") != NULL);
+}
+
+Test(rgbench, oversubscribed_runs_are_labelled_never_judged)
+{
+	int np = ncpus();
 	char args[256];
 	snprintf(args, sizeof args,
-		 "--workload selftest --threads 1,%ld --trials 3 --duration 0.03 --warmup 0", np + 1);
-	csv_t c = run_csv(args, "flags");
-	int seen_sus = 0, seen_over = 0;
+		 "--workload selftest --variant serial --threads 1,%d --rounds 6 --duration 0.01 "
+		 "--warmup 0",
+		 np + 1);
+	csv_t c = run_csv(args, "over");
+	int seen = 0;
 	for (int i = 1; i < c.n; i++) {
 		char **f = c.rows[i].f;
 		int threads = atoi(f[C_THREADS]);
-		cr_assert_str_eq(f[C_OVER], threads > np ? "1" : "0", "threads %d nproc %ld", threads,
-				 np);
-		seen_over += threads > np;
-		if (threads == 1)
-			cr_assert_str_eq(f[C_SUS], "0", "a 1-thread row cannot be suspect");
-		else if (!strcmp(f[C_VARIANT], "superlinear")) {
-			cr_assert_str_eq(f[C_SUS], "1", "speedup ~threads^3 must be flagged");
-			seen_sus++;
-		} else if (!strcmp(f[C_VARIANT], "serial"))
-			cr_assert_str_eq(f[C_SUS], "0", "serialised ops: speedup ~1");
+		cr_assert_str_eq(f[C_OVER], threads > np ? "1" : "0", "threads %d cpus %d", threads, np);
+		if (threads > np) {
+			seen++;
+			cr_assert_str_eq(f[C_RANK], "", "an oversubscribed run was ranked");
+			if (!strcmp(f[C_SYNC], "slow"))
+				cr_assert_str_eq(f[C_VERDICT], "oversubscribed");
+		}
+		cr_assert_str_eq(f[C_VALID], "valid");
 	}
-	cr_assert_gt(seen_sus, 0);
-	cr_assert_gt(seen_over, 0);
+	cr_assert_gt(seen, 0);
 	free_csv(&c);
 }
 
-Test(rgbench, csv_appends_with_one_header)
+Test(rgbench, pin_0_and_appending)
 {
-	const char *path = tmpfile_path("append");
+	const char *path = tmp_path("append", "csv");
 	char a[512];
-	snprintf(a, sizeof a, "--workload selftest --threads 1 --trials 1 --duration 0.01 "
-			      "--warmup 0 --csv %s",
+	snprintf(a, sizeof a, "--workload selftest --variant linear --threads 1 --rounds 2 "
+			      "--duration 0.01 --warmup 0 --pin 0 --keep-going --csv %s",
 		 path);
 	cr_assert_eq(run(a, NULL), 0);
 	sleep(1); /* run_id has a seconds timestamp; pids differ anyway */
 	cr_assert_eq(run(a, NULL), 0);
 	csv_t c = read_csv(path);
 	unlink(path);
+	unlink(ratios_of(path));
 	int headers = 0;
 	for (int i = 0; i < c.n; i++)
 		headers += !strcmp(c.rows[i].f[0], "run_id");
 	cr_assert_eq(headers, 1);
-	cr_assert_eq(c.n, 1 + 2 * 3);
+	cr_assert_eq(c.n, 1 + 2 * 2 * 2);
 	cr_assert_str_neq(c.rows[1].f[C_RUN], c.rows[c.n - 1].f[C_RUN]);
+	for (int i = 1; i < c.n; i++)
+		cr_assert_str_eq(c.rows[i].f[C_CPUS], "none", "--pin 0 but cpus %s", c.rows[i].f[C_CPUS]);
 	free_csv(&c);
 }
 
-static int count_wl(const csv_t *c, const char *wl)
+/* Equal work within a study: every configuration on one graph reports the
+ * checksum of the same queries. */
+static void same_checksum(const csv_t *c, const char *wl, const char *variant_prefix)
 {
-	int n = 0;
-	for (int i = 1; i < c->n; i++)
-		n += !strcmp(c->rows[i].f[C_WL], wl);
-	return n;
+	const char *ck = NULL;
+	for (int i = 1; i < c->n; i++) {
+		char **f = c->rows[i].f;
+		if (strcmp(f[C_WL], wl) ||
+		    (variant_prefix && strncmp(f[C_VARIANT], variant_prefix, strlen(variant_prefix))))
+			continue;
+		cr_assert_neq(f[C_CK][0], 0, "%s %s %s: no checksum", wl, f[C_VARIANT], f[C_SYNC]);
+		if (!ck)
+			ck = f[C_CK];
+		cr_assert_str_eq(f[C_CK], ck, "%s %s %s: checksum", wl, f[C_VARIANT], f[C_SYNC]);
+	}
+	cr_assert_not_null(ck, "no %s rows", wl);
 }
 
-Test(rgbench, quick_end_to_end_core, .timeout = 300)
+Test(rgbench, read_workloads_end_to_end, .timeout = 300)
 {
-	csv_t c = run_csv("--quick --workload readonly,mixed,traversal,writer,counters,lmdb "
-			  "--sync rcu-memb,rwlock,nosync --threads 1,2 --duration 0.02 --warmup 0 "
-			  "--trials 1 --graph uniform:n=2000,deg=4,seed=1 --update-ratio 0,20 "
-			  "--durability none,commit",
+	csv_t c = run_csv("--workload readonly,mixed,lmdb,traversal,contention,latency "
+			  "--sync rcu-memb,rwlock,rcu-qsbr --threads 1,2 --duration 0.01 --warmup 0 "
+			  "--rounds 2 --graph uniform:n=2000,deg=4,seed=1 --update-ratio 0,20 --keep-going",
 			  "e2e");
-	static const char *const wls[] = {"readonly", "mixed", "traversal", "writer", "counters",
-					  "lmdb"};
+	static const char *const wls[] = {"readonly", "mixed", "lmdb", "traversal", "contention",
+					  "latency"};
 	for (size_t i = 0; i < sizeof wls / sizeof wls[0]; i++)
 		cr_expect_gt(count_wl(&c, wls[i]), 0, "no %s rows", wls[i]);
-	const char *ro_ck = NULL;
+	/* readonly, mixed (writes are undone), lmdb and rcugraph: one graph,
+	 * one answer */
+	same_checksum(&c, "readonly", NULL);
+	same_checksum(&c, "mixed", NULL);
+	same_checksum(&c, "lmdb", NULL);
+	same_checksum(&c, "contention", NULL);
+	int nosync = 0, aa = 0;
 	for (int i = 1; i < c.n; i++) {
 		char **f = c.rows[i].f;
 		cr_assert_gt(strtod(f[C_TPUT], NULL), 0, "%s %s %s: zero throughput", f[C_WL],
 			     f[C_VARIANT], f[C_SYNC]);
-		cr_assert_neq(f[C_UNIT][0], 0);
-		/* nosync never runs a write workload */
-		if (!strcmp(f[C_SYNC], "nosync"))
-			cr_assert(strcmp(f[C_WL], "writer") && (strcmp(f[C_WL], "mixed") ||
-								 !strcmp(f[C_RATIO], "0")),
-				  "nosync ran %s ratio %s", f[C_WL], f[C_RATIO]);
-		/* equal work: every policy, and LMDB, saw the same graph */
-		if (!strcmp(f[C_WL], "readonly") || !strcmp(f[C_WL], "lmdb") ||
-		    !strcmp(f[C_WL], "mixed")) {
-			if (!ro_ck)
-				ro_ck = f[C_CK];
-			cr_assert_str_eq(f[C_CK], ro_ck, "%s %s %s checksum", f[C_WL], f[C_VARIANT],
-					 f[C_SYNC]);
+		cr_assert(is_verdict(f[C_VERDICT]), "verdict %s", f[C_VERDICT]);
+		nosync += !strcmp(f[C_WL], "readonly") && !strcmp(f[C_SYNC], "nosync");
+		aa += !strcmp(f[C_WL], "readonly") && !strcmp(f[C_SYNC], "nosync#2");
+		/* nosync never runs writes */
+		if (!strncmp(f[C_SYNC], "nosync", 6))
+			cr_assert(strcmp(f[C_WL], "mixed") || !strcmp(f[C_RATIO], "0"), "nosync wrote");
+		if (!strcmp(f[C_WL], "readonly") && !strcmp(f[C_SYNC], "rwlock"))
+			cr_assert_str_eq(f[C_REF], "nosync");
+		if (!strcmp(f[C_WL], "readonly") && !strcmp(f[C_SYNC], "rcu-memb"))
+			cr_assert(strchr(f[C_CALLRCU], '0') != NULL, "call_rcu CPUs '%s'", f[C_CALLRCU]);
+		if (!strcmp(f[C_WL], "mixed") && !strcmp(f[C_RATIO], "20"))
+			cr_assert_gt(extra_val(f[C_EXTRA], "writes"), -1);
+		if (!strcmp(f[C_WL], "latency") && strcmp(f[C_VERDICT], "failed")) {
+			double p50 = strtod(f[C_P50], NULL), p99 = strtod(f[C_P99], NULL),
+			       p999 = strtod(f[C_P999], NULL);
+			cr_assert(p50 > 0 && p50 <= p99 && p99 <= p999, "percentiles %s %s %s",
+				  f[C_P50], f[C_P99], f[C_P999]);
 		}
-		if (!strcmp(f[C_WL], "writer")) {
-			cr_assert_neq(f[C_P99][0], 0, "writer rows carry commit latency");
-			cr_assert(!strcmp(f[C_DURA], "none") || !strcmp(f[C_DURA], "commit"));
-		}
-		if (!strcmp(f[C_WL], "counters"))
-			cr_assert_eq(extra_val(f[C_EXTRA], "exact"), 1, "counter %s inexact",
-				     f[C_VARIANT]);
-		if (!strcmp(f[C_WL], "readonly") && strcmp(f[C_SYNC], "nosync"))
-			cr_assert_gt(extra_val(f[C_EXTRA], "ratio_to_nosync"), 0);
 	}
+	cr_assert_eq(nosync, 2 * 2, "readonly adds nosync, the reference");
+	cr_assert_eq(aa, 2 * 2, "readonly adds nosync#2, the A/A control");
 	/* traversal: sequential and parallel compute the same result */
 	for (int i = 1; i < c.n; i++) {
 		char **f = c.rows[i].f;
@@ -407,7 +676,7 @@ Test(rgbench, quick_end_to_end_core, .timeout = 300)
 			continue;
 		for (int k = 1; k < c.n; k++) {
 			char **g = c.rows[k].f;
-			if (!strcmp(g[C_WL], "traversal") && !strcmp(g[C_SYNC], f[C_SYNC]) &&
+			if (!strcmp(g[C_WL], "traversal") &&
 			    !strncmp(g[C_VARIANT], f[C_VARIANT], strlen(f[C_VARIANT]) - 3))
 				cr_assert_str_eq(g[C_CK], f[C_CK], "%s vs %s", f[C_VARIANT], g[C_VARIANT]);
 		}
@@ -415,36 +684,143 @@ Test(rgbench, quick_end_to_end_core, .timeout = 300)
 	free_csv(&c);
 }
 
-Test(rgbench, quick_end_to_end_others, .timeout = 300)
+Test(rgbench, other_workloads_end_to_end, .timeout = 300)
 {
-	csv_t c = run_csv("--quick --workload contention,latency,memory,realgraphs "
-			  "--sync rcu-memb,ck-seqlock --threads 1,2 --duration 0.02 --warmup 0 "
-			  "--trials 1 --graph uniform:n=2000,deg=4,seed=1",
+	csv_t c = run_csv("--workload writer,counters,memory --sync rcu-memb,ck-epoch --threads 1,2 "
+			  "--duration 0.01 --warmup 0 --rounds 2 --graph uniform:n=2000,deg=4,seed=1 "
+			  "--durability none,commit --batch 10 --keep-going",
 			  "e2e2");
-	cr_expect_gt(count_wl(&c, "contention"), 0);
-	cr_expect_gt(count_wl(&c, "latency"), 0);
+	cr_expect_gt(count_wl(&c, "writer"), 0);
+	cr_expect_gt(count_wl(&c, "counters"), 0);
 	cr_expect_gt(count_wl(&c, "memory"), 0);
+	int samples = 0;
 	for (int i = 1; i < c.n; i++) {
 		char **f = c.rows[i].f;
-		if (!strcmp(f[C_WL], "latency")) {
-			double p50 = strtod(f[C_P50], NULL), p99 = strtod(f[C_P99], NULL),
-			       p999 = strtod(f[C_P999], NULL);
-			cr_assert(p50 > 0 && p50 <= p99 && p99 <= p999, "percentiles %s %s %s", f[C_P50],
-				  f[C_P99], f[C_P999]);
+		if (!strcmp(f[C_WL], "writer")) {
+			cr_assert_neq(f[C_P99][0], 0, "writer rows carry commit latency");
+			cr_assert(!strcmp(f[C_DURA], "none") || !strcmp(f[C_DURA], "commit"));
+			cr_assert_str_neq(f[C_SYNC], "nosync");
 		}
-		if (!strcmp(f[C_WL], "memory")) {
-			cr_assert(!strncmp(f[C_VARIANT], "t=", 2));
+		if (!strcmp(f[C_WL], "counters"))
+			cr_assert_eq(extra_val(f[C_EXTRA], "exact"), 1, "counter %s inexact", f[C_SYNC]);
+		if (!strcmp(f[C_WL], "memory") && !strncmp(f[C_VARIANT], "t=", 2)) {
+			samples++;
+			cr_assert_str_eq(f[C_VERDICT], "sample");
 			cr_assert_gt(extra_val(f[C_EXTRA], "rss_bytes"), 0);
 			cr_assert_geq(extra_val(f[C_EXTRA], "pending_bytes"), 0);
 		}
+	}
+	cr_assert_gt(samples, 0);
+	free_csv(&c);
+}
+
+/* The read targets: one run, paired per round; every path of a phase
+ * checksums the same queries; the targets are named comparisons. */
+Test(rgbench, readtargets_end_to_end, .timeout = 300)
+{
+	csv_t c, r;
+	run_both("--workload readtargets --graph uniform:n=3000,deg=8,seed=3 --threads 1,2 "
+		 "--rounds 2 --duration 0.01 --warmup 0 --keep-going",
+		 "rt", 0, &c, &r);
+	same_checksum(&c, "readtargets", "custom:packed:");
+	same_checksum(&c, "readtargets", "custom:edited:");
+	const char *ckp = NULL, *cke = NULL;
+	int paths = 0;
+	for (int i = 1; i < c.n; i++) {
+		char **f = c.rows[i].f;
+		if (!strncmp(f[C_VARIANT], "custom:packed:", 14))
+			ckp = f[C_CK];
+		else
+			cke = f[C_CK];
+		paths |= !strcmp(f[C_VARIANT], "custom:packed:csr") << 0;
+		paths |= !strcmp(f[C_VARIANT], "custom:packed:span") << 1;
+		paths |= !strcmp(f[C_VARIANT], "custom:packed:span-inline") << 2;
+		paths |= (!strcmp(f[C_VARIANT], "custom:packed:section-inline") &&
+			  !strcmp(f[C_SYNC], "rcu-memb")) << 3;
+		paths |= (!strcmp(f[C_VARIANT], "custom:packed:section") && !strcmp(f[C_SYNC], "nosync#2"))
+			 << 4;
+		paths |= !strcmp(f[C_VARIANT], "custom:edited:span") << 5;
+	}
+	cr_assert_eq(paths, 63, "missing paths (mask %d)", paths);
+	cr_assert(ckp && cke && strcmp(ckp, cke), "the edits did not change the answers");
+	static const char *const targets[] = {"t14-span/csr", "t14-section-inline-nosync/csr",
+					      "t14-section-inline-rcu-memb/csr", "t14-edited-span/csr",
+					      "t14-rcu-memb/nosync-inline", "t14-rcu-memb/nosync-exported"};
+	for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++)
+		for (int th = 1; th <= 2; th++) {
+			int found = 0;
+			for (int i = 1; i < r.n; i++) {
+				char **f = r.rows[i].f;
+				if (!strcmp(f[R_NAME], targets[t]) && atoi(f[R_THREADS]) == th) {
+					found++;
+					cr_assert_str_eq(f[R_KIND], "compare");
+					cr_assert(strtod(f[R_LO], NULL) <= strtod(f[R_EST], NULL));
+				}
+			}
+			cr_assert_eq(found, 1, "target %s at %d threads", targets[t], th);
+		}
+	int aa = 0;
+	for (int i = 1; i < r.n; i++)
+		aa += !strcmp(r.rows[i].f[R_KIND], "aa");
+	cr_assert_eq(aa, 4, "an A/A control per phase and thread count");
+	free_csv(&c);
+	free_csv(&r);
+}
+
+Test(rgbench, sectioncost_under_callgrind, .timeout = 300)
+{
+	if (system("valgrind --version >/dev/null 2>&1") != 0)
+		cr_skip_test("valgrind not installed (scripts/setup.sh)");
+	const char *path = tmp_path("sc", "csv");
+	char a[512];
+	snprintf(a, sizeof a, "--workload sectioncost --graph uniform:n=1000,deg=4,seed=2 --ops 500 "
+			      "--sync rcu-memb,nosync,rwlock --csv %s",
+		 path);
+	const char *err = tmp_path("sc", "err");
+	int rc = run2(a, NULL, err);
+	FILE *ef = fopen(err, "r");
+	static char ebuf[8192];
+	size_t en = ef ? fread(ebuf, 1, sizeof ebuf - 1, ef) : 0;
+	ebuf[en] = 0;
+	if (ef)
+		fclose(ef);
+	unlink(err);
+	if (rc && strstr(ebuf, "sanitizer build"))
+		cr_skip_test("a sanitizer build: valgrind cannot run it");
+	cr_assert_eq(rc, 0, "sectioncost failed: %s", ebuf);
+	csv_t c = read_csv(path);
+	unlink(path);
+	cr_assert_str_eq(c.rows[0].f[10], "tool");
+	int idx[64], nf = c.rows[0].n;
+	const char *names[] = {"path", "sync", "kind", "ops", "equal_work", "Ir_per_op", "D1mr_per_op"};
+	for (int k = 0; k < 7; k++) {
+		idx[k] = -1;
+		for (int j = 0; j < nf; j++)
+			if (!strcmp(c.rows[0].f[j], names[k]))
+				idx[k] = j;
+		cr_assert_geq(idx[k], 0, "no column %s", names[k]);
+	}
+	/* exported section + query for 3 policies, inline for 2, csr, 2 spans */
+	cr_assert_eq(c.n - 1, 3 * 2 + 2 * 2 + 1 + 2);
+	for (int i = 1; i < c.n; i++) {
+		char **f = c.rows[i].f;
+		cr_assert_eq(c.rows[i].n, nf);
+		cr_assert_str_eq(f[idx[3]], "500");
+		cr_assert_str_eq(f[idx[4]], "1", "%s %s %s: unequal work", f[idx[0]], f[idx[1]], f[idx[2]]);
+		double ir = strtod(f[idx[5]], NULL);
+		/* instruction counts are exact: a query costs more than nothing */
+		if (strstr(f[idx[2]], "query") || !strcmp(f[idx[2]], "csr"))
+			cr_assert_gt(ir, 1, "%s %s: %g Ir/op", f[idx[1]], f[idx[2]], ir);
+		if (!strcmp(f[idx[0]], "inline"))
+			cr_assert(!strcmp(f[idx[1]], "rcu-memb") || !strcmp(f[idx[1]], "nosync"));
 	}
 	free_csv(&c);
 }
 
 Test(rgbench, oldbench_flaws_are_switchable, .timeout = 300)
 {
-	csv_t c = run_csv("--workload oldbench --sync rcu-memb --threads 1,2 --trials 1 "
-			  "--flaw semantics-mismatch,ms-rounding",
+	csv_t c = run_csv("--workload oldbench --sync rcu-memb --threads 1,2 --rounds 2 "
+			  "--flaw semantics-mismatch,ms-rounding --keep-going",
 			  "old");
 	int honest = 0, mism = 0, ms = 0;
 	const char *ck_honest = NULL, *ck_m1 = NULL, *ck_m2 = NULL;
@@ -452,6 +828,10 @@ Test(rgbench, oldbench_flaws_are_switchable, .timeout = 300)
 		char **f = c.rows[i].f;
 		cr_assert_str_eq(f[C_WL], "oldbench");
 		cr_assert_eq(strstr(f[C_VARIANT], "spawn-in-timer"), NULL, "flaw not selected ran");
+		if (strstr(f[C_VARIANT], "flaw=none"))
+			cr_assert_str_neq(f[C_VALID], "flawed");
+		else
+			cr_assert_str_eq(f[C_VALID], "flawed", "%s", f[C_VARIANT]);
 		if (!strcmp(f[C_VARIANT], "traversal:flaw=none")) {
 			honest++;
 			if (!ck_honest)
@@ -473,8 +853,9 @@ Test(rgbench, oldbench_flaws_are_switchable, .timeout = 300)
 				  "reported %f s is not whole ms", rep);
 		}
 	}
-	cr_assert_eq(honest, 2);
-	cr_assert_eq(mism, 2);
+	/* 2 rounds x 2 thread counts, the honest ones with their A/A copies */
+	cr_assert_eq(honest, 2 * 2 * 2);
+	cr_assert_eq(mism, 2 * 2);
 	cr_assert_gt(ms, 0);
 	cr_assert(ck_m1 && ck_m2 && strcmp(ck_m1, ck_m2), "semantics mismatch must change the work");
 	free_csv(&c);

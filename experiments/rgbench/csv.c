@@ -1,12 +1,17 @@
 /*
- * csv.c - run metadata, the row buffer, flags (oversubscribed, suspect,
- * ratio_to_nosync), the tidy CSV (docs/experiments.md, "CSV schema") and
- * the per-workload human summary on stdout.
+ * csv.c - run metadata, the row buffer and the two CSVs
+ * (docs/experiments.md, "CSV schema"):
  *
- * A workload's rows are buffered and written together when it ends, because
- * the suspect flag compares every row with the 1-thread median of its group,
- * which is only known once the group has run. The file is flushed after
- * every workload, so an interrupted `--workload all` keeps the finished ones.
+ *   --csv FILE      one row per configuration and round (a measured run),
+ *                   with its configuration's statistics repeated on each
+ *   --ratios FILE   one row per comparison the statistics made (paired
+ *                   ratio, speedup, A/A, named targets); default: FILE with
+ *                   .csv replaced by .ratios.csv
+ *
+ * A workload's rows are buffered and written together when it ends: the
+ * statistics of a configuration, and whether the run is valid, are known
+ * only once every round has run. The files are flushed after every
+ * workload, so an interrupted `--workload all` keeps the finished ones.
  */
 #include <errno.h>
 #include <math.h>
@@ -23,13 +28,6 @@
 #define RGB_BUILD_TYPE "unknown"
 #endif
 
-/* Speedup tolerance of the suspect flag: the rows of a configuration are
- * suspect when their median throughput exceeds threads * (the 1-thread
- * median of the same configuration) by more than this factor
- * (10 % allows for trial-to-trial noise; real superlinear effects above that
- * are exactly what must be explained). */
-#define RGB_SUSPECT_TOL 1.10
-
 static struct {
 	char run_id[64], git[64], date[32], host[128], cpu[256], kernel[128], compiler[96],
 		build[32];
@@ -37,9 +35,11 @@ static struct {
 	int ready;
 } meta;
 
-static FILE *csv;
+static FILE *csv, *rcsv;
 static rgb_row_t *rows;
 static size_t nrows, caprows;
+static rgb_cmp_row_t *cmps;
+static size_t ncmps, capcmps;
 
 static void take_meta(void)
 {
@@ -97,33 +97,26 @@ const char *rgb_meta_run_id(void)
 	return meta.run_id;
 }
 
-long rgb_nproc(void)
-{
-	take_meta();
-	return meta.nproc;
-}
-
 void rgb_row_init(rgb_row_t *r, const char *workload, const char *variant, const char *sync,
-		  int threads, int trial)
+		  int threads)
 {
 	memset(r, 0, sizeof *r);
 	snprintf(r->workload, sizeof r->workload, "%s", workload);
 	snprintf(r->variant, sizeof r->variant, "%s", variant ? variant : "");
 	snprintf(r->sync, sizeof r->sync, "%s", sync ? sync : "-");
 	r->threads = threads;
-	r->trial = trial;
 	r->duration_s = rgb_o.duration;
 	r->warmup_s = rgb_o.warmup;
 	r->update_ratio = -1;
 	r->batch = -1;
 	snprintf(r->durability, sizeof r->durability, "none");
 	r->p50_us = r->p90_us = r->p99_us = r->p999_us = -1;
-	if (rgb_o.pack && sync)
-		for (const char *const *p = rg_policy_names(); *p; p++)
-			if (!strcmp(*p, sync)) { /* an rcugraph row: its graph was packed */
-				rgb_extra(r, "pack=1");
-				break;
-			}
+	r->ratio = r->ratio_lo = r->ratio_hi = NAN;
+	r->speedup = r->speedup_lo = r->speedup_hi = NAN;
+	r->resolution = NAN;
+	snprintf(r->cpus, sizeof r->cpus, "none");
+	snprintf(r->callrcu, sizeof r->callrcu, "none");
+	snprintf(r->valid, sizeof r->valid, "valid");
 }
 
 void rgb_extra(rgb_row_t *r, const char *fmt, ...)
@@ -157,6 +150,7 @@ static void put_field(FILE *f, const char *s, int last)
 	fputc(last ? '\n' : ',', f);
 }
 
+/* Empty for negative or non-finite values. */
 static const char *fmt_num(char *buf, size_t cap, double v, const char *fmt)
 {
 	if (v < 0 || !isfinite(v))
@@ -166,85 +160,217 @@ static const char *fmt_num(char *buf, size_t cap, double v, const char *fmt)
 	return buf;
 }
 
-void rgb_csv_header(FILE *f)
+static void put_num(FILE *f, double v, const char *fmt)
 {
-	fputs("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_type,"
-	      "workload,variant,sync,threads,trial,duration_s,warmup_s,graph,nodes,edges,"
-	      "update_ratio,batch,durability,ops,throughput,unit,p50_us,p90_us,p99_us,p999_us,"
-	      "checksum,oversubscribed,suspect,extra\n",
-	      f);
+	char b[64];
+	put_field(f, fmt_num(b, sizeof b, v, fmt), 0);
 }
 
-void rgb_csv_write_row(FILE *f, const rgb_row_t *r)
+static void put_int(FILE *f, long long v)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%lld", v);
+	put_field(f, b, 0);
+}
+
+static void put_u64(FILE *f, uint64_t v)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+	put_field(f, b, 0);
+}
+
+static void put_meta(FILE *f, int full)
 {
 	take_meta();
-	char b[64];
 	put_field(f, meta.run_id, 0);
 	put_field(f, meta.git, 0);
 	put_field(f, meta.date, 0);
 	put_field(f, meta.host, 0);
 	put_field(f, meta.cpu, 0);
-	snprintf(b, sizeof b, "%ld", meta.nproc);
-	put_field(f, b, 0);
-	put_field(f, meta.kernel, 0);
-	put_field(f, meta.compiler, 0);
-	put_field(f, meta.build, 0);
+	put_int(f, meta.nproc);
+	if (full) {
+		put_field(f, meta.kernel, 0);
+		put_field(f, meta.compiler, 0);
+		put_field(f, meta.build, 0);
+	}
+	put_u64(f, rgb_o.seed);
+}
+
+/* Throughput and ratios: never rounded (%.9g keeps every digit a double
+ * of a count over a measured time carries that matters). */
+void rgb_put_meta(FILE *f)
+{
+	put_meta(f, 1);
+}
+
+void rgb_put_field(FILE *f, const char *s, int last)
+{
+	put_field(f, s, last);
+}
+
+#define RGB_FMT_TPUT "%.9g"
+#define RGB_FMT_RATIO "%.6g"
+
+void rgb_csv_header(FILE *f)
+{
+	fputs("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_type,seed,"
+	      "workload,variant,sync,threads,round,order_pos,rounds,duration_s,warmup_s,"
+	      "graph,nodes,edges,update_ratio,batch,durability,"
+	      "ops,throughput,unit,p50_us,p90_us,p99_us,p999_us,checksum,"
+	      "cpus,callrcu_cpus,oversubscribed,"
+	      "ref,ratio,ratio_lo,ratio_hi,ratio_n,resolution,verdict,"
+	      "speedup,speedup_lo,speedup_hi,rank,valid,extra\n",
+	      f);
+}
+
+void rgb_csv_write_row(FILE *f, const rgb_row_t *r)
+{
+	char b[64];
+	put_meta(f, 1);
 	put_field(f, r->workload, 0);
 	put_field(f, r->variant, 0);
 	put_field(f, r->sync, 0);
-	snprintf(b, sizeof b, "%d", r->threads);
-	put_field(f, b, 0);
-	snprintf(b, sizeof b, "%d", r->trial);
-	put_field(f, b, 0);
-	put_field(f, fmt_num(b, sizeof b, r->duration_s, "%.6g"), 0);
-	put_field(f, fmt_num(b, sizeof b, r->warmup_s, "%.6g"), 0);
+	put_int(f, r->threads);
+	put_int(f, r->round);
+	put_int(f, r->order_pos);
+	put_int(f, rgb_o.rounds);
+	put_num(f, r->duration_s, "%.6g");
+	put_num(f, r->warmup_s, "%.6g");
 	put_field(f, r->graph, 0);
-	snprintf(b, sizeof b, "%llu", (unsigned long long)r->nodes);
-	put_field(f, b, 0);
-	snprintf(b, sizeof b, "%llu", (unsigned long long)r->edges);
-	put_field(f, b, 0);
-	put_field(f, fmt_num(b, sizeof b, r->update_ratio, "%.6g"), 0);
+	put_u64(f, r->nodes);
+	put_u64(f, r->edges);
+	put_num(f, r->update_ratio, "%.6g");
 	if (r->batch >= 0)
-		snprintf(b, sizeof b, "%ld", r->batch);
+		put_int(f, r->batch);
 	else
-		b[0] = 0;
-	put_field(f, b, 0);
+		put_field(f, "", 0);
 	put_field(f, r->durability, 0);
-	snprintf(b, sizeof b, "%llu", (unsigned long long)r->ops);
-	put_field(f, b, 0);
-	put_field(f, fmt_num(b, sizeof b, r->throughput, "%.1f"), 0);
+	put_u64(f, r->ops);
+	put_num(f, r->throughput, RGB_FMT_TPUT);
 	put_field(f, r->unit, 0);
-	put_field(f, fmt_num(b, sizeof b, r->p50_us, "%.4g"), 0);
-	put_field(f, fmt_num(b, sizeof b, r->p90_us, "%.4g"), 0);
-	put_field(f, fmt_num(b, sizeof b, r->p99_us, "%.4g"), 0);
-	put_field(f, fmt_num(b, sizeof b, r->p999_us, "%.4g"), 0);
+	put_num(f, r->p50_us, "%.6g");
+	put_num(f, r->p90_us, "%.6g");
+	put_num(f, r->p99_us, "%.6g");
+	put_num(f, r->p999_us, "%.6g");
 	if (r->has_checksum)
 		snprintf(b, sizeof b, "%016llx", (unsigned long long)r->checksum);
 	else
 		b[0] = 0;
 	put_field(f, b, 0);
+	put_field(f, r->cpus, 0);
+	put_field(f, r->callrcu, 0);
 	put_field(f, r->oversubscribed ? "1" : "0", 0);
-	put_field(f, r->suspect ? "1" : "0", 0);
+	put_field(f, r->ref, 0);
+	put_num(f, r->ratio, RGB_FMT_RATIO);
+	put_num(f, r->ratio_lo, RGB_FMT_RATIO);
+	put_num(f, r->ratio_hi, RGB_FMT_RATIO);
+	if (r->ratio_n > 0)
+		put_int(f, r->ratio_n);
+	else
+		put_field(f, "", 0);
+	put_num(f, r->resolution, RGB_FMT_RATIO);
+	put_field(f, r->verdict, 0);
+	put_num(f, r->speedup, RGB_FMT_RATIO);
+	put_num(f, r->speedup_lo, RGB_FMT_RATIO);
+	put_num(f, r->speedup_hi, RGB_FMT_RATIO);
+	if (r->rank > 0)
+		put_int(f, r->rank);
+	else
+		put_field(f, "", 0);
+	put_field(f, r->valid, 0);
 	put_field(f, r->extra, 1);
 }
 
-int rgb_csv_open(const char *path)
+static void ratios_header(FILE *f)
 {
-	take_meta();
-	if (!path)
-		return 0;
+	fputs("run_id,git_commit,date,host,cpu_model,nproc,seed,"
+	      "workload,study,variant,threads,oversubscribed,name,kind,num,den,"
+	      "est,lo,hi,coverage,n,nskipped,resolution,aa_biased,verdict,rank,valid,reason\n",
+	      f);
+}
+
+static void ratios_write(FILE *f, const rgb_cmp_row_t *c, const char *valid)
+{
+	put_meta(f, 0);
+	put_field(f, c->workload, 0);
+	put_field(f, c->study, 0);
+	put_field(f, c->variant, 0);
+	put_int(f, c->threads);
+	put_field(f, c->oversubscribed ? "1" : "0", 0);
+	put_field(f, c->name, 0);
+	put_field(f, c->kind, 0);
+	put_field(f, c->num, 0);
+	put_field(f, c->den, 0);
+	int ok = c->ci.n > 0;
+	put_num(f, ok ? c->ci.est : NAN, RGB_FMT_RATIO);
+	put_num(f, ok ? c->ci.lo : NAN, RGB_FMT_RATIO);
+	put_num(f, ok ? c->ci.hi : NAN, RGB_FMT_RATIO);
+	put_num(f, ok ? c->ci.coverage : NAN, "%.5f");
+	put_u64(f, c->ci.n);
+	put_u64(f, c->ci.nskipped);
+	put_num(f, c->resolution, RGB_FMT_RATIO);
+	put_field(f, c->aa_biased ? "1" : "0", 0);
+	put_field(f, c->verdict, 0);
+	if (c->rank > 0)
+		put_int(f, c->rank);
+	else
+		put_field(f, "", 0);
+	put_field(f, valid, 0);
+	put_field(f, c->reason, 1);
+}
+
+static char *csv_path, *rcsv_path;
+
+static FILE *open_csv(const char *path, void (*header)(FILE *))
+{
 	struct stat st;
 	int fresh = stat(path, &st) != 0 || st.st_size == 0;
-	csv = fopen(path, "a");
-	if (!csv) {
-		fprintf(stderr, "rgbench: cannot open --csv %s: %s\n", path, strerror(errno));
-		return -1;
+	FILE *f = fopen(path, "a");
+	if (!f) {
+		fprintf(stderr, "rgbench: cannot open %s for writing: %s\n", path, strerror(errno));
+		return NULL;
 	}
 	if (fresh)
-		rgb_csv_header(csv);
+		header(f);
 	else
 		fprintf(stderr, "rgbench: appending to existing %s (run_id %s)\n", path, meta.run_id);
-	fflush(csv);
+	if (fflush(f) || ferror(f)) {
+		fprintf(stderr, "rgbench: cannot write %s: %s\n", path, strerror(errno));
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+int rgb_check_writable(const char *path)
+{
+	struct stat st;
+	int existed = stat(path, &st) == 0;
+	if (existed && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "rgbench: %s is a directory, not a CSV file\n", path);
+		return -1;
+	}
+	FILE *f = fopen(path, "a");
+	if (!f) {
+		fprintf(stderr, "rgbench: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	if (!existed)
+		unlink(path); /* created by the check: the run creates it when it has rows */
+	return 0;
+}
+
+int rgb_csv_open(const char *path, const char *ratios_path)
+{
+	take_meta();
+	if ((path && rgb_check_writable(path)) || (ratios_path && rgb_check_writable(ratios_path)))
+		return -1;
+	free(csv_path);
+	free(rcsv_path);
+	csv_path = path ? strdup(path) : NULL;
+	rcsv_path = ratios_path ? strdup(ratios_path) : NULL;
 	return 0;
 }
 
@@ -252,202 +378,75 @@ void rgb_csv_close(void)
 {
 	if (csv)
 		fclose(csv);
-	csv = NULL;
+	if (rcsv)
+		fclose(rcsv);
+	csv = rcsv = NULL;
+	free(csv_path);
+	free(rcsv_path);
+	csv_path = rcsv_path = NULL;
 	free(rows);
+	free(cmps);
 	rows = NULL;
-	nrows = caprows = 0;
+	cmps = NULL;
+	nrows = caprows = ncmps = capcmps = 0;
+}
+
+static void *grow(void *p, size_t *cap, size_t elem)
+{
+	size_t nc = *cap ? *cap * 2 : 256;
+	void *n = realloc(p, nc * elem);
+	if (!n) {
+		fprintf(stderr, "rgbench: out of memory buffering rows\n");
+		exit(1);
+	}
+	*cap = nc;
+	return n;
 }
 
 void rgb_emit(const rgb_row_t *r)
 {
-	if (nrows == caprows) {
-		size_t nc = caprows ? caprows * 2 : 256;
-		rgb_row_t *n = realloc(rows, nc * sizeof *n);
-		if (!n) {
-			fprintf(stderr, "rgbench: out of memory buffering rows\n");
-			exit(1);
-		}
-		rows = n;
-		caprows = nc;
-	}
+	if (nrows == caprows)
+		rows = grow(rows, &caprows, sizeof *rows);
 	rows[nrows++] = *r;
 }
 
-/* Same configuration except threads and trial. */
-static int same_group(const rgb_row_t *a, const rgb_row_t *b)
+void rgb_emit_cmp(const rgb_cmp_row_t *c)
 {
-	return !strcmp(a->workload, b->workload) && !strcmp(a->variant, b->variant) &&
-	       !strcmp(a->sync, b->sync) && !strcmp(a->graph, b->graph) &&
-	       a->update_ratio == b->update_ratio && a->batch == b->batch &&
-	       !strcmp(a->durability, b->durability);
+	if (ncmps == capcmps)
+		cmps = grow(cmps, &capcmps, sizeof *cmps);
+	cmps[ncmps++] = *c;
 }
 
-static double median_of(double *v, int n)
+int rgb_flush_workload(const char *workload, int ninvalid)
 {
-	if (n <= 0)
-		return -1;
-	double med, lo, hi;
-	bu_stats(v, n, &med, &lo, &hi);
-	return med;
-}
-
-/* Median throughput of rows in b's group (optionally another sync) at
- * `threads`; -1 if none. */
-static double group_median(const rgb_row_t *b, const char *sync, int threads)
-{
-	double *v = malloc(nrows * sizeof *v);
-	int n = 0;
-	rgb_row_t key = *b;
-	if (sync)
-		snprintf(key.sync, sizeof key.sync, "%s", sync);
+	const char *run_valid = ninvalid ? "INVALID" : "valid";
 	for (size_t i = 0; i < nrows; i++)
-		if (rows[i].threads == threads && same_group(&rows[i], &key))
-			v[n++] = rows[i].throughput;
-	double m = median_of(v, n);
-	free(v);
-	return m;
-}
-
-double rgb_median(const char *workload, const char *variant, const char *sync, int threads,
-		  double ratio)
-{
-	return rgb_median_field(workload, variant, sync, threads, ratio, RGB_F_THROUGHPUT);
-}
-
-double rgb_median_field(const char *workload, const char *variant, const char *sync, int threads,
-			double ratio, int field)
-{
-	double *v = malloc((nrows + 1) * sizeof *v);
-	int n = 0;
-	for (size_t i = 0; i < nrows; i++) {
-		const rgb_row_t *r = &rows[i];
-		if ((workload && strcmp(r->workload, workload)) ||
-		    (variant && strcmp(r->variant, variant)) || (sync && strcmp(r->sync, sync)) ||
-		    (threads >= 0 && r->threads != threads) || (ratio >= 0 && r->update_ratio != ratio))
-			continue;
-		double x = field == RGB_F_P50 ? r->p50_us
-			   : field == RGB_F_P99 ? r->p99_us
-			   : field == RGB_F_P999 ? r->p999_us
-						  : r->throughput;
-		if (x >= 0)
-			v[n++] = x;
-	}
-	double m = median_of(v, n);
-	free(v);
-	return m;
-}
-
-int rgb_checksums_equal(const char *workload, const char *prefix)
-{
-	int seen = 0;
-	uint64_t c = 0;
-	for (size_t i = 0; i < nrows; i++) {
-		const rgb_row_t *r = &rows[i];
-		if (strcmp(r->workload, workload) || !r->has_checksum ||
-		    (prefix && strncmp(r->variant, prefix, strlen(prefix))))
-			continue;
-		if (seen && r->checksum != c)
-			return 0;
-		c = r->checksum;
-		seen = 1;
-	}
-	return seen ? 1 : -1;
-}
-
-static void human(char *buf, size_t cap, double v)
-{
-	if (v < 0)
-		snprintf(buf, cap, "-");
-	else if (v >= 1e9)
-		snprintf(buf, cap, "%.3gG", v / 1e9);
-	else if (v >= 1e6)
-		snprintf(buf, cap, "%.3gM", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, cap, "%.3gk", v / 1e3);
-	else
-		snprintf(buf, cap, "%.3g", v);
-}
-
-void rgb_flush_workload(const char *workload)
-{
-	take_meta();
-	/* flags */
-	for (size_t i = 0; i < nrows; i++) {
-		rgb_row_t *r = &rows[i];
-		r->oversubscribed = r->threads > meta.nproc;
-		r->suspect = 0;
-		if (r->threads > 1) {
-			double base = group_median(r, NULL, 1);
-			double here = group_median(r, NULL, r->threads);
-			if (base > 0 && here > base * r->threads * RGB_SUSPECT_TOL)
-				r->suspect = 1;
-		}
-	}
-	for (size_t i = 0; i < nrows; i++) {
-		rgb_row_t *r = &rows[i];
-		if (!strcmp(r->sync, "nosync") || !strcmp(r->sync, "-"))
-			continue;
-		double ns = group_median(r, "nosync", r->threads);
-		if (ns > 0)
-			rgb_extra(r, "ratio_to_nosync=%.4f", r->throughput / ns);
-	}
+		if (strcmp(rows[i].valid, "flawed"))
+			snprintf(rows[i].valid, sizeof rows[i].valid, "%s", run_valid);
+	if (!csv && csv_path && nrows && !(csv = open_csv(csv_path, rgb_csv_header)))
+		rgb_error_count();
+	if (!rcsv && rcsv_path && ncmps && !(rcsv = open_csv(rcsv_path, ratios_header)))
+		rgb_error_count();
 	if (csv) {
 		for (size_t i = 0; i < nrows; i++)
 			rgb_csv_write_row(csv, &rows[i]);
 		fflush(csv);
 	}
-	/* summary: one line per configuration, in the order run */
-	printf("\n== %s: %zu rows (medians over trials; speedup = vs the 1-thread median of "
-	       "the same configuration) ==\n",
-	       workload, nrows);
-	printf("%-34s %-11s %4s %6s %9s %9s %9s %-11s %8s %s\n", "variant", "sync", "thr", "upd%",
-	       "median", "min", "max", "unit/s", "speedup", "flags");
-	char *done = calloc(nrows ? nrows : 1, 1);
-	int nsuspect = 0, noversub = 0;
-	for (size_t i = 0; i < nrows; i++) {
-		if (done[i])
-			continue;
-		const rgb_row_t *r = &rows[i];
-		double *v = malloc(nrows * sizeof *v);
-		int n = 0, sus = 0;
-		double p99 = -1;
-		for (size_t k = i; k < nrows; k++)
-			if (!done[k] && rows[k].threads == r->threads && same_group(&rows[k], r)) {
-				done[k] = 1;
-				v[n++] = rows[k].throughput;
-				sus |= rows[k].suspect;
-				if (rows[k].p99_us > p99)
-					p99 = rows[k].p99_us;
-			}
-		double med, lo, hi;
-		bu_stats(v, n, &med, &lo, &hi);
-		free(v);
-		double base = group_median(r, NULL, 1);
-		char m[16], l[16], h[16], ratio[16], sp[16] = "-";
-		human(m, sizeof m, med);
-		human(l, sizeof l, lo);
-		human(h, sizeof h, hi);
-		if (base > 0 && r->threads > 1)
-			snprintf(sp, sizeof sp, "%.2fx", med / base);
-		fmt_num(ratio, sizeof ratio, r->update_ratio, "%g");
-		printf("%-34.34s %-11s %4d %6s %9s %9s %9s %-11s %8s %s%s", r->variant[0] ? r->variant : "-",
-		       r->sync, r->threads, ratio[0] ? ratio : "-", m, l, h, r->unit, sp,
-		       r->oversubscribed ? "[oversubscribed]" : "", sus ? "[SUSPECT]" : "");
-		if (p99 >= 0)
-			printf(" p99<=%.3gus", p99);
-		printf("\n");
-		nsuspect += sus;
-		noversub += r->oversubscribed;
+	if (rcsv) {
+		for (size_t i = 0; i < ncmps; i++)
+			ratios_write(rcsv, &cmps[i], run_valid);
+		fflush(rcsv);
 	}
-	free(done);
-	if (nsuspect)
-		printf("!! %d configuration(s) of %s show a speedup above their thread count: "
-		       "a measurement effect to explain (rows have suspect=1)\n",
-		       nsuspect, workload);
+	if (ninvalid)
+		printf("!! %s: INVALID: %d configuration(s) failed a hard check (see 'invalid' above; "
+		       "valid=INVALID on every row of this workload)\n",
+		       workload, ninvalid);
 	fflush(stdout);
+	return ninvalid;
 }
 
 void rgb_rows_reset(void)
 {
 	nrows = 0;
+	ncmps = 0;
 }

@@ -1,9 +1,9 @@
 /*
  * graphs.c - the data every workload runs on: edge lists generated or
- * loaded once per --graph spec (cached), a FRESH graph built from them for
- * every configuration (so one configuration never runs on memory another
- * one warmed: the old suite's 18x), seeded query sequences, the neighbour
- * query and its equal-work checksum, the metrics endpoint, temp dirs.
+ * loaded once per --graph spec (cached), the graph built from them ONCE
+ * per workload and packed (every configuration of a study then runs on
+ * the same memory, switching policy with rg_set_policy: see study.c),
+ * seeded query sequences, the metrics endpoint, temp dirs.
  */
 
 #include <errno.h>
@@ -236,7 +236,10 @@ rg_graph_t *rgb_graph_build(const char *sync, const rgb_data_t *d, const rgb_gop
 		return NULL;
 	}
 	if (!go || go->edges) {
-		rc = rg_edgelist_insert(g, &d->el, 0, 100000, NULL);
+		/* batch 0: one transaction that builds the pack straight from the
+		 * arrays (load.h): the graph is packed once, here; --pack 0 loads
+		 * through ordinary transactions and leaves it unpacked */
+		rc = rg_edgelist_insert(g, &d->el, 0, rgb_o.pack ? 0 : 100000, NULL);
 	} else {
 		for (uint64_t i = 0; i < d->nids && !rc; i += 100000) {
 			rg_txn_t *t;
@@ -250,8 +253,6 @@ rg_graph_t *rgb_graph_build(const char *sync, const rgb_data_t *d, const rgb_gop
 				rc = rg_txn_commit(t, NULL);
 		}
 	}
-	if (!rc && rgb_o.pack)
-		rc = rg_pack(g); /* before any reader registers (nosync) */
 	if (rc) {
 		fprintf(stderr, "rgbench: loading %s into sync=%s: %s\n", d->spec, sync,
 			rg_strerror(rc));
@@ -273,40 +274,16 @@ void rgb_graph_close(rg_graph_t *g)
 	rg_close(g);
 }
 
-uint64_t rgb_query(rg_graph_t *g, uint64_t id, uint64_t *retries)
+int rgb_set_policy(rg_graph_t *g, const char *policy)
 {
-	for (;;) {
-		rg_read_t *r;
-		int rc = rg_read_begin(g, &r);
-		if (rc) {
-			atomic_fetch_add_explicit(&rgb_errors, 1, memory_order_relaxed);
-			return 0;
-		}
-		uint64_t sum = 0;
-		rg_iter_t it;
-		if (rg_neighbors(r, id, RG_OUT, RG_TYPE_ANY, &it) == 0)
-			for (const rg_edge_t *e; (e = rg_iter_next(&it));)
-				sum += e->nbr + 1;
-		if (rg_read_end(r) == 0)
-			return sum;
-		(*retries)++;
-	}
-}
-
-uint64_t rgb_verify_checksum(rg_graph_t *g, const rgb_data_t *d)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ull, retries = 0;
-	if (rg_reader_register(g)) {
-		atomic_fetch_add_explicit(&rgb_errors, 1, memory_order_relaxed);
+	if (!policy || !*policy)
 		return 0;
+	int rc = rg_set_policy(g, policy);
+	if (rc) {
+		fprintf(stderr, "rgbench: rg_set_policy(%s): %s\n", policy, rg_strerror(rc));
+		return -1;
 	}
-	for (uint64_t i = 0; i < RGB_VERIFY_Q; i++) {
-		h = rgb_mix64(h ^ rgb_query(g, d->queries[i], &retries));
-		if ((i & 63) == 63)
-			rg_reader_quiescent(g);
-	}
-	rg_reader_unregister(g);
-	return h;
+	return 0;
 }
 
 void rgb_extra_metrics(rgb_row_t *r, rg_graph_t *g)

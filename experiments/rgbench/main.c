@@ -1,5 +1,7 @@
 /*
- * main.c - rgbench: options, --help, --list and workload dispatch.
+ * main.c - rgbench: options, their validation (every bad input is exit 2
+ * before anything runs), --help, --list, workload dispatch through the
+ * registry (RGB_WORKLOAD), exit status.
  * docs/experiments.md describes every workload, the method and the CSV.
  */
 #include <errno.h>
@@ -9,35 +11,35 @@
 
 #include "rgbench.h"
 
-extern atomic_ulong rgb_errors;
-
 rgb_opts_t rgb_o = {
 	.duration = 1.0,
-	.warmup = 0.5,
-	.trials = 5,
+	.warmup = 0.2,
+	.rounds = 10,
 	.seed = 1,
 	.metrics_port = -1,
+	.pin = 1,
+	.pack = 1,
 };
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-	const char *what;
-} workloads[] = {
-	{"readonly", wl_readonly, "read-only neighbour queries, every policy, 1..N threads"},
-	{"mixed", wl_mixed, "queries + write txns, update ratio 0,1,5,20,50,100 %, every policy"},
-	{"traversal", wl_traversal, "2-hop single root, batch of 50 roots, BFS, PageRank: seq vs par"},
-	{"contention", wl_contention, "all threads on the hub node vs spread, 1..16 threads"},
-	{"writer", wl_writer, "txn size sweep, without/with the log per durability, group commit"},
-	{"counters", wl_counters, "counter variants (percpu, atomic, perthread, batched), 1..N threads"},
-	{"latency", wl_latency, "reader latency p50..p99.9, with and without a writer, per policy"},
-	{"memory", wl_memory, "pending reclamation and RSS under writer churn, per policy"},
-	{"realgraphs", wl_realgraphs, "SNAP datasets vs generated graphs of the same size"},
-	{"lmdb", wl_lmdb, "LMDB peer (one read txn per query) beside rcugraph: readonly + mixed"},
-	{"oldbench", wl_oldbench, "the old benchmark's 4 scenarios, each flaw switchable"},
-	{"selftest", wl_selftest, NULL}, /* hidden: the harness test's fake workload */
-};
-#define NWL ((int)(sizeof workloads / sizeof workloads[0]))
+/* ---------------- workload registry ---------------- */
+
+#define RGB_MAX_WL 64
+static const rgb_workload_t *wls[RGB_MAX_WL];
+static int nwl;
+
+void rgb_workload_register(const rgb_workload_t *w)
+{
+	if (nwl == RGB_MAX_WL) {
+		fprintf(stderr, "rgbench: too many workloads\n");
+		exit(1);
+	}
+	int i = nwl++;
+	while (i > 0 && wls[i - 1]->order > w->order) { /* by order */
+		wls[i] = wls[i - 1];
+		i--;
+	}
+	wls[i] = w;
+}
 
 const char *rgb_default_graph(void)
 {
@@ -48,55 +50,77 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rgbench [options]\n"
-		"Runs rcugraph experiments; writes one tidy CSV row per trial (--csv) and a\n"
-		"short summary per workload on stdout; progress goes to stderr.\n"
+		"Runs rcugraph experiments as studies: every configuration of a workload on the same\n"
+		"graph, in interleaved rounds shuffled anew each round, workers pinned; reports each\n"
+		"configuration's paired per-round ratio to its reference (nosync) with a 95%% CI, the\n"
+		"run's resolution from an A/A control (nosync measured twice per round), verdicts and\n"
+		"ranks. One CSV row per configuration and round (--csv), one per comparison\n"
+		"(--ratios), a summary per study on stdout, progress on stderr.\n"
 		"\n"
-		"  --workload LIST     comma-separated workloads, or 'all' (default: readonly);\n"
-		"                      see --list\n"
-		"  --sync LIST         policies (default: every policy of the build, except\n"
-		"                      traversal/writer/realgraphs: rcu-memb; oldbench:\n"
-		"                      lru-rwlock,rcu-memb; lmdb: rcu-memb beside lmdb)\n"
-		"  --threads LIST      thread counts, e.g. 1,2,4 or 1-8 (default 1,2,4..nproc;\n"
-		"                      contention 1,2,4,8,16); counts > nproc are run and marked\n"
-		"                      oversubscribed\n"
-		"  --duration S        seconds per trial (default 1; --quick 0.05)\n"
-		"  --warmup S          warm-up seconds per configuration, discarded (default 0.5)\n"
-		"  --trials N          measured trials per configuration (default 5; --quick 2)\n"
+		"  --workload LIST     comma-separated workloads, or 'all' (default: readonly); see --list\n"
+		"  --sync LIST         policies (default: every policy of the build; nosync, the\n"
+		"                      reference, is always added; traversal/realgraphs/lmdb: rcu-memb;\n"
+		"                      oldbench: lru-rwlock,rcu-memb). An unknown name is an error\n"
+		"  --threads LIST      thread counts, e.g. 1,2,4 or 1-8 (default 1,2,4,.. up to the\n"
+		"                      usable CPUs); counts above them run, are labelled\n"
+		"                      oversubscribed, and are never judged or ranked\n"
+		"  --variant LIST      only these variants of the selected workloads (see --list)\n"
+		"  --rounds N          rounds; each runs every configuration once (default 10;\n"
+		"                      --quick 6; fewer than 6 give no 95%% interval)\n"
+		"  --duration S        seconds per measured trial (default 1; --quick 0.05)\n"
+		"  --warmup S          warm-up seconds before every trial, discarded (default 0.2;\n"
+		"                      --quick 0.02)\n"
 		"  --graph SPEC        rmat:scale=18,ef=16,seed=1 | uniform:n=100000,deg=16,seed=1 |\n"
 		"                      oldbench:nodes=1000,avg=20 | PATH of a SNAP edge list\n"
 		"                      (default rmat:scale=18,ef=16,seed=1; --quick scale=13,ef=8)\n"
-		"  --update-ratio LIST percent of ops that are write txns (mixed default\n"
+		"  --update-ratio LIST percent of ops that are write transactions (mixed default\n"
 		"                      0,1,5,20,50,100; contention 0)\n"
 		"  --batch N           edges per write transaction (mixed 1, latency writer 10)\n"
-		"  --durability LIST   writer: none,off,interval,commit (default all four;\n"
-		"                      none = in memory, no log)\n"
-		"  --flaw LIST         oldbench: which flaws to reproduce: spawn-in-timer,\n"
-		"                      shared-warm-cache,ms-rounding,semantics-mismatch | all | none\n"
-		"                      (default all; each is also run alone, and honest rows always)\n"
-		"  --pin               pin worker thread i to CPU i %% nproc\n"
-		"  --seed N            seed of generators and query sequences (default 1)\n"
-		"  --csv FILE          append rows to FILE (header written if new)\n"
+		"  --durability LIST   writer: none,off,interval,commit (default all four)\n"
+		"  --flaw LIST         oldbench: spawn-in-timer,shared-warm-cache,ms-rounding,\n"
+		"                      semantics-mismatch | all | none (default all)\n"
+		"  --pin 0|1           pin worker i to the i-th usable CPU (default 1)\n"
+		"  --pack 0|1          pack each graph once after loading (default 1)\n"
+		"  --seed N            seed of generators, query sequences and round orders (default 1)\n"
+		"  --csv FILE          append one row per configuration and round (header if new)\n"
+		"  --ratios FILE       append one row per comparison (default: the --csv path with\n"
+		"                      .csv replaced by .ratios.csv)\n"
+		"  --keep-going        an INVALID study does not stop the run, exit status 0\n"
+		"  --ops N             sectioncost: operations per measured loop (default 100000;\n"
+		"                      --quick 20000)\n"
 		"  --metrics-port P    serve the current graph's metrics on 127.0.0.1:P/metrics\n"
-		"  --reuse-graph       do NOT rebuild the graph between thread counts (default:\n"
-		"                      a fresh graph for every configuration)\n"
-		"  --pack              rg_pack() every graph after loading it (rows get pack=1)\n"
-		"  --quick             small preset: short trials, small graphs (all: ~2-3 min)\n"
-		"  --list              print the workloads and the policies of this build\n"
-		"  --verbose           more detail on stderr\n"
+		"  --quick             small preset: short trials, fewer rounds, small graphs\n"
+		"  --list              print the workloads, their variants and the policies\n"
+		"  --verbose           more detail on stderr (every run)\n"
 		"  --help              this text\n"
 		"\n"
+		"Exit status: 0 ok; 1 a workload failed; 2 bad input (nothing was run); 3 a library\n"
+		"call failed during measurement; 4 a study was INVALID (a synchronised policy above\n"
+		"nosync, a speedup above the thread count, unequal work, an early start).\n"
+		"\n"
 		"examples:\n"
-		"  rgbench --workload readonly --sync rcu-memb,rwlock,nosync --threads 1,2 \\\n"
-		"          --duration 2 --trials 5 --graph rmat:scale=18,ef=16,seed=1 --csv r.csv\n"
+		"  rgbench --workload readonly --sync rcu-memb,rwlock --threads 1,2 --rounds 10 \\\n"
+		"          --graph rmat:scale=18,ef=16,seed=1 --csv r.csv\n"
+		"  rgbench --workload readtargets --csv rt.csv        # issue 14's read targets\n"
+		"  rgbench --workload sectioncost --csv sc.csv        # instructions per section (valgrind)\n"
 		"  rgbench --quick --workload all --csv /tmp/q.csv\n");
 }
 
 static void list(void)
 {
 	printf("workloads:\n");
-	for (int i = 0; i < NWL; i++)
-		if (workloads[i].what)
-			printf("  %-11s %s\n", workloads[i].name, workloads[i].what);
+	for (int i = 0; i < nwl; i++) {
+		if (!wls[i]->what)
+			continue;
+		printf("  %-12s %s%s\n", wls[i]->name, wls[i]->what,
+		       wls[i]->in_all ? "" : " (not in 'all')");
+		if (wls[i]->variants) {
+			printf("  %-12s   variants:", "");
+			for (const char *const *v = wls[i]->variants; *v; v++)
+				printf(" %s", *v);
+			printf("\n");
+		}
+	}
 	printf("policies (this build):");
 	for (const char *const *p = rg_policy_names(); *p; p++)
 		printf(" %s", *p);
@@ -115,22 +139,14 @@ int rgb_sync_list(const char **out, const char *const *dflt)
 {
 	int n = 0;
 	if (rgb_o.nsync) {
-		for (int i = 0; i < rgb_o.nsync; i++) {
-			if (rgb_policy_known(rgb_o.syncs[i]))
-				out[n++] = rgb_o.syncs[i];
-			else if (strcmp(rgb_o.syncs[i], "lmdb"))
-				fprintf(stderr, "rgbench: warning: policy '%s' is not in this build, skipped\n",
-					rgb_o.syncs[i]);
-		}
+		for (int i = 0; i < rgb_o.nsync; i++)
+			out[n++] = rgb_o.syncs[i];
 		return n;
 	}
 	if (dflt) {
 		for (; *dflt && n < RGB_MAX_LIST; dflt++)
 			if (rgb_policy_known(*dflt))
 				out[n++] = *dflt;
-			else
-				fprintf(stderr, "rgbench: warning: policy '%s' is not in this build, skipped\n",
-					*dflt);
 		return n;
 	}
 	for (const char *const *p = rg_policy_names(); *p && n < RGB_MAX_LIST; p++)
@@ -140,7 +156,7 @@ int rgb_sync_list(const char **out, const char *const *dflt)
 
 int rgb_default_threads(int *out)
 {
-	long np = bu_nproc();
+	long np = rgb_ncpus();
 	int n = 0;
 	for (long t = 1; t < np && n < RGB_MAX_LIST - 1; t *= 2)
 		out[n++] = (int)t;
@@ -162,6 +178,16 @@ int rgb_ratio_list(double *out, const double *dflt, int n)
 	int k = rgb_o.nratios ? rgb_o.nratios : n;
 	memcpy(out, src, (size_t)k * sizeof *out);
 	return k;
+}
+
+int rgb_variant_on(const char *v, int dflt_on)
+{
+	if (!rgb_o.nvariants)
+		return dflt_on;
+	for (int i = 0; i < rgb_o.nvariants; i++)
+		if (!strcmp(rgb_o.variants[i], v))
+			return 1;
+	return 0;
 }
 
 /* ---------------- parsing ---------------- */
@@ -247,7 +273,7 @@ static unsigned parse_flaws(const char *arg, int *ok)
 	char *dup = strdup(arg), *items[RGB_MAX_LIST];
 	int n = split(dup, items);
 	unsigned f = 0;
-	*ok = 1;
+	*ok = n > 0;
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(items[i], "spawn-in-timer"))
 			f |= RGB_FLAW_SPAWN;
@@ -268,33 +294,50 @@ static unsigned parse_flaws(const char *arg, int *ok)
 	return f;
 }
 
+/* "x.csv" -> "x.<tag>.csv"; anything else gets ".<tag>.csv" appended. */
+static char *sibling_path(const char *csv, const char *tag)
+{
+	size_t n = strlen(csv), cap = n + strlen(tag) + 8;
+	char *p = malloc(cap);
+	if (!p)
+		return NULL;
+	if (n > 4 && !strcmp(csv + n - 4, ".csv"))
+		snprintf(p, cap, "%.*s.%s.csv", (int)(n - 4), csv, tag);
+	else
+		snprintf(p, cap, "%s.%s.csv", csv, tag);
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	enum {
-		O_WORKLOAD = 256, O_SYNC, O_THREADS, O_DURATION, O_WARMUP, O_TRIALS, O_GRAPH,
-		O_RATIO, O_BATCH, O_DUR, O_PIN, O_SEED, O_CSV, O_PORT, O_QUICK, O_LIST, O_REUSE,
-		O_FLAW, O_VERBOSE, O_HELP, O_PACK,
+		O_WORKLOAD = 256, O_SYNC, O_THREADS, O_DURATION, O_WARMUP, O_ROUNDS, O_GRAPH,
+		O_RATIO, O_BATCH, O_DUR, O_PIN, O_SEED, O_CSV, O_RATIOS, O_PORT, O_QUICK, O_LIST,
+		O_FLAW, O_VERBOSE, O_HELP, O_PACK, O_VARIANT, O_KEEP, O_OPS, O_CGCHILD,
 	};
 	static const struct option lo[] = {
 		{"workload", 1, 0, O_WORKLOAD}, {"sync", 1, 0, O_SYNC},
 		{"threads", 1, 0, O_THREADS},   {"duration", 1, 0, O_DURATION},
-		{"warmup", 1, 0, O_WARMUP},     {"trials", 1, 0, O_TRIALS},
+		{"warmup", 1, 0, O_WARMUP},     {"rounds", 1, 0, O_ROUNDS},
 		{"graph", 1, 0, O_GRAPH},       {"update-ratio", 1, 0, O_RATIO},
 		{"batch", 1, 0, O_BATCH},       {"durability", 1, 0, O_DUR},
-		{"pin", 0, 0, O_PIN},           {"seed", 1, 0, O_SEED},
-		{"csv", 1, 0, O_CSV},           {"metrics-port", 1, 0, O_PORT},
-		{"quick", 0, 0, O_QUICK},       {"list", 0, 0, O_LIST},
-		{"reuse-graph", 0, 0, O_REUSE}, {"flaw", 1, 0, O_FLAW},
+		{"pin", 1, 0, O_PIN},           {"seed", 1, 0, O_SEED},
+		{"csv", 1, 0, O_CSV},           {"ratios", 1, 0, O_RATIOS},
+		{"metrics-port", 1, 0, O_PORT}, {"quick", 0, 0, O_QUICK},
+		{"list", 0, 0, O_LIST},         {"flaw", 1, 0, O_FLAW},
 		{"verbose", 0, 0, O_VERBOSE},   {"help", 0, 0, O_HELP},
-		{"pack", 0, 0, O_PACK},
+		{"pack", 1, 0, O_PACK},         {"variant", 1, 0, O_VARIANT},
+		{"keep-going", 0, 0, O_KEEP},   {"ops", 1, 0, O_OPS},
+		{"callgrind-child", 1, 0, O_CGCHILD},
 		{0, 0, 0, 0},
 	};
 	const char *wl_arg = "readonly";
-	int set_duration = 0, set_warmup = 0, set_trials = 0, do_list = 0, flaws_set = 0;
-	char *sync_dup = NULL, *ratio_dup = NULL;
+	int set_duration = 0, set_warmup = 0, set_rounds = 0, do_list = 0, flaws_set = 0;
+	char *sync_dup = NULL, *ratio_dup = NULL, *var_dup = NULL;
 	long v;
 	double d;
-	for (int c; (c = getopt_long(argc, argv, "", lo, NULL)) != -1;) {
+	opterr = 0;
+	for (int c; (c = getopt_long(argc, argv, ":", lo, NULL)) != -1;) {
 		switch (c) {
 		case O_WORKLOAD: wl_arg = optarg; break;
 		case O_SYNC:
@@ -303,6 +346,18 @@ int main(int argc, char **argv)
 			rgb_o.nsync = split(sync_dup, (char **)rgb_o.syncs);
 			if (!rgb_o.nsync)
 				return bad("--sync", optarg, "empty list"), 2;
+			for (int i = 0; i < rgb_o.nsync; i++)
+				if (!rgb_policy_known(rgb_o.syncs[i]))
+					return bad("--sync", rgb_o.syncs[i],
+						   "unknown policy (see --list for this build's)"),
+					       2;
+			break;
+		case O_VARIANT:
+			free(var_dup);
+			var_dup = strdup(optarg);
+			rgb_o.nvariants = split(var_dup, (char **)rgb_o.variants);
+			if (!rgb_o.nvariants)
+				return bad("--variant", optarg, "empty list"), 2;
 			break;
 		case O_THREADS:
 			if (parse_threads(optarg))
@@ -318,11 +373,11 @@ int main(int argc, char **argv)
 				return 2;
 			set_warmup = 1;
 			break;
-		case O_TRIALS:
-			if (parse_long("--trials", optarg, 1, 100000, &v))
+		case O_ROUNDS:
+			if (parse_long("--rounds", optarg, 1, RGB_MAX_ROUNDS, &v))
 				return 2;
-			rgb_o.trials = (int)v;
-			set_trials = 1;
+			rgb_o.rounds = (int)v;
+			set_rounds = 1;
 			break;
 		case O_GRAPH: rgb_o.graph = optarg; break;
 		case O_RATIO: {
@@ -367,22 +422,40 @@ int main(int argc, char **argv)
 				return bad("--durability", optarg, "empty list"), 2;
 			break;
 		}
-		case O_PIN: rgb_o.pin = 1; break;
+		case O_PIN:
+			if (parse_long("--pin", optarg, 0, 1, &v))
+				return 2;
+			rgb_o.pin = (int)v;
+			break;
+		case O_PACK:
+			if (parse_long("--pack", optarg, 0, 1, &v))
+				return 2;
+			rgb_o.pack = (int)v;
+			break;
 		case O_SEED:
 			if (parse_long("--seed", optarg, 0, LONG_MAX, &v))
 				return 2;
 			rgb_o.seed = (uint64_t)v;
 			break;
 		case O_CSV: rgb_o.csv = optarg; break;
+		case O_RATIOS: rgb_o.ratios_csv = optarg; break;
 		case O_PORT:
 			if (parse_long("--metrics-port", optarg, 0, 65535, &v))
 				return 2;
 			rgb_o.metrics_port = (int)v;
 			break;
+		case O_OPS:
+			if (parse_long("--ops", optarg, 1, 1000000000L, &v))
+				return 2;
+			rgb_o.ops = v;
+			break;
+		case O_CGCHILD:
+			rgb_o.in_callgrind = 1;
+			rgb_o.cg_dir = optarg;
+			break;
 		case O_QUICK: rgb_o.quick = 1; break;
 		case O_LIST: do_list = 1; break;
-		case O_REUSE: rgb_o.reuse_graph = 1; break;
-		case O_PACK: rgb_o.pack = 1; break;
+		case O_KEEP: rgb_o.keep_going = 1; break;
 		case O_FLAW: {
 			int ok;
 			rgb_o.flaws = parse_flaws(optarg, &ok);
@@ -393,7 +466,12 @@ int main(int argc, char **argv)
 		}
 		case O_VERBOSE: rgb_o.verbose = 1; break;
 		case O_HELP: usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case ':':
+			fprintf(stderr, "rgbench: option %s needs a value (see --help)\n", argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "rgbench: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			return 2;
 		}
 	}
 	if (optind < argc) {
@@ -401,6 +479,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (do_list) {
+		rgb_placement_init();
 		list();
 		return 0;
 	}
@@ -411,19 +490,19 @@ int main(int argc, char **argv)
 			rgb_o.duration = 0.05;
 		if (!set_warmup)
 			rgb_o.warmup = 0.02;
-		if (!set_trials)
-			rgb_o.trials = 2;
+		if (!set_rounds)
+			rgb_o.rounds = 6;
 	}
-	/* which workloads */
-	int run[NWL] = {0}, any = 0;
+	/* which workloads (every name checked before anything runs) */
+	int run[RGB_MAX_WL] = {0}, any = 0;
 	{
 		char *dup = strdup(wl_arg), *items[RGB_MAX_LIST];
 		int n = split(dup, items);
 		for (int i = 0; i < n; i++) {
 			int found = 0;
-			for (int k = 0; k < NWL; k++)
-				if (!strcmp(items[i], workloads[k].name) ||
-				    (!strcmp(items[i], "all") && workloads[k].what)) {
+			for (int k = 0; k < nwl; k++)
+				if (!strcmp(items[i], wls[k]->name) ||
+				    (!strcmp(items[i], "all") && wls[k]->what && wls[k]->in_all)) {
 					run[k] = 1;
 					found = 1;
 				}
@@ -438,38 +517,103 @@ int main(int argc, char **argv)
 		if (!any)
 			return bad("--workload", wl_arg, "empty list"), 2;
 	}
-	if (rgb_csv_open(rgb_o.csv))
-		return 1;
+	/* --variant: each must name a variant of a selected workload */
+	for (int i = 0; i < rgb_o.nvariants; i++) {
+		int found = 0;
+		for (int k = 0; k < nwl && !found; k++)
+			if (run[k] && wls[k]->variants)
+				for (const char *const *p = wls[k]->variants; *p; p++)
+					found |= !strcmp(*p, rgb_o.variants[i]);
+		if (!found)
+			return bad("--variant", rgb_o.variants[i],
+				   "not a variant of the selected workload(s) (see --list)"),
+			       2;
+	}
+	/* an explicit graph is loaded (and cached) now: a bad spec or an
+	 * unreadable file is an input error, not a failed run */
+	if (rgb_o.graph && !rgb_data_get(rgb_o.graph))
+		return 2;
+	/* sectioncost writes a CSV of its own: --csv itself when it is the only
+	 * workload, else FILE.sectioncost.csv beside it */
+	char *rpath = NULL, *scpath = NULL;
+	int only_sc = 1, any_sc = 0;
+	for (int k = 0; k < nwl; k++)
+		if (run[k]) {
+			int sc = !strcmp(wls[k]->name, "sectioncost");
+			any_sc |= sc;
+			only_sc &= sc;
+		}
+	if (rgb_o.csv && any_sc) {
+		rgb_o.sc_csv = only_sc ? rgb_o.csv : (scpath = sibling_path(rgb_o.csv, "sectioncost"));
+		if (!rgb_o.in_callgrind && rgb_check_writable(rgb_o.sc_csv))
+			return 2;
+	}
+	const char *round_csv = only_sc ? NULL : rgb_o.csv;
+	if (round_csv && !rgb_o.ratios_csv)
+		rgb_o.ratios_csv = rpath = sibling_path(round_csv, "ratios");
+	if (rgb_o.in_callgrind)
+		round_csv = rgb_o.ratios_csv = NULL;
+	if (rgb_csv_open(round_csv, rgb_o.ratios_csv))
+		return 2;
+	rgb_placement_init();
 	rgb_run_elapsed();
-	bu_print_machine(stdout, "# ");
-	printf("# rgbench run %s: %d trial(s) of %.3g s after %.3g s warm-up per configuration%s%s%s\n",
-	       rgb_meta_run_id(), rgb_o.trials, rgb_o.duration, rgb_o.warmup,
-	       rgb_o.quick ? ", --quick" : "", rgb_o.reuse_graph ? ", --reuse-graph" : "",
-	       rgb_o.pack ? ", --pack" : "");
-	int failed = 0;
-	for (int k = 0; k < NWL; k++) {
+	if (!rgb_o.in_callgrind) {
+		bu_print_machine(stdout, "# ");
+		printf("# usable CPUs: %d; workers %s; runs with more threads than that are labelled "
+		       "oversubscribed\n",
+		       rgb_ncpus(), rgb_o.pin ? "pinned to distinct CPUs" : "NOT pinned (--pin 0)");
+		printf("# rgbench run %s: %d rounds of %.3g s after %.3g s warm-up per configuration, "
+		       "seed %llu%s%s\n",
+		       rgb_meta_run_id(), rgb_o.rounds, rgb_o.duration, rgb_o.warmup,
+		       (unsigned long long)rgb_o.seed, rgb_o.quick ? ", --quick" : "",
+		       rgb_o.pack ? ", packed graphs" : ", --pack 0");
+	}
+	int failed = 0, invalid = 0, stopped = 0;
+	for (int k = 0; k < nwl; k++) {
 		if (!run[k])
 			continue;
+		if (stopped) {
+			printf("(%s not run: an earlier study was INVALID; --keep-going runs it)\n",
+			       wls[k]->name);
+			continue;
+		}
 		double t0 = bu_now();
 		rgb_rows_reset();
-		if (workloads[k].fn()) {
-			fprintf(stderr, "rgbench: workload %s failed\n", workloads[k].name);
+		rgb_wl_invalid = 0;
+		if (wls[k]->run()) {
+			fprintf(stderr, "rgbench: workload %s failed\n", wls[k]->name);
 			failed++;
 		}
-		printf("(%s took %.1f s)\n", workloads[k].name, bu_now() - t0);
+		int inv = rgb_flush_workload(wls[k]->name, rgb_wl_invalid);
+		invalid += inv;
+		if (!rgb_o.in_callgrind)
+			printf("(%s took %.1f s%s)\n", wls[k]->name, bu_now() - t0,
+			       inv ? ", INVALID" : "");
 		fflush(stdout);
+		if (inv && !rgb_o.keep_going)
+			stopped = 1;
 	}
 	rgb_csv_close();
 	rgb_data_free_all();
 	unsigned long errs = atomic_load(&rgb_errors);
-	printf("# rgbench done in %.1f s%s\n", rgb_run_elapsed(), failed ? " (with failures)" : "");
+	if (!rgb_o.in_callgrind)
+		printf("# rgbench done in %.1f s%s%s\n", rgb_run_elapsed(),
+		       failed ? " (with failures)" : "",
+		       invalid ? " -- RUN INVALID (see the '!!' lines)" : "");
 	free(sync_dup);
 	free(ratio_dup);
+	free(var_dup);
+	free(rpath);
+	free(scpath);
 	if (errs) {
 		fprintf(stderr, "rgbench: %lu library call(s) failed unexpectedly during the run "
 				"(read_begin/register): results are not trustworthy\n",
 			errs);
 		return 3;
 	}
-	return failed ? 1 : 0;
+	if (failed)
+		return 1;
+	if (invalid && !rgb_o.keep_going)
+		return 4;
+	return 0;
 }

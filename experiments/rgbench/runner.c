@@ -1,8 +1,10 @@
 /*
  * runner.c - the measurement method, in one place.
  *
- *  - Worker threads are created (and pinned with --pin) before any clock
- *    starts, and do their per-thread setup (thread_init) then.
+ *  - Worker threads are created (and pinned, placement.c) before any clock
+ *    starts, and do their per-thread setup (thread_init) then. A run is
+ *    one configuration in one round (study.c): a warm-up phase, then one
+ *    measured trial.
  *  - Every phase (the warm-up, then each trial) starts when the main thread
  *    releases all workers together through a start barrier. The clock
  *    (CLOCK_MONOTONIC) is read just BEFORE the main thread arrives at the
@@ -15,6 +17,7 @@
  *  - Each worker counts into its own cache-line-padded slot (benchutil.h's
  *    struct bu_padded, plus a padded aux block): no false sharing.
  *  - The warm-up phase is run exactly like a trial and discarded.
+ *  - Workers never assert: failures are counted (aux counters, rgb_errors).
  */
 #include <errno.h>
 #include <sched.h>
@@ -29,6 +32,7 @@ struct aux_pad {
 struct wthread {
 	pthread_t th;
 	rgb_tctx_t ctx;
+	double cpu0, cpu1; /* CLOCK_THREAD_CPUTIME_ID around the phase's loop */
 	const rgb_job_t *job;
 	struct run *run;
 	int init_ok;
@@ -91,60 +95,15 @@ double rgb_hist_quantile(const rgb_hist_t *h, double q)
 	return hist_mid(RGB_HIST_BUCKETS - 1);
 }
 
-/* ---------------- pinning, progress ---------------- */
-
-void rgb_pin(int i)
-{
-	if (!rgb_o.pin)
-		return;
-	long n = bu_nproc();
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET((int)(i % (n > 0 ? n : 1)), &set);
-	int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-	if (rc)
-		fprintf(stderr, "rgbench: --pin: cannot pin thread %d: %s\n", i, strerror(rc));
-}
+/* ---------------- clock ---------------- */
 
 static double t_program = -1;
-static struct {
-	char wl[32];
-	int n, i;
-	double t0;
-} prog;
 
 double rgb_run_elapsed(void)
 {
 	if (t_program < 0)
 		t_program = bu_now();
 	return bu_now() - t_program;
-}
-
-void rgb_progress_begin(const char *workload, int nconfigs)
-{
-	rgb_run_elapsed();
-	snprintf(prog.wl, sizeof prog.wl, "%s", workload);
-	prog.n = nconfigs;
-	prog.i = 0;
-	prog.t0 = bu_now();
-}
-
-void rgb_progress_step(const char *fmt, ...)
-{
-	char desc[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(desc, sizeof desc, fmt, ap);
-	va_end(ap);
-	prog.i++;
-	double el = bu_now() - prog.t0;
-	char eta[32] = "?";
-	if (prog.i > 1) {
-		double left = el / (prog.i - 1) * (prog.n - prog.i + 1);
-		snprintf(eta, sizeof eta, "~%.0fs", left);
-	}
-	fprintf(stderr, "[rgbench %7.1fs] %s run %d of %d: %s | %s elapsed %.1fs, left %s\n",
-		rgb_run_elapsed(), prog.wl, prog.i, prog.n, desc, prog.wl, el, eta);
 }
 
 /* ---------------- the runner ---------------- */
@@ -155,12 +114,20 @@ void rgb_mark_start(rgb_tctx_t *t)
 		t->first_op = bu_now();
 }
 
+static double thread_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void *worker(void *p)
 {
 	struct wthread *w = p;
 	const rgb_job_t *job = w->job;
 	struct run *run = w->run;
-	rgb_pin(w->ctx.tid);
+	if (!job->no_pin)
+		rgb_pin(w->ctx.tid);
 	w->init_ok = job->thread_init ? job->thread_init(job->arg, &w->ctx) == 0 : 1;
 	pthread_barrier_wait(&run->ready);
 	for (;;) {
@@ -173,7 +140,9 @@ static void *worker(void *p)
 			break;
 		}
 		if (w->init_ok) {
+			w->cpu0 = thread_cpu();
 			job->run(job->arg, &w->ctx);
+			w->cpu1 = thread_cpu();
 			if (job->phase_end)
 				job->phase_end(job->arg, &w->ctx);
 		}
@@ -197,8 +166,7 @@ static void sleep_until(double t)
 		;
 }
 
-int rgb_run(const rgb_job_t *job, int trials, double warmup_s, double duration_s,
-	    void (*on_trial)(void *ud, int trial, const rgb_result_t *res), void *ud)
+int rgb_run(const rgb_job_t *job, double warmup_s, double duration_s, rgb_result_t *res)
 {
 	int n = job->nthreads;
 	if (n < 1 || n > RGB_MAX_THREADS) {
@@ -214,8 +182,7 @@ int rgb_run(const rgb_job_t *job, int trials, double warmup_s, double duration_s
 	struct bu_padded *ctr = aligned_alloc(64, sizeof(struct bu_padded) * (size_t)n);
 	struct aux_pad *aux = aligned_alloc(64, sizeof(struct aux_pad) * (size_t)n);
 	rgb_hist_t *hist = job->latency ? calloc((size_t)n, sizeof *hist) : NULL;
-	rgb_result_t *res = calloc(1, sizeof *res);
-	if (!w || !ctr || !aux || !res || (job->latency && !hist)) {
+	if (!w || !ctr || !aux || (job->latency && !hist)) {
 		fprintf(stderr, "rgbench: out of memory\n");
 		exit(1);
 	}
@@ -231,6 +198,8 @@ int rgb_run(const rgb_job_t *job, int trials, double warmup_s, double duration_s
 		w[i].ctx.ctr = &ctr[i];
 		w[i].ctx.aux = aux[i].v;
 		w[i].ctx.hist = hist ? &hist[i] : NULL;
+		/* the same per-thread seed and query start in every run of every
+		 * configuration: equal work */
 		w[i].ctx.rng = rgb_mix64(rgb_o.seed * 0x9E3779B97F4A7C15ull + (uint64_t)i + 1) | 1;
 		w[i].ctx.pos = (uint64_t)i * (RGB_NQ / (uint64_t)n);
 		int e = pthread_create(&w[i].th, NULL, worker, &w[i]);
@@ -250,10 +219,12 @@ int rgb_run(const rgb_job_t *job, int trials, double warmup_s, double duration_s
 	for (int i = 0; i < n; i++)
 		if (!w[i].init_ok)
 			rc = -1;
-	int phases = rc ? 0 : trials + (warmup_s > 0);
+	if (rc)
+		fprintf(stderr, "rgbench: a worker's setup failed: run dropped\n");
+	int phases = rc ? 0 : 1 + (warmup_s > 0);
 	for (int ph = 0; ph < phases; ph++) {
-		int trial = ph - (warmup_s > 0);
-		double d = trial < 0 ? warmup_s : duration_s;
+		int measured = ph == phases - 1;
+		double d = measured ? duration_s : warmup_s;
 		for (int i = 0; i < n; i++) {
 			ctr[i].ops = 0;
 			ctr[i].checksum = 0;
@@ -266,10 +237,10 @@ int rgb_run(const rgb_job_t *job, int trials, double warmup_s, double duration_s
 		atomic_store_explicit(&run.stop, 0, memory_order_relaxed);
 		double t0 = bu_now();
 		pthread_barrier_wait(&run.start);
-		if (job->sample && job->sample_s > 0 && trial >= 0) {
+		if (measured && job->sample && job->sample_s > 0) {
 			for (double ts = t0 + job->sample_s; ts < t0 + d - 1e-9; ts += job->sample_s) {
 				sleep_until(ts);
-				job->sample(job->arg, trial, bu_now() - t0);
+				job->sample(job->arg, bu_now() - t0);
 			}
 		}
 		sleep_until(t0 + d);
@@ -278,20 +249,25 @@ int rgb_run(const rgb_job_t *job, int trials, double warmup_s, double duration_s
 		atomic_store_explicit(&run.stop, 1, memory_order_release);
 		pthread_barrier_wait(&run.end);
 		double t1 = bu_now();
-		if (trial < 0)
+		if (!measured)
 			continue;
 		memset(res, 0, sizeof *res);
 		res->elapsed = t1 - t0;
+		res->cpu_share_min = 1e9;
 		for (int i = 0; i < n; i++) {
 			res->t_ops[i] = ctr[i].ops;
 			res->ops += ctr[i].ops;
 			res->checksum += ctr[i].checksum;
+			res->idle_threads += ctr[i].ops == 0;
 			for (int k = 0; k < RGB_AUX; k++) {
 				res->t_aux[i][k] = aux[i].v[k];
 				res->aux[k] += aux[i].v[k];
 			}
 			if (hist)
 				rgb_hist_merge(&res->hist, &hist[i]);
+			double share = (w[i].cpu1 - w[i].cpu0) / res->elapsed;
+			if (share < res->cpu_share_min)
+				res->cpu_share_min = share;
 			if (w[i].ctx.first_op > 0) {
 				if (w[i].ctx.first_op < t0)
 					res->late_start++;
@@ -299,8 +275,6 @@ int rgb_run(const rgb_job_t *job, int trials, double warmup_s, double duration_s
 					res->start_skew = w[i].ctx.first_op - t0;
 			}
 		}
-		if (on_trial)
-			on_trial(ud, trial, res);
 	}
 	run.quit = 1;
 	pthread_barrier_wait(&run.start);
@@ -313,6 +287,5 @@ int rgb_run(const rgb_job_t *job, int trials, double warmup_s, double duration_s
 	free(ctr);
 	free(aux);
 	free(hist);
-	free(res);
 	return rc;
 }

@@ -1,21 +1,24 @@
 /*
- * wl_lmdb.c - a peer: the same graph's out-adjacency stored in LMDB, run on
- * workloads 1 (readonly) and 2 (mixed) beside rcugraph in the same run.
+ * wl_lmdb.c - a peer: the same graph's out-adjacency in LMDB, beside
+ * rcugraph, in the same rounds of the same study.
  *
- * Layout: one database, MDB_INTEGERKEY, key = node id (uint64), value = the
- * node's out-neighbour ids (uint64 array, edge-list order). Nodes without
- * out-edges have no key (a query for them sums 0, as in rcugraph).
- * Environment: MDB_NOTLS (read transactions are not tied to threads),
- * MDB_NOSYNC | MDB_NOMETASYNC (no fsync: rcugraph runs in memory here too),
- * on a fresh directory per configuration under $TMPDIR.
- * Query: one read transaction per query: mdb_txn_renew, mdb_get, sum of
- * (neighbour id + 1) exactly as rgb_query(), mdb_txn_reset (each thread
- * keeps its own reset read-txn handle, the LMDB idiom for repeated reads).
- * Write: one write transaction per --batch edges: get the source's array,
- * append the destination, put, commit. Equal work: the checksum of the fixed
- * query sequence equals rcugraph's on the same graph (the summary checks).
- * Rows: workload "lmdb", variant "readonly" or "mixed", sync "lmdb" for the
- * peer and the rcugraph policies (default rcu-memb) beside it.
+ * Layout: one database, MDB_INTEGERKEY, key = node id (uint64), value =
+ * the node's out-neighbour ids (uint64 array, edge-list order); nodes
+ * without out-edges have no key (their query sums 0, as in rcugraph).
+ * Environment: MDB_NOTLS, MDB_NOSYNC | MDB_NOMETASYNC (no fsync: rcugraph
+ * runs in memory too), built ONCE in a directory under $TMPDIR.
+ * Query: one read transaction per query (mdb_txn_renew, mdb_get, the sum
+ * of (neighbour id + 1) exactly as rcugraph's span query on a dense graph,
+ * mdb_txn_reset on the thread's own handle). Write (mixed): as rcugraph's
+ * churn (qwork.c): one write transaction appends --batch destinations to
+ * a random node's array, the same thread's next write removes them, and
+ * what is left when a run ends is removed after it (outside timing).
+ *
+ * Studies: "readonly" and one per update ratio ("mixed R%"): sync "lmdb"
+ * (the reference, with its A/A copy lmdb#2) and rcugraph's policies
+ * (default rcu-memb; qwork.c); ratios are rcugraph / lmdb per round.
+ * Equal work: LMDB's checksum of the fixed query sequence must equal
+ * rcugraph's (dense graphs: slots are ids).
  */
 #include <errno.h>
 #include <lmdb.h>
@@ -23,15 +26,22 @@
 
 #include "rgbench.h"
 
-extern atomic_ulong rgb_errors;
+#define KIND_LMDB 1
+#define LM_MAXB 64
 
 struct lm {
 	MDB_env *env;
 	MDB_dbi dbi;
 	const rgb_data_t *d;
+	MDB_txn *rtx[RGB_MAX_THREADS];       /* per-thread reset read transaction */
+	int npend[RGB_MAX_THREADS];
+	uint64_t psrc[RGB_MAX_THREADS], pdst[RGB_MAX_THREADS][LM_MAXB];
+};
+
+struct lmc { /* one LMDB configuration */
+	struct lm *a;
 	uint64_t write_thresh;
 	int batch;
-	MDB_txn *rtx[RGB_MAX_THREADS]; /* per-thread reset read transaction */
 };
 
 static int lm_fail(const char *what, int rc)
@@ -61,17 +71,17 @@ static int lm_build(struct lm *a, const char *dir, const rgb_data_t *d)
 	uint64_t n = d->nids, m = d->el.n_edges;
 	if ((rc = mdb_env_create(&a->env)))
 		return lm_fail("mdb_env_create", rc);
-	/* room for the data, its growth under the mixed workload and COW pages */
 	size_t map = (size_t)(m * 8 * 8 + n * 256) + ((size_t)1 << 30);
 	mdb_env_set_mapsize(a->env, map);
 	mdb_env_set_maxreaders(a->env, RGB_MAX_THREADS + 8);
 	if ((rc = mdb_env_open(a->env, dir, MDB_NOTLS | MDB_NOSYNC | MDB_NOMETASYNC, 0644)))
 		return lm_fail("mdb_env_open", rc);
-	/* group edges by source index (counting sort, stable) */
-	uint64_t *off = calloc(n + 1, sizeof *off), *adj = malloc(m * sizeof *adj);
-	if (!off || !adj) {
+	uint64_t *off = calloc(n + 1, sizeof *off), *adj = malloc((m ? m : 1) * sizeof *adj);
+	uint64_t *fill = malloc((n ? n : 1) * sizeof *fill);
+	if (!off || !adj || !fill) {
 		free(off);
 		free(adj);
+		free(fill);
 		return lm_fail("allocation", ENOMEM);
 	}
 	for (uint64_t i = 0; i < m; i++) {
@@ -81,7 +91,6 @@ static int lm_build(struct lm *a, const char *dir, const rgb_data_t *d)
 	}
 	for (uint64_t k = 0; k < n; k++)
 		off[k + 1] += off[k];
-	uint64_t *fill = malloc(n * sizeof *fill);
 	memcpy(fill, off, n * sizeof *fill);
 	for (uint64_t i = 0; i < m; i++) {
 		uint64_t k;
@@ -119,19 +128,18 @@ static int lm_build(struct lm *a, const char *dir, const rgb_data_t *d)
 
 static uint64_t lm_query(struct lm *a, MDB_txn *rtx, uint64_t id)
 {
-	int rc = mdb_txn_renew(rtx);
-	if (rc) {
-		atomic_fetch_add_explicit(&rgb_errors, 1, memory_order_relaxed);
+	if (mdb_txn_renew(rtx)) {
+		rgb_error_count();
 		return 0;
 	}
 	uint64_t sum = 0;
 	MDB_val kv = {sizeof id, &id}, vv;
 	if (mdb_get(rtx, a->dbi, &kv, &vv) == 0) {
-		const uint64_t *p = vv.mv_data;
+		const unsigned char *p = vv.mv_data;
 		size_t n = vv.mv_size / 8;
 		for (size_t i = 0; i < n; i++) {
 			uint64_t x;
-			memcpy(&x, p + i, 8); /* LMDB values are not necessarily 8-byte aligned */
+			memcpy(&x, p + 8 * i, 8); /* values are not necessarily 8-byte aligned */
 			sum += x + 1;
 		}
 	}
@@ -139,33 +147,43 @@ static uint64_t lm_query(struct lm *a, MDB_txn *rtx, uint64_t id)
 	return sum;
 }
 
-static int lm_write(struct lm *a, uint64_t *rng)
+/* Appends (add) or removes the last occurrence of (remove) each of n
+ * destinations in src's array, in one write transaction. */
+static int lm_edit(struct lm *a, uint64_t src, const uint64_t *dst, int n, int add)
 {
-	const rgb_data_t *d = a->d;
 	MDB_txn *w;
 	int rc = mdb_txn_begin(a->env, NULL, 0, &w);
 	if (rc)
 		return rc;
-	for (int b = 0; b < a->batch && !rc; b++) {
-		uint64_t s = d->ids[rgb_rand(rng) % d->nids], t = d->ids[rgb_rand(rng) % d->nids];
-		MDB_val kv = {sizeof s, &s}, old, nv;
-		size_t n = 0;
-		uint64_t *buf;
-		if (mdb_get(w, a->dbi, &kv, &old) == 0)
-			n = old.mv_size / 8;
-		buf = malloc((n + 1) * 8);
-		if (!buf) {
-			rc = ENOMEM;
-			break;
-		}
-		if (n)
-			memcpy(buf, old.mv_data, n * 8);
-		buf[n] = t;
-		nv.mv_size = (n + 1) * 8;
-		nv.mv_data = buf;
-		rc = mdb_put(w, a->dbi, &kv, &nv, 0);
-		free(buf);
+	MDB_val kv = {sizeof src, &src}, old, nv;
+	size_t cnt = 0;
+	if (mdb_get(w, a->dbi, &kv, &old) == 0)
+		cnt = old.mv_size / 8;
+	uint64_t *buf = malloc((cnt + (size_t)n + 1) * 8);
+	if (!buf) {
+		mdb_txn_abort(w);
+		return ENOMEM;
 	}
+	if (cnt)
+		memcpy(buf, old.mv_data, cnt * 8);
+	for (int b = 0; b < n; b++) {
+		if (add) {
+			buf[cnt++] = dst[b];
+			continue;
+		}
+		for (size_t i = cnt; i-- > 0;)
+			if (buf[i] == dst[b]) {
+				memmove(buf + i, buf + i + 1, (cnt - i - 1) * 8);
+				cnt--;
+				break;
+			}
+	}
+	nv.mv_size = cnt * 8;
+	nv.mv_data = buf;
+	rc = cnt ? mdb_put(w, a->dbi, &kv, &nv, 0) : mdb_del(w, a->dbi, &kv, NULL);
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	free(buf);
 	if (rc) {
 		mdb_txn_abort(w);
 		return rc;
@@ -173,35 +191,57 @@ static int lm_write(struct lm *a, uint64_t *rng)
 	return mdb_txn_commit(w);
 }
 
+static int lm_churn(struct lmc *c, int tid, uint64_t *rng)
+{
+	struct lm *a = c->a;
+	const rgb_data_t *d = a->d;
+	if (a->npend[tid]) {
+		int rc = lm_edit(a, a->psrc[tid], a->pdst[tid], a->npend[tid], 0);
+		if (!rc)
+			a->npend[tid] = 0;
+		return rc;
+	}
+	uint64_t src = d->ids[rgb_rand(rng) % d->nids];
+	for (int b = 0; b < c->batch; b++)
+		a->pdst[tid][b] = d->ids[rgb_rand(rng) % d->nids];
+	int rc = lm_edit(a, src, a->pdst[tid], c->batch, 1);
+	if (!rc) {
+		a->psrc[tid] = src;
+		a->npend[tid] = c->batch;
+	}
+	return rc;
+}
+
 static int lm_tinit(void *arg, rgb_tctx_t *t)
 {
-	struct lm *a = arg;
-	int rc = mdb_txn_begin(a->env, NULL, MDB_RDONLY, &a->rtx[t->tid]);
+	struct lmc *c = arg;
+	int rc = mdb_txn_begin(c->a->env, NULL, MDB_RDONLY, &c->a->rtx[t->tid]);
 	if (rc)
 		return lm_fail("mdb_txn_begin(read)", rc);
-	mdb_txn_reset(a->rtx[t->tid]);
+	mdb_txn_reset(c->a->rtx[t->tid]);
 	return 0;
 }
 
 static void lm_tfini(void *arg, rgb_tctx_t *t)
 {
-	struct lm *a = arg;
-	mdb_txn_abort(a->rtx[t->tid]);
+	struct lmc *c = arg;
+	mdb_txn_abort(c->a->rtx[t->tid]);
 }
 
 static void lm_run(void *arg, rgb_tctx_t *t)
 {
-	struct lm *a = arg;
-	MDB_txn *rtx = a->rtx[t->tid];
+	struct lmc *c = arg;
+	MDB_txn *rtx = c->a->rtx[t->tid];
+	const uint64_t *q = c->a->d->queries;
 	uint64_t ops = 0, sum = 0, writes = 0, failed = 0, pos = t->pos;
 	rgb_mark_start(t);
 	do {
 		for (int k = 0; k < 16; k++) {
-			if (a->write_thresh && rgb_rand(&t->rng) % 10000 < a->write_thresh) {
-				failed += lm_write(a, &t->rng) != 0;
+			if (c->write_thresh && rgb_rand(&t->rng) % 10000 < c->write_thresh) {
+				failed += lm_churn(c, t->tid, &t->rng) != 0;
 				writes++;
 			} else {
-				sum += lm_query(a, rtx, a->d->queries[pos++ & (RGB_NQ - 1)]);
+				sum += lm_query(c->a, rtx, q[pos++ & (RGB_NQ - 1)]);
 			}
 		}
 		ops += 16;
@@ -213,74 +253,135 @@ static void lm_run(void *arg, rgb_tctx_t *t)
 	t->aux[1] = failed;
 }
 
-struct lmcfg {
-	struct lm *a;
-	const char *variant;
-	int threads;
-	double ratio;
-	int batch;
-	uint64_t verify;
-};
+/* ---------------- hooks: LMDB configurations here, rcugraph's in qwork.c ---------------- */
 
-static void lm_on_trial(void *ud, int trial, const rgb_result_t *res)
+static struct {
+	int (*enter)(rgb_study_t *, rgb_cfg_t *);
+	void (*leave)(rgb_study_t *, rgb_cfg_t *);
+	int (*verify)(rgb_study_t *, rgb_cfg_t *, uint64_t *);
+	void (*job)(rgb_study_t *, rgb_cfg_t *, rgb_job_t *);
+	void (*row)(rgb_study_t *, rgb_cfg_t *, const rgb_result_t *, rgb_row_t *);
+} qh;
+
+static int h_enter(rgb_study_t *s, rgb_cfg_t *c)
 {
-	struct lmcfg *c = ud;
-	rgb_row_t r;
-	rgb_row_init(&r, "lmdb", c->variant, "lmdb", c->threads, trial);
-	rgb_row_graph(&r, c->a->d);
-	r.update_ratio = c->ratio;
-	r.batch = c->batch;
-	r.ops = res->ops;
-	r.throughput = (double)res->ops / res->elapsed;
-	snprintf(r.unit, sizeof r.unit, "%s", c->ratio > 0 ? "ops" : "queries");
-	r.has_checksum = 1;
-	r.checksum = c->verify;
-	rgb_extra(&r, "elapsed_s=%.6f", res->elapsed);
-	if (c->ratio > 0)
-		rgb_extra(&r, "reads=%llu;writes=%llu", (unsigned long long)(res->ops - res->aux[0]),
-			  (unsigned long long)res->aux[0]);
-	if (res->aux[1])
-		rgb_extra(&r, "failed_txns=%llu", (unsigned long long)res->aux[1]);
-	rgb_emit(&r);
+	if (c->kind != KIND_LMDB)
+		return qh.enter(s, c);
+	struct lmc *x = c->arg;
+	memset(x->a->npend, 0, sizeof x->a->npend);
+	return 0;
 }
 
-static int lm_config(const rgb_data_t *d, const char *variant, int threads, double ratio,
-		     int batch)
+static void h_leave(rgb_study_t *s, rgb_cfg_t *c)
 {
-	char dir[512];
-	if (rgb_tmpdir(dir, sizeof dir, "lmdb"))
-		return -1;
-	struct lm *a = calloc(1, sizeof *a);
-	int rc = -1;
-	if (!a)
-		goto out;
-	a->d = d;
-	a->batch = batch > 0 ? batch : 1;
-	a->write_thresh = ratio > 0 ? (uint64_t)llround(ratio * 100.0) : 0;
-	if (lm_build(a, dir, d))
-		goto out;
-	struct lmcfg c = {a, variant, threads, ratio, batch, 0x9E3779B97F4A7C15ull};
-	MDB_txn *rtx;
-	if ((rc = mdb_txn_begin(a->env, NULL, MDB_RDONLY, &rtx))) {
-		lm_fail("mdb_txn_begin", rc);
-		goto out;
+	if (c->kind != KIND_LMDB) {
+		qh.leave(s, c);
+		return;
 	}
+	struct lm *a = ((struct lmc *)c->arg)->a;
+	for (int tid = 0; tid < RGB_MAX_THREADS; tid++)
+		if (a->npend[tid]) {
+			int rc = lm_edit(a, a->psrc[tid], a->pdst[tid], a->npend[tid], 0);
+			if (rc)
+				lm_fail("undoing the churn", rc);
+			a->npend[tid] = 0;
+		}
+}
+
+static int h_verify(rgb_study_t *s, rgb_cfg_t *c, uint64_t *ck)
+{
+	if (c->kind != KIND_LMDB)
+		return qh.verify(s, c, ck);
+	struct lm *a = ((struct lmc *)c->arg)->a;
+	MDB_txn *rtx;
+	int rc = mdb_txn_begin(a->env, NULL, MDB_RDONLY, &rtx);
+	if (rc)
+		return lm_fail("mdb_txn_begin", rc);
 	mdb_txn_reset(rtx);
+	uint64_t h = 0x9E3779B97F4A7C15ull;
 	for (uint64_t i = 0; i < RGB_VERIFY_Q; i++)
-		c.verify = rgb_mix64(c.verify ^ lm_query(a, rtx, d->queries[i]));
+		h = rgb_mix64(h ^ lm_query(a, rtx, a->d->queries[i]));
 	mdb_txn_abort(rtx);
-	rgb_job_t job = {.nthreads = threads, .arg = a, .thread_init = lm_tinit,
-			 .thread_fini = lm_tfini, .run = lm_run};
-	rc = rgb_run(&job, rgb_o.trials, rgb_o.warmup, rgb_o.duration, lm_on_trial, &c);
+	*ck = h;
+	return 0;
+}
+
+static void h_job(rgb_study_t *s, rgb_cfg_t *c, rgb_job_t *job)
+{
+	if (c->kind != KIND_LMDB) {
+		qh.job(s, c, job);
+		return;
+	}
+	job->arg = c->arg;
+	job->thread_init = lm_tinit;
+	job->thread_fini = lm_tfini;
+	job->run = lm_run;
+}
+
+static void h_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_row_t *r)
+{
+	if (c->kind != KIND_LMDB) {
+		qh.row(s, c, res, r);
+		return;
+	}
+	struct lmc *x = c->arg;
+	snprintf(r->unit, sizeof r->unit, "%s", x->write_thresh ? "ops" : "queries");
+	if (x->write_thresh)
+		rgb_extra(r, "reads=%llu;writes=%llu", (unsigned long long)(res->ops - res->aux[0]),
+			  (unsigned long long)res->aux[0]);
+	if (res->aux[1])
+		rgb_extra(r, "failed_txns=%llu", (unsigned long long)res->aux[1]);
+}
+
+static int one_study(struct lm *a, rgb_qwork_t *w, const rgb_data_t *d, const char *variant,
+		     double ratio, int batch, const char *const *syncs, int ns, const int *thr, int nt)
+{
+	rgb_study_t *s = calloc(1, sizeof *s);
+	struct lmc *lc = calloc((size_t)nt, sizeof *lc);
+	int rc = -1;
+	if (!s || !lc)
+		goto out;
+	char name[64];
+	snprintf(name, sizeof name, "lmdb %s", variant);
+	rgb_study_init(s, "lmdb", name, d);
+	w->nqc = 0;
+	for (int t = 0; t < nt; t++) {
+		lc[t] = (struct lmc){.a = a, .batch = batch < LM_MAXB ? batch : LM_MAXB,
+				     .write_thresh = ratio > 0 ? (uint64_t)(ratio * 100.0 + 0.5) : 0};
+		int i = rgb_cfg_add(s, variant, "lmdb", NULL, thr[t], KIND_LMDB);
+		s->cfg[i].arg = &lc[t];
+		s->cfg[i].update_ratio = ratio > 0 ? ratio : -1;
+		s->cfg[i].batch = ratio > 0 ? batch : -1;
+		for (int k = 0; k < ns; k++) {
+			if (ratio > 0 && !strcmp(syncs[k], "nosync"))
+				continue;
+			if (rgb_qwork_add(s, w, variant, syncs[k], thr[t], thr[t], ratio > 0 ? ratio : -1,
+					  batch, 0, 0) < 0)
+				goto out;
+		}
+	}
+	rgb_study_link(s, NULL, "lmdb", 1);
+	rgb_qwork_study(s);
+	qh.enter = s->enter;
+	qh.leave = s->leave;
+	qh.verify = s->verify;
+	qh.job = s->job;
+	qh.row = s->row;
+	s->enter = h_enter;
+	s->leave = h_leave;
+	s->verify = h_verify;
+	s->job = h_job;
+	s->row = h_row;
+	rc = rgb_study_run(s);
 out:
-	if (a && a->env)
-		mdb_env_close(a->env);
-	free(a);
-	rgb_rmtree(dir);
+	if (s)
+		rgb_study_free(s);
+	free(s);
+	free(lc);
 	return rc;
 }
 
-int wl_lmdb(void)
+static int lmdb_run(void)
 {
 	const char *spec = rgb_o.graph ? rgb_o.graph : rgb_default_graph();
 	rgb_data_t *d = rgb_data_get(spec);
@@ -295,52 +396,38 @@ int wl_lmdb(void)
 	double ratios[RGB_MAX_LIST];
 	int nr = rgb_ratio_list(ratios, rgb_o.quick ? quick : full, rgb_o.quick ? 2 : 5);
 	int batch = rgb_o.batch > 0 ? rgb_o.batch : 1;
-	int nws = 0;
-	for (int s = 0; s < ns; s++)
-		nws += strcmp(syncs[s], "nosync") != 0;
-	rgb_progress_begin("lmdb", nt * (1 + ns) + nr * nt * (1 + nws));
-	for (int t = 0; t < nt; t++) {
-		rgb_progress_step("readonly lmdb threads=%d", thr[t]);
-		lm_config(d, "readonly", thr[t], -1, -1);
-		for (int s = 0; s < ns; s++) {
-			rgb_progress_step("readonly %s threads=%d", syncs[s], thr[t]);
-			rgb_run_queries("lmdb", "readonly", syncs[s], thr[t], -1, -1, d);
+	char dir[512] = "";
+	struct lm *a = calloc(1, sizeof *a);
+	rg_graph_t *g = rgb_graph_build("rcu-memb", d, NULL);
+	rgb_qwork_t w = {0};
+	int rc = -1;
+	if (!a || !g || rgb_tmpdir(dir, sizeof dir, "lmdb") || rgb_qwork_init(&w, g, d, batch))
+		goto out;
+	a->d = d;
+	if (lm_build(a, dir, d))
+		goto out;
+	rc = 0;
+	if (rgb_variant_on("readonly", 1))
+		rc |= one_study(a, &w, d, "readonly", -1, batch, syncs, ns, thr, nt);
+	if (rgb_variant_on("mixed", 1))
+		for (int r = 0; r < nr; r++) {
+			if (ratios[r] <= 0)
+				continue;
+			char v[32];
+			snprintf(v, sizeof v, "mixed %g%%", ratios[r]);
+			rc |= one_study(a, &w, d, v, ratios[r], batch, syncs, ns, thr, nt);
 		}
-	}
-	for (int r = 0; r < nr; r++) {
-		const char *v = ratios[r] > 0 ? "mixed" : "readonly";
-		for (int t = 0; t < nt; t++) {
-			rgb_progress_step("%s %g%% lmdb threads=%d", v, ratios[r], thr[t]);
-			lm_config(d, v, thr[t], ratios[r], batch);
-			for (int s = 0; s < ns; s++) {
-				if (!strcmp(syncs[s], "nosync") && ratios[r] > 0)
-					continue;
-				rgb_progress_step("%s %g%% %s threads=%d", v, ratios[r], syncs[s], thr[t]);
-				rgb_run_queries("lmdb", v, syncs[s], thr[t], ratios[r], batch, d);
-			}
-		}
-	}
-	rgb_flush_workload("lmdb");
-	for (int t = 0; t < nt; t++) {
-		double l = rgb_median("lmdb", "readonly", "lmdb", thr[t], -1);
-		printf("lmdb readonly threads=%d: lmdb %.3g q/s;", thr[t], l);
-		for (int s = 0; s < ns; s++) {
-			double m = rgb_median("lmdb", "readonly", syncs[s], thr[t], -1);
-			if (m > 0 && l > 0)
-				printf(" %s %.3g q/s = %.2fx lmdb;", syncs[s], m, m / l);
-		}
-		printf("\n");
-	}
-	for (int r = 0; r < nr; r++)
-		for (int t = 0; t < nt; t++) {
-			double l = rgb_median("lmdb", "mixed", "lmdb", thr[t], ratios[r]);
-			double m = rgb_median("lmdb", "mixed", syncs[0], thr[t], ratios[r]);
-			if (l > 0 && m > 0)
-				printf("lmdb mixed %g%% threads=%d: %s/lmdb = %.2fx\n", ratios[r], thr[t],
-				       syncs[0], m / l);
-		}
-	int eq = rgb_checksums_equal("lmdb", NULL);
-	printf("lmdb: equal-work checksums (lmdb vs rcugraph, fixed query sequence): %s\n",
-	       eq == 1 ? "identical" : "DIFFER");
-	return 0;
+out:
+	if (a && a->env)
+		mdb_env_close(a->env);
+	free(a);
+	rgb_qwork_free(&w);
+	rgb_graph_close(g);
+	if (dir[0])
+		rgb_rmtree(dir);
+	return rc;
 }
+
+static const char *const variants[] = {"readonly", "mixed", NULL};
+RGB_WORKLOAD(lmdb, 60, "LMDB peer (one read txn per query) beside rcugraph: readonly + mixed", 1,
+	     variants, lmdb_run)

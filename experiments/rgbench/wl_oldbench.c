@@ -27,19 +27,23 @@
  *                       WITHIN 2 hops, the parallel side EXACTLY 2 hops
  *                       (different result sets: checksum column differs);
  *                       honest: both exactly 2 hops
- * Rows: variant "<scenario>:flaw=none" (honest), ":flaw=<name>" for each
- * selected flaw alone, ":flaw=all" for all selected together. throughput =
- * ops / reported elapsed; extra has elapsed_true_s and elapsed_reported_s.
- * The speedup of a configuration is its throughput over the 1-thread row
- * of the same variant: the summary prints it flawed beside honest, and the
- * generic suspect flag marks any above the thread count.
+ * Configurations: variant "<scenario>:flaw=none" (honest), ":flaw=<name>"
+ * for each selected flaw alone, ":flaw=all" for all selected together, per
+ * policy (default lru-rwlock, rcu-memb; nosync cannot take the writes) and
+ * thread count, all in one study of shuffled rounds. Honest runs use the
+ * workload's one packed graph (its writes undone and the graph repacked
+ * after each run); a shared-warm-cache run builds a fresh graph and first
+ * runs the smaller thread counts on it untimed, as the old sequence did.
+ * throughput = ops / reported elapsed; extra has elapsed_true_s and
+ * elapsed_reported_s. Statistics: each configuration's paired speedup over
+ * its 1-thread run (above the thread count: invalid) and each flawed
+ * configuration's ratio to the honest one; flawed configurations are
+ * marked valid=flawed and never make the run INVALID.
  */
+#include "queries.h"
+
 #include <math.h>
 #include <rcugraph/traverse.h>
-
-#include "rgbench.h"
-
-extern atomic_ulong rgb_errors;
 
 enum { S_READS, S_MIXED, S_TRAV, S_CONT, S_N };
 static const char *const sc_name[S_N] = {"reads", "mixed", "traversal", "contention"};
@@ -84,7 +88,7 @@ static uint64_t ob_work(struct ob *o, int tid)
 			for (int attempt = 0; attempt < 100; attempt++) {
 				rg_read_t *r;
 				if (rg_read_begin(o->g, &r)) {
-					atomic_fetch_add_explicit(&rgb_errors, 1, memory_order_relaxed);
+					rgb_error_count();
 					return sum;
 				}
 				rg_exec_t ex;
@@ -119,7 +123,7 @@ static uint64_t ob_work(struct ob *o, int tid)
 					rg_txn_abort(t);
 			}
 		} else {
-			sum += rgb_query(o->g, id, &retries);
+			sum += rgb_q_section(o->g, id, &retries);
 		}
 		rg_reader_quiescent(o->g);
 	}
@@ -207,7 +211,105 @@ static const char *flaw_label(unsigned f)
 	}
 }
 
-int wl_oldbench(void)
+
+#define OB_WRITE_TYPE 3
+
+struct obcfg {
+	int scenario;
+	unsigned flaws;
+	int tidx; /* index of its thread count in the list */
+};
+
+static struct {
+	rg_graph_t *g; /* the shared packed graph of the honest runs */
+	const rgb_data_t *d;
+	int thr[RGB_MAX_LIST], nt;
+} OB;
+
+/* Deletes the writes an ob_work run made on g (which ops write depends on
+ * the op index only) and repacks g. */
+static void ob_undo(rg_graph_t *g, const rgb_data_t *d, int scenario)
+{
+	if (scenario != S_MIXED && scenario != S_CONT)
+		return;
+	rg_txn_t *t;
+	int rc = rg_txn_begin(g, &t);
+	for (uint64_t i = 0; i < OB_OPS && !rc; i++) {
+		if (rgb_mix64(i + 0x5eed) % 5)
+			continue;
+		uint64_t id = scenario == S_CONT ? d->hot : d->queries[i];
+		rc = rg_txn_del_edge(t, id, d->ids[rgb_mix64(i) % d->nids], OB_WRITE_TYPE);
+		if (rc == RG_ENOENT)
+			rc = 0;
+	}
+	if (!rc)
+		rc = rg_txn_commit(t, NULL);
+	else
+		rg_txn_abort(t);
+	if (!rc && rgb_o.pack)
+		rc = rg_pack(g);
+	if (rc)
+		fprintf(stderr, "rgbench: oldbench: undoing the writes: %s\n", rg_strerror(rc));
+}
+
+static int ob_enter(rgb_study_t *s, rgb_cfg_t *c)
+{
+	(void)s;
+	struct obcfg *x = c->arg;
+	return (x->flaws & RGB_FLAW_WARM) ? 0 : rgb_set_policy(OB.g, c->policy);
+}
+
+static int ob_measure(rgb_study_t *s, rgb_cfg_t *c, rgb_row_t *r)
+{
+	(void)s;
+	struct obcfg *x = c->arg;
+	const rgb_data_t *d = OB.d;
+	rg_graph_t *g = OB.g;
+	uint64_t ck = 0;
+	if (x->flaws & RGB_FLAW_WARM) {
+		/* the old sequence: a fresh graph, the smaller thread counts run
+		 * on it first (untimed here), no warm-up */
+		if (!(g = rgb_graph_build(c->policy, d, NULL)))
+			return -1;
+		for (int k = 0; k < x->tidx; k++) {
+			struct ob o = {.g = g, .d = d, .scenario = x->scenario,
+				       .nthreads = OB.thr[k], .flaws = x->flaws};
+			ob_run(&o, 0, &ck);
+		}
+	}
+	struct ob o = {.g = g, .d = d, .scenario = x->scenario, .nthreads = c->threads,
+		       .flaws = x->flaws};
+	double el = ob_run(&o, !(x->flaws & RGB_FLAW_WARM), &ck);
+	double rep = el;
+	if (x->flaws & RGB_FLAW_MS) {
+		rep = floor(el * 1000.0) / 1000.0;
+		if (rep < 0.001)
+			rep = 0.001;
+	}
+	uint64_t ops = x->scenario == S_TRAV ? OB_ROOTS : OB_OPS;
+	if (x->scenario == S_MIXED || x->scenario == S_CONT)
+		r->update_ratio = 20;
+	r->ops = ops;
+	r->throughput = (double)ops / rep;
+	snprintf(r->unit, sizeof r->unit, "%s", x->scenario == S_TRAV ? "roots" : "ops");
+	if (x->scenario == S_READS || x->scenario == S_TRAV) {
+		r->has_checksum = 1;
+		r->checksum = ck;
+	}
+	rgb_extra(r, "elapsed_true_s=%.9f;elapsed_reported_s=%.9f;count_based=1;warm_pass=%d;"
+		     "fresh_graph=%d",
+		  el, rep, !(x->flaws & RGB_FLAW_WARM), g != OB.g);
+	if (x->scenario == S_TRAV)
+		rgb_extra(r, "semantics=%s",
+			  (x->flaws & RGB_FLAW_SEMANTICS) && c->threads == 1 ? "within-2" : "exactly-2");
+	if (g != OB.g)
+		rgb_graph_close(g);
+	else
+		ob_undo(g, d, x->scenario);
+	return 0;
+}
+
+static int oldbench_run(void)
 {
 	const char *spec = rgb_o.graph ? rgb_o.graph : "oldbench:nodes=1000,avg=20,seed=1";
 	rgb_data_t *d = rgb_data_get(spec);
@@ -216,130 +318,91 @@ int wl_oldbench(void)
 	static const char *const dflt_sync[] = {"lru-rwlock", "rcu-memb", NULL};
 	const char *syncs[RGB_MAX_LIST];
 	int ns = rgb_sync_list(syncs, dflt_sync);
-	int thr[RGB_MAX_LIST], dt[RGB_MAX_LIST];
-	int nt = rgb_threads_list(thr, dt, rgb_default_threads(dt));
+	int dt[RGB_MAX_LIST];
+	OB.nt = rgb_threads_list(OB.thr, dt, rgb_default_threads(dt));
+	OB.d = d;
 	/* thread counts ascending: the order the old suite ran them in */
-	for (int i = 1; i < nt; i++)
-		for (int k = i; k > 0 && thr[k] < thr[k - 1]; k--) {
-			int x = thr[k];
-			thr[k] = thr[k - 1];
-			thr[k - 1] = x;
+	for (int i = 1; i < OB.nt; i++)
+		for (int k = i; k > 0 && OB.thr[k] < OB.thr[k - 1]; k--) {
+			int t = OB.thr[k];
+			OB.thr[k] = OB.thr[k - 1];
+			OB.thr[k - 1] = t;
 		}
-	unsigned sets[S_N][6];
-	int nsets[S_N];
-	int total = 0;
-	for (int s = 0; s < S_N; s++) {
+	rgb_study_t *s = calloc(1, sizeof *s);
+	struct obcfg *pool = calloc(RGB_MAX_CFG, sizeof *pool);
+	int np = 0, rc = -1;
+	const char *first = NULL;
+	for (int k = 0; k < ns; k++)
+		if (strcmp(syncs[k], "nosync")) {
+			first = syncs[k];
+			break;
+		}
+	if (!s || !pool || !first)
+		goto out;
+	if (!(OB.g = rgb_graph_build(first, d, NULL)))
+		goto out;
+	rgb_study_init(s, "oldbench", "oldbench", d);
+	for (int sc = 0; sc < S_N; sc++) {
 		unsigned applicable = RGB_FLAW_SPAWN | RGB_FLAW_WARM | RGB_FLAW_MS |
-				      (s == S_TRAV ? RGB_FLAW_SEMANTICS : 0);
-		unsigned sel = rgb_o.flaws & applicable;
-		int k = 0, nsel = 0;
-		sets[s][k++] = 0;
+				      (sc == S_TRAV ? RGB_FLAW_SEMANTICS : 0);
+		unsigned sel = rgb_o.flaws & applicable, sets[6];
+		int nsets = 0, nsel = 0;
+		sets[nsets++] = 0;
 		for (unsigned f = 1; f <= RGB_FLAW_SEMANTICS; f <<= 1)
 			if (sel & f) {
-				sets[s][k++] = f;
+				sets[nsets++] = f;
 				nsel++;
 			}
 		if (nsel > 1)
-			sets[s][k++] = sel;
-		nsets[s] = k;
-		total += k * rgb_o.trials;
-	}
-	int nok = 0;
-	for (int s = 0; s < ns; s++)
-		if (!strcmp(syncs[s], "nosync"))
-			fprintf(stderr, "rgbench: oldbench: nosync cannot take the writes, skipped\n");
-		else
-			nok++;
-	total *= nok;
-	rgb_progress_begin("oldbench", total);
-	for (int sc = 0; sc < S_N; sc++)
-		for (int fi = 0; fi < nsets[sc]; fi++)
-			for (int s = 0; s < ns; s++) {
-				if (!strcmp(syncs[s], "nosync"))
-					continue;
-				unsigned flaws = sets[sc][fi];
-				char variant[96];
-				snprintf(variant, sizeof variant, "%s:flaw=%s", sc_name[sc], flaw_label(flaws));
-				for (int trial = 0; trial < rgb_o.trials; trial++) {
-					rgb_progress_step("%s sync=%s trial %d", variant, syncs[s], trial);
-					rg_graph_t *shared = NULL;
-					if (flaws & RGB_FLAW_WARM) {
-						shared = rgb_graph_build(syncs[s], d, NULL);
-						if (!shared)
-							return -1;
-					}
-					for (int t = 0; t < nt; t++) {
-						struct ob o = {.d = d, .scenario = sc, .nthreads = thr[t],
-							       .flaws = flaws};
-						o.g = shared ? shared : rgb_graph_build(syncs[s], d, NULL);
-						if (!o.g)
-							return -1;
-						uint64_t ck;
-						double el = ob_run(&o, !(flaws & RGB_FLAW_WARM), &ck);
-						double rep = el;
-						if (flaws & RGB_FLAW_MS) {
-							rep = floor(el * 1000.0) / 1000.0;
-							if (rep < 0.001)
-								rep = 0.001;
-						}
-						uint64_t ops = sc == S_TRAV ? OB_ROOTS : OB_OPS;
-						rgb_row_t r;
-						rgb_row_init(&r, "oldbench", variant, syncs[s], thr[t], trial);
-						r.duration_s = -1; /* count-based: no fixed duration */
-						r.warmup_s = (flaws & RGB_FLAW_WARM) ? 0 : -1;
-						rgb_row_graph(&r, d);
-						if (sc == S_MIXED || sc == S_CONT)
-							r.update_ratio = 20;
-						r.ops = ops;
-						r.throughput = (double)ops / rep;
-						snprintf(r.unit, sizeof r.unit, "%s",
-							 sc == S_TRAV ? "roots" : "ops");
-						if (sc == S_READS || sc == S_TRAV) {
-							r.has_checksum = 1;
-							r.checksum = ck;
-						}
-						rgb_extra(&r, "elapsed_true_s=%.9f;elapsed_reported_s=%.9f;"
-							      "count_based=1;warm_pass=%d;shared_graph=%d",
-							  el, rep, !(flaws & RGB_FLAW_WARM), shared != NULL);
-						if (sc == S_TRAV)
-							rgb_extra(&r, "semantics=%s",
-								  (flaws & RGB_FLAW_SEMANTICS) && thr[t] == 1
-									  ? "within-2"
-									  : "exactly-2");
-						rgb_emit(&r);
-						if (!shared)
-							rgb_graph_close(o.g);
-					}
-					rgb_graph_close(shared);
+			sets[nsets++] = sel;
+		for (int fi = 0; fi < nsets; fi++)
+			for (int k = 0; k < ns; k++) {
+				if (!strcmp(syncs[k], "nosync"))
+					continue; /* cannot take the writes */
+				char v[96];
+				snprintf(v, sizeof v, "%s:flaw=%s", sc_name[sc], flaw_label(sets[fi]));
+				for (int t = 0; t < OB.nt; t++) {
+					if (np == RGB_MAX_CFG)
+						goto out;
+					struct obcfg *x = &pool[np++];
+					*x = (struct obcfg){.scenario = sc, .flaws = sets[fi], .tidx = t};
+					int i = rgb_cfg_add(s, v, syncs[k], syncs[k], OB.thr[t], sc);
+					if (i < 0)
+						goto out;
+					s->cfg[i].arg = x;
+					/* the traversal scenario's results must not depend on the
+					 * split: honest ones form one equal-work group */
+					s->cfg[i].group = sc == S_TRAV && !sets[fi] ? 0 : -1;
+					if (sets[fi])
+						s->cfg[i].flags |= RGB_CFG_FLAWED;
 				}
 			}
-	rgb_flush_workload("oldbench");
-	printf("oldbench: speedup %d threads vs 1 thread (median throughput ratio), flawed beside "
-	       "honest:\n",
-	       thr[nt - 1]);
-	for (int sc = 0; sc < S_N; sc++)
-		for (int s = 0; s < ns; s++) {
-			if (!strcmp(syncs[s], "nosync"))
-				continue;
-			printf("  %-10s %-11s", sc_name[sc], syncs[s]);
-			for (int fi = 0; fi < nsets[sc]; fi++) {
-				char variant[96];
-				snprintf(variant, sizeof variant, "%s:flaw=%s", sc_name[sc],
-					 flaw_label(sets[sc][fi]));
-				double one = rgb_median("oldbench", variant, syncs[s], thr[0], -1);
-				double n = rgb_median("oldbench", variant, syncs[s], thr[nt - 1], -1);
-				if (one > 0 && n > 0)
-					printf(" %s %.2fx |", flaw_label(sets[sc][fi]), n / one);
-			}
-			printf("\n");
-		}
-	int eq = rgb_checksums_equal("oldbench", "traversal:flaw=none");
-	printf("  traversal honest: seq and par result checksums %s", eq == 1 ? "identical" : "DIFFER");
-	if (rgb_o.flaws & RGB_FLAW_SEMANTICS)
-		printf("; with semantics-mismatch: %s",
-		       rgb_checksums_equal("oldbench", "traversal:flaw=semantics-mismatch") == 0
-			       ? "differ (different work was compared)"
-			       : "identical");
-	printf("\n");
-	return 0;
+	}
+	int n0 = s->ncfg;
+	for (int i = 0; i < n0; i++) { /* flawed / honest, same scenario, policy, threads */
+		rgb_cfg_t *c = &s->cfg[i];
+		if (!(c->flags & RGB_CFG_FLAWED))
+			continue;
+		char v[96];
+		snprintf(v, sizeof v, "%s:flaw=none", sc_name[((struct obcfg *)c->arg)->scenario]);
+		c->ref = rgb_cfg_find(s, v, c->sync, c->threads);
+	}
+	for (int i = 0; i < n0; i++)
+		if (!(s->cfg[i].flags & RGB_CFG_FLAWED))
+			rgb_cfg_add_aa(s, i);
+	rgb_study_link(s, NULL, NULL, 0); /* speedups over the 1-thread run */
+	s->enter = ob_enter;
+	s->measure = ob_measure;
+	rc = rgb_study_run(s);
+out:
+	if (s)
+		rgb_study_free(s);
+	free(s);
+	free(pool);
+	rgb_graph_close(OB.g);
+	OB.g = NULL;
+	return rc;
 }
+
+RGB_WORKLOAD(oldbench, 100, "the old benchmark's 4 scenarios, each flaw switchable (count-based)", 1,
+	     NULL, oldbench_run)

@@ -1,28 +1,27 @@
 /*
- * wl_traversal.c - parallel traversal, sequential vs parallel (the old
- * scenario 3, done honestly).
+ * wl_traversal.c - parallel traversal, sequential vs parallel, on one
+ * packed graph (the old scenario 3, done honestly).
  *
- * Variants (kind-seq runs on the calling thread, kind-par with RG_EXEC_PAR
- * and rg_exec.threads = the threads column):
- *   2hop-single  nodes at distance exactly 2 from one root
- *   batch50      the same for a batch of 50 roots (one rg_khop_batch call)
- *   bfs          full BFS (unlimited depth) from one root
- *   pagerank     10 PageRank iterations over the whole snapshot
- * One driver thread loops over queries (each in its own read section) for
- * the trial duration; the parallel path's OpenMP workers join inside each
- * query. unit: roots (a batch counts its 50 roots), pagerank: runs.
- * checksum: the query's own result checksum (traverse.h) over a fixed set of
- * roots, computed before timing: seq and par rows of a kind must be equal
- * (same semantics, same snapshot); the summary checks it.
+ * Kinds (--variant selects): 2hop-single (nodes at distance exactly 2
+ * from one root), batch50 (the same for 50 roots in one rg_khop_batch
+ * call), bfs (unlimited depth), pagerank (10 iterations). Configurations:
+ * KIND-seq on the calling thread (threads = 1, RG_EXEC_SEQ; pinned), and
+ * KIND-par with RG_EXEC_PAR and rg_exec.threads = the threads column (the
+ * driver thread is NOT pinned, so that its OpenMP team may use every CPU;
+ * cpus column "omp"). One driver thread loops over queries, each in its
+ * own read section. unit: roots (a batch counts 50), pagerank: runs.
+ *
+ * One study per policy (default rcu-memb): KIND-par@T's ratio is to
+ * KIND-seq (with an A/A copy of each KIND-seq); its speedup, the hard
+ * check against T, is to KIND-par at 1 thread (the same code path). Equal work: seq and par of a kind must give
+ * the same result checksum (traverse.h) on a fixed set of roots.
  */
 #include <rcugraph/traverse.h>
 
 #include "rgbench.h"
 
-extern atomic_ulong rgb_errors;
-
 enum { K_2HOP, K_BATCH, K_BFS, K_PR, K_N };
-static const char *const kind_name[K_N] = {"2hop-single", "batch50", "bfs", "pagerank"};
+static const char *const kind_name[K_N + 1] = {"2hop-single", "batch50", "bfs", "pagerank", NULL};
 
 struct tv {
 	rg_graph_t *g;
@@ -45,7 +44,7 @@ static uint64_t tv_query(struct tv *a, uint64_t *pos, uint64_t *ck, uint64_t *ed
 	for (int attempt = 0; attempt < 100; attempt++) {
 		rg_read_t *r;
 		if (rg_read_begin(a->g, &r)) {
-			atomic_fetch_add_explicit(&rgb_errors, 1, memory_order_relaxed);
+			rgb_error_count();
 			return 0;
 		}
 		rg_exec_t ex;
@@ -86,7 +85,7 @@ static uint64_t tv_query(struct tv *a, uint64_t *pos, uint64_t *ck, uint64_t *ed
 		if (rc == RG_ERETRY || end == RG_ERETRY)
 			continue;
 		if (rc) {
-			atomic_fetch_add_explicit(&rgb_errors, 1, memory_order_relaxed);
+			rgb_error_count();
 			return 0;
 		}
 		*ck = c;
@@ -100,7 +99,8 @@ static void tv_begin(void *arg, rgb_tctx_t *t)
 {
 	(void)t;
 	struct tv *a = arg;
-	rg_reader_register(a->g);
+	if (rg_reader_register(a->g))
+		rgb_error_count();
 }
 
 static void tv_end(void *arg, rgb_tctx_t *t)
@@ -127,31 +127,54 @@ static void tv_run(void *arg, rgb_tctx_t *t)
 	t->aux[0] = edges;
 }
 
-struct tvcfg {
-	struct tv a;
-	const char *sync;
-	char variant[64];
-	int threads;
-	uint64_t verify;
-};
-
-static void tv_on_trial(void *ud, int trial, const rgb_result_t *res)
+static int tv_enter(rgb_study_t *s, rgb_cfg_t *c)
 {
-	struct tvcfg *c = ud;
-	rgb_row_t r;
-	rgb_row_init(&r, "traversal", c->variant, c->sync, c->threads, trial);
-	rgb_row_graph(&r, c->a.d);
-	r.ops = res->ops;
-	r.throughput = (double)res->ops / res->elapsed;
-	snprintf(r.unit, sizeof r.unit, "%s", c->a.kind == K_PR ? "runs" : "roots");
-	r.has_checksum = 1;
-	r.checksum = c->verify;
-	rgb_extra(&r, "elapsed_s=%.6f;edges_per_s=%.6g", res->elapsed,
-		  (double)res->aux[0] / res->elapsed);
-	rgb_emit(&r);
+	(void)s;
+	return rgb_set_policy(((struct tv *)c->arg)->g, c->policy);
 }
 
-int wl_traversal(void)
+static int tv_verify(rgb_study_t *s, rgb_cfg_t *c, uint64_t *ck)
+{
+	(void)s;
+	struct tv *a = c->arg;
+	if (rg_reader_register(a->g))
+		return -1;
+	uint64_t pos = 0, edges = 0, h = 0x9E3779B97F4A7C15ull;
+	int reps = a->kind == K_PR ? 1 : a->kind == K_BATCH ? 2 : 8;
+	for (int i = 0; i < reps; i++) {
+		uint64_t x = 0;
+		tv_query(a, &pos, &x, &edges);
+		h = rgb_mix64(h ^ x);
+	}
+	rg_reader_unregister(a->g);
+	*ck = h;
+	return 0;
+}
+
+static void tv_job(rgb_study_t *s, rgb_cfg_t *c, rgb_job_t *job)
+{
+	(void)s;
+	struct tv *a = c->arg;
+	job->nthreads = 1; /* one driver; par: its OpenMP team of a->threads */
+	job->arg = a;
+	job->no_pin = a->mode == RG_EXEC_PAR;
+	job->phase_begin = tv_begin;
+	job->phase_end = tv_end;
+	job->run = tv_run;
+}
+
+static void tv_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_row_t *r)
+{
+	(void)s;
+	struct tv *a = c->arg;
+	snprintf(r->unit, sizeof r->unit, "%s", a->kind == K_PR ? "runs" : "roots");
+	if (a->mode == RG_EXEC_PAR)
+		snprintf(r->cpus, sizeof r->cpus, "omp");
+	rgb_extra(r, "edges_per_s=%.6g;exec=%s", (double)res->aux[0] / res->elapsed,
+		  a->mode == RG_EXEC_PAR ? "par" : "seq");
+}
+
+static int traversal_run(void)
 {
 	const char *spec = rgb_o.graph ? rgb_o.graph : rgb_default_graph();
 	rgb_data_t *d = rgb_data_get(spec);
@@ -162,52 +185,57 @@ int wl_traversal(void)
 	int ns = rgb_sync_list(syncs, dflt_sync);
 	int thr[RGB_MAX_LIST], dt[RGB_MAX_LIST];
 	int nt = rgb_threads_list(thr, dt, rgb_default_threads(dt));
-	rgb_progress_begin("traversal", ns * K_N * (1 + nt));
-	for (int s = 0; s < ns; s++)
-		for (int k = 0; k < K_N; k++)
-			for (int p = -1; p < nt; p++) { /* p = -1: sequential */
-				struct tvcfg c = {.sync = syncs[s], .threads = p < 0 ? 1 : thr[p]};
-				snprintf(c.variant, sizeof c.variant, "%s-%s", kind_name[k],
-					 p < 0 ? "seq" : "par");
-				rgb_progress_step("%s sync=%s threads=%d", c.variant, syncs[s], c.threads);
-				rg_graph_t *g = rgb_graph_build(syncs[s], d, NULL);
-				if (!g)
-					return -1;
-				c.a = (struct tv){.g = g, .d = d, .kind = k,
-						  .mode = p < 0 ? RG_EXEC_SEQ : RG_EXEC_PAR,
-						  .threads = c.threads};
-				/* equal-work check: the same fixed roots, before timing */
-				rg_reader_register(g);
-				uint64_t pos = 0, edges = 0;
-				c.verify = 0x9E3779B97F4A7C15ull;
-				int reps = k == K_PR ? 1 : k == K_BATCH ? 2 : 8;
-				for (int i = 0; i < reps; i++) {
-					uint64_t ck = 0;
-					tv_query(&c.a, &pos, &ck, &edges);
-					c.verify = rgb_mix64(c.verify ^ ck);
-				}
-				rg_reader_unregister(g);
-				rgb_job_t job = {.nthreads = 1, .arg = &c.a, .phase_begin = tv_begin,
-						 .phase_end = tv_end, .run = tv_run};
-				rgb_run(&job, rgb_o.trials, rgb_o.warmup, rgb_o.duration, tv_on_trial, &c);
-				rgb_graph_close(g);
-			}
-	rgb_flush_workload("traversal");
-	for (int s = 0; s < ns; s++)
-		for (int k = 0; k < K_N; k++) {
+	rg_graph_t *g = rgb_graph_build(syncs[0], d, NULL);
+	rgb_study_t *s = calloc(1, sizeof *s);
+	struct tv *pool = calloc((size_t)K_N * (size_t)(nt + 1), sizeof *pool);
+	int rc = g && s && pool ? 0 : -1;
+	for (int k = 0; k < ns && !rc; k++) {
+		char name[64];
+		snprintf(name, sizeof name, "traversal %s", syncs[k]);
+		rgb_study_init(s, "traversal", name, d);
+		int np = 0;
+		for (int kind = 0; kind < K_N; kind++) {
+			if (!rgb_variant_on(kind_name[kind], 1))
+				continue;
 			char v[64];
-			snprintf(v, sizeof v, "%s-seq", kind_name[k]);
-			double seq = rgb_median("traversal", v, syncs[s], 1, -1);
-			printf("traversal %s %-11s par/seq:", syncs[s], kind_name[k]);
-			snprintf(v, sizeof v, "%s-par", kind_name[k]);
-			for (int p = 0; p < nt; p++) {
-				double par = rgb_median("traversal", v, syncs[s], thr[p], -1);
-				if (seq > 0 && par > 0)
-					printf(" %dT %.2fx", thr[p], par / seq);
+			snprintf(v, sizeof v, "%s-seq", kind_name[kind]);
+			struct tv *a = &pool[np++];
+			*a = (struct tv){.g = g, .d = d, .kind = kind, .mode = RG_EXEC_SEQ, .threads = 1};
+			int seq = rgb_cfg_add(s, v, syncs[k], syncs[k], 1, kind);
+			s->cfg[seq].arg = a;
+			s->cfg[seq].group = kind;
+			rgb_cfg_add_aa(s, seq);
+			snprintf(v, sizeof v, "%s-par", kind_name[kind]);
+			int par1 = -1;
+			for (int t = 0; t < nt; t++) {
+				a = &pool[np++];
+				*a = (struct tv){.g = g, .d = d, .kind = kind, .mode = RG_EXEC_PAR,
+						 .threads = thr[t]};
+				int p = rgb_cfg_add(s, v, syncs[k], syncs[k], thr[t], kind);
+				s->cfg[p].arg = a;
+				s->cfg[p].group = kind;
+				/* ratio: par / seq; speedup (the hard check): par at T
+				 * threads / par at 1 (the same code; seq is another one) */
+				s->cfg[p].ref = seq;
+				if (thr[t] == 1)
+					par1 = p;
 			}
-			int eq = rgb_checksums_equal("traversal", kind_name[k]);
-			printf("  | seq and par results %s\n",
-			       eq == 1 ? "identical (checksum)" : "DIFFER (checksum)");
+			for (int i = 0; i < s->ncfg && par1 >= 0; i++)
+				if (!strcmp(s->cfg[i].variant, v) && s->cfg[i].threads > 1)
+					s->cfg[i].one = par1;
 		}
-	return 0;
+		s->enter = tv_enter;
+		s->verify = tv_verify;
+		s->job = tv_job;
+		s->row = tv_row;
+		rc = rgb_study_run(s);
+		rgb_study_free(s);
+	}
+	free(pool);
+	free(s);
+	rgb_graph_close(g);
+	return rc;
 }
+
+RGB_WORKLOAD(traversal, 30, "2-hop single root, batch of 50 roots, BFS, PageRank: seq vs par", 1,
+	     kind_name, traversal_run)

@@ -1,0 +1,134 @@
+/*
+ * wl_selftest.c - a fake workload with deterministic bookkeeping, for
+ * tests/test_rgbench.c (hidden: not in --list or 'all').
+ *
+ * Every op sleeps RGB_SELFTEST_US (throughput does not depend on the
+ * machine's speed) and adds RGB_SELFTEST_K to its thread's checksum, so
+ * every row has checksum == ops * K (mod 2^64). Each variant is a study:
+ *   serial       ops of a configuration hold one mutex while sleeping
+ *                (speedup ~1); configurations nosync (the reference),
+ *                nosync#2 (A/A) and "slow" (every op sleeps twice as
+ *                long: ratio ~0.5, verdict below)
+ *   linear       independent sleepers (speedup ~threads): nosync, nosync#2
+ *   superlinear  every op counted threads^2 times: speedup ~threads^3,
+ *                which the speedup check must mark INVALID
+ *   ceiling      "fast": a configuration flagged as synchronised whose ops
+ *                count 3 times: above the nosync ceiling, INVALID
+ * Default: serial and linear.
+ */
+#include "rgbench.h"
+
+#define RGB_SELFTEST_US 200
+#define RGB_SELFTEST_K 0x9E3779B97F4A7C15ull
+
+enum { V_SERIAL, V_LINEAR, V_SUPER, V_CEIL, V_N };
+static const char *const vnames[V_N + 1] = {"serial", "linear", "superlinear", "ceiling", NULL};
+
+struct st {
+	int serial;
+	int sleep_mult; /* op sleeps sleep_mult * RGB_SELFTEST_US */
+	int weight;     /* 0: 1; 1: threads^2; 3: 3 */
+	pthread_mutex_t mu;
+};
+
+static void st_run(void *arg, rgb_tctx_t *t)
+{
+	struct st *a = arg;
+	uint64_t w = a->weight == 1 ? (uint64_t)t->nthreads * (uint64_t)t->nthreads
+				    : (a->weight ? (uint64_t)a->weight : 1);
+	uint64_t ops = 0;
+	rgb_mark_start(t);
+	struct timespec ts = {0, (long)a->sleep_mult * RGB_SELFTEST_US * 1000L};
+	do {
+		if (a->serial)
+			pthread_mutex_lock(&a->mu);
+		nanosleep(&ts, NULL);
+		if (a->serial)
+			pthread_mutex_unlock(&a->mu);
+		ops += w;
+	} while (!rgb_stopped(t));
+	t->ctr->ops = ops;
+	t->ctr->checksum = ops * RGB_SELFTEST_K;
+}
+
+static void st_job(rgb_study_t *s, rgb_cfg_t *c, rgb_job_t *job)
+{
+	(void)s;
+	job->arg = c->arg;
+	job->run = st_run;
+}
+
+static void st_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_row_t *r)
+{
+	(void)s;
+	snprintf(r->unit, sizeof r->unit, "ops");
+	r->has_checksum = 1;
+	r->checksum = res->checksum;
+	uint64_t minops = UINT64_MAX;
+	int with = 0;
+	for (int i = 0; i < c->threads; i++) {
+		minops = res->t_ops[i] < minops ? res->t_ops[i] : minops;
+		with += res->t_ops[i] > 0;
+	}
+	rgb_extra(r, "min_thread_ops=%llu;threads_with_ops=%d", (unsigned long long)minops, with);
+}
+
+static int st_study(int v, const int *thr, int nt)
+{
+	rgb_study_t *s = calloc(1, sizeof *s);
+	struct st *args = calloc(2 * (size_t)nt, sizeof *args);
+	int rc = -1;
+	if (!s || !args)
+		goto out;
+	char name[64];
+	snprintf(name, sizeof name, "selftest %s", vnames[v]);
+	rgb_study_init(s, "selftest", name, NULL);
+	for (int t = 0; t < nt; t++) {
+		struct st *ref = &args[2 * t], *other = &args[2 * t + 1];
+		*ref = (struct st){.serial = v == V_SERIAL, .sleep_mult = 1};
+		pthread_mutex_init(&ref->mu, NULL);
+		int i = rgb_cfg_add(s, vnames[v], "nosync", NULL, thr[t], 0);
+		s->cfg[i].arg = ref;
+		s->cfg[i].group = -1; /* no equal-work checksum: sleeps */
+		const char *oname = v == V_SERIAL ? "slow" : v == V_SUPER ? "superlinear"
+						: v == V_CEIL  ? "fast"
+							       : NULL;
+		if (!oname)
+			continue;
+		*other = (struct st){.serial = v == V_SERIAL,
+				     .sleep_mult = v == V_SERIAL ? 2 : 1,
+				     .weight = v == V_SUPER ? 1 : v == V_CEIL ? 3 : 0};
+		pthread_mutex_init(&other->mu, NULL);
+		int k = rgb_cfg_add(s, vnames[v], oname, NULL, thr[t], 0);
+		s->cfg[k].arg = other;
+		s->cfg[k].group = -1;
+		if (v == V_CEIL)
+			s->cfg[k].flags |= RGB_CFG_CEILING; /* plays a synchronised policy */
+	}
+	rgb_study_link(s, NULL, "nosync", 1);
+	s->job = st_job;
+	s->row = st_row;
+	rc = rgb_study_run(s);
+out:
+	if (s)
+		rgb_study_free(s);
+	for (int i = 0; args && i < 2 * nt; i++)
+		if (args[i].sleep_mult)
+			pthread_mutex_destroy(&args[i].mu);
+	free(args);
+	free(s);
+	return rc;
+}
+
+static int selftest_run(void)
+{
+	int thr[RGB_MAX_LIST], dt[RGB_MAX_LIST];
+	int nt = rgb_threads_list(thr, dt, rgb_default_threads(dt));
+	int rc = 0;
+	for (int v = 0; v < V_N; v++)
+		if (rgb_variant_on(vnames[v], v == V_SERIAL || v == V_LINEAR))
+			rc |= st_study(v, thr, nt);
+	return rc;
+}
+
+RGB_WORKLOAD(selftest, 1, NULL, 0, vnames, selftest_run)

@@ -1,0 +1,45 @@
+#!/usr/bin/python3
+"""targets_table.py [FILE] - turns experiments/targets.sh lines into the
+Markdown table of the README's targets.
+
+Input (FILE or stdin): lines "target <name> <measured> <goal> <met|missed>";
+other lines are ignored. measured is "est[lo,hi]" (a ratio's median and
+95% CI), "res(A/A=...)" or free text. The table adds whether the CI clears
+the goal ("yes": the whole interval is on the goal's side, "no": the whole
+interval misses it, "straddles": it contains the goal). /usr/bin/python3,
+standard library only.
+"""
+import re
+import sys
+
+
+def clears(measured, goal):
+    m = re.match(r"^([-0-9.eE+]+)\[([-0-9.eE+]+),([-0-9.eE+]+)\]$", measured)
+    g = re.match(r"^(>=|<=)([-0-9.eE+]+)", goal)
+    if not m or not g:
+        return "-"
+    lo, hi, gv = float(m.group(2)), float(m.group(3)), float(g.group(2))
+    if g.group(1) == ">=":
+        return "yes" if lo >= gv else ("no" if hi < gv else "straddles")
+    return "yes" if hi <= gv else ("no" if lo > gv else "straddles")
+
+
+def main(argv):
+    src = open(argv[1]) if len(argv) > 1 else sys.stdin
+    rows = []
+    for ln in src:
+        f = ln.split()
+        if len(f) == 5 and f[0] == "target":
+            rows.append(f[1:])
+    out = ["| target | measured (median [95% CI]) | goal | CI clears the goal | status |",
+           "|---|---|---|---|---|"]
+    for name, measured, goal, status in rows:
+        shown = re.sub(r"^([-0-9.eE+]+)\[([^,]+),([^\]]+)\]$", r"\1 [\2, \3]", measured)
+        out.append(f"| {name} | {shown} | {goal.replace('>=', '≥ ').replace('<=', '≤ ')} | "
+                   f"{clears(measured, goal)} | {'**met**' if status == 'met' else 'missed'} |")
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
