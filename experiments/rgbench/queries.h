@@ -99,6 +99,14 @@ static inline uint64_t rgb_q_csr(const rgb_statcsr_t *c, uint64_t id)
 	return rgb_scan(c->nbr + c->off[id], c->off[id + 1] - c->off[id]);
 }
 
+static inline uint64_t rgb_q_ptrchain(const rgb_ptrchain_t *p, uint64_t id)
+{
+	if (id >= p->n)
+		return 0;
+	const rgb_pcrec_t *r = p->tab[id];
+	return r ? rgb_scan(r->nbr, r->n) : 0;
+}
+
 /* The equal-work checksum: a hash chain over the query results of a
  * fixed sequence (order-sensitive, so a reordered or skipped query shows). */
 static inline uint64_t rgb_ck_step(uint64_t h, uint64_t sum)

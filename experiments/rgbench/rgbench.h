@@ -20,7 +20,8 @@
  *                  ratios CSV
  *   graphs.c       edge lists (cached by spec), the graph built ONCE per
  *                  spec and packed, query sequences, temp dirs
- *   statcsr.c      the static 4-byte CSR baseline (off[] + nbr[])
+ *   statcsr.c      the static 4-byte CSR baseline (off[] + nbr[]) and the
+ *                  pointer-chain reference (table -> record -> array)
  *   queries.h      the neighbour query of every read path (exported,
  *                  inline, static CSR): one definition for the timed
  *                  loops and the equal-work checksums
@@ -536,6 +537,31 @@ typedef struct rgb_statcsr {
 /* Builds the CSR of the m edges src[i] -> dst[i] (ids < 2^32). 0 or -1. */
 int rgb_statcsr_build(rgb_statcsr_t *c, const uint64_t *src, const uint64_t *dst, uint64_t m);
 void rgb_statcsr_free(rgb_statcsr_t *c);
+
+/* The pointer-chain reference (statcsr.c): the fewest dependent loads a
+ * layout that can replace one node's neighbours without rebuilding the
+ * rest needs when it keeps a per-node record (version, flags, length) as
+ * rcugraph's heads do: node -> record pointer (a table) -> 64-byte record
+ * -> its own neighbour array. No versions are checked and nothing is
+ * synchronised; records and arrays are placed in a shuffled node order on
+ * 2 MiB-advised memory, as a store edited in random order holds them. It
+ * separates what the edited read path pays for the shape (three dependent
+ * loads where a CSR has two) from what it pays on top. */
+typedef struct rgb_pcrec {
+	uint64_t n;          /* neighbours */
+	const uint32_t *nbr; /* [n] */
+	uint64_t pad[6];     /* a head's size: 64 bytes */
+} rgb_pcrec_t;
+typedef struct rgb_ptrchain {
+	uint64_t n;                /* rows */
+	const rgb_pcrec_t **tab;   /* [n]: NULL for an empty row */
+	void *map[3];              /* the table, records, arrays mappings */
+	size_t maplen[3];
+} rgb_ptrchain_t;
+/* Builds it from a CSR (the same rows and order); seed shuffles the
+ * placement. 0 or -1 (message printed). */
+int rgb_ptrchain_build(rgb_ptrchain_t *p, const rgb_statcsr_t *c, uint64_t seed);
+void rgb_ptrchain_free(rgb_ptrchain_t *p);
 
 /* ------------------------------------------------------------------ */
 /* The query job of the read workloads (qwork.c)                      */

@@ -4,7 +4,12 @@
  * the same edge list (issue 14): uint64_t off[n + 1] and uint32_t nbr[m],
  * node id = row index, every row in edge-list order (a stable counting
  * sort). No synchronisation, no versions, no checks.
+ *
+ * Also the pointer-chain reference (rgbench.h, rgb_ptrchain_t) the edited
+ * read target is explained against.
  */
+#include <sys/mman.h>
+
 #include "rgbench.h"
 
 int rgb_statcsr_build(rgb_statcsr_t *c, const uint64_t *src, const uint64_t *dst, uint64_t m)
@@ -49,4 +54,66 @@ void rgb_statcsr_free(rgb_statcsr_t *c)
 	free(c->off);
 	free(c->nbr);
 	memset(c, 0, sizeof *c);
+}
+
+/* Anonymous mapping advised for 2 MiB pages, as rcugraph's node tables and
+ * pool chunks are (a malloc'd array gets 4 KiB pages when THP is
+ * "madvise"): the reference pays the same page walks as the store. */
+static void *pc_map(size_t len)
+{
+	void *p = mmap(NULL, len ? len : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, len ? len : 1, MADV_HUGEPAGE);
+	return p;
+}
+
+int rgb_ptrchain_build(rgb_ptrchain_t *p, const rgb_statcsr_t *c, uint64_t seed)
+{
+	memset(p, 0, sizeof *p);
+	uint64_t *order = malloc((c->n ? c->n : 1) * sizeof *order);
+	p->n = c->n;
+	p->maplen[0] = c->n * sizeof *p->tab;
+	p->maplen[1] = c->n * sizeof(rgb_pcrec_t);
+	p->maplen[2] = c->m * sizeof(uint32_t);
+	for (int i = 0; i < 3; i++)
+		p->map[i] = order ? pc_map(p->maplen[i]) : NULL;
+	if (!order || !p->map[0] || !p->map[1] || !p->map[2]) {
+		free(order);
+		rgb_ptrchain_free(p);
+		fprintf(stderr, "rgbench: pointer-chain reference: out of memory\n");
+		return -1;
+	}
+	/* placement order: a seeded Fisher-Yates shuffle of the rows */
+	uint64_t rng = rgb_mix64(seed ^ 0x9c) | 1;
+	for (uint64_t v = 0; v < c->n; v++)
+		order[v] = v;
+	for (uint64_t v = c->n; v > 1; v--) {
+		uint64_t j = rgb_rand(&rng) % v, t = order[v - 1];
+		order[v - 1] = order[j];
+		order[j] = t;
+	}
+	const rgb_pcrec_t **tab = p->map[0];
+	rgb_pcrec_t *rec = p->map[1];
+	uint32_t *arr = p->map[2];
+	for (uint64_t k = 0; k < c->n; k++) {
+		uint64_t v = order[k], d = c->off[v + 1] - c->off[v];
+		if (!d)
+			continue; /* tab[v] stays NULL (the mapping is zeroed) */
+		memcpy(arr, c->nbr + c->off[v], d * sizeof *arr);
+		*rec = (rgb_pcrec_t){.n = d, .nbr = arr};
+		tab[v] = rec++;
+		arr += d;
+	}
+	p->tab = tab;
+	free(order);
+	return 0;
+}
+
+void rgb_ptrchain_free(rgb_ptrchain_t *p)
+{
+	for (int i = 0; i < 3; i++)
+		if (p->map[i])
+			munmap(p->map[i], p->maplen[i] ? p->maplen[i] : 1);
+	memset(p, 0, sizeof *p);
 }

@@ -26,7 +26,12 @@
  * Phase "edited" (a second study, on the same graph): 10% random edge
  * inserts and 1% random deletions through transactions (rcu-memb), NOT
  * packed again; the static CSR rebuilt from the edited edge list:
- *   csr, span (nosync), nosync#2 (A/A of span)
+ *   csr, span (nosync), nosync#2 (A/A of span), and ptrchain: the
+ *   pointer-chain reference (rgbench.h) built from the edited CSR, the
+ *   fewest dependent loads a per-node-replaceable layout with a record per
+ *   node pays (table -> record -> array, where the CSR has off -> nbr).
+ *   Compared as edited-ptrchain/csr (the shape's cost) and
+ *   edited-span/ptrchain (what rcugraph pays on top of the shape).
  *
  * Targets (named comparisons in the ratios CSV, experiments/targets.sh):
  *   t14-span/csr                  >= 0.8   packed, nosync span scan / CSR
@@ -38,8 +43,9 @@
  */
 #include "queries.h"
 
-enum { K_CSR, K_SPAN, K_SPAN_INLINE, K_SEC_INLINE, K_SEC, K_N };
-static const char *const kname[K_N] = {"csr", "span", "span-inline", "section-inline", "section"};
+enum { K_CSR, K_SPAN, K_SPAN_INLINE, K_SEC_INLINE, K_SEC, K_PTRCHAIN, K_N };
+static const char *const kname[K_N] = {"csr",	  "span",    "span-inline", "section-inline",
+				       "section", "ptrchain"};
 static const char *const variants[] = {"cache", "dram", "custom", NULL};
 
 #define SPAN_BATCH 256 /* queries per read section in the span rows */
@@ -48,6 +54,7 @@ struct rt {
 	rg_graph_t *g;
 	const rgb_data_t *d;
 	rgb_statcsr_t *csr;
+	rgb_ptrchain_t *pc; /* edited phase only */
 };
 
 struct rtc { /* per configuration: the study's shared data and the path */
@@ -60,7 +67,7 @@ static void rtc_begin(void *arg, rgb_tctx_t *t)
 {
 	struct rtc *c = arg;
 	(void)t;
-	if (c->kind != K_CSR && rg_reader_register(c->rt->g))
+	if (c->kind != K_CSR && c->kind != K_PTRCHAIN && rg_reader_register(c->rt->g))
 		rgb_error_count();
 }
 
@@ -68,7 +75,7 @@ static void rtc_end(void *arg, rgb_tctx_t *t)
 {
 	struct rtc *c = arg;
 	(void)t;
-	if (c->kind != K_CSR)
+	if (c->kind != K_CSR && c->kind != K_PTRCHAIN)
 		rg_reader_unregister(c->rt->g);
 }
 
@@ -83,6 +90,10 @@ static inline uint64_t rt_queries(const struct rtc *c, uint64_t *pos, uint64_t n
 	case K_CSR:
 		for (uint64_t k = 0; k < n; k++)
 			sum += rgb_q_csr(c->rt->csr, q[p++ & (RGB_NQ - 1)]);
+		break;
+	case K_PTRCHAIN:
+		for (uint64_t k = 0; k < n; k++)
+			sum += rgb_q_ptrchain(c->rt->pc, q[p++ & (RGB_NQ - 1)]);
 		break;
 	case K_SPAN:
 	case K_SPAN_INLINE:
@@ -144,12 +155,13 @@ static int rt_verify(rgb_study_t *s, rgb_cfg_t *c, uint64_t *ck)
 {
 	struct rt *a = s->ud;
 	struct rtc *x = c->arg;
-	if (x->kind != K_CSR && rg_reader_register(a->g))
+	int reg = x->kind != K_CSR && x->kind != K_PTRCHAIN;
+	if (reg && rg_reader_register(a->g))
 		return -1;
 	uint64_t h = RGB_CK_INIT, pos = 0, retries = 0;
 	for (uint64_t i = 0; i < RGB_VERIFY_Q; i++)
 		h = rgb_ck_step(h, rt_queries(x, &pos, 1, &retries));
-	if (x->kind != K_CSR)
+	if (reg)
 		rg_reader_unregister(a->g);
 	*ck = h;
 	return 0;
@@ -170,7 +182,7 @@ static void rt_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_ro
 	(void)s;
 	snprintf(r->unit, sizeof r->unit, "queries");
 	rgb_extra(r, "path=%s;sections_per_query=%s", kname[x->kind],
-		  x->kind == K_CSR ? "0" : (x->kind == K_SPAN || x->kind == K_SPAN_INLINE) ? "1/256" : "1");
+		  x->kind == K_CSR || x->kind == K_PTRCHAIN ? "0" : (x->kind == K_SPAN || x->kind == K_SPAN_INLINE) ? "1/256" : "1");
 	if (res->aux[0])
 		rgb_extra(r, "read_retries=%llu", (unsigned long long)res->aux[0]);
 }
@@ -184,7 +196,8 @@ static void add_kind(rgb_study_t *s, struct rtc *pool, int *npool, struct rt *a,
 	for (int t = 0; t < nt; t++) {
 		struct rtc *x = &pool[(*npool)++];
 		*x = (struct rtc){.rt = a, .kind = k, .memb = !strcmp(sync, "rcu-memb")};
-		int i = rgb_cfg_add(s, v, k == K_CSR ? "csr" : sync, k == K_CSR ? NULL : sync, thr[t], k);
+		int ref = k == K_CSR || k == K_PTRCHAIN;
+		int i = rgb_cfg_add(s, v, ref ? kname[k] : sync, ref ? NULL : sync, thr[t], k);
 		s->cfg[i].arg = x;
 		idx[t] = i;
 	}
@@ -343,6 +356,7 @@ static int one_graph(const char *gv, const char *spec, const int *thr, int nt)
 		return -1;
 	struct rt a = {.d = d};
 	rgb_statcsr_t csr = {0}, csr2 = {0};
+	rgb_ptrchain_t pc = {0};
 	rgb_study_t *s = calloc(1, sizeof *s);
 	struct rtc *pool = calloc(RGB_MAX_CFG, sizeof *pool);
 	uint64_t *esrc = NULL, *edst = NULL;
@@ -400,7 +414,7 @@ static int one_graph(const char *gv, const char *spec, const int *thr, int nt)
 	uint64_t em = 0, nins = 0, ndel = 0;
 	t0 = bu_now();
 	if (edit_graph(a.g, d, &esrc, &edst, &em, &nins, &ndel) ||
-	    rgb_statcsr_build(&csr2, esrc, edst, em))
+	    rgb_statcsr_build(&csr2, esrc, edst, em) || rgb_ptrchain_build(&pc, &csr2, rgb_o.seed))
 		goto out;
 	rg_stats_get(a.g, &st);
 	fprintf(stderr, "rgbench: readtargets %s: %llu edges inserted, %llu pairs deleted (%llu "
@@ -408,15 +422,21 @@ static int one_graph(const char *gv, const char *spec, const int *thr, int nt)
 		gv, (unsigned long long)nins, (unsigned long long)ndel, (unsigned long long)em,
 		(unsigned long long)st.pack_clean_nodes, (unsigned long long)st.nodes, bu_now() - t0);
 	a.csr = &csr2;
+	a.pc = &pc;
 	snprintf(name, sizeof name, "readtargets %s edited", gv);
 	rgb_study_init(s, "readtargets", name, d);
 	np = 0;
 	add_kind(s, pool, &np, &a, gv, "edited", K_CSR, "csr", thr, nt, csr_i);
 	add_kind(s, pool, &np, &a, gv, "edited", K_SPAN, "nosync", thr, nt, span);
+	add_kind(s, pool, &np, &a, gv, "edited", K_PTRCHAIN, "ptrchain", thr, nt, spani);
 	for (int t = 0; t < nt; t++) {
 		s->cfg[span[t]].ref = csr_i[t];
+		s->cfg[spani[t]].ref = csr_i[t];
 		rgb_cfg_add_aa(s, span[t]);
 		rgb_study_compare(s, span[t], csr_i[t], "t14-edited-span/csr");
+		/* the explanation of that target: the shape's cost, and the rest */
+		rgb_study_compare(s, spani[t], csr_i[t], "edited-ptrchain/csr");
+		rgb_study_compare(s, span[t], spani[t], "edited-span/ptrchain");
 	}
 	rgb_study_link(s, NULL, NULL, 0);
 	rt_hooks(s, &a);
@@ -430,6 +450,7 @@ out:
 	free(edst);
 	rgb_statcsr_free(&csr);
 	rgb_statcsr_free(&csr2);
+	rgb_ptrchain_free(&pc);
 	rgb_graph_close(a.g);
 	return rc;
 }
