@@ -461,7 +461,10 @@ Test(stats, ceiling_and_speedup_invalid)
 	c = mkci(2.0, 2.1, 2.2); /* exactly linear at the bound: possible */
 	cr_assert_eq(rgs_judge_speedup(&c, 2, res, &jd), RGS_OK);
 	cr_assert_eq(jd.verdict, RGS_ABOVE);
-	c = mkci(3.01, 3.1, 3.2); /* past 3 threads */
+	c = mkci(2.03, 2.1, 2.2); /* above 2, but within 2 x (1 + res): unresolved */
+	cr_assert_eq(rgs_judge_speedup(&c, 2, res, &jd), RGS_OK);
+	cr_assert_eq(jd.verdict, RGS_ABOVE);
+	c = mkci(3.07, 3.1, 3.2); /* past 3 x (1 + res) = 3.06 */
 	cr_assert_eq(rgs_judge_speedup(&c, 3, res, &jd), RGS_OK);
 	cr_assert_eq(jd.verdict, RGS_INVALID);
 	c = mkci(1.95, 2.02, 2.1); /* straddles linear: possible */

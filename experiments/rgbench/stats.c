@@ -626,10 +626,15 @@ int rgs_judge_speedup(const rgs_ci_t *speedup, unsigned threads, double res,
 	const rgs_ci_t *ci = speedup;
 	if (check_ci(ci) || check_res(res) || threads < 1 || !out)
 		return RGS_EINVAL;
-	if (ci->lo > (double)threads) {
+	/* the same allowance as the ceiling: a speedup within the resolution
+	 * of T (relative, like the A/A band) is one this run cannot tell from
+	 * linear (docs/statistics.md, section 7) */
+	double bound = (double)threads * (1.0 + res);
+	if (ci->lo > bound) {
 		say(out, RGS_INVALID,
-		    "superlinear: speedup CI lower bound %.4g > %u threads (n=%zu, coverage %.1f%%)",
-		    ci->lo, threads, ci->n, 100.0 * ci->coverage);
+		    "superlinear: speedup CI lower bound %.4g > %u threads x (1 + resolution) = %.4g "
+		    "(n=%zu, coverage %.1f%%)",
+		    ci->lo, threads, bound, ci->n, 100.0 * ci->coverage);
 		return RGS_OK;
 	}
 	return rgs_judge(ci, res, out);

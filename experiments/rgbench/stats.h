@@ -283,9 +283,9 @@ int rgs_judge(const rgs_ci_t *ratio, double res, rgs_judgement_t *out);
 int rgs_judge_ceiling(const rgs_ci_t *ratio_to_ceiling, double res, rgs_judgement_t *out);
 
 /* A speedup, throughput at `threads` threads / at 1 thread paired per
- * round: INVALID if its CI lower bound exceeds `threads` (more than linear
- * with the interval's confidence; must be explained before it is
- * reported), even when TOO_SMALL; otherwise as rgs_judge against 1.
+ * round: INVALID if its CI lower bound exceeds threads * (1 + res) (more
+ * than linear by more than the run resolves; must be explained before it
+ * is reported), even when TOO_SMALL; otherwise as rgs_judge against 1.
  * threads >= 1. */
 int rgs_judge_speedup(const rgs_ci_t *speedup, unsigned threads, double res,
 		      rgs_judgement_t *out);
