@@ -31,7 +31,7 @@
 
 #define CHUNK 1024
 #define NVARIANTS 6
-#define V_METRICS 4 /* the graph's inline rg_metrics_add() */
+#define V_METRICS 4 /* the graph's inline rg__metrics_add() */
 #define V_RSEQ 5    /* ablation: per-CPU slots with an rseq plain add (inline) */
 
 static const char *variant_names[NVARIANTS] = {"percpu", "atomic", "perthread",
@@ -67,16 +67,16 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* percpu_rseq: the RG_PCPU_USE_RSEQ path of rg_pcpu_add(), inline. */
+/* percpu_rseq: the RG_PCPU_USE_RSEQ path of rg__pcpu_add(), inline. */
 static inline void abl_add(void)
 {
 #ifdef RG_HAVE_RSEQ_ADDQ
 	if (rg__rseq.ok) {
 		for (;;) {
-			int cpu = rg_cpu_id_fast();
+			int cpu = rg__cpu_id_fast();
 			if ((unsigned)cpu > abl_mask)
 				break;
-			if (rg_rseq_addq(&abl_slots[cpu].v, 1, cpu, rg__rseq.area_off) == 0)
+			if (rg__rseq_addq(&abl_slots[cpu].v, 1, cpu, rg__rseq.area_off) == 0)
 				return;
 		}
 	}
@@ -103,7 +103,7 @@ static void *worker_main(void *arg)
 	while (!__atomic_load_n(&stop_flag, __ATOMIC_RELAXED)) {
 		if (w->variant == V_METRICS) {
 			for (int k = 0; k < CHUNK; k++)
-				rg_metrics_add(w->m, RG_C_COMMITS, 1);
+				rg__metrics_add(w->m, RG_C_COMMITS, 1);
 		} else if (w->variant == V_RSEQ) {
 			for (int k = 0; k < CHUNK; k++)
 				abl_add();

@@ -22,7 +22,7 @@
 static int on_rec(void *ctx, const struct rg__rec *r)
 {
 	(void)ctx;
-	struct rg_op *ops = malloc((r->nops ? r->nops : 1) * sizeof *ops);
+	struct rg__op *ops = malloc((r->nops ? r->nops : 1) * sizeof *ops);
 	if (!ops)
 		return 0;
 	if (rg__codec_decode_ops(r->payload, r->payload_len, r->nops, ops) == 0 && r->nops) {
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size >= 1) {
 		uint32_t nops = data[0] % 16;
-		struct rg_op ops[16];
+		struct rg__op ops[16];
 		rg__codec_decode_ops(data + 1, size - 1, nops, ops);
 	}
 
@@ -64,14 +64,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (plen > size - in)
 			plen = size - in;
 		uint8_t *r = img + off;
-		rg_put32(r, RG_REC_MAGIC);
-		rg_put16(r + 4, RG_REC_TXN);
-		rg_put16(r + 6, 0);
-		rg_put32(r + 8, (uint32_t)plen);
-		rg_put32(r + 12, nops);
-		rg_put64(r + 16, (plen & 1) && in > 40 ? v + 1 : v); /* sometimes a version gap */
+		rg__put32(r, RG_REC_MAGIC);
+		rg__put16(r + 4, RG_REC_TXN);
+		rg__put16(r + 6, 0);
+		rg__put32(r + 8, (uint32_t)plen);
+		rg__put32(r + 12, nops);
+		rg__put64(r + 16, (plen & 1) && in > 40 ? v + 1 : v); /* sometimes a version gap */
 		memcpy(r + RG_REC_HDR_SIZE, data + in, plen);
-		rg_put64(r + RG_REC_HDR_SIZE + plen, XXH3_64bits(r, RG_REC_HDR_SIZE + plen));
+		rg__put64(r + RG_REC_HDR_SIZE + plen, XXH3_64bits(r, RG_REC_HDR_SIZE + plen));
 		off += RG_REC_OVERHEAD + plen;
 		in += plen;
 		v++;

@@ -20,7 +20,7 @@
 
 #include "txn_internal.h"
 
-int rg_vec_grow(struct rg_vec *v, size_t sz)
+int rg__vec_grow(struct rg__vec *v, size_t sz)
 {
 	size_t nc = v->cap ? v->cap * 2 : 16;
 	void *np = realloc(v->p, nc * sz);
@@ -31,7 +31,7 @@ int rg_vec_grow(struct rg_vec *v, size_t sz)
 	return 0;
 }
 
-void rg_wspan(rg_graph_t *g, int d, const struct rg_adj *a, rg_span_t *sp)
+void rg__wspan(rg_graph_t *g, int d, const struct rg_adj *a, rg_span_t *sp)
 {
 	struct rg_read rd;
 	memset(&rd, 0, sizeof rd);
@@ -43,7 +43,7 @@ void rg_wspan(rg_graph_t *g, int d, const struct rg_adj *a, rg_span_t *sp)
 
 static void tspan(const struct rg_txn *t, int d, const struct rg_adj *a, rg_span_t *sp)
 {
-	rg_wspan(t->g, d, a, sp);
+	rg__wspan(t->g, d, a, sp);
 }
 
 /* Column pointers of a block (not a pack slice). */
@@ -65,7 +65,7 @@ static inline uint32_t *col_types(const struct rg_adj *a)
  * holds 8). RG_ENOMEM, RG_ERANGE. */
 static int blk_alloc(rg_graph_t *g, int d, unsigned cols, uint64_t mincap, struct rg_adj *out)
 {
-	unsigned el = rg_cols_esize_log(cols);
+	unsigned el = rg__cols_esize_log(cols);
 	unsigned lcap = mincap <= 1 ? 0 : 64u - (unsigned)__builtin_clzll(mincap - 1);
 	if (lcap + el < RG_POOL_MIN_ORDER)
 		lcap = RG_POOL_MIN_ORDER - el;
@@ -92,28 +92,28 @@ static int blk_alloc(rg_graph_t *g, int d, unsigned cols, uint64_t mincap, struc
 	return 0;
 }
 
-void rg_adj_free_private(rg_graph_t *g, int d, struct rg_adj *a)
+void rg__adj_free_private(rg_graph_t *g, int d, struct rg_adj *a)
 {
 	(void)d;
 	if (!a->slots || (a->cols & RG_COL_INBASE))
 		return;
-	g->mem_blocks -= rg_adj_block_bytes(a);
+	g->mem_blocks -= rg__adj_block_bytes(a);
 	if (a->cls == RG_CLS_MALLOC)
-		g->mem_big -= rg_adj_block_bytes(a);
+		g->mem_big -= rg__adj_block_bytes(a);
 	rg__pool_put(&g->pool, a->cls, a->slots);
 	a->slots = NULL;
 	a->len = 0;
 }
 
-int rg_adj_drop(struct rg_txn *t, struct rg_head *h, int d)
+int rg__adj_drop(struct rg_txn *t, struct rg_head *h, int d)
 {
 	struct rg_adj *a = &h->adj[d];
 	if (a->slots && !(a->cols & RG_COL_INBASE)) { /* a slice goes with its pack */
 		if (a->priv) {
-			rg_adj_free_private(t->g, d, a);
+			rg__adj_free_private(t->g, d, a);
 		} else {
-			struct rg_gitem gi = {a->slots, rg_adj_block_bytes(a), a->cls};
-			if (rg_vec_push(&t->garbage, &gi, sizeof gi))
+			struct rg__gitem gi = {a->slots, rg__adj_block_bytes(a), a->cls};
+			if (rg__vec_push(&t->garbage, &gi, sizeof gi))
 				return RG_ENOMEM;
 			t->g->mem_blocks -= gi.sz;
 			if (gi.cls == RG_CLS_MALLOC)
@@ -124,7 +124,7 @@ int rg_adj_drop(struct rg_txn *t, struct rg_head *h, int d)
 	return 0;
 }
 
-void rg_adj_put(struct rg_adj *a, uint64_t i, uint32_t slot, uint64_t id, uint32_t type,
+void rg__adj_put(struct rg_adj *a, uint64_t i, uint32_t slot, uint64_t id, uint32_t type,
 		uint64_t prop)
 {
 	a->slots[i] = slot;
@@ -193,20 +193,20 @@ static int rebuild(struct rg_txn *t, struct rg_head *h, int d, uint64_t mincap, 
 	tspan(t, d, &h->adj[d], &sp);
 	copy_span(&na, 0, &sp, 0, sp.n);
 	na.len = (uint32_t)sp.n;
-	if ((rc = rg_adj_drop(t, h, d))) {
-		rg_adj_free_private(t->g, d, &na);
+	if ((rc = rg__adj_drop(t, h, d))) {
+		rg__adj_free_private(t->g, d, &na);
 		return rc;
 	}
 	h->adj[d] = na;
 	return 0;
 }
 
-int rg_adj_reserve(struct rg_txn *t, struct rg_head *h, int d, uint64_t more, unsigned cols)
+int rg__adj_reserve(struct rg_txn *t, struct rg_head *h, int d, uint64_t more, unsigned cols)
 {
 	struct rg_adj *a = &h->adj[d];
 	cols &= RG_COL_MASK;
 	uint64_t need = (uint64_t)a->len + more;
-	if (a->slots && need <= rg_adj_cap(a) && !(cols & ~a->cols))
+	if (a->slots && need <= rg__adj_cap(a) && !(cols & ~a->cols))
 		return 0; /* room past every published length (I3), columns present */
 	if (need > UINT32_MAX)
 		return RG_ERANGE;
@@ -220,21 +220,21 @@ int rg_adj_reserve(struct rg_txn *t, struct rg_head *h, int d, uint64_t more, un
 	return rc;
 }
 
-int rg_adj_append_slow(struct rg_txn *t, struct rg_head *h, int d, uint32_t slot, uint64_t id,
+int rg__adj_append_slow(struct rg_txn *t, struct rg_head *h, int d, uint32_t slot, uint64_t id,
 		       uint32_t type, uint64_t prop)
 {
-	int rc = rg_adj_reserve(t, h, d, 1, rg_entry_cols(slot, id, type, prop));
+	int rc = rg__adj_reserve(t, h, d, 1, rg__entry_cols(slot, id, type, prop));
 	if (rc)
 		return rc;
 	struct rg_adj *a = &h->adj[d];
 	/* plain stores past the published length: no reader looks at index
 	 * len until a head with a larger len is published (release) */
-	rg_adj_put(a, a->len, slot, id, type, prop);
+	rg__adj_put(a, a->len, slot, id, type, prop);
 	a->len++;
 	return 0;
 }
 
-int64_t rg_adj_remove(struct rg_txn *t, struct rg_head *h, int d, rg_keep_fn keep, void *ctx,
+int64_t rg__adj_remove(struct rg_txn *t, struct rg_head *h, int d, rg__keep_fn keep, void *ctx,
 		      uint64_t max, int from_end)
 {
 	struct rg_adj *a = &h->adj[d];
@@ -263,7 +263,7 @@ int64_t rg_adj_remove(struct rg_txn *t, struct rg_head *h, int d, rg_keep_fn kee
 	/* matches to drop lie in [lo, hi); outside it every entry stays */
 	uint64_t left = n - found;
 	if (left == 0)
-		return rg_adj_drop(t, h, d) ? RG_ENOMEM : (int64_t)found;
+		return rg__adj_drop(t, h, d) ? RG_ENOMEM : (int64_t)found;
 	if (a->priv) {
 		/* private: compact in place, stably */
 		uint64_t k = lo, dropped = 0;
@@ -300,8 +300,8 @@ int64_t rg_adj_remove(struct rg_txn *t, struct rg_head *h, int d, rg_keep_fn kee
 		copy_span(&na, k++, &sp, i, 1);
 	}
 	na.len = (uint32_t)left;
-	if ((rc = rg_adj_drop(t, h, d))) {
-		rg_adj_free_private(t->g, d, &na);
+	if ((rc = rg__adj_drop(t, h, d))) {
+		rg__adj_free_private(t->g, d, &na);
 		return rc;
 	}
 	h->adj[d] = na;
@@ -309,7 +309,7 @@ int64_t rg_adj_remove(struct rg_txn *t, struct rg_head *h, int d, rg_keep_fn kee
 	return (int64_t)found;
 }
 
-int rg_adj_permute(struct rg_adj *a, const uint32_t *rank, void *tmp)
+int rg__adj_permute(struct rg_adj *a, const uint32_t *rank, void *tmp)
 {
 	uint64_t n = a->len;
 	uint8_t *seen = (uint8_t *)tmp + n * 8;

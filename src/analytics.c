@@ -322,11 +322,11 @@ int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *e
 	double delta = 0.0, base = 0.0;
 	uint64_t edges = 0, n = 0, busy = 0;
 	int team = 1, stop = 0;
-	uint64_t t0 = rg_now_ns();
+	uint64_t t0 = rg__now_ns();
 #pragma omp parallel num_threads(threads) if (threads > 1) reduction(+ : busy)
 	{
 		const int tid = omp_get_thread_num();
-		uint64_t tw = rg_now_ns();
+		uint64_t tw = rg__now_ns();
 		if (tid == 0)
 			team = omp_get_num_threads();
 		struct rg_read lr;
@@ -367,10 +367,10 @@ int rg_pagerank(const rg_read_t *r, const rg_pagerank_opts_t *opts, rg_exec_t *e
 				stop = delta < o.tol || iters >= o.max_iter;
 			}
 		}
-		busy += rg_now_ns() - tw;
+		busy += rg__now_ns() - tw;
 	}
 	if (par)
-		rg__par_metrics(r, team, rg_now_ns() - t0, busy);
+		rg__par_metrics(r, team, rg__now_ns() - t0, busy);
 	exec_report(ex, par, team, edges);
 
 	out->ids = malloc((n ? n : 1) * sizeof *out->ids);
@@ -496,7 +496,7 @@ static uint32_t aff_sample(const uint32_t *comp, uint64_t ns)
 	uint32_t s[AFF_SAMPLES];
 	uint64_t x = 0x853C49E6748FEA9BULL;
 	for (int i = 0; i < AFF_SAMPLES; i++) {
-		s[i] = comp[rg_splitmix64(&x) % ns];
+		s[i] = comp[rg__splitmix64(&x) % ns];
 	}
 	qsort(s, AFF_SAMPLES, sizeof s[0], cmp_u32);
 	uint32_t best = s[0];
@@ -543,11 +543,11 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 	int team = 1;
 	uint64_t edges = 0, busy = 0, live = 0;
 	uint32_t big = 0;
-	uint64_t t0 = rg_now_ns();
+	uint64_t t0 = rg__now_ns();
 #pragma omp parallel num_threads(threads) if (threads > 1) reduction(+ : edges, busy, live)
 	{
 		const int tid = omp_get_thread_num();
-		uint64_t tw = rg_now_ns();
+		uint64_t tw = rg__now_ns();
 		if (tid == 0)
 			team = omp_get_num_threads();
 		struct rg_read lr;
@@ -607,10 +607,10 @@ int rg_wcc(const rg_read_t *r, uint32_t type, rg_exec_t *ex, rg_wcc_t *out)
 #pragma omp for schedule(dynamic, AFF_CHUNK)
 		for (uint64_t v = 0; v < ns; v++)
 			aff_compress_one(comp, (uint32_t)v);
-		busy += rg_now_ns() - tw;
+		busy += rg__now_ns() - tw;
 	}
 	if (par)
-		rg__par_metrics(r, team, rg_now_ns() - t0, busy);
+		rg__par_metrics(r, team, rg__now_ns() - t0, busy);
 	exec_report(ex, par, team, edges);
 	free(nb1);
 

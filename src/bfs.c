@@ -375,11 +375,11 @@ static void td_par(const struct rg_read *r, struct rg__ws *w, const struct rg__q
 	size_t tail = w->qn;
 	uint64_t scout = 0, edges = 0, busy = 0;
 	int team = 1;
-	uint64_t t0 = rg_now_ns();
+	uint64_t t0 = rg__now_ns();
 #pragma omp parallel num_threads(threads) reduction(+ : scout, edges, busy)
 	{
 		const int tid = omp_get_thread_num();
-		uint64_t tw = rg_now_ns();
+		uint64_t tw = rg__now_ns();
 		if (tid == 0)
 			team = omp_get_num_threads();
 		struct rg_read lr;
@@ -414,9 +414,9 @@ static void td_par(const struct rg_read *r, struct rg__ws *w, const struct rg__q
 			}
 		}
 		q_flush(w, &tail, buf, bn);
-		busy += rg_now_ns() - tw;
+		busy += rg__now_ns() - tw;
 	}
-	ps->wall_ns += rg_now_ns() - t0;
+	ps->wall_ns += rg__now_ns() - t0;
 	ps->busy_ns += busy;
 	ps->steps++;
 	if (team > ps->team)
@@ -521,11 +521,11 @@ static uint64_t bu_step(const struct rg_read *r, struct rg__ws *w, const struct 
 	uint64_t *ccnt = w->ccnt, edges = 0, busy = 0, awake = 0;
 	const size_t base = w->qn;
 	int team = 1;
-	uint64_t t0 = rg_now_ns();
+	uint64_t t0 = rg__now_ns();
 #pragma omp parallel num_threads(threads) if (threads > 1) reduction(+ : edges, busy)
 	{
 		const int tid = omp_get_thread_num();
-		uint64_t tw = rg_now_ns();
+		uint64_t tw = rg__now_ns();
 		if (tid == 0)
 			team = omp_get_num_threads();
 		struct rg_read lr;
@@ -552,10 +552,10 @@ static uint64_t bu_step(const struct rg_read *r, struct rg__ws *w, const struct 
 			size_t w1 = (c + 1) * BU_CHUNK < words ? (c + 1) * BU_CHUNK : words;
 			bits_to_q(w->next, c * BU_CHUNK, w1, w->q, base + ccnt[c]);
 		}
-		busy += rg_now_ns() - tw;
+		busy += rg__now_ns() - tw;
 	}
 	if (threads > 1) {
-		ps->wall_ns += rg_now_ns() - t0;
+		ps->wall_ns += rg__now_ns() - t0;
 		ps->busy_ns += busy;
 		ps->steps++;
 		if (team > ps->team)

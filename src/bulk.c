@@ -39,24 +39,24 @@ struct bulk {
 static int bulk_run(struct rg_txn *t, const struct bulk *b, const struct bulk_rec *rec,
 		    size_t from, size_t to, uint64_t s, int d)
 {
-	struct rg_head *h = rg_txn_pending(t, s);
+	struct rg_head *h = rg__txn_pending(t, s);
 	if (!h)
 		return RG_ENOMEM;
 	unsigned cols = 0;
 	for (size_t p = from; p < to; p++) {
 		const struct bulk_rec *r = &rec[b->perm[p]];
-		cols |= rg_entry_cols(r->oslot, r->nbr, r->type, r->prop);
+		cols |= rg__entry_cols(r->oslot, r->nbr, r->type, r->prop);
 	}
 	/* one growth for the whole run (amortised O(1) over later batches) */
-	int rc = rg_adj_reserve(t, h, d, to - from, cols);
+	int rc = rg__adj_reserve(t, h, d, to - from, cols);
 	if (rc)
 		return rc;
 	struct rg_adj *a = &h->adj[d];
-	/* plain stores past the published length, as in rg_adj_append */
+	/* plain stores past the published length, as in rg__adj_append */
 	uint64_t k = a->len;
 	for (size_t p = from; p < to; p++, k++) {
 		const struct bulk_rec *r = &rec[b->perm[p]];
-		rg_adj_put(a, k, r->oslot, r->nbr, r->type, r->prop);
+		rg__adj_put(a, k, r->oslot, r->nbr, r->type, r->prop);
 	}
 	a->len = (uint32_t)k;
 	return 0;
@@ -105,7 +105,7 @@ static int bulk_dir(struct rg_txn *t, struct bulk *b, const rg_edge_in_t *in,
 			if (lcnt[x] == pos)
 				continue;
 			if (x + PF_AHEAD < w && lcnt[x + PF_AHEAD] != lcnt[x + PF_AHEAD - 1]) {
-				const struct rg_head *ph = rg_wview(g, lo + x + PF_AHEAD);
+				const struct rg_head *ph = rg__wview(g, lo + x + PF_AHEAD);
 				if (ph)
 					__builtin_prefetch(ph);
 			}
@@ -134,7 +134,7 @@ static size_t first_dead(rg_graph_t *g, const uint32_t *slots, size_t n, int *no
 	for (uint64_t k = 0; k < nw; k++) /* keep only the dead slots' bits */
 		for (uint64_t v = bits[k]; v; v &= v - 1) {
 			uint64_t s = k * 64 + (uint64_t)__builtin_ctzll(v);
-			const struct rg_head *h = rg_wview(g, s);
+			const struct rg_head *h = rg__wview(g, s);
 			if (h && h->alive)
 				bits[k] &= ~(UINT64_C(1) << (s & 63));
 			else
@@ -150,14 +150,14 @@ static size_t first_dead(rg_graph_t *g, const uint32_t *slots, size_t n, int *no
 	return i;
 }
 
-int rg_bulk_apply(struct rg_txn *t, const rg_edge_in_t *in, const uint32_t *slots, size_t n,
+int rg__bulk_apply(struct rg_txn *t, const rg_edge_in_t *in, const uint32_t *slots, size_t n,
 		  size_t *failed_at)
 {
 	rg_graph_t *g = t->g;
 	int nomem = 0;
 	size_t bad = first_dead(g, slots, n, &nomem);
 	if (nomem)
-		return rg_txn_poison(t, RG_ENOMEM);
+		return rg__txn_poison(t, RG_ENOMEM);
 	if (bad < n) {
 		if (failed_at)
 			*failed_at = bad;
@@ -172,7 +172,7 @@ int rg_bulk_apply(struct rg_txn *t, const rg_edge_in_t *in, const uint32_t *slot
 	 * whose pages the kernel zeroes again each time */
 	size_t need = n * sizeof *b.rec + n * sizeof *b.perm +
 		      (b.nb + 1 + (UINT64_C(1) << b.shift) + 1) * sizeof *b.bcnt;
-	void *ws = rg_txn_scratch(t, need);
+	void *ws = rg__txn_scratch(t, need);
 	int rc = ws ? 0 : RG_ENOMEM;
 	if (!rc) {
 		b.rec = ws; /* struct bulk_rec first: the strictest alignment */
@@ -186,13 +186,13 @@ int rg_bulk_apply(struct rg_txn *t, const rg_edge_in_t *in, const uint32_t *slot
 	if (rc) {
 		if (failed_at)
 			*failed_at = 0;
-		return rg_txn_poison(t, rc);
+		return rg__txn_poison(t, rc);
 	}
 	t->dedges += (int64_t)n;
 	t->n_add_edges += n;
 	/* the log keeps the caller's order, so replay rebuilds the same
 	 * adjacency order through this path or the per-edge one */
 	for (size_t i = 0; t->log && i < n; i++)
-		rg_txn_record(t, RG_OP_ADD_EDGE, in[i].src, in[i].dst, in[i].type, in[i].prop);
+		rg__txn_record(t, RG_OP_ADD_EDGE, in[i].src, in[i].dst, in[i].type, in[i].prop);
 	return 0;
 }

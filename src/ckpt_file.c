@@ -28,7 +28,7 @@ int rg__ckpt_load(int dirfd, const char *name, const struct rg__replay_ops *ops,
 	const char *step;
 	int r = rg__io_map(dirfd, name, 0, &m, &step);
 	if (r) {
-		rg_seterr(err, errlen, "%s: cannot %s: %s", name, step, strerror(-r));
+		rg__seterr(err, errlen, "%s: cannot %s: %s", name, step, strerror(-r));
 		return r == -ENOENT && !strcmp(step, "open") ? RG_ECORRUPT : rg__io_err(r);
 	}
 	char perr[200] = "";
@@ -155,7 +155,7 @@ int rg__ckpt_writer_open(struct rg__ckpt_writer **out, int dirfd, uint64_t versi
 		free(cw);
 		return rc;
 	}
-	rg__codec_ckpt_header(cw->out, version, rg_wall_ns());
+	rg__codec_ckpt_header(cw->out, version, rg__wall_ns());
 	cw->outlen = RG_CKPT_HDR_SIZE;
 	*out = cw;
 	return 0;

@@ -50,30 +50,30 @@ int rg__codec_parse_name(const char *name, const char *prefix, const char *suffi
 /* Log: ops, header, records, segment scan                             */
 /* ------------------------------------------------------------------ */
 
-size_t rg__codec_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out)
+size_t rg__codec_encode_ops(const struct rg__op *ops, size_t n, uint8_t *out)
 {
 	uint8_t *p = out;
 	for (size_t i = 0; i < n; i++) {
-		const struct rg_op *o = &ops[i];
+		const struct rg__op *o = &ops[i];
 		*p++ = (uint8_t)o->kind;
 		switch (o->kind) {
 		case RG_OP_ADD_NODE:
-			p += rg_put_varint(p, o->a);
-			p += rg_put_varint(p, o->u32);
+			p += rg__put_varint(p, o->a);
+			p += rg__put_varint(p, o->u32);
 			break;
 		case RG_OP_DEL_NODE:
-			p += rg_put_varint(p, o->a);
+			p += rg__put_varint(p, o->a);
 			break;
 		case RG_OP_ADD_EDGE:
-			p += rg_put_varint(p, o->a);
-			p += rg_put_varint(p, o->b);
-			p += rg_put_varint(p, o->u32);
-			p += rg_put_varint(p, o->prop);
+			p += rg__put_varint(p, o->a);
+			p += rg__put_varint(p, o->b);
+			p += rg__put_varint(p, o->u32);
+			p += rg__put_varint(p, o->prop);
 			break;
 		case RG_OP_DEL_EDGE:
-			p += rg_put_varint(p, o->a);
-			p += rg_put_varint(p, o->b);
-			p += rg_put_varint(p, o->u32);
+			p += rg__put_varint(p, o->a);
+			p += rg__put_varint(p, o->b);
+			p += rg__put_varint(p, o->u32);
 			break;
 		default:
 			return 0;
@@ -82,11 +82,11 @@ size_t rg__codec_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out)
 	return (size_t)(p - out);
 }
 
-int rg__codec_decode_ops(const uint8_t *p, size_t len, uint32_t nops, struct rg_op *ops)
+int rg__codec_decode_ops(const uint8_t *p, size_t len, uint32_t nops, struct rg__op *ops)
 {
 	const uint8_t *end = p + len;
 	for (uint32_t i = 0; i < nops; i++) {
-		struct rg_op *o = &ops[i];
+		struct rg__op *o = &ops[i];
 		uint64_t t = 0;
 		if (p >= end)
 			return -1;
@@ -95,21 +95,21 @@ int rg__codec_decode_ops(const uint8_t *p, size_t len, uint32_t nops, struct rg_
 		o->u32 = 0;
 		switch (o->kind) {
 		case RG_OP_ADD_NODE:
-			if (rg_get_varint(&p, end, &o->a) || rg_get_varint(&p, end, &t))
+			if (rg__get_varint(&p, end, &o->a) || rg__get_varint(&p, end, &t))
 				return -1;
 			break;
 		case RG_OP_DEL_NODE:
-			if (rg_get_varint(&p, end, &o->a))
+			if (rg__get_varint(&p, end, &o->a))
 				return -1;
 			break;
 		case RG_OP_ADD_EDGE:
-			if (rg_get_varint(&p, end, &o->a) || rg_get_varint(&p, end, &o->b) ||
-			    rg_get_varint(&p, end, &t) || rg_get_varint(&p, end, &o->prop))
+			if (rg__get_varint(&p, end, &o->a) || rg__get_varint(&p, end, &o->b) ||
+			    rg__get_varint(&p, end, &t) || rg__get_varint(&p, end, &o->prop))
 				return -1;
 			break;
 		case RG_OP_DEL_EDGE:
-			if (rg_get_varint(&p, end, &o->a) || rg_get_varint(&p, end, &o->b) ||
-			    rg_get_varint(&p, end, &t))
+			if (rg__get_varint(&p, end, &o->a) || rg__get_varint(&p, end, &o->b) ||
+			    rg__get_varint(&p, end, &t))
 				return -1;
 			break;
 		default:
@@ -124,12 +124,12 @@ int rg__codec_decode_ops(const uint8_t *p, size_t len, uint32_t nops, struct rg_
 
 void rg__codec_seg_header(uint8_t *h, uint64_t first_version, uint64_t created_ns)
 {
-	rg_put32(h, RG_LOG_MAGIC);
-	rg_put16(h + 4, RG_LOG_FORMAT);
-	rg_put16(h + 6, RG_LOG_HDR_SIZE);
-	rg_put64(h + 8, first_version);
-	rg_put64(h + 16, created_ns);
-	rg_put64(h + 24, XXH3_64bits(h, 24));
+	rg__put32(h, RG_LOG_MAGIC);
+	rg__put16(h + 4, RG_LOG_FORMAT);
+	rg__put16(h + 6, RG_LOG_HDR_SIZE);
+	rg__put64(h + 8, first_version);
+	rg__put64(h + 16, created_ns);
+	rg__put64(h + 24, XXH3_64bits(h, 24));
 }
 
 int rg__codec_parse_seg_header(const uint8_t *h, size_t len, uint64_t *first_version, const char **why)
@@ -138,24 +138,24 @@ int rg__codec_parse_seg_header(const uint8_t *h, size_t len, uint64_t *first_ver
 		*why = "file shorter than the segment header";
 		return RG_ECORRUPT;
 	}
-	if (rg_le32(h) != RG_LOG_MAGIC) {
+	if (rg__le32(h) != RG_LOG_MAGIC) {
 		*why = "bad segment magic (not an rcugraph log)";
 		return RG_ECORRUPT;
 	}
-	if (rg_le64(h + 24) != XXH3_64bits(h, 24)) {
+	if (rg__le64(h + 24) != XXH3_64bits(h, 24)) {
 		*why = "segment header checksum mismatch";
 		return RG_ECORRUPT;
 	}
-	uint16_t fmt = rg_le16(h + 4);
+	uint16_t fmt = rg__le16(h + 4);
 	if (fmt > RG_LOG_FORMAT) {
 		*why = "log written by a newer format version";
 		return RG_EVERSION;
 	}
-	if (fmt != RG_LOG_FORMAT || rg_le16(h + 6) != RG_LOG_HDR_SIZE) {
+	if (fmt != RG_LOG_FORMAT || rg__le16(h + 6) != RG_LOG_HDR_SIZE) {
 		*why = "unknown segment format / header size";
 		return RG_ECORRUPT;
 	}
-	*first_version = rg_le64(h + 8);
+	*first_version = rg__le64(h + 8);
 	if (*first_version == 0) {
 		*why = "segment first version 0";
 		return RG_ECORRUPT;
@@ -167,14 +167,14 @@ int rg__codec_parse_record(const uint8_t *b, size_t len, struct rg__rec *rec, co
 {
 	if (len < RG_REC_HDR_SIZE) {
 		*why = "truncated record header";
-		return len >= 4 && rg_le32(b) != RG_REC_MAGIC ? RG_REC_BAD : RG_REC_SHORT;
+		return len >= 4 && rg__le32(b) != RG_REC_MAGIC ? RG_REC_BAD : RG_REC_SHORT;
 	}
-	if (rg_le32(b) != RG_REC_MAGIC) {
+	if (rg__le32(b) != RG_REC_MAGIC) {
 		*why = "bad record magic";
 		return RG_REC_BAD;
 	}
-	uint32_t plen = rg_le32(b + 8);
-	uint32_t nops = rg_le32(b + 12);
+	uint32_t plen = rg__le32(b + 8);
+	uint32_t nops = rg__le32(b + 12);
 	if (plen > RG_REC_MAX_PAYLOAD) {
 		*why = "impossible record length";
 		return RG_REC_BAD;
@@ -184,12 +184,12 @@ int rg__codec_parse_record(const uint8_t *b, size_t len, struct rg__rec *rec, co
 		*why = "record extends past the end of the file";
 		return RG_REC_SHORT;
 	}
-	if (rg_le64(b + RG_REC_HDR_SIZE + plen) != XXH3_64bits(b, RG_REC_HDR_SIZE + (size_t)plen)) {
+	if (rg__le64(b + RG_REC_HDR_SIZE + plen) != XXH3_64bits(b, RG_REC_HDR_SIZE + (size_t)plen)) {
 		*why = "record checksum mismatch";
 		return RG_REC_BAD;
 	}
 	/* Checksum is valid from here on: the bytes are what some writer wrote. */
-	if (rg_le16(b + 4) != RG_REC_TXN || rg_le16(b + 6) != 0) {
+	if (rg__le16(b + 4) != RG_REC_TXN || rg__le16(b + 6) != 0) {
 		*why = "record type/flags unknown to this format version";
 		return RG_REC_NEWER;
 	}
@@ -197,7 +197,7 @@ int rg__codec_parse_record(const uint8_t *b, size_t len, struct rg__rec *rec, co
 		*why = "op count does not fit the payload";
 		return RG_REC_BAD;
 	}
-	rec->version = rg_le64(b + 16);
+	rec->version = rg__le64(b + 16);
 	rec->nops = nops;
 	rec->payload_len = plen;
 	rec->payload = b + RG_REC_HDR_SIZE;
@@ -205,7 +205,7 @@ int rg__codec_parse_record(const uint8_t *b, size_t len, struct rg__rec *rec, co
 	return RG_REC_OK;
 }
 
-size_t rg__codec_encode_record(uint8_t *out, uint64_t version, const struct rg_op *ops, size_t n)
+size_t rg__codec_encode_record(uint8_t *out, uint64_t version, const struct rg__op *ops, size_t n)
 {
 	size_t plen = 0;
 	if (n) {
@@ -215,13 +215,13 @@ size_t rg__codec_encode_record(uint8_t *out, uint64_t version, const struct rg_o
 	}
 	if (plen > RG_REC_MAX_PAYLOAD || n > UINT32_MAX)
 		return 0;
-	rg_put32(out, RG_REC_MAGIC);
-	rg_put16(out + 4, RG_REC_TXN);
-	rg_put16(out + 6, 0);
-	rg_put32(out + 8, (uint32_t)plen);
-	rg_put32(out + 12, (uint32_t)n);
-	rg_put64(out + 16, version);
-	rg_put64(out + RG_REC_HDR_SIZE + plen, XXH3_64bits(out, RG_REC_HDR_SIZE + plen));
+	rg__put32(out, RG_REC_MAGIC);
+	rg__put16(out + 4, RG_REC_TXN);
+	rg__put16(out + 6, 0);
+	rg__put32(out + 8, (uint32_t)plen);
+	rg__put32(out + 12, (uint32_t)n);
+	rg__put64(out + 16, version);
+	rg__put64(out + RG_REC_HDR_SIZE + plen, XXH3_64bits(out, RG_REC_HDR_SIZE + plen));
 	return RG_REC_OVERHEAD + plen;
 }
 
@@ -325,7 +325,7 @@ static int parse_inorder(const uint8_t **p, const uint8_t *end, const struct rg_
 			 uint64_t *ranks)
 {
 	uint64_t id, start, n;
-	if (rg_get_varint(p, end, &id) || rg_get_varint(p, end, &start) || rg_get_varint(p, end, &n) ||
+	if (rg__get_varint(p, end, &id) || rg__get_varint(p, end, &start) || rg__get_varint(p, end, &n) ||
 	    n == 0 || n > UINT32_MAX || start > UINT32_MAX || start + n > UINT32_MAX)
 		return RG_ECORRUPT;
 	uint32_t chunk[RG_CKPT_RANK_CHUNK];
@@ -333,7 +333,7 @@ static int parse_inorder(const uint8_t **p, const uint8_t *end, const struct rg_
 		uint32_t m = n - done < RG_CKPT_RANK_CHUNK ? (uint32_t)(n - done) : RG_CKPT_RANK_CHUNK;
 		for (uint32_t k = 0; k < m; k++) {
 			uint64_t r;
-			if (rg_get_varint(p, end, &r) || r > UINT32_MAX)
+			if (rg__get_varint(p, end, &r) || r > UINT32_MAX)
 				return RG_ECORRUPT;
 			chunk[k] = (uint32_t)r;
 		}
@@ -354,25 +354,25 @@ int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay
 		PERR("offset 0: file shorter than the checkpoint header (%zu bytes)", len);
 		return RG_ECORRUPT;
 	}
-	if (rg_le32(buf) != RG_CKPT_MAGIC) {
+	if (rg__le32(buf) != RG_CKPT_MAGIC) {
 		PERR("offset 0: bad checkpoint magic");
 		return RG_ECORRUPT;
 	}
-	if (rg_le64(buf + 32) != XXH3_64bits(buf, 32)) {
+	if (rg__le64(buf + 32) != XXH3_64bits(buf, 32)) {
 		PERR("offset 0: checkpoint header checksum mismatch");
 		return RG_ECORRUPT;
 	}
-	unsigned fmt = rg_le16(buf + 4);
+	unsigned fmt = rg__le16(buf + 4);
 	if (fmt > RG_CKPT_FORMAT) {
 		PERR("offset 4: checkpoint written by format version %u, this build reads up to %u", fmt,
 		     RG_CKPT_FORMAT);
 		return RG_EVERSION;
 	}
-	if (fmt < 1 || rg_le16(buf + 6) != RG_CKPT_HDR_SIZE) {
-		PERR("offset 4: unknown checkpoint format %u / header size %u", fmt, rg_le16(buf + 6));
+	if (fmt < 1 || rg__le16(buf + 6) != RG_CKPT_HDR_SIZE) {
+		PERR("offset 4: unknown checkpoint format %u / header size %u", fmt, rg__le16(buf + 6));
 		return RG_ECORRUPT;
 	}
-	s.version = rg_le64(buf + 8);
+	s.version = rg__le64(buf + 8);
 	int rc;
 	if (ops && (rc = ops->ckpt_begin(ops->ctx, s.version)))
 		return rc;
@@ -390,21 +390,21 @@ int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay
 			return RG_ECORRUPT;
 		}
 		const uint8_t *b = buf + off;
-		if (rg_le32(b) != RG_BLK_MAGIC) {
+		if (rg__le32(b) != RG_BLK_MAGIC) {
 			PERR("offset %zu: bad block magic", off);
 			return RG_ECORRUPT;
 		}
-		unsigned type = rg_le16(b + 4);
-		uint32_t seq = rg_le32(b + 8), count = rg_le32(b + 12), plen = rg_le32(b + 16);
+		unsigned type = rg__le16(b + 4);
+		uint32_t seq = rg__le32(b + 8), count = rg__le32(b + 12), plen = rg__le32(b + 16);
 		if (plen > RG_BLK_MAX_PAYLOAD || plen > len - off - RG_BLK_HDR_SIZE - RG_BLK_TRAILER) {
 			PERR("offset %zu: block length %u runs past the end of the file", off, plen);
 			return RG_ECORRUPT;
 		}
-		if (rg_le64(b + RG_BLK_HDR_SIZE + plen) != XXH3_64bits(b, RG_BLK_HDR_SIZE + (size_t)plen)) {
+		if (rg__le64(b + RG_BLK_HDR_SIZE + plen) != XXH3_64bits(b, RG_BLK_HDR_SIZE + (size_t)plen)) {
 			PERR("offset %zu: block checksum mismatch", off);
 			return RG_ECORRUPT;
 		}
-		if (seq != s.blocks || rg_le16(b + 6) != 0 || rg_le32(b + 20) != 0) {
+		if (seq != s.blocks || rg__le16(b + 6) != 0 || rg__le32(b + 20) != 0) {
 			PERR("offset %zu: block sequence %u, expected %llu (or nonzero reserved fields)", off, seq,
 			     (unsigned long long)s.blocks);
 			return RG_ECORRUPT;
@@ -421,10 +421,10 @@ int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay
 				PERR("offset %zu: malformed end block", off);
 				return RG_ECORRUPT;
 			}
-			if (rg_le64(p) != s.nodes || rg_le64(p + 8) != s.edges) {
+			if (rg__le64(p) != s.nodes || rg__le64(p + 8) != s.edges) {
 				PERR("offset %zu: end block counts (%llu nodes, %llu edges) do not match the file "
 				     "(%llu, %llu)",
-				     off, (unsigned long long)rg_le64(p), (unsigned long long)rg_le64(p + 8),
+				     off, (unsigned long long)rg__le64(p), (unsigned long long)rg__le64(p + 8),
 				     (unsigned long long)s.nodes, (unsigned long long)s.edges);
 				return RG_ECORRUPT;
 			}
@@ -444,15 +444,15 @@ int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay
 			for (uint32_t i = 0; i < count; i++) {
 				uint64_t a, bb, t, prop;
 				if (type == RG_BLK_NODES) {
-					if (rg_get_varint(&p, end, &a) || rg_get_varint(&p, end, &t) || t > UINT32_MAX) {
+					if (rg__get_varint(&p, end, &a) || rg__get_varint(&p, end, &t) || t > UINT32_MAX) {
 						PERR("offset %zu: malformed node entry %u", off, i);
 						return RG_ECORRUPT;
 					}
 					if (ops && (rc = ops->ckpt_node(ops->ctx, a, (uint32_t)t)))
 						return rc;
 				} else {
-					if (rg_get_varint(&p, end, &a) || rg_get_varint(&p, end, &bb) ||
-					    rg_get_varint(&p, end, &t) || rg_get_varint(&p, end, &prop) ||
+					if (rg__get_varint(&p, end, &a) || rg__get_varint(&p, end, &bb) ||
+					    rg__get_varint(&p, end, &t) || rg__get_varint(&p, end, &prop) ||
 					    t > UINT32_MAX) {
 						PERR("offset %zu: malformed edge entry %u", off, i);
 						return RG_ECORRUPT;
@@ -490,45 +490,45 @@ int rg__codec_parse_ckpt(const uint8_t *buf, size_t len, const struct rg__replay
 
 void rg__codec_ckpt_header(uint8_t *h, uint64_t version, uint64_t created_ns)
 {
-	rg_put32(h, RG_CKPT_MAGIC);
-	rg_put16(h + 4, RG_CKPT_FORMAT);
-	rg_put16(h + 6, RG_CKPT_HDR_SIZE);
-	rg_put64(h + 8, version);
-	rg_put64(h + 16, created_ns);
-	rg_put64(h + 24, 0);
-	rg_put64(h + 32, XXH3_64bits(h, 32));
+	rg__put32(h, RG_CKPT_MAGIC);
+	rg__put16(h + 4, RG_CKPT_FORMAT);
+	rg__put16(h + 6, RG_CKPT_HDR_SIZE);
+	rg__put64(h + 8, version);
+	rg__put64(h + 16, created_ns);
+	rg__put64(h + 24, 0);
+	rg__put64(h + 32, XXH3_64bits(h, 32));
 }
 
 size_t rg__codec_ckpt_block(uint8_t *h, unsigned type, uint32_t seq, uint32_t count,
 			    const uint8_t *payload, size_t plen)
 {
-	rg_put32(h, RG_BLK_MAGIC);
-	rg_put16(h + 4, (uint16_t)type);
-	rg_put16(h + 6, 0);
-	rg_put32(h + 8, seq);
-	rg_put32(h + 12, count);
-	rg_put32(h + 16, (uint32_t)plen);
-	rg_put32(h + 20, 0);
+	rg__put32(h, RG_BLK_MAGIC);
+	rg__put16(h + 4, (uint16_t)type);
+	rg__put16(h + 6, 0);
+	rg__put32(h + 8, seq);
+	rg__put32(h + 12, count);
+	rg__put32(h + 16, (uint32_t)plen);
+	rg__put32(h + 20, 0);
 	memcpy(h + RG_BLK_HDR_SIZE, payload, plen);
-	rg_put64(h + RG_BLK_HDR_SIZE + plen, XXH3_64bits(h, RG_BLK_HDR_SIZE + plen));
+	rg__put64(h + RG_BLK_HDR_SIZE + plen, XXH3_64bits(h, RG_BLK_HDR_SIZE + plen));
 	return RG_BLK_HDR_SIZE + plen + RG_BLK_TRAILER;
 }
 
 size_t rg__codec_ckpt_node(uint8_t *out, uint64_t id, uint32_t label)
 {
 	uint8_t *p = out;
-	p += rg_put_varint(p, id);
-	p += rg_put_varint(p, label);
+	p += rg__put_varint(p, id);
+	p += rg__put_varint(p, label);
 	return (size_t)(p - out);
 }
 
 size_t rg__codec_ckpt_edge(uint8_t *out, uint64_t src, uint64_t dst, uint32_t type, uint64_t prop)
 {
 	uint8_t *p = out;
-	p += rg_put_varint(p, src);
-	p += rg_put_varint(p, dst);
-	p += rg_put_varint(p, type);
-	p += rg_put_varint(p, prop);
+	p += rg__put_varint(p, src);
+	p += rg__put_varint(p, dst);
+	p += rg__put_varint(p, type);
+	p += rg__put_varint(p, prop);
 	return (size_t)(p - out);
 }
 
@@ -536,16 +536,16 @@ size_t rg__codec_ckpt_inorder(uint8_t *out, uint64_t id, uint64_t start, uint32_
 			      const uint32_t *rank)
 {
 	uint8_t *p = out;
-	p += rg_put_varint(p, id);
-	p += rg_put_varint(p, start);
-	p += rg_put_varint(p, n);
+	p += rg__put_varint(p, id);
+	p += rg__put_varint(p, start);
+	p += rg__put_varint(p, n);
 	for (uint32_t i = 0; i < n; i++)
-		p += rg_put_varint(p, rank[i]);
+		p += rg__put_varint(p, rank[i]);
 	return (size_t)(p - out);
 }
 
 void rg__codec_ckpt_end(uint8_t *out, uint64_t nodes, uint64_t edges)
 {
-	rg_put64(out, nodes);
-	rg_put64(out + 8, edges);
+	rg__put64(out, nodes);
+	rg__put64(out + 8, edges);
 }

@@ -52,21 +52,21 @@
 
 /* ---- little-endian helpers ------------------------------------------- */
 
-static inline uint16_t rg_le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t rg_le32(const uint8_t *p)
+static inline uint16_t rg__le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t rg__le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-static inline uint64_t rg_le64(const uint8_t *p) { return (uint64_t)rg_le32(p) | (uint64_t)rg_le32(p + 4) << 32; }
-static inline void rg_put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static inline void rg_put32(uint8_t *p, uint32_t v)
+static inline uint64_t rg__le64(const uint8_t *p) { return (uint64_t)rg__le32(p) | (uint64_t)rg__le32(p + 4) << 32; }
+static inline void rg__put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void rg__put32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
 }
-static inline void rg_put64(uint8_t *p, uint64_t v) { rg_put32(p, (uint32_t)v); rg_put32(p + 4, (uint32_t)(v >> 32)); }
+static inline void rg__put64(uint8_t *p, uint64_t v) { rg__put32(p, (uint32_t)v); rg__put32(p + 4, (uint32_t)(v >> 32)); }
 
 /* LEB128 varint. Writes at most 10 bytes, returns the bytes written. */
-static inline size_t rg_put_varint(uint8_t *p, uint64_t v)
+static inline size_t rg__put_varint(uint8_t *p, uint64_t v)
 {
 	size_t n = 0;
 	while (v >= 0x80) {
@@ -79,7 +79,7 @@ static inline size_t rg_put_varint(uint8_t *p, uint64_t v)
 
 /* Reads a varint from [*p, end). Returns 0 and advances *p, or -1 if it is
  * truncated or longer than 10 bytes / overflows 64 bits. */
-static inline int rg_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+static inline int rg__get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	const uint8_t *q = *p;
 	uint64_t r = 0;
@@ -108,7 +108,7 @@ static inline int rg_get_varint(const uint8_t **p, const uint8_t *end, uint64_t 
 struct rg__replay_ops {
 	void *ctx;
 	/* a whole committed transaction, in order; `version` is its commit version */
-	int (*apply_txn)(void *ctx, uint64_t version, const struct rg_op *ops, size_t n);
+	int (*apply_txn)(void *ctx, uint64_t version, const struct rg__op *ops, size_t n);
 	/* checkpoint contents, streamed: nodes first, then edges; called between
 	 * begin/end, which bracket one graph transaction */
 	int (*ckpt_begin)(void *ctx, uint64_t version);
@@ -126,11 +126,11 @@ struct rg__replay_ops {
 
 /* Encodes ops into out (capacity >= n * RG_OP_MAX_ENC). Returns the bytes
  * written, or 0 with an unknown op kind / a u32 field that is not 32-bit. */
-size_t rg__codec_encode_ops(const struct rg_op *ops, size_t n, uint8_t *out);
+size_t rg__codec_encode_ops(const struct rg__op *ops, size_t n, uint8_t *out);
 
 /* Decodes exactly nops ops that must consume exactly len bytes. Returns 0,
  * or -1 if the payload is malformed. */
-int rg__codec_decode_ops(const uint8_t *payload, size_t len, uint32_t nops, struct rg_op *ops);
+int rg__codec_decode_ops(const uint8_t *payload, size_t len, uint32_t nops, struct rg__op *ops);
 
 /* Builds a log segment header (RG_LOG_HDR_SIZE bytes). */
 void rg__codec_seg_header(uint8_t *out, uint64_t first_version, uint64_t created_ns);
@@ -162,7 +162,7 @@ int rg__codec_parse_record(const uint8_t *buf, size_t len, struct rg__rec *rec, 
 /* Encodes a full record (header, payload, checksum) for the given ops into
  * out, which must hold RG_REC_OVERHEAD + n * RG_OP_MAX_ENC bytes. Returns
  * the record size or 0 for a bad op. */
-size_t rg__codec_encode_record(uint8_t *out, uint64_t version, const struct rg_op *ops, size_t n);
+size_t rg__codec_encode_record(uint8_t *out, uint64_t version, const struct rg__op *ops, size_t n);
 
 /* Scan of one whole segment image (the recovery algorithm, as a pure
  * function over a byte buffer). */

@@ -23,15 +23,15 @@
 #include "metrics.h"
 #include "util.h"
 
-struct rg_cslot {
+struct rg__cslot {
 	int64_t v;
 } __attribute__((aligned(RG_PCPU_ALIGN)));
 
-struct rg_tslot {
+struct rg__tslot {
 	int64_t v;                  /* written only by the owner thread */
 	int64_t v2;                 /* a second count on the same line (rg__counter_thread_word) */
 	uint64_t owner;             /* thread token */
-	struct rg_tslot *next;
+	struct rg__tslot *next;
 } __attribute__((aligned(RG_PCPU_ALIGN)));
 
 struct rg_counter {
@@ -41,25 +41,25 @@ struct rg_counter {
 	uint32_t batch;
 	uint32_t nslots, mask;
 	uint64_t id;                 /* unique, never reused */
-	struct rg_cslot *slots;      /* PERCPU / BATCHED: nslots + 1 (last: fallback word) */
-	struct rg_tslot *threads;    /* PERTHREAD: list, published with release */
+	struct rg__cslot *slots;      /* PERCPU / BATCHED: nslots + 1 (last: fallback word) */
+	struct rg__tslot *threads;    /* PERTHREAD: list, published with release */
 	pthread_mutex_t lock;        /* PERTHREAD: serialises list appends */
 } __attribute__((aligned(RG_PCPU_ALIGN)));
 
 #define RG_TCACHE 8
-struct rg_tcache_ent {
+struct rg__tcache_ent {
 	uint64_t cid;
-	struct rg_tslot *slot;
+	struct rg__tslot *slot;
 };
 /* initial-exec: 136 bytes of static TLS, no __tls_get_addr call on the add path. */
-static __thread struct rg_tcache_ent rg_tcache[RG_TCACHE] __attribute__((tls_model("initial-exec")));
-static __thread uint64_t rg_thread_token __attribute__((tls_model("initial-exec")));
-static uint64_t rg_next_token = 1;
-static uint64_t rg_next_counter_id = 1;
+static __thread struct rg__tcache_ent rg__tcache[RG_TCACHE] __attribute__((tls_model("initial-exec")));
+static __thread uint64_t rg__thread_token __attribute__((tls_model("initial-exec")));
+static uint64_t rg__next_token = 1;
+static uint64_t rg__next_counter_id = 1;
 
 struct rg__rseq_info rg__rseq;
 
-__attribute__((constructor)) static void rg_rseq_init(void)
+__attribute__((constructor)) static void rg__rseq_init(void)
 {
 #ifdef RG_HAVE_RSEQ
 	if (__rseq_size > 0) {
@@ -120,17 +120,17 @@ int rg_counter_create(rg_counter_kind_t kind, uint32_t batch, rg_counter_t **out
 	c->kind = kind;
 	c->batch = batch;
 	/* relaxed: only uniqueness matters */
-	c->id = RG_FETCH_ADD_RELAXED(&rg_next_counter_id, 1);
+	c->id = RG_FETCH_ADD_RELAXED(&rg__next_counter_id, 1);
 	if (kind == RG_COUNTER_PERCPU || kind == RG_COUNTER_BATCHED) {
 		c->nslots = rg__percpu_nslots();
 		c->mask = c->nslots - 1;
-		/* + 1: the fallback word of rg_pcpu_add() */
-		c->slots = aligned_alloc(RG_PCPU_ALIGN, sizeof(struct rg_cslot) * (c->nslots + 1));
+		/* + 1: the fallback word of rg__pcpu_add() */
+		c->slots = aligned_alloc(RG_PCPU_ALIGN, sizeof(struct rg__cslot) * (c->nslots + 1));
 		if (!c->slots) {
 			free(c);
 			return RG_ENOMEM;
 		}
-		memset(c->slots, 0, sizeof(struct rg_cslot) * (c->nslots + 1));
+		memset(c->slots, 0, sizeof(struct rg__cslot) * (c->nslots + 1));
 	}
 	if (kind == RG_COUNTER_PERTHREAD && pthread_mutex_init(&c->lock, NULL) != 0) {
 		free(c);
@@ -145,9 +145,9 @@ void rg_counter_destroy(rg_counter_t *c)
 	if (!c)
 		return;
 	if (c->kind == RG_COUNTER_PERTHREAD) {
-		struct rg_tslot *s = c->threads;
+		struct rg__tslot *s = c->threads;
 		while (s) {
-			struct rg_tslot *n = s->next;
+			struct rg__tslot *n = s->next;
 			free(s);
 			s = n;
 		}
@@ -158,21 +158,21 @@ void rg_counter_destroy(rg_counter_t *c)
 }
 
 /* Slow path of a PERTHREAD add: find or create the calling thread's slot. */
-static __attribute__((noinline)) struct rg_tslot *rg_tslot_get(struct rg_counter *c)
+static __attribute__((noinline)) struct rg__tslot *rg__tslot_get(struct rg_counter *c)
 {
-	if (rg_thread_token == 0)
+	if (rg__thread_token == 0)
 		/* relaxed: only uniqueness matters */
-		rg_thread_token = RG_FETCH_ADD_RELAXED(&rg_next_token, 1);
-	struct rg_tslot *s;
+		rg__thread_token = RG_FETCH_ADD_RELAXED(&rg__next_token, 1);
+	struct rg__tslot *s;
 	pthread_mutex_lock(&c->lock);
 	for (s = c->threads; s; s = s->next)
-		if (s->owner == rg_thread_token)
+		if (s->owner == rg__thread_token)
 			break;
 	if (!s) {
 		s = aligned_alloc(RG_PCPU_ALIGN, sizeof *s);
 		if (s) {
 			memset(s, 0, sizeof *s);
-			s->owner = rg_thread_token;
+			s->owner = rg__thread_token;
 			s->next = c->threads;
 			/* publish: readers walking the list lock-free must see
 			 * the initialised slot */
@@ -181,7 +181,7 @@ static __attribute__((noinline)) struct rg_tslot *rg_tslot_get(struct rg_counter
 	}
 	pthread_mutex_unlock(&c->lock);
 	if (s) {
-		struct rg_tcache_ent *e = &rg_tcache[c->id % RG_TCACHE];
+		struct rg__tcache_ent *e = &rg__tcache[c->id % RG_TCACHE];
 		e->cid = c->id;
 		e->slot = s;
 	}
@@ -192,13 +192,13 @@ int64_t *rg__counter_thread_word(struct rg_counter *c)
 {
 	if (!c || c->kind != RG_COUNTER_PERTHREAD)
 		return NULL;
-	struct rg_tcache_ent *e = &rg_tcache[c->id % RG_TCACHE];
-	struct rg_tslot *s = e->cid == c->id ? e->slot : rg_tslot_get(c);
+	struct rg__tcache_ent *e = &rg__tcache[c->id % RG_TCACHE];
+	struct rg__tslot *s = e->cid == c->id ? e->slot : rg__tslot_get(c);
 	return s ? &s->v : NULL;
 }
 
 /* rg__metrics_thread_attach() addresses v2 as the word after v. */
-_Static_assert(offsetof(struct rg_tslot, v2) == offsetof(struct rg_tslot, v) + sizeof(int64_t),
+_Static_assert(offsetof(struct rg__tslot, v2) == offsetof(struct rg__tslot, v) + sizeof(int64_t),
 	       "v2 follows v");
 
 /* Sum of word `second ? v2 : v` over a PERTHREAD counter's slots. */
@@ -208,7 +208,7 @@ static int64_t tslot_sum(const struct rg_counter *c, int second)
 	/* acquire: pairs with the publication of each slot (its fields and
 	 * next are written before it and never again); relaxed words:
 	 * independent counts, summed */
-	for (const struct rg_tslot *s = RG_LOAD_ACQUIRE(c->threads); s; s = s->next)
+	for (const struct rg__tslot *s = RG_LOAD_ACQUIRE(c->threads); s; s = s->next)
 		sum += second ? RG_LOAD_SHARED(s->v2) : RG_LOAD_SHARED(s->v);
 	return sum;
 }
@@ -220,11 +220,11 @@ int64_t rg__counter_read2(const struct rg_counter *c)
 
 /* PERTHREAD add: out of line so that its TLS access and slow path do not
  * cost the other kinds a stack frame. */
-static __attribute__((noinline)) void rg_counter_add_perthread(struct rg_counter *c,
+static __attribute__((noinline)) void rg__counter_add_perthread(struct rg_counter *c,
 							       int64_t delta)
 {
-	struct rg_tcache_ent *e = &rg_tcache[c->id % RG_TCACHE];
-	struct rg_tslot *s = e->cid == c->id ? e->slot : rg_tslot_get(c);
+	struct rg__tcache_ent *e = &rg__tcache[c->id % RG_TCACHE];
+	struct rg__tslot *s = e->cid == c->id ? e->slot : rg__tslot_get(c);
 	if (__builtin_expect(s == NULL, 0)) {
 		/* No memory for a slot: stay exact via the shared word.
 		 * Relaxed: a counter orders nothing else. */
@@ -239,25 +239,25 @@ static __attribute__((noinline)) void rg_counter_add_perthread(struct rg_counter
 /* BATCHED fold: move the whole slot (whatever other threads added
  * meanwhile) to the shared word with an exchange, so no delta is lost or
  * counted twice once quiescent. Relaxed: the sum orders nothing. */
-static __attribute__((noinline)) void rg_counter_fold(struct rg_counter *c, int64_t *slot)
+static __attribute__((noinline)) void rg__counter_fold(struct rg_counter *c, int64_t *slot)
 {
 	int64_t x = RG_XCHG_RELAXED(slot, 0);
 	RG_ADD(&c->shared, x);
 }
 
 /* BATCHED add on the given CPU's slot. */
-static inline void rg_counter_add_batched(struct rg_counter *c, unsigned cpu, int64_t delta)
+static inline void rg__counter_add_batched(struct rg_counter *c, unsigned cpu, int64_t delta)
 {
 	int64_t *slot = &c->slots[cpu & c->mask].v;
-	/* Relaxed: see rg_counter_fold(). */
+	/* Relaxed: see rg__counter_fold(). */
 	int64_t v = RG_FETCH_ADD_RELAXED(slot, delta) + delta;
 	if (__builtin_expect(v >= (int64_t)c->batch || v <= -(int64_t)c->batch, 0))
-		rg_counter_fold(c, slot);
+		rg__counter_fold(c, slot);
 }
 
 /* PERCPU / BATCHED add when rseq gives no CPU id (sched_getcpu()). Out of
  * line: keeps rg_counter_add() free of a stack frame. */
-static __attribute__((noinline)) void rg_counter_add_nocpu(struct rg_counter *c,
+static __attribute__((noinline)) void rg__counter_add_nocpu(struct rg_counter *c,
 							   int64_t delta)
 {
 	unsigned cpu = rg__cpu_id_slow();
@@ -265,7 +265,7 @@ static __attribute__((noinline)) void rg_counter_add_nocpu(struct rg_counter *c,
 		/* Relaxed atomic: see rg_counter_add(). */
 		RG_ADD(&c->slots[cpu & c->mask].v, delta);
 	else
-		rg_counter_add_batched(c, cpu, delta);
+		rg__counter_add_batched(c, cpu, delta);
 }
 
 void rg_counter_add(rg_counter_t *c, int64_t delta)
@@ -275,17 +275,17 @@ void rg_counter_add(rg_counter_t *c, int64_t delta)
 	rg_counter_kind_t k = c->kind;
 	if (k == RG_COUNTER_PERCPU) {
 #if defined(RG_HAVE_RSEQ_ADDQ) && defined(RG_PCPU_USE_RSEQ)
-		/* see rg_pcpu_add(); slots[nslots] is the fallback word */
-		rg_pcpu_add((uint64_t *)&c->slots[0].v, sizeof(struct rg_cslot), c->mask,
+		/* see rg__pcpu_add(); slots[nslots] is the fallback word */
+		rg__pcpu_add((uint64_t *)&c->slots[0].v, sizeof(struct rg__cslot), c->mask,
 			    (uint64_t *)&c->slots[c->nslots].v, (uint64_t)delta);
 #else
-		/* rg_pcpu_add() spelled out so that the sched_getcpu() fallback
+		/* rg__pcpu_add() spelled out so that the sched_getcpu() fallback
 		 * is a tail call and this path needs no stack frame.
 		 * Atomic because a migrated or preempted thread may share the
-		 * slot (see rg_pcpu_add()); relaxed: a counter orders nothing. */
-		int cpu = rg_cpu_id_fast();
+		 * slot (see rg__pcpu_add()); relaxed: a counter orders nothing. */
+		int cpu = rg__cpu_id_fast();
 		if (__builtin_expect(cpu < 0, 0)) {
-			rg_counter_add_nocpu(c, delta);
+			rg__counter_add_nocpu(c, delta);
 			return;
 		}
 		RG_ADD(&c->slots[(unsigned)cpu & c->mask].v, delta);
@@ -298,18 +298,18 @@ void rg_counter_add(rg_counter_t *c, int64_t delta)
 		return;
 	}
 	if (k == RG_COUNTER_PERTHREAD) {
-		rg_counter_add_perthread(c, delta);
+		rg__counter_add_perthread(c, delta);
 		return;
 	}
 	/* BATCHED always uses atomic slot adds: its fold exchanges a slot
 	 * from whatever CPU the thread is on by then, which a plain rseq add
 	 * (RG_PCPU_USE_RSEQ) on the owning CPU could race with. */
-	int cpu = rg_cpu_id_fast();
+	int cpu = rg__cpu_id_fast();
 	if (__builtin_expect(cpu < 0, 0)) {
-		rg_counter_add_nocpu(c, delta);
+		rg__counter_add_nocpu(c, delta);
 		return;
 	}
-	rg_counter_add_batched(c, (unsigned)cpu, delta);
+	rg__counter_add_batched(c, (unsigned)cpu, delta);
 }
 
 int64_t rg_counter_read(const rg_counter_t *c)

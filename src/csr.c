@@ -10,7 +10,7 @@
 #include "graph_internal.h"
 #include <rcugraph/csr.h>
 
-int rg_base_snapshot(const struct rg_read *rd, struct rg_base **out); /* pack.c */
+int rg__base_snapshot(const struct rg_read *rd, struct rg_base **out); /* pack.c */
 
 struct rg_csr {
 	struct rg_read rd;   /* the read handle (frozen) */
@@ -59,10 +59,10 @@ int rg_csr_build(const rg_read_t *r, rg_csr_t **out)
 		 * alive while we take our reference (the graph's reference is
 		 * dropped only after a grace period). */
 		c->base = (struct rg_base *)r->base;
-		rg_base_get(c->base);
+		rg__base_get(c->base);
 		c->shared = 1;
 	} else {
-		int rc = rg_base_snapshot(r, &c->base);
+		int rc = rg__base_snapshot(r, &c->base);
 		if (rc) {
 			free(c);
 			return rc;
@@ -72,7 +72,7 @@ int rg_csr_build(const rg_read_t *r, rg_csr_t **out)
 	if (!r->dense) {
 		c->idx = frozen_index(b, &c->idx_bytes);
 		if (!c->idx) {
-			rg_base_put(c->base);
+			rg__base_put(c->base);
 			free(c);
 			return RG_ENOMEM;
 		}
@@ -129,7 +129,7 @@ void rg_csr_free(rg_csr_t *c)
 {
 	if (!c)
 		return;
-	rg_base_put(c->base);
+	rg__base_put(c->base);
 	free(c->idx);
 	free(c);
 }

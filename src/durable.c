@@ -48,7 +48,7 @@ struct replay {
 	size_t nbuf, cap;
 	rg_edge_in_t *buf;
 	/* a checkpoint's in-order entries for one node, collected until the
-	 * next node's (or the end) and then applied (rg_txn_permute_in) */
+	 * next node's (or the end) and then applied (rg__txn_permute_in) */
 	int io_active;
 	uint64_t io_id, io_n;
 	uint32_t *io_rank;
@@ -91,7 +91,7 @@ static int replay_flush(struct replay *rp)
 	rp->t = NULL;
 	rp->ops_in_txn = 0;
 	if (!rc)
-		rg_graph_set_version(rp->g, rp->version);
+		rg__graph_set_version(rp->g, rp->version);
 	return rc;
 }
 
@@ -134,12 +134,12 @@ static int push_edge(struct replay *rp, rg_edge_in_t e)
 	return 0;
 }
 
-static int apply_txn(void *ctx, uint64_t version, const struct rg_op *ops, size_t n)
+static int apply_txn(void *ctx, uint64_t version, const struct rg__op *ops, size_t n)
 {
 	struct replay *rp = ctx;
 	int rc = replay_txn_begin(rp);
 	for (size_t i = 0; !rc && i < n; i++) {
-		const struct rg_op *o = &ops[i];
+		const struct rg__op *o = &ops[i];
 		if (o->kind == RG_OP_ADD_EDGE) {
 			rc = push_edge(rp, (rg_edge_in_t){o->a, o->b, o->prop, o->u32});
 			continue;
@@ -196,7 +196,7 @@ static int inorder_finish(struct replay *rp)
 	if (!rp->io_active)
 		return 0;
 	rp->io_active = 0;
-	return replay_rc(rg_txn_permute_in(rp->t, rp->io_id, rp->io_rank, rp->io_n));
+	return replay_rc(rg__txn_permute_in(rp->t, rp->io_id, rp->io_rank, rp->io_n));
 }
 
 static int ckpt_inorder(void *ctx, uint64_t id, uint64_t start, uint32_t n, const uint32_t *rank)
@@ -252,7 +252,7 @@ static void count_fsyncs(rg_graph_t *g)
 	 * fsync counted once */
 	uint64_t before = RG_XCHG(&g->dur->fsyncs_seen, now);
 	if (now > before)
-		rg_metrics_add(g->rd.metrics, RG_C_FSYNCS, now - before);
+		rg__metrics_add(g->rd.metrics, RG_C_FSYNCS, now - before);
 }
 
 /* One checkpoint; ckpt_lock held. */
@@ -261,13 +261,13 @@ static int checkpoint_locked(rg_graph_t *g, rg_checkpoint_info_t *info)
 	rg_checkpoint_info_t local;
 	if (!info)
 		info = &local;
-	uint64_t t0 = rg_metrics_timer_start(g->rd.metrics);
+	uint64_t t0 = rg__metrics_timer_start(g->rd.metrics);
 	int rc = rg__log_checkpoint(g->dur->wal, rg__durable_write_snapshot, g, info);
 	if (!rc) {
 		g->dur->checkpoints++;
-		rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINTS, 1);
-		rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINT_BYTES, info->bytes);
-		rg_metrics_observe_since(g->rd.metrics, RG_H_CHECKPOINT_SECONDS, t0);
+		rg__metrics_add(g->rd.metrics, RG_C_CHECKPOINTS, 1);
+		rg__metrics_add(g->rd.metrics, RG_C_CHECKPOINT_BYTES, info->bytes);
+		rg__metrics_observe_since(g->rd.metrics, RG_H_CHECKPOINT_SECONDS, t0);
 	}
 	return rc;
 }
@@ -292,7 +292,7 @@ static void *ckpt_main(void *arg)
 			if (d->backoff) {
 				unsigned sh = d->backoff < 7 ? d->backoff - 1 : 6;
 				uint64_t ns = (uint64_t)100000000u << sh;
-				struct timespec ts = rg_deadline_after(ns);
+				struct timespec ts = rg__deadline_after(ns);
 				if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) == ETIMEDOUT)
 					d->requested = 1; /* retry the failed one */
 			} else {
@@ -313,7 +313,7 @@ static void *ckpt_main(void *arg)
 			if (rc) {
 				d->failures++;
 				d->last_error = rc;
-				rg_metrics_add(g->rd.metrics, RG_C_CHECKPOINT_FAILURES, 1);
+				rg__metrics_add(g->rd.metrics, RG_C_CHECKPOINT_FAILURES, 1);
 			}
 		}
 		pthread_mutex_unlock(&d->ckpt_lock);
@@ -329,7 +329,7 @@ int rg_checkpoint(rg_graph_t *g, rg_checkpoint_info_t *info)
 {
 	if (!g || !g->dur)
 		return RG_EINVAL;
-	if (rg_tls_read.open)
+	if (rg__tls_read.open)
 		return RG_EBUSY;
 	pthread_mutex_lock(&g->dur->ckpt_lock);
 	int rc = checkpoint_locked(g, info);
@@ -370,7 +370,7 @@ int rg__durable_open(rg_graph_t *g, const rg_options_t *opts)
 		return RG_ENOMEM;
 	pthread_mutex_init(&d->ckpt_lock, NULL);
 	pthread_mutex_init(&d->mu, NULL);
-	rg_cond_init_mono(&d->cv); /* the backoff's timed wait */
+	rg__cond_init_mono(&d->cv); /* the backoff's timed wait */
 	d->durability = opts->durability;
 	d->checkpoint_bytes = opts->checkpoint_bytes;
 	g->dur = d; /* not logging yet: recovery's transactions are not logged */
@@ -393,11 +393,11 @@ int rg__durable_open(rg_graph_t *g, const rg_options_t *opts)
 		.ckpt_inorder = ckpt_inorder,
 	};
 	struct rg__log *w = NULL;
-	int rc = rg__log_open(&cfg, &ops, &w, &d->recovery, rg_tls_errmsg, RG_ERRMSG_LEN);
+	int rc = rg__log_open(&cfg, &ops, &w, &d->recovery, rg__tls_errmsg, RG_ERRMSG_LEN);
 	if (!rc) {
 		rc = replay_flush(&rp);
 		if (rc == RG_ECORRUPT)
-			snprintf(rg_tls_errmsg, RG_ERRMSG_LEN,
+			snprintf(rg__tls_errmsg, RG_ERRMSG_LEN,
 				 "%s: replaying the log failed: a logged operation names a node that does not exist",
 				 opts->dir);
 	} else if (rp.t) {
@@ -450,7 +450,7 @@ int rg__durable_logging(const rg_graph_t *g)
 	return g->dur && g->dur->logging;
 }
 
-int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
+int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg__op *ops, size_t n,
 		       uint64_t *lsn)
 {
 	struct rg__durable *d = g->dur;
@@ -458,7 +458,7 @@ int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops,
 	if (!rc) {
 		/* the first append after open only sets the watermark */
 		if (d->last_lsn && *lsn > d->last_lsn)
-			rg_metrics_add(g->rd.metrics, RG_C_LOG_BYTES, *lsn - d->last_lsn);
+			rg__metrics_add(g->rd.metrics, RG_C_LOG_BYTES, *lsn - d->last_lsn);
 		d->last_lsn = *lsn;
 	}
 	return rc;
@@ -469,15 +469,15 @@ int rg__durable_waits(const rg_graph_t *g)
 	return rg__durable_logging(g) && g->dur->durability == RG_DURABILITY_COMMIT;
 }
 
-int rg__durable_wait(rg_graph_t *g, struct rg_pub_item *it)
+int rg__durable_wait(rg_graph_t *g, struct rg__pub_item *it)
 {
 	int rc = rg__log_wait_durable(g->dur->wal, it->lsn);
 	count_fsyncs(g);
 	if (rc)
-		rg_pub_fail(g); /* this version and every later one stay invisible */
+		rg__pub_fail(g); /* this version and every later one stay invisible */
 	else
-		rg_pub_advance(g, rg__log_durable_lsn(g->dur->wal));
-	return rg_pub_wait(g, it);
+		rg__pub_advance(g, rg__log_durable_lsn(g->dur->wal));
+	return rg__pub_wait(g, it);
 }
 
 void rg__durable_committed(rg_graph_t *g)

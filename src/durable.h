@@ -36,7 +36,7 @@ int rg__durable_logging(const rg_graph_t *g);
 /* Writer (holding the writer mutex), before linking: appends one
  * transaction's record with write(2). *lsn: the log position after it.
  * RG_EIO / RG_ENOSPC: nothing appended (the transaction rolls back). */
-int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg_op *ops, size_t n,
+int rg__durable_append(rg_graph_t *g, uint64_t version, const struct rg__op *ops, size_t n,
 		       uint64_t *lsn);
 
 /* Whether a commit must wait for its record before it is visible
@@ -46,7 +46,7 @@ int rg__durable_waits(const rg_graph_t *g);
 /* Committer, after releasing the writer mutex: waits until it's record is
  * durable and its version published. 0, or RG_EIO (the fsync failed: the
  * version never becomes visible, and the log refuses every later commit). */
-int rg__durable_wait(rg_graph_t *g, struct rg_pub_item *it);
+int rg__durable_wait(rg_graph_t *g, struct rg__pub_item *it);
 
 /* After any commit: wakes the checkpoint thread if the log has grown past
  * the automatic checkpoint threshold. Never writes a checkpoint itself. */
@@ -70,9 +70,9 @@ int rg__durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoin
  * position i gets the entry at rank[i] (rank: a permutation of [0, n), n
  * its length). RG_ENOENT (no such node), RG_EINVAL (not built by t, or
  * rank is not such a permutation: nothing changed), RG_ENOMEM. */
-int rg_txn_permute_in(rg_txn_t *t, uint64_t id, const uint32_t *rank, size_t n);
+int rg__txn_permute_in(rg_txn_t *t, uint64_t id, const uint32_t *rank, size_t n);
 
 /* Recovery only (no reader, no writer): the graph's version is v. */
-void rg_graph_set_version(rg_graph_t *g, uint64_t v);
+void rg__graph_set_version(rg_graph_t *g, uint64_t v);
 
 #endif

@@ -37,9 +37,9 @@ static int pin_begin(rg_graph_t *g, struct pin *p)
 	rd->hook = NULL; /* lru-rwlock: the checkpoint reads, it does not use the cache */
 	const struct rg_policy *pol = g->rd.pol;
 	if (pol->frozen_after_share) {
-		rg_wlock(g);
+		rg__wlock(g);
 		p->locked = 1;
-		rg_snap_load_into(g, rd);
+		rg__snap_load_into(g, rd);
 		rd->open = 1;
 		return 0;
 	}
@@ -59,7 +59,7 @@ static int pin_begin(rg_graph_t *g, struct pin *p)
 static void pin_end(rg_graph_t *g, struct pin *p)
 {
 	if (p->locked) {
-		rg_wunlock(g);
+		rg__wunlock(g);
 		return;
 	}
 	(void)g->rd.pol->read_end(g, &p->rd); /* pinned: never RG_ERETRY */
@@ -180,7 +180,7 @@ static int write_snapshot(struct rg__ckpt_writer *cw, const struct rg_read *rd)
 int rg__durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoint_info_t *info)
 {
 	rg_graph_t *g = ctx;
-	uint64_t t0 = rg_now_ns();
+	uint64_t t0 = rg__now_ns();
 	struct pin p;
 	int rc = pin_begin(g, &p);
 	if (rc)
@@ -214,7 +214,7 @@ int rg__durable_write_snapshot(void *ctx, int dirfd, uint64_t upto, rg_checkpoin
 		info->nodes = nodes;
 		info->edges = edges;
 		info->bytes = bytes;
-		info->seconds = (double)(rg_now_ns() - t0) * 1e-9;
+		info->seconds = (double)(rg__now_ns() - t0) * 1e-9;
 	}
 	return rc;
 }

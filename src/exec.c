@@ -51,8 +51,8 @@ void rg__par_metrics(const struct rg_read *r, int threads, uint64_t wall_ns, uin
 	struct rg_metrics *m = r->g ? r->g->rd.metrics : NULL;
 	if (!m)
 		return;
-	rg_metrics_add(m, RG_C_PARALLEL_TRAVERSALS, 1);
-	rg_metrics_set(m, RG_G_TRAVERSAL_THREADS, (double)threads);
-	rg_metrics_set(m, RG_G_TRAVERSAL_SPEEDUP, wall_ns ? (double)busy_ns / (double)wall_ns : 0.0);
-	rg_metrics_observe(m, RG_H_TRAVERSAL_SECONDS, wall_ns);
+	rg__metrics_add(m, RG_C_PARALLEL_TRAVERSALS, 1);
+	rg__metrics_set(m, RG_G_TRAVERSAL_THREADS, (double)threads);
+	rg__metrics_set(m, RG_G_TRAVERSAL_SPEEDUP, wall_ns ? (double)busy_ns / (double)wall_ns : 0.0);
+	rg__metrics_observe(m, RG_H_TRAVERSAL_SECONDS, wall_ns);
 }

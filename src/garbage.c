@@ -3,15 +3,15 @@
  * supersedes (old heads, blocks, its predecessor's snapshot record, index
  * tables, a replaced pack) into one bundle; publish.c retires the bundle
  * after the record that stops referring to it is published (I4), and the
- * policy calls rg_garbage_free() once no reader can hold it.
+ * policy calls rg__garbage_free() once no reader can hold it.
  */
 #include <stdlib.h>
 
 #include "graph_internal.h"
 
-struct rg_garbage *rg_gb_new(rg_graph_t *g, size_t hint)
+struct rg__garbage *rg__gb_new(rg_graph_t *g, size_t hint)
 {
-	struct rg_garbage *gb = calloc(1, sizeof *gb);
+	struct rg__garbage *gb = calloc(1, sizeof *gb);
 	if (!gb)
 		return NULL;
 	gb->g = g;
@@ -26,7 +26,7 @@ struct rg_garbage *rg_gb_new(rg_graph_t *g, size_t hint)
 	return gb;
 }
 
-int rg_gb_reserve(struct rg_garbage *gb, size_t more)
+int rg__gb_reserve(struct rg__garbage *gb, size_t more)
 {
 	if (gb->n + more <= gb->cap)
 		return 0;
@@ -46,7 +46,7 @@ int rg_gb_reserve(struct rg_garbage *gb, size_t more)
 	return 0;
 }
 
-void rg_gb_add(struct rg_garbage *gb, void *p, size_t sz, unsigned cls)
+void rg__gb_add(struct rg__garbage *gb, void *p, size_t sz, unsigned cls)
 {
 	if (!p)
 		return;
@@ -56,7 +56,7 @@ void rg_gb_add(struct rg_garbage *gb, void *p, size_t sz, unsigned cls)
 	gb->bytes += sz;
 }
 
-void rg_gb_discard(struct rg_garbage *gb)
+void rg__gb_discard(struct rg__garbage *gb)
 {
 	if (!gb)
 		return;
@@ -64,7 +64,7 @@ void rg_gb_discard(struct rg_garbage *gb)
 	free(gb);
 }
 
-void rg_garbage_free(struct rg_garbage *gb)
+void rg__garbage_free(struct rg__garbage *gb)
 {
 	rg_graph_t *g = gb->g;
 	size_t bytes = gb->bytes, n = gb->n;
@@ -75,6 +75,6 @@ void rg_garbage_free(struct rg_garbage *gb)
 	RG_ADD(&g->gc_pending_bytes, -(uint64_t)bytes);
 	RG_ADD(&g->gc_pending_objects, -(uint64_t)n);
 	RG_ADD(&g->gc_freed_bytes, (uint64_t)bytes);
-	rg_metrics_add(g->rd.metrics, RG_C_RECLAIM_CALLBACKS_DONE, n);
-	rg_metrics_add(g->rd.metrics, RG_C_RECLAIM_BYTES_DONE, bytes);
+	rg__metrics_add(g->rd.metrics, RG_C_RECLAIM_CALLBACKS_DONE, n);
+	rg__metrics_add(g->rd.metrics, RG_C_RECLAIM_BYTES_DONE, bytes);
 }

@@ -39,10 +39,10 @@ typedef struct xoshiro {
 static void xo_seed(xoshiro_t *r, uint64_t seed, uint64_t stream)
 {
 	uint64_t x = stream;
-	uint64_t h = rg_splitmix64(&x); /* hash of the stream index */
+	uint64_t h = rg__splitmix64(&x); /* hash of the stream index */
 	x = seed ^ h;
 	for (int i = 0; i < 4; i++)
-		r->s[i] = rg_splitmix64(&x);
+		r->s[i] = rg__splitmix64(&x);
 }
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -376,7 +376,7 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		const char *eq = memchr(p, '=', len);
 		if (len == 0 || !eq) {
-			rg_seterr(errbuf, errlen,
+			rg__seterr(errbuf, errlen,
 			       "spec '%s': expected key=value, got '%.*s'", spec,
 			       (int)len, p);
 			return RG_EINVAL;
@@ -394,13 +394,13 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 				strcat(known, i ? ", " : "");
 				strcat(known, ps[i].key);
 			}
-			rg_seterr(errbuf, errlen,
+			rg__seterr(errbuf, errlen,
 			       "spec '%s': unknown key '%.*s' for %s (known: %s)",
 			       spec, (int)klen, p, kind, known);
 			return RG_EINVAL;
 		}
 		if (hit->seen) {
-			rg_seterr(errbuf, errlen, "spec '%s': key '%s' given twice",
+			rg__seterr(errbuf, errlen, "spec '%s': key '%s' given twice",
 			       spec, hit->key);
 			return RG_EINVAL;
 		}
@@ -413,7 +413,7 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 				ok = false;
 		}
 		if (!ok) {
-			rg_seterr(errbuf, errlen,
+			rg__seterr(errbuf, errlen,
 			       "spec '%s': bad value '%.*s' for %s (expected %s)",
 			       spec, (int)vlen, val, hit->key,
 			       hit->type == P_DBL ? "a number" :
@@ -426,13 +426,13 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 			break;
 		p = comma + 1;
 		if (!*p) {
-			rg_seterr(errbuf, errlen, "spec '%s': trailing ','", spec);
+			rg__seterr(errbuf, errlen, "spec '%s': trailing ','", spec);
 			return RG_EINVAL;
 		}
 	}
 	for (int i = 0; i < np; i++) {
 		if (ps[i].required && !ps[i].seen) {
-			rg_seterr(errbuf, errlen, "spec '%s': %s needs %s=", spec, kind,
+			rg__seterr(errbuf, errlen, "spec '%s': %s needs %s=", spec, kind,
 			       ps[i].key);
 			return RG_EINVAL;
 		}
@@ -443,9 +443,9 @@ static int parse_params(const char *spec, const char *kind, const char *args,
 static int gen_err(int rc, const char *spec, char *errbuf, size_t errlen)
 {
 	if (rc == RG_ENOMEM)
-		rg_seterr(errbuf, errlen, "spec '%s': out of memory", spec);
+		rg__seterr(errbuf, errlen, "spec '%s': out of memory", spec);
 	else if (rc)
-		rg_seterr(errbuf, errlen, "spec '%s': %s", spec, rg_strerror(rc));
+		rg__seterr(errbuf, errlen, "spec '%s': %s", spec, rg_strerror(rc));
 	return rc;
 }
 
@@ -462,7 +462,7 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 	if (el)
 		memset(el, 0, sizeof *el);
 	if (!spec || !el) {
-		rg_seterr(errbuf, errlen, "rg_gen_from_spec: NULL argument");
+		rg__seterr(errbuf, errlen, "rg_gen_from_spec: NULL argument");
 		return RG_EINVAL;
 	}
 	const char *colon = strchr(spec, ':');
@@ -486,12 +486,12 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 				return rc;
 			double a = ps[3].d, b = ps[4].d, c = ps[5].d;
 			if (a <= 0) {
-				rg_seterr(errbuf, errlen, "spec '%s': a must be > 0", spec);
+				rg__seterr(errbuf, errlen, "spec '%s': a must be > 0", spec);
 				return RG_EINVAL;
 			}
 			why = rmat_check((unsigned)ps[0].u, (unsigned)ps[1].u, &a, &b, &c);
 			if (why) {
-				rg_seterr(errbuf, errlen, "spec '%s': %s", spec, why);
+				rg__seterr(errbuf, errlen, "spec '%s': %s", spec, why);
 				return RG_EINVAL;
 			}
 			return gen_err(rg_gen_rmat(el, (unsigned)ps[0].u,
@@ -510,7 +510,7 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 			uint64_t m;
 			why = uniform_check(ps[0].u, ps[1].d, &m);
 			if (why) {
-				rg_seterr(errbuf, errlen, "spec '%s': %s", spec, why);
+				rg__seterr(errbuf, errlen, "spec '%s': %s", spec, why);
 				return RG_EINVAL;
 			}
 			return gen_err(rg_gen_uniform(el, ps[0].u, ps[1].d, ps[2].u),
@@ -527,7 +527,7 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 				return rc;
 			why = oldbench_check(ps[0].u, (unsigned)ps[1].u);
 			if (why) {
-				rg_seterr(errbuf, errlen, "spec '%s': %s", spec, why);
+				rg__seterr(errbuf, errlen, "spec '%s': %s", spec, why);
 				return RG_EINVAL;
 			}
 			return gen_err(rg_gen_oldbench(el, ps[0].u, (unsigned)ps[1].u,
@@ -540,12 +540,12 @@ int rg_gen_from_spec(const char *spec, rg_edgelist_t *el, char *errbuf,
 	if (*spec && stat(spec, &st) == 0)
 		return rg_snap_parse(spec, el, errbuf, errlen);
 	if (colon)
-		rg_seterr(errbuf, errlen,
+		rg__seterr(errbuf, errlen,
 		       "spec '%s': unknown kind '%.*s' (known: rmat, uniform, "
 		       "oldbench, snap) and no file of that name",
 		       spec, (int)(colon - spec), spec);
 	else
-		rg_seterr(errbuf, errlen,
+		rg__seterr(errbuf, errlen,
 		       "spec '%s': not a generator spec (rmat:..., uniform:..., "
 		       "oldbench:..., snap:PATH) and no such file",
 		       spec);

@@ -13,8 +13,8 @@
 #include "publish.h"
 #include <rcugraph/metrics.h>
 
-__thread struct rg_read rg_tls_read __attribute__((tls_model("initial-exec")));
-__thread char rg_tls_errmsg[RG_ERRMSG_LEN];
+__thread struct rg_read rg__tls_read __attribute__((tls_model("initial-exec")));
+__thread char rg__tls_errmsg[RG_ERRMSG_LEN];
 
 /* Registrations of the calling thread per policy kind (rg_read.regs has
  * the bit of every kind with a nonzero count; <rcugraph/inline.h> checks it). */
@@ -30,7 +30,7 @@ void rg__assert_fail(const char *cond, const char *file, int line)
 
 const char *rg_last_error_detail(void)
 {
-	return rg_tls_errmsg;
+	return rg__tls_errmsg;
 }
 
 const char *rg_strerror(int err)
@@ -75,7 +75,7 @@ static struct rg_idx *idx_alloc(uint64_t cap)
 	size_t sz = sizeof(struct rg_idx) + cap * sizeof(struct rg_ient);
 	struct rg_idx *t = calloc(1, sz);
 	if (t) {
-		rg_advise_huge(t, sz);
+		rg__advise_huge(t, sz);
 		t->mask = cap - 1;
 	}
 	return t;
@@ -169,7 +169,7 @@ static int go_sparse(rg_graph_t *g, struct rg_idx **old)
 {
 	uint64_t used = 0;
 	for (uint64_t s = 0; s < g->nslots; s++)
-		used += rg_wview(g, s) != NULL;
+		used += rg__wview(g, s) != NULL;
 	uint64_t cap = 1024;
 	while (cap < 2 * (used + 1))
 		cap *= 2;
@@ -178,7 +178,7 @@ static int go_sparse(rg_graph_t *g, struct rg_idx **old)
 		return RG_ENOMEM;
 	for (uint64_t s = 0; s < g->nslots; s++) {
 		slot_set_id(g, s, s);
-		if (rg_wview(g, s))
+		if (rg__wview(g, s))
 			idx_put(t, s, (uint32_t)s);
 	}
 	*old = g->rd.idx; /* NULL: a dense graph has none */
@@ -190,7 +190,7 @@ static int go_sparse(rg_graph_t *g, struct rg_idx **old)
 	return 0;
 }
 
-int64_t rg_slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old)
+int64_t rg__slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old)
 {
 	RG_ASSERT_WRITER(g);
 	*old = NULL;
@@ -244,12 +244,12 @@ int64_t rg_slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old)
 static void graph_free(rg_graph_t *g)
 {
 	tables_free(g);
-	rg_base_put(g->base);
+	rg__base_put(g->base);
 	rg__pool_destroy(&g->pool);
 	free(g->rd.idx);
 	free(g->rd.snap);
 	rg_metrics_destroy(g->rd.metrics);
-	rg_pub_fini(g);
+	rg__pub_fini(g);
 	pthread_mutex_destroy(&g->wlock);
 	free(g);
 }
@@ -273,13 +273,13 @@ int rg_open(rg_graph_t **out, const rg_options_t *opts)
 	if (!pol)
 		return RG_EPOLICY;
 
-	rg_tls_errmsg[0] = 0;
+	rg__tls_errmsg[0] = 0;
 	rg_graph_t *g = calloc(1, sizeof *g);
 	if (!g)
 		return RG_ENOMEM;
 	rg__pool_init(&g->pool, sizeof(struct rg_head));
 	pthread_mutex_init(&g->wlock, NULL);
-	rg_pub_init(g);
+	rg__pub_init(g);
 	g->gc_limit = opts->gc_limit_bytes ? opts->gc_limit_bytes : (size_t)64 << 20;
 	g->dense = 1; /* no node yet: trivially */
 	g->exact = 1;
@@ -322,9 +322,9 @@ void rg_close(rg_graph_t *g)
 		return;
 	rg__durable_close(g);
 	/* every retired bundle is freed before we free what is still current */
-	rg_pub_barrier(g);
+	rg__pub_barrier(g);
 	for (uint64_t s = 0; s < g->nslots; s++) {
-		struct rg_head *h = *rg_hcell(g, s);
+		struct rg_head *h = *rg__hcell(g, s);
 		/* only the newest head is still owned: every superseded head and
 		 * block was retired when it was replaced (I4). Heads and pooled
 		 * blocks go with the pool's chunks; big blocks were malloc'ed. */
@@ -359,7 +359,7 @@ void rg_stats_get(rg_graph_t *g, rg_stats_t *st)
 	memset(st, 0, sizeof *st);
 	/* the writer mutex keeps the writer's counters and tables stable, the
 	 * publication lock the current record and the reclamation counters */
-	rg_wlock(g);
+	rg__wlock(g);
 	st->node_slots = g->nslots;
 	st->commits = g->st_commits;
 	st->heads_published = g->st_heads;
@@ -380,9 +380,9 @@ void rg_stats_get(rg_graph_t *g, rg_stats_t *st)
 	st->mem_arrays = g->mem_blocks;
 	st->mem_pack = st->pack_bytes;
 	rg__durable_stats(g, st);
-	rg_pub_stats(g, st);
+	rg__pub_stats(g, st);
 	st->mem_reserved = g->pool.bytes_reserved + g->mem_big + st->mem_nodes + st->mem_pack;
-	rg_wunlock(g);
+	rg__wunlock(g);
 	/* relaxed: statistics, read while reclamation runs; they order nothing */
 	st->gc_pending_bytes = RG_LOAD_SHARED(g->gc_pending_bytes);
 	st->gc_pending_objects = RG_LOAD_SHARED(g->gc_pending_objects);
@@ -397,7 +397,7 @@ int rg_reader_register(rg_graph_t *g)
 {
 	if (!g)
 		return RG_EINVAL;
-	if (rg_tls_read.open)
+	if (rg__tls_read.open)
 		return RG_EBUSY;
 	/* nosync: the graph is frozen once it is shared (relaxed: the policy's
 	 * registration then takes the writer mutex, which orders it) */
@@ -409,7 +409,7 @@ int rg_reader_register(rg_graph_t *g)
 	/* full barrier: rg_set_policy reads the count under the writer mutex */
 	(void)RG_ADD_RETURN(&g->nreaders, 1);
 	if (tls_regs[pol->kind]++ == 0)
-		rg_tls_read.regs |= 1u << pol->kind;
+		rg__tls_read.regs |= 1u << pol->kind;
 	return 0;
 }
 
@@ -417,7 +417,7 @@ int rg_reader_unregister(rg_graph_t *g)
 {
 	if (!g)
 		return RG_EINVAL;
-	if (rg_tls_read.open)
+	if (rg__tls_read.open)
 		return RG_EBUSY;
 	const struct rg_policy *pol = g->rd.pol;
 	int rc = pol->unreg(g);
@@ -425,13 +425,13 @@ int rg_reader_unregister(rg_graph_t *g)
 		return rc;
 	(void)RG_ADD_RETURN(&g->nreaders, (uint64_t)-1); /* full barrier: as above */
 	if (tls_regs[pol->kind] && --tls_regs[pol->kind] == 0)
-		rg_tls_read.regs &= ~(1u << pol->kind);
+		rg__tls_read.regs &= ~(1u << pol->kind);
 	return 0;
 }
 
 void rg_reader_quiescent(rg_graph_t *g)
 {
-	if (g && !rg_tls_read.open)
+	if (g && !rg__tls_read.open)
 		g->rd.pol->quiescent(g);
 }
 
@@ -446,10 +446,10 @@ int rg_set_policy(rg_graph_t *g, const char *name)
 	const struct rg_policy *np = rg__policy_find(name);
 	if (!np)
 		return RG_EPOLICY;
-	if (rg_tls_read.open)
+	if (rg__tls_read.open)
 		return RG_EBUSY;
 	rg__durable_pause(g, 1); /* no checkpoint reads during the switch */
-	rg_wlock(g);
+	rg__wlock(g);
 	int rc = 0;
 	/* full barrier: pairs with the registration count's */
 	if (RG_ADD_RETURN(&g->nreaders, 0) != 0) {
@@ -460,7 +460,7 @@ int rg_set_policy(rg_graph_t *g, const char *name)
 	if (np == op)
 		goto out;
 	/* whatever the old policy still holds is reclaimed under it */
-	rg_pub_barrier(g);
+	rg__pub_barrier(g);
 	void *ostate = g->rd.pol_state;
 	g->rd.pol_state = NULL;
 	if ((rc = np->init(g))) {
@@ -477,12 +477,12 @@ int rg_set_policy(rg_graph_t *g, const char *name)
 	g->rd.pol_kind = np->kind;
 	g->shared_with_readers = 0;
 out:
-	rg_wunlock(g);
+	rg__wunlock(g);
 	rg__durable_pause(g, 0);
 	return rc;
 }
 
-void rg_graph_set_version(rg_graph_t *g, uint64_t v)
+void rg__graph_set_version(rg_graph_t *g, uint64_t v)
 {
 	/* recovery: no reader and no other writer exist yet */
 	g->wversion = v;

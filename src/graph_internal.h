@@ -48,10 +48,10 @@
 #define RG_DENSE_SLACK 4096u
 
 
-/* Memory to reclaim after a commit, freed by rg_garbage_free() once the
+/* Memory to reclaim after a commit, freed by rg__garbage_free() once the
  * policy says no reader can hold any of it. Objects with their allocator
  * class (pool.h). */
-struct rg_garbage {
+struct rg__garbage {
 	/* policy-private, first so it can be cast back: an rcu_head or a
 	 * ck_epoch_entry fits here */
 	_Alignas(16) unsigned char reclaim_hook[32];
@@ -60,45 +60,45 @@ struct rg_garbage {
 	size_t bytes;
 	void **ptrs;
 	uint8_t *cls;                    /* allocator class of each pointer (same block as ptrs) */
-	struct rg_garbage *reclaim_next; /* publish.c: bundles kept after a failed fsync */
-	struct rg_garbage *ret_next;     /* pool.c: bundles handed back to the writer */
+	struct rg__garbage *reclaim_next; /* publish.c: bundles kept after a failed fsync */
+	struct rg__garbage *ret_next;     /* pool.c: bundles handed back to the writer */
 };
 
 /* garbage.c. A bundle with room for `hint` objects (NULL: no memory). */
-struct rg_garbage *rg_gb_new(rg_graph_t *g, size_t hint);
+struct rg__garbage *rg__gb_new(rg_graph_t *g, size_t hint);
 /* Adds object p of class cls and size sz; NULL p is ignored. Room for it was
- * reserved (rg_gb_new hint, rg_gb_reserve), so it cannot fail. */
-void rg_gb_add(struct rg_garbage *gb, void *p, size_t sz, unsigned cls);
+ * reserved (rg__gb_new hint, rg__gb_reserve), so it cannot fail. */
+void rg__gb_add(struct rg__garbage *gb, void *p, size_t sz, unsigned cls);
 /* Makes room for `more` objects. RG_ENOMEM. */
-int rg_gb_reserve(struct rg_garbage *gb, size_t more);
+int rg__gb_reserve(struct rg__garbage *gb, size_t more);
 /* Frees a bundle that was never retired (its objects are not freed). */
-void rg_gb_discard(struct rg_garbage *gb);
+void rg__gb_discard(struct rg__garbage *gb);
 /* Frees the objects of a retired bundle (policy callback: no reader can
  * hold them). Any thread. */
-void rg_garbage_free(struct rg_garbage *gb);
+void rg__garbage_free(struct rg__garbage *gb);
 
 struct rg_policy;
 
 /* One queued version (publish.c). */
-struct rg_pub_item {
+struct rg__pub_item {
 	uint64_t version;
 	uint64_t lsn;           /* log position after its record; 0: not logged */
 	struct rg_snap *snap;
-	struct rg_garbage *gb;  /* what it supersedes (may be NULL) */
-	struct rg_pub_item *next;
+	struct rg__garbage *gb;  /* what it supersedes (may be NULL) */
+	struct rg__pub_item *next;
 	int state;              /* RG_PUB_QUEUED, _DONE, _FAILED */
 };
 enum { RG_PUB_QUEUED = 0, RG_PUB_DONE = 1, RG_PUB_FAILED = 2 };
 
 /* The publication owner's state (publish.c). */
-struct rg_pub {
+struct rg__pub {
 	pthread_mutex_t lock;     /* the one lock of publication and reclamation */
 	pthread_cond_t cond;      /* an item left the queue */
 	pthread_t owner;          /* debug: holder of lock */
-	struct rg_pub_item *head, *tail; /* queued versions, in version order */
+	struct rg__pub_item *head, *tail; /* queued versions, in version order */
 	uint64_t visible;         /* newest published version */
 	int failed;               /* a log fsync failed: nothing more is published */
-	struct rg_garbage *stash; /* bundles of versions never published (failure) */
+	struct rg__garbage *stash; /* bundles of versions never published (failure) */
 };
 
 struct rg__durable; /* durable.c */
@@ -134,7 +134,7 @@ struct rg_graph {
 	uint64_t mem_big;                      /* of which above the pool's largest class */
 
 	/* ---- publication and reclamation (publish.c) ---- */
-	struct rg_pub pub;
+	struct rg__pub pub;
 
 	/* ---- durability (durable.c; NULL in memory) ---- */
 	struct rg__durable *dur;
@@ -161,7 +161,7 @@ struct rg_policy {
 	 * (offline) / has stopped blocking (online); NULL where not needed */
 	void (*offline)(rg_graph_t *g);
 	void (*online)(rg_graph_t *g);
-	/* rd->g is set; must load the snapshot with rg_snap_load_into(). With
+	/* rd->g is set; must load the snapshot with rg__snap_load_into(). With
 	 * rd->pinned (checkpoints) an optimistic policy must not fail the
 	 * section later: it reads under its memory protection only. */
 	int (*read_begin)(rg_graph_t *g, struct rg_read *rd);
@@ -169,8 +169,8 @@ struct rg_policy {
 	/* bracket the publication of a commit (write locks, sequence bumps) */
 	void (*publish_begin)(rg_graph_t *g);
 	void (*publish_end)(rg_graph_t *g);
-	/* hand a garbage bundle over; the policy calls rg_garbage_free() when safe */
-	void (*retire)(rg_graph_t *g, struct rg_garbage *gb);
+	/* hand a garbage bundle over; the policy calls rg__garbage_free() when safe */
+	void (*retire)(rg_graph_t *g, struct rg__garbage *gb);
 	/* wait until every bundle retired so far has been freed */
 	void (*barrier)(rg_graph_t *g);
 	int frozen_after_share; /* nosync: writes refused once readers exist */
@@ -184,23 +184,23 @@ const struct rg_policy *rg__policy_find(const char *name);
 /* ---- graph.c: node table ---- */
 
 /* Head-pointer cell of slot (writer). */
-static inline struct rg_head **rg_hcell(rg_graph_t *g, uint64_t slot)
+static inline struct rg_head **rg__hcell(rg_graph_t *g, uint64_t slot)
 {
 	return &g->rd.heads[slot];
 }
 /* The writer's current view of slot: its newest head, the open
  * transaction's own if it touched the node (NULL: no node ever). */
-static inline struct rg_head *rg_wview(rg_graph_t *g, uint64_t slot)
+static inline struct rg_head *rg__wview(rg_graph_t *g, uint64_t slot)
 {
 	return g->rd.heads[slot];
 }
 /* Writer: id of slot. */
-static inline uint64_t rg_wslot_id(rg_graph_t *g, uint64_t slot)
+static inline uint64_t rg__wslot_id(rg_graph_t *g, uint64_t slot)
 {
 	return g->dense ? slot : g->rd.ids[slot];
 }
 /* Writer: slot of id, or -1 (a slot exists; the node may be absent). */
-static inline int64_t rg_wslot_of(const rg_graph_t *g, uint64_t id)
+static inline int64_t rg__wslot_of(const rg_graph_t *g, uint64_t id)
 {
 	if (g->dense)
 		return id < g->nslots ? (int64_t)id : -1;
@@ -211,10 +211,10 @@ static inline int64_t rg_wslot_of(const rg_graph_t *g, uint64_t id)
  * has no head: absent from every snapshot until a commit links one. Index
  * tables the growth supersedes go to *old (the caller retires them).
  * Returns the slot or a negative RG_E*. */
-int64_t rg_slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old);
+int64_t rg__slot_insert(rg_graph_t *g, uint64_t id, struct rg_idx **old);
 
 /* Loads the current snapshot record into rd (layout.h _rg_snap_load). */
-static inline void rg_snap_load_into(rg_graph_t *g, struct rg_read *rd)
+static inline void rg__snap_load_into(rg_graph_t *g, struct rg_read *rd)
 {
 	_rg_snap_load(&g->rd, rd);
 }
@@ -222,45 +222,45 @@ static inline void rg_snap_load_into(rg_graph_t *g, struct rg_read *rd)
 /* Lock metrics for the lock policies: every acquisition is counted; the
  * wait is timed on the sections the read-latency sampler will sample
  * (1 in RG_METRICS_READ_SAMPLE), so the read path reads no clock otherwise. */
-static inline uint64_t rg_lock_wait_begin(struct rg_metrics *m)
+static inline uint64_t rg__lock_wait_begin(struct rg_metrics *m)
 {
 #ifndef RG_NO_METRICS
-	if (m && (rg_metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1)) == RG_METRICS_READ_SAMPLE - 1)
-		return rg_now_ns();
+	if (m && (rg__metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1)) == RG_METRICS_READ_SAMPLE - 1)
+		return rg__now_ns();
 #else
 	(void)m;
 #endif
 	return 0;
 }
 
-static inline void rg_lock_wait_end(struct rg_metrics *m, uint64_t t0)
+static inline void rg__lock_wait_end(struct rg_metrics *m, uint64_t t0)
 {
 	if (t0)
-		rg_metrics_lock_waited(m, rg_now_ns() - t0);
+		rg__metrics_lock_waited(m, rg__now_ns() - t0);
 	else
-		rg_metrics_add(m, RG_C_LOCK_ACQUISITIONS, 1);
+		rg__metrics_add(m, RG_C_LOCK_ACQUISITIONS, 1);
 }
 
 /* Thread-local read section of the calling thread. initial-exec: the
  * library is PIC, and the default (global-dynamic) model would make every
  * rg_read_begin/rg_read_end of a program linked against the shared
  * library call __tls_get_addr. Exported: <rcugraph/inline.h> uses it. */
-extern __thread struct rg_read rg_tls_read __attribute__((tls_model("initial-exec")));
+extern __thread struct rg_read rg__tls_read __attribute__((tls_model("initial-exec")));
 
 /* Thread-local detail of the last error that had one (rg_last_error_detail). */
 #define RG_ERRMSG_LEN 512
-extern __thread char rg_tls_errmsg[RG_ERRMSG_LEN];
+extern __thread char rg__tls_errmsg[RG_ERRMSG_LEN];
 
 /* ---- writer ownership (debug assertions) ---- */
 
-static inline void rg_wlock(rg_graph_t *g)
+static inline void rg__wlock(rg_graph_t *g)
 {
 	pthread_mutex_lock(&g->wlock);
 #ifdef RG_DEBUG_ASSERTS
 	RG_STORE_SHARED(g->wowner, pthread_self()); /* relaxed: read back only by this thread */
 #endif
 }
-static inline void rg_wunlock(rg_graph_t *g)
+static inline void rg__wunlock(rg_graph_t *g)
 {
 #ifdef RG_DEBUG_ASSERTS
 	RG_STORE_SHARED(g->wowner, (pthread_t)0); /* relaxed: as above */
@@ -281,11 +281,11 @@ void rg__read_metrics_exit(struct rg_read *rd, struct rg_metrics *m);
  * directly from the arrays (a CSR build: the graph is packed at commit).
  * Endpoints must be alive in t's view: RG_ENOENT with *failed_at, nothing
  * added. RG_ENOMEM poisons t. Writer, inside t. */
-int rg_txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, size_t n,
+int rg__txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, size_t n,
 		      uint32_t type, size_t *failed_at);
 /* Takes / drops a reference to a pack (frozen views, the graph). The last
  * drop frees it. Any thread. */
-void rg_base_get(struct rg_base *b);
-void rg_base_put(struct rg_base *b);
+void rg__base_get(struct rg_base *b);
+void rg__base_put(struct rg_base *b);
 
 #endif

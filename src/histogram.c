@@ -52,13 +52,13 @@ double rg__hist_quantile_ns(const uint64_t *b, uint64_t count, double q)
 		cum += b[i];
 		if (cum >= rank) {
 			uint64_t lo, w;
-			rg_hist_bucket_bounds(i, &lo, &w);
+			rg__hist_bucket_bounds(i, &lo, &w);
 			return (double)lo + (double)(w - 1) / 2.0;
 		}
 	}
 	/* Unreachable when count is the sum of b. */
 	uint64_t lo, w;
-	rg_hist_bucket_bounds(RG_HIST_NBUCKETS - 1, &lo, &w);
+	rg__hist_bucket_bounds(RG_HIST_NBUCKETS - 1, &lo, &w);
 	return (double)lo + (double)(w - 1) / 2.0;
 }
 
@@ -83,7 +83,7 @@ void rg__metrics_observe_shard(struct rg_metrics *m, unsigned shard,
 	if (!m || (unsigned)h >= RG_H__COUNT)
 		return;
 	struct rg__hist_shard *hs = &m->shards[shard & m->shard_mask].h[h];
-	/* Relaxed: see rg_metrics_observe(). */
-	RG_ADD(&hs->b[rg_hist_index(ns)], 1);
+	/* Relaxed: see rg__metrics_observe(). */
+	RG_ADD(&hs->b[rg__hist_index(ns)], 1);
 	RG_ADD(&hs->sum_ns, ns);
 }

@@ -76,7 +76,7 @@ void rg__par_metrics(const struct rg_read *r, int threads, uint64_t wall_ns, uin
 #define RG_CHECKSUM_SEED 0x9E3779B97F4A7C15ULL
 static inline uint64_t rg__checksum_mix(uint64_t x)
 {
-	return rg_splitmix64_mix(x);
+	return rg__splitmix64_mix(x);
 }
 
 #endif

@@ -10,7 +10,7 @@
  */
 #include <rcugraph/load.h>
 
-#include "graph_internal.h" /* rg_txn_load_edges */
+#include "graph_internal.h" /* rg__txn_load_edges */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -238,7 +238,7 @@ static long source_read(source_t *s, char *buf, size_t len)
 				return (long)n;
 			if (errno == EINTR)
 				continue;
-			rg_seterr(s->errbuf, s->errlen, "%s: read: %s", s->path,
+			rg__seterr(s->errbuf, s->errlen, "%s: read: %s", s->path,
 			       strerror(errno));
 			return RG_EIO;
 		}
@@ -248,12 +248,12 @@ static long source_read(source_t *s, char *buf, size_t len)
 	const char *msg = gzerror(s->gz, &zerr);
 	if (n < 0 || (zerr != Z_OK && zerr != Z_BUF_ERROR)) {
 		if (zerr == Z_ERRNO) {
-			rg_seterr(s->errbuf, s->errlen, "%s: read: %s", s->path,
+			rg__seterr(s->errbuf, s->errlen, "%s: read: %s", s->path,
 			       strerror(errno));
 			return RG_EIO;
 		}
 		if (zerr == Z_MEM_ERROR) {
-			rg_seterr(s->errbuf, s->errlen, "%s: out of memory in zlib",
+			rg__seterr(s->errbuf, s->errlen, "%s: out of memory in zlib",
 			       s->path);
 			return RG_ENOMEM;
 		}
@@ -262,14 +262,14 @@ static long source_read(source_t *s, char *buf, size_t len)
 		/* gzerror() prefixes "<fd:N>: " (the stream came from gzdopen). */
 		if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": "))
 			msg = strstr(msg, ": ") + 2;
-		rg_seterr(s->errbuf, s->errlen, "%s: corrupt gzip data: %s", s->path,
+		rg__seterr(s->errbuf, s->errlen, "%s: corrupt gzip data: %s", s->path,
 		       msg);
 		return RG_ECORRUPT;
 	}
 	/* gzread() reports a stream cut short only through gzerror() ==
 	 * Z_BUF_ERROR ("unexpected end of file") and a short/zero read. */
 	if (n == 0 && zerr == Z_BUF_ERROR) {
-		rg_seterr(s->errbuf, s->errlen,
+		rg__seterr(s->errbuf, s->errlen,
 		       "%s: truncated gzip stream (unexpected end of file)",
 		       s->path);
 		return RG_ECORRUPT;
@@ -294,7 +294,7 @@ static int source_check_rest(source_t *s, char *scratch, size_t len, int rc)
 			return rc;
 		if (n < 0) {
 			if (n == RG_ECORRUPT) {
-				rg_seterr(s->errbuf, s->errlen, "%s", msg);
+				rg__seterr(s->errbuf, s->errlen, "%s", msg);
 				return RG_ECORRUPT;
 			}
 			return rc;
@@ -335,7 +335,7 @@ static inline int parse_id(parser_t *p, const char *t, size_t n, uint64_t *out)
 {
 	char tok[64];
 	if (t[0] == '-') {
-		rg_seterr(p->errbuf, p->errlen,
+		rg__seterr(p->errbuf, p->errlen,
 		       "%s:%llu: negative node id '%s' (ids are unsigned 64-bit)",
 		       p->path, (unsigned long long)p->line, show(tok, t, n));
 		return RG_EPARSE;
@@ -344,14 +344,14 @@ static inline int parse_id(parser_t *p, const char *t, size_t n, uint64_t *out)
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = (unsigned char)t[i] - '0';
 		if (d > 9) {
-			rg_seterr(p->errbuf, p->errlen,
+			rg__seterr(p->errbuf, p->errlen,
 			       "%s:%llu: invalid node id '%s' (not a decimal integer)",
 			       p->path, (unsigned long long)p->line, show(tok, t, n));
 			return RG_EPARSE;
 		}
 		/* 19 digits always fit; only a 20th can overflow. */
 		if (i >= 19 && v > (UINT64_MAX - d) / 10) {
-			rg_seterr(p->errbuf, p->errlen,
+			rg__seterr(p->errbuf, p->errlen,
 			       "%s:%llu: node id '%s' does not fit in 64 bits",
 			       p->path, (unsigned long long)p->line, show(tok, t, n));
 			return RG_EPARSE;
@@ -367,7 +367,7 @@ static int push_edge(parser_t *p, uint64_t a, uint64_t b)
 	if (p->n == p->cap) {
 		uint64_t ncap = p->cap ? p->cap * 2 : 65536;
 		if (ncap > SIZE_MAX / sizeof(uint64_t)) {
-			rg_seterr(p->errbuf, p->errlen, "%s: out of memory", p->path);
+			rg__seterr(p->errbuf, p->errlen, "%s: out of memory", p->path);
 			return RG_ENOMEM;
 		}
 		uint64_t *ns = realloc(p->src, ncap * sizeof(uint64_t));
@@ -385,7 +385,7 @@ static int push_edge(parser_t *p, uint64_t a, uint64_t b)
 	p->n++;
 	return 0;
 nomem:
-	rg_seterr(p->errbuf, p->errlen, "%s: out of memory (%llu edges read)",
+	rg__seterr(p->errbuf, p->errlen, "%s: out of memory (%llu edges read)",
 	       p->path, (unsigned long long)p->n);
 	return RG_ENOMEM;
 }
@@ -421,7 +421,7 @@ static int parse_line(parser_t *p, const char *s, const char *e)
 	}
 	if (nf != 2) {
 		char show_buf[64];
-		rg_seterr(p->errbuf, p->errlen,
+		rg__seterr(p->errbuf, p->errlen,
 		       "%s:%llu: expected 2 fields (FROM TO), found %d in '%s'",
 		       p->path, (unsigned long long)p->line, nf,
 		       show(show_buf, s, (size_t)(e - s)));
@@ -444,7 +444,7 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 	if (el)
 		memset(el, 0, sizeof *el);
 	if (!path || !el) {
-		rg_seterr(errbuf, errlen, "rg_snap_parse: NULL argument");
+		rg__seterr(errbuf, errlen, "rg_snap_parse: NULL argument");
 		return RG_EINVAL;
 	}
 
@@ -457,12 +457,12 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 
 	s.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s.fd < 0) {
-		rg_seterr(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+		rg__seterr(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return RG_EIO;
 	}
 	buf = malloc(cap);
 	if (!buf) {
-		rg_seterr(errbuf, errlen, "%s: out of memory", path);
+		rg__seterr(errbuf, errlen, "%s: out of memory", path);
 		rc = RG_ENOMEM;
 		goto out;
 	}
@@ -481,14 +481,14 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 	}
 	if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
 		if (lseek(s.fd, 0, SEEK_SET) != 0) {
-			rg_seterr(errbuf, errlen, "%s: cannot rewind gzip input: %s",
+			rg__seterr(errbuf, errlen, "%s: cannot rewind gzip input: %s",
 			       path, strerror(errno));
 			rc = RG_EIO;
 			goto out;
 		}
 		s.gz = gzdopen(s.fd, "rb");
 		if (!s.gz) {
-			rg_seterr(errbuf, errlen, "%s: gzdopen failed", path);
+			rg__seterr(errbuf, errlen, "%s: gzdopen failed", path);
 			rc = RG_ENOMEM;
 			goto out;
 		}
@@ -526,7 +526,7 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 		if (len == cap) {
 			/* A line longer than the buffer: grow it (bounded). */
 			if (cap >= MAX_LINE) {
-				rg_seterr(errbuf, errlen,
+				rg__seterr(errbuf, errlen,
 				       "%s:%llu: line longer than %zu MiB (binary file?)",
 				       path, (unsigned long long)p.line + 1,
 				       MAX_LINE >> 20);
@@ -535,7 +535,7 @@ int rg_snap_parse(const char *path, rg_edgelist_t *el, char *errbuf, size_t errl
 			}
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
-				rg_seterr(errbuf, errlen, "%s: out of memory", path);
+				rg__seterr(errbuf, errlen, "%s: out of memory", path);
 				rc = RG_ENOMEM;
 				goto out;
 			}
@@ -558,7 +558,7 @@ out:
 		int zr = gzclose_r(s.gz);
 		/* Z_BUF_ERROR here: the last read ended inside the stream. */
 		if (rc == 0 && zr == Z_BUF_ERROR) {
-			rg_seterr(errbuf, errlen,
+			rg__seterr(errbuf, errlen,
 			       "%s: truncated gzip stream (unexpected end of file)",
 			       path);
 			rc = RG_ECORRUPT;
@@ -586,7 +586,7 @@ out:
 	uint64_t nn = 0;
 	rc = distinct_ids(el, NULL, &nn);
 	if (rc) {
-		rg_seterr(errbuf, errlen, "%s: out of memory", path);
+		rg__seterr(errbuf, errlen, "%s: out of memory", path);
 		rg_edgelist_free(el);
 		return rc;
 	}
@@ -667,7 +667,7 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 	if (errbuf && errlen)
 		errbuf[0] = '\0';
 	if (!g || !path) {
-		rg_seterr(errbuf, errlen, "rg_load_snap: NULL argument");
+		rg__seterr(errbuf, errlen, "rg_load_snap: NULL argument");
 		return RG_EINVAL;
 	}
 	rg_edgelist_t el;
@@ -679,27 +679,27 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 	rg_txn_t *txn = NULL;
 	rc = distinct_ids(&el, &ids, &nids);
 	if (rc) {
-		rg_seterr(errbuf, errlen, "%s: out of memory", path);
+		rg__seterr(errbuf, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	version = current_version(g);
 	rc = rg_txn_begin(g, &txn);
 	if (rc) {
-		rg_seterr(errbuf, errlen, "%s: rg_txn_begin: %s", path, rg_strerror(rc));
+		rg__seterr(errbuf, errlen, "%s: rg_txn_begin: %s", path, rg_strerror(rc));
 		goto out;
 	}
 	rc = add_nodes(txn, ids, nids, &added, &bad);
 	if (rc) {
-		rg_seterr(errbuf, errlen, "%s: adding node %llu: %s", path,
+		rg__seterr(errbuf, errlen, "%s: adding node %llu: %s", path,
 		       (unsigned long long)bad, rg_strerror(rc));
 		rg_txn_abort(txn);
 		goto out;
 	}
 	size_t at = 0;
-	rc = el.n_edges ? rg_txn_load_edges(txn, el.src, el.dst, el.n_edges, type, &at) : 0;
+	rc = el.n_edges ? rg__txn_load_edges(txn, el.src, el.dst, el.n_edges, type, &at) : 0;
 	bad = at;
 	if (rc) {
-		rg_seterr(errbuf, errlen, "%s: adding edge %llu -> %llu: %s", path,
+		rg__seterr(errbuf, errlen, "%s: adding edge %llu -> %llu: %s", path,
 		       (unsigned long long)el.src[bad],
 		       (unsigned long long)el.dst[bad], rg_strerror(rc));
 		rg_txn_abort(txn);
@@ -707,7 +707,7 @@ int rg_load_snap(rg_graph_t *g, const char *path, uint32_t type,
 	}
 	rc = rg_txn_commit(txn, &version);
 	if (rc) {
-		rg_seterr(errbuf, errlen, "%s: commit: %s", path, rg_strerror(rc));
+		rg__seterr(errbuf, errlen, "%s: commit: %s", path, rg_strerror(rc));
 		goto out;
 	}
 	if (stats) {
@@ -744,7 +744,7 @@ int rg_edgelist_insert(rg_graph_t *g, const rg_edgelist_t *el, uint32_t type,
 			/* one transaction: the edges go straight into a new pack
 			 * (a CSR build from the arrays), committed with the nodes */
 			size_t at = 0;
-			rc = rg_txn_load_edges(txn, el->src, el->dst, el->n_edges, type, &at);
+			rc = rg__txn_load_edges(txn, el->src, el->dst, el->n_edges, type, &at);
 			if (!rc)
 				done = el->n_edges;
 		}

@@ -42,8 +42,8 @@ struct rg__log *rg__log_alloc(const struct rg__log_config *cfg)
 	pthread_mutex_init(&w->ckpt_mu, NULL);
 	pthread_mutex_init(&w->append_mu, NULL);
 	pthread_mutex_init(&w->mu, NULL);
-	rg_cond_init_mono(&w->cv);
-	rg_cond_init_mono(&w->stop_cv);
+	rg__cond_init_mono(&w->cv);
+	rg__cond_init_mono(&w->stop_cv);
 	return w;
 }
 
@@ -57,7 +57,7 @@ int rg__log_create_segment(int dirfd, uint64_t first)
 	if (fd < 0)
 		return rg__io_err(-errno);
 	uint8_t h[RG_LOG_HDR_SIZE];
-	rg__codec_seg_header(h, first, rg_wall_ns());
+	rg__codec_seg_header(h, first, rg__wall_ns());
 	int r = rg__io_pwrite_all(fd, h, sizeof h, 0);
 	if (!r)
 		r = rg__io_sync(fd, 0);
@@ -133,10 +133,10 @@ static void flush_locked(struct rg__log *w, int may_gather)
 	if (may_gather) {
 		uint32_t want = gather_target(w);
 		if (want > 1 && w->appended_recs - w->durable_recs < want) {
-			uint64_t wait = w->fsync_ewma_ns, t0 = rg_now_ns();
+			uint64_t wait = w->fsync_ewma_ns, t0 = rg__now_ns();
 			if (wait > 2000000)
 				wait = 2000000;
-			while (w->appended_recs - w->durable_recs < want && rg_now_ns() - t0 < wait) {
+			while (w->appended_recs - w->durable_recs < want && rg__now_ns() - t0 < wait) {
 				pthread_mutex_unlock(&w->mu);
 				sched_yield();
 				pthread_mutex_lock(&w->mu);
@@ -146,10 +146,10 @@ static void flush_locked(struct rg__log *w, int may_gather)
 	uint64_t target = w->appended, target_recs = w->appended_recs;
 	int fd = w->fd;
 	pthread_mutex_unlock(&w->mu);
-	uint64_t t0 = rg_now_ns();
+	uint64_t t0 = rg__now_ns();
 	int r = rg__io_sync(fd, 1);
-	uint64_t dt = rg_now_ns() - t0;
-	rg_metrics_observe(w->metrics, RG_H_FSYNC_SECONDS, dt);
+	uint64_t dt = rg__now_ns() - t0;
+	rg__metrics_observe(w->metrics, RG_H_FSYNC_SECONDS, dt);
 	pthread_mutex_lock(&w->mu);
 	w->flushing = 0;
 	if (r) {
@@ -206,7 +206,7 @@ static void *flusher_main(void *arg)
 	struct rg__log *w = arg;
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
-		struct timespec dl = rg_deadline_after((uint64_t)w->interval_ms * 1000000ull);
+		struct timespec dl = rg__deadline_after((uint64_t)w->interval_ms * 1000000ull);
 		while (!w->stop && pthread_cond_timedwait(&w->stop_cv, &w->mu, &dl) == 0)
 			;
 		if (w->stop)
@@ -232,7 +232,7 @@ int rg__log_start(struct rg__log *w)
 /* Append                                                               */
 /* ------------------------------------------------------------------ */
 
-int rg__log_append(struct rg__log *w, uint64_t version, const struct rg_op *ops, size_t n,
+int rg__log_append(struct rg__log *w, uint64_t version, const struct rg__op *ops, size_t n,
 		   uint64_t *lsn_end)
 {
 	if (!w || (n && !ops) || !lsn_end)

@@ -44,7 +44,7 @@ void rg__log_close(struct rg__log *w);
  * made visible. On failure (RG_EIO, RG_ENOSPC) the log file is restored to
  * its previous end (no partial record remains) and the core rolls back.
  * *lsn_end receives the log position just after the record. */
-int rg__log_append(struct rg__log *w, uint64_t version, const struct rg_op *ops,
+int rg__log_append(struct rg__log *w, uint64_t version, const struct rg__op *ops,
 		   size_t n, uint64_t *lsn_end);
 
 /* Blocks until the log is durable up to lsn_end under the configured policy:

@@ -25,7 +25,7 @@ struct recovery {
 	const struct rg__replay_ops *rops;
 	rg_recovery_t *rep;
 	uint64_t ckpt_version; /* records up to it are in the checkpoint */
-	struct rg_op *ops;     /* decoded ops of one record */
+	struct rg__op *ops;     /* decoded ops of one record */
 	size_t opscap;
 };
 
@@ -38,7 +38,7 @@ static int replay_rec(void *ctx, const struct rg__rec *r)
 		size_t nc = rv->opscap ? rv->opscap : 64;
 		while (nc < r->nops)
 			nc *= 2;
-		struct rg_op *no = realloc(rv->ops, nc * sizeof *no);
+		struct rg__op *no = realloc(rv->ops, nc * sizeof *no);
 		if (!no)
 			return RG_ENOMEM;
 		rv->ops = no;
@@ -164,7 +164,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		const char *step;
 		int rc = rg__io_map(w->dirfd, name, 1, &m, &step);
 		if (rc) {
-			rg_seterr(errbuf, errlen, "%s: cannot read: %s", name, strerror(-rc));
+			rg__seterr(errbuf, errlen, "%s: cannot read: %s", name, strerror(-rc));
 			return rg__io_err(rc);
 		}
 		struct rg__seg_scan s;
@@ -173,21 +173,21 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		int hr = rg__codec_parse_seg_header(m.p, m.len, &hfirst, &why);
 		int corrupt_hdr = 0;
 		if (hr == RG_EVERSION) {
-			rg_seterr(errbuf, errlen,
+			rg__seterr(errbuf, errlen,
 				  "%s: written by log format version %u, this build reads up to %u: refusing to open",
-				  name, m.len >= 6 ? rg_le16(m.p + 4) : 0, RG_LOG_FORMAT);
+				  name, m.len >= 6 ? rg__le16(m.p + 4) : 0, RG_LOG_FORMAT);
 			rg__io_unmap(&m, 0);
 			return RG_EVERSION;
 		}
 		if (hr) {
-			rg_seterr(errbuf, errlen, "%s: offset 0: %s", name, why);
+			rg__seterr(errbuf, errlen, "%s: offset 0: %s", name, why);
 			corrupt_hdr = 1;
 		} else if (hfirst != dl->logs[i]) {
-			rg_seterr(errbuf, errlen, "%s: offset 8: header says first version %llu, name says %llu",
+			rg__seterr(errbuf, errlen, "%s: offset 8: header says first version %llu, name says %llu",
 				  name, (unsigned long long)hfirst, (unsigned long long)dl->logs[i]);
 			corrupt_hdr = 1;
 		} else if (have_prev && hfirst != prev_last + 1) {
-			rg_seterr(errbuf, errlen,
+			rg__seterr(errbuf, errlen,
 				  "%s: starts at version %llu but the log before it ends at version %llu: records are missing",
 				  name, (unsigned long long)hfirst, (unsigned long long)prev_last);
 			corrupt_hdr = 1;
@@ -208,18 +208,18 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		rc = rg__codec_scan_segment(m.p, m.len, &s, replay_rec, rv);
 		if (rc) {
 			if (rc == RG_ECORRUPT)
-				rg_seterr(errbuf, errlen,
+				rg__seterr(errbuf, errlen,
 					  "%s: offset %llu: a record with a valid checksum does not decode or does not apply"
 					  " (edge inserts are applied in batches: the bad one is in this record or an earlier one)",
 					  name, (unsigned long long)s.valid_end);
 			else
-				rg_seterr(errbuf, errlen, "%s: offset %llu: replaying the record failed: %s", name,
+				rg__seterr(errbuf, errlen, "%s: offset %llu: replaying the record failed: %s", name,
 					  (unsigned long long)s.valid_end, rg_strerror(rc));
 			rg__io_unmap(&m, 0);
 			return rc;
 		}
 		if (s.status == RG_SCAN_NEWER) {
-			rg_seterr(errbuf, errlen,
+			rg__seterr(errbuf, errlen,
 				  "%s: offset %llu: record written by a newer format version (%s): refusing to open",
 				  name, (unsigned long long)s.bad_off, s.why);
 			rg__io_unmap(&m, 0);
@@ -229,13 +229,13 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		int corrupt = s.status == RG_SCAN_CORRUPT || (s.status == RG_SCAN_TORN && !is_last);
 		if (corrupt) {
 			if (s.status == RG_SCAN_CORRUPT)
-				rg_seterr(errbuf, errlen,
+				rg__seterr(errbuf, errlen,
 					  "%s: offset %llu: %s, but a valid record (version %llu) follows at offset %llu: "
 					  "the log is corrupt, refusing to open (set salvage to keep the %llu records before it)",
 					  name, (unsigned long long)s.bad_off, s.why, (unsigned long long)s.next_version,
 					  (unsigned long long)s.next_off, (unsigned long long)rep->records_replayed);
 			else
-				rg_seterr(errbuf, errlen,
+				rg__seterr(errbuf, errlen,
 					  "%s: offset %llu: %s, and newer log segments follow: the log is corrupt, "
 					  "refusing to open (set salvage to keep the valid prefix)",
 					  name, (unsigned long long)s.bad_off, s.why);
@@ -256,7 +256,7 @@ static int scan_log(struct recovery *rv, const struct rg__log_config *cfg, struc
 		if (s.status != RG_SCAN_OK) {
 			rc = cut_file(m.fd, s.valid_end);
 			if (rc) {
-				rg_seterr(errbuf, errlen, "%s: cannot cut the torn tail at offset %llu: %s", name,
+				rg__seterr(errbuf, errlen, "%s: cannot cut the torn tail at offset %llu: %s", name,
 					  (unsigned long long)s.valid_end, strerror(errno));
 				rg__io_unmap(&m, 0);
 				return rc;
@@ -282,12 +282,12 @@ int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *
 		errbuf[0] = 0;
 	if (!cfg || !cfg->dir || !ops || !out || !ops->apply_txn || !ops->ckpt_begin ||
 	    !ops->ckpt_node || !ops->ckpt_edge || !ops->ckpt_end || !ops->ckpt_inorder) {
-		rg_seterr(errbuf, errlen, "rg__log_open: missing argument");
+		rg__seterr(errbuf, errlen, "rg__log_open: missing argument");
 		return RG_EINVAL;
 	}
 	if (cfg->durability < RG_DURABILITY_OFF || cfg->durability > RG_DURABILITY_COMMIT ||
 	    (cfg->durability == RG_DURABILITY_INTERVAL && cfg->interval_ms == 0)) {
-		rg_seterr(errbuf, errlen, "rg__log_open: bad durability %d / interval_ms %u", cfg->durability,
+		rg__seterr(errbuf, errlen, "rg__log_open: bad durability %d / interval_ms %u", cfg->durability,
 			  cfg->interval_ms);
 		return RG_EINVAL;
 	}
@@ -308,19 +308,19 @@ int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *
 	size_t nbad = 0;
 
 	if (mkdir(cfg->dir, 0755) && errno != EEXIST) {
-		rg_seterr(errbuf, errlen, "%s: cannot create directory: %s", cfg->dir, strerror(errno));
+		rg__seterr(errbuf, errlen, "%s: cannot create directory: %s", cfg->dir, strerror(errno));
 		rc = rg__io_err(-errno);
 		goto fail;
 	}
 	w->dirfd = open(cfg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (w->dirfd < 0) {
-		rg_seterr(errbuf, errlen, "%s: cannot open directory: %s", cfg->dir, strerror(errno));
+		rg__seterr(errbuf, errlen, "%s: cannot open directory: %s", cfg->dir, strerror(errno));
 		rc = rg__io_err(-errno);
 		goto fail;
 	}
 	rc = list_dir(w->dirfd, &dl);
 	if (rc) {
-		rg_seterr(errbuf, errlen, "%s: cannot list directory", cfg->dir);
+		rg__seterr(errbuf, errlen, "%s: cannot list directory", cfg->dir);
 		goto fail;
 	}
 
@@ -334,7 +334,7 @@ int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *
 		struct rg__ckpt_summary sum;
 		rc = rg__ckpt_load(w->dirfd, name, NULL, &sum, cerr, sizeof cerr);
 		if (rc == RG_EVERSION) {
-			rg_seterr(errbuf, errlen, "%s: refusing to open", cerr);
+			rg__seterr(errbuf, errlen, "%s: refusing to open", cerr);
 			goto fail;
 		}
 		if (rc == RG_ECORRUPT) {
@@ -355,12 +355,12 @@ int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *
 			continue;
 		}
 		if (rc) {
-			rg_seterr(errbuf, errlen, "%s", cerr);
+			rg__seterr(errbuf, errlen, "%s", cerr);
 			goto fail;
 		}
 		rc = rg__ckpt_load(w->dirfd, name, ops, &sum, cerr, sizeof cerr);
 		if (rc) {
-			rg_seterr(errbuf, errlen, "%s", cerr);
+			rg__seterr(errbuf, errlen, "%s", cerr);
 			goto fail;
 		}
 		C = sum.version;
@@ -380,12 +380,12 @@ int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *
 			k--;
 		if (k == 0) {
 			if (have_ckpt)
-				rg_seterr(errbuf, errlen,
+				rg__seterr(errbuf, errlen,
 					  "%s: checkpoint is at version %llu but the oldest log segment starts at version %llu: "
 					  "the log in between is missing",
 					  cfg->dir, (unsigned long long)C, (unsigned long long)dl.logs[0]);
 			else
-				rg_seterr(errbuf, errlen,
+				rg__seterr(errbuf, errlen,
 					  "%s: no valid checkpoint (%llu skipped as corrupt) but the oldest log segment starts at "
 					  "version %llu: the checkpoint it needs is missing",
 					  cfg->dir, (unsigned long long)rep->checkpoints_skipped,
@@ -421,7 +421,7 @@ int rg__log_open(const struct rg__log_config *cfg, const struct rg__replay_ops *
 		int fd = rg__log_create_segment(w->dirfd, V + 1);
 		if (fd < 0) {
 			rc = fd;
-			rg_seterr(errbuf, errlen, "%s: cannot create a log segment: %s", cfg->dir, rg_strerror(rc));
+			rg__seterr(errbuf, errlen, "%s: cannot create a log segment: %s", cfg->dir, rg_strerror(rc));
 			goto fail;
 		}
 		w->fd = fd;

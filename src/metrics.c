@@ -9,15 +9,15 @@
 
 #include "metrics.h"
 
-__thread uint32_t rg_metrics_tls_tick __attribute__((tls_model("initial-exec")));
+__thread uint32_t rg__metrics_tls_tick __attribute__((tls_model("initial-exec")));
 
-struct rg_metric_meta {
+struct rg__metric_meta {
 	const char *name; /* without the rcugraph_ prefix */
 	const char *help;
 	int ns;           /* value is in ns, exported in seconds */
 };
 
-static const struct rg_metric_meta rg_counter_meta[RG_C__COUNT] = {
+static const struct rg__metric_meta rg__counter_meta[RG_C__COUNT] = {
 	[RG_C_READ_SECTIONS] = {"read_sections_total", "Read sections begun.", 0},
 	[RG_C_READ_SECTIONS_ENDED] = {"read_sections_ended_total", "Read sections ended.", 0},
 	[RG_C_READ_RETRIES] = {"read_retries_total", "Optimistic read sections invalidated by a writer (RG_ERETRY).", 0},
@@ -46,12 +46,12 @@ static const struct rg_metric_meta rg_counter_meta[RG_C__COUNT] = {
 	[RG_C_PARALLEL_TRAVERSALS] = {"parallel_traversals_total", "Parallel traversals run.", 0},
 };
 
-static const struct rg_metric_meta rg_gauge_meta[RG_G__COUNT] = {
+static const struct rg__metric_meta rg__gauge_meta[RG_G__COUNT] = {
 	[RG_G_TRAVERSAL_SPEEDUP] = {"traversal_speedup_ratio", "Last parallel traversal: sum of worker busy time divided by wall time.", 0},
 	[RG_G_TRAVERSAL_THREADS] = {"traversal_threads", "Last parallel traversal: worker threads used.", 0},
 };
 
-static const struct rg_metric_meta rg_hist_meta[RG_H__COUNT] = {
+static const struct rg__metric_meta rg__hist_meta[RG_H__COUNT] = {
 	[RG_H_COMMIT_SECONDS] = {"commit_seconds", "Commit latency.", 1},
 	[RG_H_GRACE_PERIOD_SECONDS] = {"grace_period_seconds", "Grace-period wait latency.", 1},
 	[RG_H_READ_SECTION_SECONDS] = {"read_section_seconds", "Read section duration (sampled: 1 section in 64 per thread).", 1},
@@ -65,7 +65,7 @@ static const struct rg_metric_meta rg_hist_meta[RG_H__COUNT] = {
 static const struct {
 	const char *name, *help;
 	enum rg_counter_id plus, minus;
-} rg_derived_meta[4] = {
+} rg__derived_meta[4] = {
 	{"active_readers", "Read sections currently open.", RG_C_READ_SECTIONS, RG_C_READ_SECTIONS_ENDED},
 	{"active_writers", "Write transactions currently open.", RG_C_TXNS_BEGUN, RG_C_TXNS_ENDED},
 	{"reclaim_pending_objects", "Objects waiting for a grace period before being freed.", RG_C_RECLAIM_CALLBACKS_QUEUED, RG_C_RECLAIM_CALLBACKS_DONE},
@@ -129,17 +129,17 @@ void rg__metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt)
 
 const char *rg_metrics_counter_name(enum rg_counter_id id)
 {
-	return (unsigned)id < RG_C__COUNT ? rg_counter_meta[id].name : NULL;
+	return (unsigned)id < RG_C__COUNT ? rg__counter_meta[id].name : NULL;
 }
 
 const char *rg_metrics_gauge_name(enum rg_gauge_id id)
 {
-	return (unsigned)id < RG_G__COUNT ? rg_gauge_meta[id].name : NULL;
+	return (unsigned)id < RG_G__COUNT ? rg__gauge_meta[id].name : NULL;
 }
 
 const char *rg_metrics_hist_name(enum rg_hist_id id)
 {
-	return (unsigned)id < RG_H__COUNT ? rg_hist_meta[id].name : NULL;
+	return (unsigned)id < RG_H__COUNT ? rg__hist_meta[id].name : NULL;
 }
 
 uint64_t rg_metrics_counter(const rg_metrics_t *m, enum rg_counter_id id)
@@ -157,16 +157,16 @@ uint64_t rg_metrics_counter(const rg_metrics_t *m, enum rg_counter_id id)
 	return sum;
 }
 
-static double rg_gauge_get(const struct rg_metrics *m, enum rg_gauge_id g)
+static double rg__gauge_get(const struct rg_metrics *m, enum rg_gauge_id g)
 {
-	/* Relaxed: see rg_metrics_set(). */
+	/* Relaxed: see rg__metrics_set(). */
 	uint64_t bits = RG_LOAD_SHARED(m->gauge_bits[g]);
 	double v;
 	memcpy(&v, &bits, sizeof v);
 	return v;
 }
 
-static uint64_t rg_sub0(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+static uint64_t rg__sub0(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
 
 int rg_metrics_read(const rg_metrics_t *m, rg_metrics_snapshot_t *out)
 {
@@ -178,12 +178,12 @@ int rg_metrics_read(const rg_metrics_t *m, rg_metrics_snapshot_t *out)
 	for (int i = RG_C__COUNT - 1; i >= 0; i--)
 		out->counters[i] = rg_metrics_counter(m, (enum rg_counter_id)i);
 	for (int g = 0; g < RG_G__COUNT; g++)
-		out->gauges[g] = rg_gauge_get(m, (enum rg_gauge_id)g);
-	out->active_readers = rg_sub0(out->counters[RG_C_READ_SECTIONS], out->counters[RG_C_READ_SECTIONS_ENDED]);
-	out->active_writers = rg_sub0(out->counters[RG_C_TXNS_BEGUN], out->counters[RG_C_TXNS_ENDED]);
-	out->reclaim_pending_objects = rg_sub0(out->counters[RG_C_RECLAIM_CALLBACKS_QUEUED],
+		out->gauges[g] = rg__gauge_get(m, (enum rg_gauge_id)g);
+	out->active_readers = rg__sub0(out->counters[RG_C_READ_SECTIONS], out->counters[RG_C_READ_SECTIONS_ENDED]);
+	out->active_writers = rg__sub0(out->counters[RG_C_TXNS_BEGUN], out->counters[RG_C_TXNS_ENDED]);
+	out->reclaim_pending_objects = rg__sub0(out->counters[RG_C_RECLAIM_CALLBACKS_QUEUED],
 					       out->counters[RG_C_RECLAIM_CALLBACKS_DONE]);
-	out->reclaim_pending_bytes = rg_sub0(out->counters[RG_C_RECLAIM_BYTES_QUEUED],
+	out->reclaim_pending_bytes = rg__sub0(out->counters[RG_C_RECLAIM_BYTES_QUEUED],
 					     out->counters[RG_C_RECLAIM_BYTES_DONE]);
 	uint64_t b[RG_HIST_NBUCKETS];
 	for (int h = 0; h < RG_H__COUNT; h++) {
@@ -204,7 +204,7 @@ int rg_metrics_read(const rg_metrics_t *m, rg_metrics_snapshot_t *out)
 /* ---- formatting helpers ---- */
 
 /* Exact decimal seconds of an integer number of nanoseconds. */
-static void rg_fmt_ns(char *buf, size_t cap, uint64_t ns)
+static void rg__fmt_ns(char *buf, size_t cap, uint64_t ns)
 {
 	uint64_t s = ns / 1000000000ull, f = ns % 1000000000ull;
 	if (f == 0) {
@@ -216,7 +216,7 @@ static void rg_fmt_ns(char *buf, size_t cap, uint64_t ns)
 		buf[--n] = '\0';
 }
 
-static void rg_fmt_double(char *buf, size_t cap, double v)
+static void rg__fmt_double(char *buf, size_t cap, double v)
 {
 	if (v != v)
 		snprintf(buf, cap, "NaN");
@@ -228,7 +228,7 @@ static void rg_fmt_double(char *buf, size_t cap, double v)
 		snprintf(buf, cap, "%.17g", v);
 }
 
-static int rg_finish(FILE *f)
+static int rg__finish(FILE *f)
 {
 	return ferror(f) ? RG_EIO : 0;
 }
@@ -247,30 +247,30 @@ int rg_metrics_write_prometheus(const rg_metrics_t *m, FILE *f)
 	for (int i = RG_C__COUNT - 1; i >= 0; i--)
 		vals[i] = rg_metrics_counter(m, (enum rg_counter_id)i);
 	for (int i = 0; i < RG_C__COUNT; i++) {
-		const struct rg_metric_meta *mm = &rg_counter_meta[i];
+		const struct rg__metric_meta *mm = &rg__counter_meta[i];
 		fprintf(f, "# HELP rcugraph_%s %s\n# TYPE rcugraph_%s counter\n",
 			mm->name, mm->help, mm->name);
 		if (mm->ns)
-			rg_fmt_ns(num, sizeof num, vals[i]);
+			rg__fmt_ns(num, sizeof num, vals[i]);
 		else
 			snprintf(num, sizeof num, "%" PRIu64, vals[i]);
 		fprintf(f, "rcugraph_%s %s\n", mm->name, num);
 	}
 	for (int i = 0; i < 4; i++) {
 		fprintf(f, "# HELP rcugraph_%s %s\n# TYPE rcugraph_%s gauge\nrcugraph_%s %" PRIu64 "\n",
-			rg_derived_meta[i].name, rg_derived_meta[i].help, rg_derived_meta[i].name,
-			rg_derived_meta[i].name,
-			rg_sub0(vals[rg_derived_meta[i].plus], vals[rg_derived_meta[i].minus]));
+			rg__derived_meta[i].name, rg__derived_meta[i].help, rg__derived_meta[i].name,
+			rg__derived_meta[i].name,
+			rg__sub0(vals[rg__derived_meta[i].plus], vals[rg__derived_meta[i].minus]));
 	}
 	for (int g = 0; g < RG_G__COUNT; g++) {
-		const struct rg_metric_meta *mm = &rg_gauge_meta[g];
-		rg_fmt_double(num, sizeof num, rg_gauge_get(m, (enum rg_gauge_id)g));
+		const struct rg__metric_meta *mm = &rg__gauge_meta[g];
+		rg__fmt_double(num, sizeof num, rg__gauge_get(m, (enum rg_gauge_id)g));
 		fprintf(f, "# HELP rcugraph_%s %s\n# TYPE rcugraph_%s gauge\nrcugraph_%s %s\n",
 			mm->name, mm->help, mm->name, mm->name, num);
 	}
 	uint64_t b[RG_HIST_NBUCKETS];
 	for (int h = 0; h < RG_H__COUNT; h++) {
-		const struct rg_metric_meta *mm = &rg_hist_meta[h];
+		const struct rg__metric_meta *mm = &rg__hist_meta[h];
 		uint64_t sum;
 		uint64_t count = rg__hist_merge(m, (enum rg_hist_id)h, b, &sum);
 		fprintf(f, "# HELP rcugraph_%s %s\n# TYPE rcugraph_%s histogram\n",
@@ -281,15 +281,15 @@ int rg_metrics_write_prometheus(const rg_metrics_t *m, FILE *f)
 			unsigned first = (e - RG_HIST_SUB_BITS + 1) * RG_HIST_SUB; /* first bucket of octave e */
 			for (; i < first; i++)
 				cum += b[i];
-			rg_fmt_ns(num, sizeof num, (1ull << e) - 1);
+			rg__fmt_ns(num, sizeof num, (1ull << e) - 1);
 			fprintf(f, "rcugraph_%s_bucket{le=\"%s\"} %" PRIu64 "\n", mm->name, num, cum);
 		}
 		fprintf(f, "rcugraph_%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", mm->name, count);
-		rg_fmt_ns(num, sizeof num, sum);
+		rg__fmt_ns(num, sizeof num, sum);
 		fprintf(f, "rcugraph_%s_sum %s\nrcugraph_%s_count %" PRIu64 "\n",
 			mm->name, num, mm->name, count);
 	}
-	return rg_finish(f);
+	return rg__finish(f);
 }
 
 int rg_metrics_format_prometheus(const rg_metrics_t *m, char *buf, size_t cap,
@@ -330,29 +330,29 @@ int rg_metrics_write_report(const rg_metrics_t *m, FILE *f)
 		return rc;
 	fprintf(f, "rcugraph metrics (%u per-CPU shards)\ncounters:\n", m->nshards);
 	for (int i = 0; i < RG_C__COUNT; i++) {
-		if (rg_counter_meta[i].ns)
-			fprintf(f, "  %-34s %.9f\n", rg_counter_meta[i].name,
+		if (rg__counter_meta[i].ns)
+			fprintf(f, "  %-34s %.9f\n", rg__counter_meta[i].name,
 				(double)s.counters[i] * 1e-9);
 		else
-			fprintf(f, "  %-34s %" PRIu64 "\n", rg_counter_meta[i].name, s.counters[i]);
+			fprintf(f, "  %-34s %" PRIu64 "\n", rg__counter_meta[i].name, s.counters[i]);
 	}
 	const uint64_t der[4] = {s.active_readers, s.active_writers,
 				 s.reclaim_pending_objects, s.reclaim_pending_bytes};
 	fprintf(f, "gauges:\n");
 	for (int i = 0; i < 4; i++)
-		fprintf(f, "  %-34s %" PRIu64 "\n", rg_derived_meta[i].name, der[i]);
+		fprintf(f, "  %-34s %" PRIu64 "\n", rg__derived_meta[i].name, der[i]);
 	for (int g = 0; g < RG_G__COUNT; g++)
-		fprintf(f, "  %-34s %g\n", rg_gauge_meta[g].name, s.gauges[g]);
+		fprintf(f, "  %-34s %g\n", rg__gauge_meta[g].name, s.gauges[g]);
 	fprintf(f, "histograms (microseconds):\n  %-22s %12s %12s %12s %12s %12s %12s\n",
 		"name", "count", "mean", "p50", "p90", "p99", "p99.9");
 	for (int h = 0; h < RG_H__COUNT; h++) {
 		const rg_hist_summary_t *hs = &s.hist[h];
 		double mean = hs->count ? hs->sum_seconds / (double)hs->count : 0.0;
 		fprintf(f, "  %-22s %12" PRIu64 " %12.3f %12.3f %12.3f %12.3f %12.3f\n",
-			rg_hist_meta[h].name, hs->count, mean * 1e6, hs->p50 * 1e6,
+			rg__hist_meta[h].name, hs->count, mean * 1e6, hs->p50 * 1e6,
 			hs->p90 * 1e6, hs->p99 * 1e6, hs->p999 * 1e6);
 	}
-	return rg_finish(f);
+	return rg__finish(f);
 }
 
 int rg_metrics_write_kv(const rg_metrics_t *m, FILE *f)
@@ -365,25 +365,25 @@ int rg_metrics_write_kv(const rg_metrics_t *m, FILE *f)
 		return rc;
 	const char *sep = "";
 	for (int i = 0; i < RG_C__COUNT; i++, sep = ";") {
-		if (rg_counter_meta[i].ns)
-			fprintf(f, "%s%s=%.9g", sep, rg_counter_meta[i].name,
+		if (rg__counter_meta[i].ns)
+			fprintf(f, "%s%s=%.9g", sep, rg__counter_meta[i].name,
 				(double)s.counters[i] * 1e-9);
 		else
-			fprintf(f, "%s%s=%" PRIu64, sep, rg_counter_meta[i].name, s.counters[i]);
+			fprintf(f, "%s%s=%" PRIu64, sep, rg__counter_meta[i].name, s.counters[i]);
 	}
 	const uint64_t der[4] = {s.active_readers, s.active_writers,
 				 s.reclaim_pending_objects, s.reclaim_pending_bytes};
 	for (int i = 0; i < 4; i++)
-		fprintf(f, ";%s=%" PRIu64, rg_derived_meta[i].name, der[i]);
+		fprintf(f, ";%s=%" PRIu64, rg__derived_meta[i].name, der[i]);
 	for (int g = 0; g < RG_G__COUNT; g++)
-		fprintf(f, ";%s=%.9g", rg_gauge_meta[g].name, s.gauges[g]);
+		fprintf(f, ";%s=%.9g", rg__gauge_meta[g].name, s.gauges[g]);
 	for (int h = 0; h < RG_H__COUNT; h++) {
 		const rg_hist_summary_t *hs = &s.hist[h];
-		const char *n = rg_hist_meta[h].name;
+		const char *n = rg__hist_meta[h].name;
 		fprintf(f, ";%s_count=%" PRIu64 ";%s_sum=%.9g;%s_p50=%.9g;%s_p90=%.9g"
 			";%s_p99=%.9g;%s_p999=%.9g",
 			n, hs->count, n, hs->sum_seconds, n, hs->p50, n, hs->p90, n,
 			hs->p99, n, hs->p999);
 	}
-	return rg_finish(f);
+	return rg__finish(f);
 }

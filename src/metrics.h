@@ -4,13 +4,13 @@
  * The graph core owns one `struct rg_metrics *` per graph (NULL when
  * metrics are off for that graph) and calls:
  *
- *   rg_metrics_add(m, RG_C_COMMITS, 1);            counters
- *   rg_metrics_observe(m, RG_H_COMMIT_SECONDS, ns); histograms (ns)
- *   rg_metrics_set(m, RG_G_TRAVERSAL_SPEEDUP, x);  last-value gauges
- *   t0 = rg_metrics_timer_start(m); ... rg_metrics_observe_since(m, h, t0);
- *   t0 = rg_metrics_read_enter(m); ...            read sections (counts
- *   rg_metrics_read_exit(m, t0);                    both ends + sampled latency)
- *   rg_metrics_lock_waited(m, ns);                 lock-based policies
+ *   rg__metrics_add(m, RG_C_COMMITS, 1);            counters
+ *   rg__metrics_observe(m, RG_H_COMMIT_SECONDS, ns); histograms (ns)
+ *   rg__metrics_set(m, RG_G_TRAVERSAL_SPEEDUP, x);  last-value gauges
+ *   t0 = rg__metrics_timer_start(m); ... rg__metrics_observe_since(m, h, t0);
+ *   t0 = rg__metrics_read_enter(m); ...            read sections (counts
+ *   rg__metrics_read_exit(m, t0);                    both ends + sampled latency)
+ *   rg__metrics_lock_waited(m, ns);                 lock-based policies
  *
  * With m == NULL every call is one predictable branch and nothing else.
  * Built with -DRG_NO_METRICS (CMake RG_METRICS=OFF) they compile to nothing.
@@ -26,7 +26,7 @@
  * line prefetcher pairs lines) so no two CPUs write the same line, plus one
  * fallback shard. The shard is chosen by the CPU id read from the rseq area
  * glibc registers for every thread; the add is a relaxed atomic add (or,
- * with -DRG_PCPU_USE_RSEQ, a restartable sequence): rg_pcpu_add() explains.
+ * with -DRG_PCPU_USE_RSEQ, a restartable sequence): rg__pcpu_add() explains.
  */
 #ifndef RG_SRC_METRICS_H
 #define RG_SRC_METRICS_H
@@ -40,7 +40,7 @@
 
 #include <rcugraph/metrics.h>
 
-#include "util.h" /* the atomics vocabulary, rg_now_ns */
+#include "util.h" /* the atomics vocabulary, rg__now_ns */
 
 #if defined(__has_include)
 #if __has_include(<sys/rseq.h>)
@@ -70,7 +70,7 @@ struct rg__metrics_shard {
 
 struct rg_metrics {
 	/* nshards + 1 entries, RG_PCPU_ALIGN aligned; shards[nshards] is the
-	 * fallback shard (atomic adds only, see rg_pcpu_add) */
+	 * fallback shard (atomic adds only, see rg__pcpu_add) */
 	struct rg__metrics_shard *shards;
 	/* READ_SECTIONS and READ_SECTIONS_ENDED of read sections: the two
 	 * words of one PERTHREAD counter's slots (counter.c: v and v2, one
@@ -88,7 +88,7 @@ struct rg_metrics {
 
 /* Bucket index of a value in ns: exact below 16, then 16 sub-buckets per
  * power of two, clamped to the last bucket. */
-static inline unsigned rg_hist_index(uint64_t v)
+static inline unsigned rg__hist_index(uint64_t v)
 {
 	if (v < RG_HIST_SUB)
 		return (unsigned)v;
@@ -100,7 +100,7 @@ static inline unsigned rg_hist_index(uint64_t v)
 }
 
 /* Inclusive lower bound and width (ns) of bucket i. */
-static inline void rg_hist_bucket_bounds(unsigned i, uint64_t *lo, uint64_t *width)
+static inline void rg__hist_bucket_bounds(unsigned i, uint64_t *lo, uint64_t *width)
 {
 	if (i < RG_HIST_SUB) {
 		*lo = i;
@@ -115,7 +115,7 @@ static inline void rg_hist_bucket_bounds(unsigned i, uint64_t *lo, uint64_t *wid
 
 /* ---- current CPU ---- */
 
-static inline void *rg_thread_pointer(void)
+static inline void *rg__thread_pointer(void)
 {
 #if defined(__x86_64__) && defined(__clang__)
 	void *tp;
@@ -141,9 +141,9 @@ extern struct rg__rseq_info rg__rseq __attribute__((visibility("hidden")));
  * vocabulary, on purpose: GCC folds this C11 relaxed load into one
  * %fs-relative mov, where RG_LOAD_SHARED's volatile access first loads the
  * thread pointer from %fs:0 (an extra load on every per-CPU add). */
-static inline int32_t rg_rseq_cpu_load(ptrdiff_t off)
+static inline int32_t rg__rseq_cpu_load(ptrdiff_t off)
 {
-	return __atomic_load_n((const int32_t *)((char *)rg_thread_pointer() + off),
+	return __atomic_load_n((const int32_t *)((char *)rg__thread_pointer() + off),
 			       __ATOMIC_RELAXED);
 }
 
@@ -156,7 +156,7 @@ unsigned rg__cpu_id_slow(void);
  * registered. Callers only use it to pick a slot; correctness never
  * depends on it.
  */
-static inline int rg_cpu_id_fast(void)
+static inline int rg__cpu_id_fast(void)
 {
 	/* rg__rseq is filled once by a constructor from glibc's __rseq_size /
 	 * __rseq_offset (constant for the process): reading our own copy
@@ -164,22 +164,22 @@ static inline int rg_cpu_id_fast(void)
 	 * before main() and never again. */
 	if (__builtin_expect(rg__rseq.ok, 1)) {
 		/* -1 uninitialised, -2 registration failed */
-		return rg_rseq_cpu_load(rg__rseq.cpu_off);
+		return rg__rseq_cpu_load(rg__rseq.cpu_off);
 	}
 	return -1;
 }
 
-/* As rg_cpu_id_fast() with the sched_getcpu() fallback. */
-static inline unsigned rg_cpu_id(void)
+/* As rg__cpu_id_fast() with the sched_getcpu() fallback. */
+static inline unsigned rg__cpu_id(void)
 {
-	int cpu = rg_cpu_id_fast();
+	int cpu = rg__cpu_id_fast();
 	if (__builtin_expect(cpu >= 0, 1))
 		return (unsigned)cpu;
 	return rg__cpu_id_slow();
 }
 
 /*
- * rg_pcpu_add(slot0, stride, mask, fallback, delta): add delta to the slot of
+ * rg__pcpu_add(slot0, stride, mask, fallback, delta): add delta to the slot of
  * the current CPU (slot i at slot0 + i * stride, i <= mask).
  *
  * Default: a relaxed atomic fetch_add (x86: `lock add`) on slot cpu & mask.
@@ -212,7 +212,7 @@ static inline unsigned rg_cpu_id(void)
 /* One restartable `*v += count` on `cpu`: 0 on commit, -1 if aborted or no
  * longer on `cpu` (caller re-reads the CPU and retries). rseq_off is
  * __rseq_offset (rg__rseq.area_off). */
-static inline __attribute__((always_inline)) int rg_rseq_addq(uint64_t *v, uint64_t count,
+static inline __attribute__((always_inline)) int rg__rseq_addq(uint64_t *v, uint64_t count,
 							    int cpu, ptrdiff_t rseq_off)
 {
 	__asm__ __volatile__ goto(
@@ -250,18 +250,18 @@ abort:
 #endif
 
 static inline __attribute__((always_inline)) void
-rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
+rg__pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
 	    uint64_t delta)
 {
 #if defined(RG_HAVE_RSEQ_ADDQ) && defined(RG_PCPU_USE_RSEQ)
 	if (__builtin_expect(rg__rseq.ok, 1)) {
 		for (;;) {
 			/* any recent value: rechecked inside the sequence */
-			int cpu = rg_rseq_cpu_load(rg__rseq.cpu_off);
+			int cpu = rg__rseq_cpu_load(rg__rseq.cpu_off);
 			if (__builtin_expect((unsigned)cpu > mask, 0))
 				break; /* negative (no rseq) or no slot of its own */
 			uint64_t *v = (uint64_t *)((char *)slot0 + (size_t)cpu * stride);
-			if (__builtin_expect(rg_rseq_addq(v, delta, cpu,
+			if (__builtin_expect(rg__rseq_addq(v, delta, cpu,
 							  rg__rseq.area_off) == 0, 1))
 				return;
 		}
@@ -270,7 +270,7 @@ rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
 #else
 	(void)fallback; /* every add is atomic: slots may be shared safely */
 	/* relaxed: counters order nothing */
-	RG_ADD((uint64_t *)((char *)slot0 + (size_t)(rg_cpu_id() & mask) * stride), delta);
+	RG_ADD((uint64_t *)((char *)slot0 + (size_t)(rg__cpu_id() & mask) * stride), delta);
 #endif
 }
 
@@ -283,46 +283,46 @@ rg_pcpu_add(uint64_t *slot0, size_t stride, uint32_t mask, uint64_t *fallback,
  * slot's second count (v2), summed by rg__counter_read2(). */
 int64_t *rg__counter_thread_word(struct rg_counter *c);
 int64_t rg__counter_read2(const struct rg_counter *c);
-/* metrics.c: fills mt for m (slow path of rg_metrics_read_enter). */
+/* metrics.c: fills mt for m (slow path of rg__metrics_read_enter). */
 void rg__metrics_thread_attach(struct rg_metrics *m, struct rg_mthread *mt);
 
 /* Thread-local sampling tick for read-section latency. */
-extern __thread uint32_t rg_metrics_tls_tick __attribute__((tls_model("initial-exec")));
+extern __thread uint32_t rg__metrics_tls_tick __attribute__((tls_model("initial-exec")));
 
 #ifndef RG_NO_METRICS
 
 /* Adds delta to one per-CPU word; `w` is the word's address in shard 0. */
 static inline __attribute__((always_inline)) void
-rg_metrics_pcpu_add(struct rg_metrics *m, uint64_t *w, uint64_t delta)
+rg__metrics_pcpu_add(struct rg_metrics *m, uint64_t *w, uint64_t delta)
 {
 	size_t off = (size_t)((char *)w - (char *)m->shards);
-	rg_pcpu_add(w, sizeof(struct rg__metrics_shard), m->shard_mask,
+	rg__pcpu_add(w, sizeof(struct rg__metrics_shard), m->shard_mask,
 		    (uint64_t *)((char *)&m->shards[m->nshards] + off), delta);
 }
 
-/* Adds delta to counter id on the current CPU's shard (rg_pcpu_add()). */
-static inline void rg_metrics_add(struct rg_metrics *m, enum rg_counter_id id,
+/* Adds delta to counter id on the current CPU's shard (rg__pcpu_add()). */
+static inline void rg__metrics_add(struct rg_metrics *m, enum rg_counter_id id,
 				  uint64_t delta)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
-	rg_metrics_pcpu_add(m, &m->shards[0].c[id], delta);
+	rg__metrics_pcpu_add(m, &m->shards[0].c[id], delta);
 }
 
 /* Records one observation of ns nanoseconds in histogram h. The bucket and
  * the sum are two separate adds: a concurrent reader may see them out of
  * step by the observations in flight (documented). */
-static inline void rg_metrics_observe(struct rg_metrics *m, enum rg_hist_id h,
+static inline void rg__metrics_observe(struct rg_metrics *m, enum rg_hist_id h,
 				      uint64_t ns)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
-	rg_metrics_pcpu_add(m, &m->shards[0].h[h].b[rg_hist_index(ns)], 1);
-	rg_metrics_pcpu_add(m, &m->shards[0].h[h].sum_ns, ns);
+	rg__metrics_pcpu_add(m, &m->shards[0].h[h].b[rg__hist_index(ns)], 1);
+	rg__metrics_pcpu_add(m, &m->shards[0].h[h].sum_ns, ns);
 }
 
 /* Sets last-value gauge g. */
-static inline void rg_metrics_set(struct rg_metrics *m, enum rg_gauge_id g, double v)
+static inline void rg__metrics_set(struct rg_metrics *m, enum rg_gauge_id g, double v)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
@@ -333,125 +333,125 @@ static inline void rg_metrics_set(struct rg_metrics *m, enum rg_gauge_id g, doub
 }
 
 /* Clock reading for a timed operation, or 0 (no clock read) when m is
- * NULL. Pair with rg_metrics_observe_since(). */
-static inline uint64_t rg_metrics_timer_start(struct rg_metrics *m)
+ * NULL. Pair with rg__metrics_observe_since(). */
+static inline uint64_t rg__metrics_timer_start(struct rg_metrics *m)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return 0;
-	return rg_now_ns();
+	return rg__now_ns();
 }
 
-static inline void rg_metrics_observe_since(struct rg_metrics *m, enum rg_hist_id h,
+static inline void rg__metrics_observe_since(struct rg_metrics *m, enum rg_hist_id h,
 					    uint64_t t0)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
-	uint64_t now = rg_now_ns();
-	rg_metrics_observe(m, h, now > t0 ? now - t0 : 0);
+	uint64_t now = rg__now_ns();
+	rg__metrics_observe(m, h, now > t0 ? now - t0 : 0);
 }
 
 /*
  * Read-section sampling: returns a nonzero start time for one section in
  * RG_METRICS_READ_SAMPLE of the calling thread (all graphs together), else
  * 0 without reading the clock. Keep the result in the section and pass it
- * to rg_metrics_read_sample_end() when the section ends.
+ * to rg__metrics_read_sample_end() when the section ends.
  */
-static inline uint64_t rg_metrics_read_sample_begin(struct rg_metrics *m)
+static inline uint64_t rg__metrics_read_sample_begin(struct rg_metrics *m)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return 0;
-	if (__builtin_expect(++rg_metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1), 1))
+	if (__builtin_expect(++rg__metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1), 1))
 		return 0;
-	uint64_t t = rg_now_ns();
+	uint64_t t = rg__now_ns();
 	return t ? t : 1;
 }
 
-static inline void rg_metrics_read_sample_end(struct rg_metrics *m, uint64_t t0)
+static inline void rg__metrics_read_sample_end(struct rg_metrics *m, uint64_t t0)
 {
 	if (__builtin_expect(t0 == 0, 1))
 		return;
-	rg_metrics_observe_since(m, RG_H_READ_SECTION_SECONDS, t0);
+	rg__metrics_observe_since(m, RG_H_READ_SECTION_SECONDS, t0);
 }
 
 /* One more on a word only the calling thread writes: relaxed load and
  * store, no lock prefix; shared accesses only so that concurrent readers
  * of the metrics see whole values. */
-static inline void rg_metrics_bump_own(int64_t *w)
+static inline void rg__metrics_bump_own(int64_t *w)
 {
 	RG_STORE_SHARED(*w, RG_LOAD_SHARED(*w) + 1);
 }
 
 /*
  * Read-section bracket for the core: rg_read_begin() calls
- *   rd->mt0 = rg_metrics_read_enter(m, &rd->mt);
+ *   rd->mt0 = rg__metrics_read_enter(m, &rd->mt);
  * and rg_read_end() calls
- *   rg_metrics_read_exit(m, &rd->mt, rd->mt0);
+ *   rg__metrics_read_exit(m, &rd->mt, rd->mt0);
  * with mt the calling thread's cache (struct rg_mthread, kept in its
  * read-section state). Counts READ_SECTIONS / READ_SECTIONS_ENDED (so
  * active_readers works) on the thread's own words, and samples the
  * duration of 1 section in RG_METRICS_READ_SAMPLE.
  */
-static inline uint64_t rg_metrics_read_enter(struct rg_metrics *m, struct rg_mthread *mt)
+static inline uint64_t rg__metrics_read_enter(struct rg_metrics *m, struct rg_mthread *mt)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return 0;
 	if (__builtin_expect(mt->gen != m->gen, 0))
 		rg__metrics_thread_attach(m, mt);
 	if (__builtin_expect(mt->w[0] != NULL, 1))
-		rg_metrics_bump_own(mt->w[0]);
+		rg__metrics_bump_own(mt->w[0]);
 	else
-		rg_metrics_add(m, RG_C_READ_SECTIONS, 1);
-	return rg_metrics_read_sample_begin(m);
+		rg__metrics_add(m, RG_C_READ_SECTIONS, 1);
+	return rg__metrics_read_sample_begin(m);
 }
 
-/* mt as filled by the rg_metrics_read_enter() of the same section. */
-static inline void rg_metrics_read_exit(struct rg_metrics *m, struct rg_mthread *mt, uint64_t t0)
+/* mt as filled by the rg__metrics_read_enter() of the same section. */
+static inline void rg__metrics_read_exit(struct rg_metrics *m, struct rg_mthread *mt, uint64_t t0)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
-	rg_metrics_read_sample_end(m, t0);
+	rg__metrics_read_sample_end(m, t0);
 	if (__builtin_expect(mt->w[1] != NULL, 1))
-		rg_metrics_bump_own(mt->w[1]);
+		rg__metrics_bump_own(mt->w[1]);
 	else
-		rg_metrics_add(m, RG_C_READ_SECTIONS_ENDED, 1);
+		rg__metrics_add(m, RG_C_READ_SECTIONS_ENDED, 1);
 }
 
 /* One lock acquisition that waited wait_ns (lock-based policies):
  * LOCK_ACQUISITIONS + 1, LOCK_WAIT_NS + wait_ns, lock_wait_seconds
  * histogram. */
-static inline void rg_metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns)
+static inline void rg__metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns)
 {
 	if (__builtin_expect(m == NULL, 0))
 		return;
-	rg_metrics_add(m, RG_C_LOCK_ACQUISITIONS, 1);
-	rg_metrics_add(m, RG_C_LOCK_WAIT_NS, wait_ns);
-	rg_metrics_observe(m, RG_H_LOCK_WAIT_SECONDS, wait_ns);
+	rg__metrics_add(m, RG_C_LOCK_ACQUISITIONS, 1);
+	rg__metrics_add(m, RG_C_LOCK_WAIT_NS, wait_ns);
+	rg__metrics_observe(m, RG_H_LOCK_WAIT_SECONDS, wait_ns);
 }
 
 #else /* RG_NO_METRICS: everything compiles to nothing */
 
-static inline void rg_metrics_add(struct rg_metrics *m, enum rg_counter_id id,
+static inline void rg__metrics_add(struct rg_metrics *m, enum rg_counter_id id,
 				  uint64_t delta)
 { (void)m; (void)id; (void)delta; }
-static inline void rg_metrics_observe(struct rg_metrics *m, enum rg_hist_id h,
+static inline void rg__metrics_observe(struct rg_metrics *m, enum rg_hist_id h,
 				      uint64_t ns)
 { (void)m; (void)h; (void)ns; }
-static inline void rg_metrics_set(struct rg_metrics *m, enum rg_gauge_id g, double v)
+static inline void rg__metrics_set(struct rg_metrics *m, enum rg_gauge_id g, double v)
 { (void)m; (void)g; (void)v; }
-static inline uint64_t rg_metrics_timer_start(struct rg_metrics *m)
+static inline uint64_t rg__metrics_timer_start(struct rg_metrics *m)
 { (void)m; return 0; }
-static inline void rg_metrics_observe_since(struct rg_metrics *m, enum rg_hist_id h,
+static inline void rg__metrics_observe_since(struct rg_metrics *m, enum rg_hist_id h,
 					    uint64_t t0)
 { (void)m; (void)h; (void)t0; }
-static inline uint64_t rg_metrics_read_sample_begin(struct rg_metrics *m)
+static inline uint64_t rg__metrics_read_sample_begin(struct rg_metrics *m)
 { (void)m; return 0; }
-static inline void rg_metrics_read_sample_end(struct rg_metrics *m, uint64_t t0)
+static inline void rg__metrics_read_sample_end(struct rg_metrics *m, uint64_t t0)
 { (void)m; (void)t0; }
-static inline uint64_t rg_metrics_read_enter(struct rg_metrics *m, struct rg_mthread *mt)
+static inline uint64_t rg__metrics_read_enter(struct rg_metrics *m, struct rg_mthread *mt)
 { (void)m; (void)mt; return 0; }
-static inline void rg_metrics_read_exit(struct rg_metrics *m, struct rg_mthread *mt, uint64_t t0)
+static inline void rg__metrics_read_exit(struct rg_metrics *m, struct rg_mthread *mt, uint64_t t0)
 { (void)m; (void)mt; (void)t0; }
-static inline void rg_metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns)
+static inline void rg__metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns)
 { (void)m; (void)wait_ns; }
 
 #endif /* RG_NO_METRICS */
@@ -459,7 +459,7 @@ static inline void rg_metrics_lock_waited(struct rg_metrics *m, uint64_t wait_ns
 /* ---- internal helpers shared by metrics.c, histogram.c, tests ---- */
 
 /* Records into an explicit shard with atomic adds (tests use it to exercise
- * merging). Not concurrently with rg_metrics_observe() on the same m: rseq
+ * merging). Not concurrently with rg__metrics_observe() on the same m: rseq
  * adds to a slot assume no other CPU writes it. */
 void rg__metrics_observe_shard(struct rg_metrics *m, unsigned shard,
 			       enum rg_hist_id h, uint64_t ns);

@@ -19,7 +19,7 @@ struct rg_metrics_server {
 	uint16_t port;
 };
 
-static enum MHD_Result rg_http_send(struct MHD_Connection *c, unsigned status,
+static enum MHD_Result rg__http_send(struct MHD_Connection *c, unsigned status,
 				    const char *ctype, char *body, size_t len,
 				    enum MHD_ResponseMemoryMode mode)
 {
@@ -35,7 +35,7 @@ static enum MHD_Result rg_http_send(struct MHD_Connection *c, unsigned status,
 	return ret;
 }
 
-static enum MHD_Result rg_http_handler(void *cls, struct MHD_Connection *c,
+static enum MHD_Result rg__http_handler(void *cls, struct MHD_Connection *c,
 				       const char *url, const char *method,
 				       const char *version, const char *upload_data,
 				       size_t *upload_data_size, void **con_cls)
@@ -53,12 +53,12 @@ static enum MHD_Result rg_http_handler(void *cls, struct MHD_Connection *c,
 	static char txt_ctype[] = "text/plain; charset=utf-8";
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
 		static char msg[] = "method not allowed\n";
-		return rg_http_send(c, MHD_HTTP_METHOD_NOT_ALLOWED, txt_ctype, msg,
+		return rg__http_send(c, MHD_HTTP_METHOD_NOT_ALLOWED, txt_ctype, msg,
 				    strlen(msg), MHD_RESPMEM_PERSISTENT);
 	}
 	if (strcmp(url, "/metrics") != 0) {
 		static char msg[] = "not found: try /metrics\n";
-		return rg_http_send(c, MHD_HTTP_NOT_FOUND, txt_ctype, msg,
+		return rg__http_send(c, MHD_HTTP_NOT_FOUND, txt_ctype, msg,
 				    strlen(msg), MHD_RESPMEM_PERSISTENT);
 	}
 	char *mem = NULL;
@@ -70,10 +70,10 @@ static enum MHD_Result rg_http_handler(void *cls, struct MHD_Connection *c,
 	if (rc != 0) {
 		free(mem);
 		static char msg[] = "metrics unavailable\n";
-		return rg_http_send(c, MHD_HTTP_INTERNAL_SERVER_ERROR, txt_ctype, msg,
+		return rg__http_send(c, MHD_HTTP_INTERNAL_SERVER_ERROR, txt_ctype, msg,
 				    strlen(msg), MHD_RESPMEM_PERSISTENT);
 	}
-	return rg_http_send(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+	return rg__http_send(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
 			    mem, len, MHD_RESPMEM_MUST_FREE);
 }
 
@@ -85,7 +85,7 @@ int rg_metrics_serve(const rg_metrics_t *m, uint16_t port, rg_metrics_server_t *
 #ifdef RG_NO_METRICS
 	(void)m;
 	(void)port;
-	(void)rg_http_handler;
+	(void)rg__http_handler;
 	return RG_ESTATE;
 #else
 	if (!m)
@@ -100,7 +100,7 @@ int rg_metrics_serve(const rg_metrics_t *m, uint16_t port, rg_metrics_server_t *
 	sa.sin_port = htons(port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	s->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, port, NULL, NULL,
-				rg_http_handler, s,
+				rg__http_handler, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)16,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,

@@ -9,14 +9,14 @@
 
 #include <stdint.h>
 
-enum rg_op_kind {
+enum rg__op_kind {
 	RG_OP_ADD_NODE = 1, /* a = id, u32 = label */
 	RG_OP_DEL_NODE = 2, /* a = id */
 	RG_OP_ADD_EDGE = 3, /* a = src, b = dst, u32 = type, prop */
 	RG_OP_DEL_EDGE = 4, /* a = src, b = dst, u32 = type (RG_TYPE_ANY allowed) */
 };
 
-struct rg_op {
+struct rg__op {
 	uint64_t a, b, prop;
 	uint32_t u32;
 	uint32_t kind;

@@ -5,10 +5,10 @@
  *
  *   rg_pack()          the writer's view, in a transaction that points
  *                      every live node's head at its slices (INBASE);
- *   rg_txn_load_edges() the same plus a batch of new edges merged in input
+ *   rg__txn_load_edges() the same plus a batch of new edges merged in input
  *                      order (the loaders' bulk load: a CSR build from the
  *                      edge list, straight into the read layout);
- *   rg_base_snapshot() a read section's snapshot, for a frozen view
+ *   rg__base_snapshot() a read section's snapshot, for a frozen view
  *                      (csr.c) when the snapshot is not its pack already.
  *
  * Why: after a load a node's entries sit in a block of their own somewhere
@@ -44,14 +44,14 @@ static void base_free(struct rg_base *b)
 	free(b);
 }
 
-void rg_base_get(struct rg_base *b)
+void rg__base_get(struct rg_base *b)
 {
 	/* relaxed would do (the caller already holds a reference that keeps
 	 * b alive); uatomic_add_return is the vocabulary's counting RMW */
 	(void)RG_ADD_RETURN(&b->refs, 1);
 }
 
-void rg_base_put(struct rg_base *b)
+void rg__base_put(struct rg_base *b)
 {
 	if (!b)
 		return;
@@ -68,7 +68,7 @@ static void *xalloc(size_t n, uint64_t *bytes)
 		sz = RG_CACHELINE; /* never NULL: an empty run is a valid pointer */
 	void *p = aligned_alloc(RG_CACHELINE, sz);
 	if (p) {
-		rg_advise_huge(p, sz);
+		rg__advise_huge(p, sz);
 		*bytes += sz;
 	}
 	return p;
@@ -127,7 +127,7 @@ struct src {
 static int src_node(const struct src *s, uint64_t slot, uint32_t *label)
 {
 	if (s->g) {
-		const struct rg_head *h = rg_wview(s->g, slot);
+		const struct rg_head *h = rg__wview(s->g, slot);
 		if (!h || !h->alive)
 			return 0;
 		*label = h->label;
@@ -139,14 +139,14 @@ static int src_node(const struct src *s, uint64_t slot, uint32_t *label)
 static void src_span(const struct src *s, uint64_t slot, int d, rg_span_t *sp)
 {
 	if (s->g)
-		rg_wspan(s->g, d, &rg_wview(s->g, slot)->adj[d], sp);
+		rg__wspan(s->g, d, &rg__wview(s->g, slot)->adj[d], sp);
 	else
 		_rg_span_at(s->rd, slot, d, sp, RG_SPAN_ALL);
 }
 
 static uint64_t src_id(const struct src *s, uint64_t slot)
 {
-	return s->g ? rg_wslot_id(s->g, slot) : _rg_slot_id(s->rd, slot);
+	return s->g ? rg__wslot_id(s->g, slot) : _rg_slot_id(s->rd, slot);
 }
 
 /* Columns a span stores. */
@@ -185,7 +185,7 @@ static void put_span(struct rg_base *b, int d, uint64_t o, const rg_span_t *sp)
 	}
 }
 
-/* Edges merged into a pack by a load (rg_txn_load_edges): ids, their
+/* Edges merged into a pack by a load (rg__txn_load_edges): ids, their
  * slots (NULL: the ids are the slots, dense graphs), one type, property 0. */
 struct extra {
 	size_t n;
@@ -346,7 +346,7 @@ static int pack_in_txn(struct rg_txn *t, struct extra *x)
 	struct rg_base *b;
 	int rc = build(&s, x, &b);
 	if (rc)
-		return rc == RG_ENOENT ? rc : rg_txn_poison(t, rc);
+		return rc == RG_ENOENT ? rc : rg__txn_poison(t, rc);
 	b->version = t->version;
 	/* every live node's head points at its slices (its old blocks are
 	 * superseded: freed now if this transaction made them, else retired
@@ -354,15 +354,15 @@ static int pack_in_txn(struct rg_txn *t, struct extra *x)
 	for (uint64_t v = 0; v < g->nslots; v++) {
 		if (!(b->alive[v >> 6] >> (v & 63) & 1))
 			continue;
-		struct rg_head *h = rg_txn_touch(t, v);
+		struct rg_head *h = rg__txn_touch(t, v);
 		if (!h) {
-			rg_base_put(b);
-			return rg_txn_poison(t, RG_ENOMEM);
+			rg__base_put(b);
+			return rg__txn_poison(t, RG_ENOMEM);
 		}
 		for (int d = 0; d < 2; d++) {
-			if (rg_adj_drop(t, h, d)) {
-				rg_base_put(b);
-				return rg_txn_poison(t, RG_ENOMEM);
+			if (rg__adj_drop(t, h, d)) {
+				rg__base_put(b);
+				return rg__txn_poison(t, RG_ENOMEM);
 			}
 			uint64_t o = b->off[d][v], len = b->off[d][v + 1] - o;
 			if (len) {
@@ -375,7 +375,7 @@ static int pack_in_txn(struct rg_txn *t, struct extra *x)
 	}
 	/* the new pack's clean bits are set: the touches above cleared only
 	 * the old pack's */
-	rg_base_put(t->new_base); /* a second pack in one transaction replaces the first */
+	rg__base_put(t->new_base); /* a second pack in one transaction replaces the first */
 	t->new_base = b;
 	g->wbase = b;
 	if (x && x->n) {
@@ -383,17 +383,17 @@ static int pack_in_txn(struct rg_txn *t, struct extra *x)
 		t->n_add_edges += x->n;
 		if (rg__durable_logging(g)) /* the log's records; an in-memory graph keeps none */
 			for (size_t i = 0; i < x->n; i++)
-				rg_txn_record(t, RG_OP_ADD_EDGE, x->src[i], x->dst[i], x->type, 0);
+				rg__txn_record(t, RG_OP_ADD_EDGE, x->src[i], x->dst[i], x->type, 0);
 	}
 	return 0;
 }
 
-int rg_pack_in_txn(struct rg_txn *t)
+int rg__pack_in_txn(struct rg_txn *t)
 {
 	return pack_in_txn(t, NULL);
 }
 
-int rg_txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, size_t n,
+int rg__txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, size_t n,
 		      uint32_t type, size_t *failed_at)
 {
 	if (!t || (n && (!src || !dst)))
@@ -410,10 +410,10 @@ int rg_txn_load_edges(rg_txn_t *t, const uint64_t *src, const uint64_t *dst, siz
 	if (!alive || (!g->dense && n && !slots)) {
 		free(alive);
 		free(slots);
-		return rg_txn_poison(t, RG_ENOMEM);
+		return rg__txn_poison(t, RG_ENOMEM);
 	}
 	for (uint64_t v = 0; v < ns; v++) {
-		const struct rg_head *h = rg_wview(g, v);
+		const struct rg_head *h = rg__wview(g, v);
 		if (h && h->alive)
 			alive[v >> 6] |= UINT64_C(1) << (v & 63);
 	}
@@ -448,7 +448,7 @@ int rg_pack(rg_graph_t *g)
 		return rc;
 	if (g->wnodes == 0) /* nothing to pack: commit nothing */
 		return rg_txn_abort(t);
-	if ((rc = rg_pack_in_txn(t))) {
+	if ((rc = rg__pack_in_txn(t))) {
 		rg_txn_abort(t);
 		return rc;
 	}
@@ -459,7 +459,7 @@ int rg_pack(rg_graph_t *g)
 /* A snapshot's pack (frozen views)                                 */
 /* ---------------------------------------------------------------- */
 
-int rg_base_snapshot(const struct rg_read *rd, struct rg_base **out)
+int rg__base_snapshot(const struct rg_read *rd, struct rg_base **out)
 {
 	struct src s = {.rd = rd, .nslots = rd->nslots, .dense = rd->dense};
 	int rc = build(&s, NULL, out);

@@ -175,7 +175,7 @@ static int ep_read_begin(rg_graph_t *g, struct rg_read *rd)
 	 * later loads cannot move above it */
 	ck_epoch_begin(&t->rec->r, NULL);
 	rd->pol = t->rec;
-	rg_snap_load_into(g, rd);
+	rg__snap_load_into(g, rd);
 	return 0;
 }
 
@@ -198,7 +198,7 @@ static int sq_read_begin(rg_graph_t *g, struct rg_read *rd)
 	/* ck_sequence_read_begin: waits for an even value, then a load fence
 	 * so the snapshot load below is not performed before it */
 	rd->seq = ck_sequence_read_begin(&ST(g)->seq);
-	rg_snap_load_into(g, rd);
+	rg__snap_load_into(g, rd);
 	return 0;
 }
 
@@ -221,20 +221,20 @@ static void sq_publish_end(rg_graph_t *g) { ck_sequence_write_end(&ST(g)->seq); 
 
 static void reclaim_cb(ck_epoch_entry_t *e)
 {
-	rg_garbage_free((struct rg_garbage *)(void *)e);
+	rg__garbage_free((struct rg__garbage *)(void *)e);
 }
 
-static void ck_retire(rg_graph_t *g, struct rg_garbage *gb)
+static void ck_retire(rg_graph_t *g, struct rg__garbage *gb)
 {
 	RG_ASSERT_PUB(g);
 	_Static_assert(sizeof(ck_epoch_entry_t) <= sizeof gb->reclaim_hook, "entry fits");
-	_Static_assert(offsetof(struct rg_garbage, reclaim_hook) == 0, "hook first");
+	_Static_assert(offsetof(struct rg__garbage, reclaim_hook) == 0, "hook first");
 	struct ck_rec *w = ST(g)->writer;
 	ck_epoch_call(&w->r, (ck_epoch_entry_t *)(void *)gb->reclaim_hook, reclaim_cb);
 	/* non-blocking: advances the epoch if every active reader has seen
 	 * it and runs the callbacks that became safe */
 	ck_epoch_poll(&w->r);
-	rg_metrics_add(g->rd.metrics, RG_C_GRACE_PERIODS, 1);
+	rg__metrics_add(g->rd.metrics, RG_C_GRACE_PERIODS, 1);
 }
 
 /* Waits for every reader active now, then runs every pending callback. */

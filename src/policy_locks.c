@@ -92,7 +92,7 @@ static void lk_quiescent(rg_graph_t *g) { (void)g; }
  * other bundle (an index table replaced by a transaction that then
  * aborted) first cycles the write lock.
  */
-static void lk_retire(rg_graph_t *g, struct rg_garbage *gb)
+static void lk_retire(rg_graph_t *g, struct rg__garbage *gb)
 {
 	RG_ASSERT_PUB(g);
 	struct lockst *st = ST(g);
@@ -101,7 +101,7 @@ static void lk_retire(rg_graph_t *g, struct rg_garbage *gb)
 		g->rd.pol->publish_end(g);
 	}
 	st->published = 0;
-	rg_garbage_free(gb);
+	rg__garbage_free(gb);
 }
 
 /* Nothing is ever pending. Clears the flag: a publish_begin/end pair that
@@ -148,7 +148,7 @@ static int ns_unreg(rg_graph_t *g) { (void)g; return 0; }
 
 static int ns_read_begin(rg_graph_t *g, struct rg_read *rd)
 {
-	rg_snap_load_into(g, rd);
+	rg__snap_load_into(g, rd);
 	return 0;
 }
 
@@ -162,10 +162,10 @@ static int ns_read_end(rg_graph_t *g, struct rg_read *rd)
 static void ns_nop(rg_graph_t *g) { (void)g; }
 
 /* Writes happen only while no reader exists: nothing can hold the memory. */
-static void ns_retire(rg_graph_t *g, struct rg_garbage *gb)
+static void ns_retire(rg_graph_t *g, struct rg__garbage *gb)
 {
 	RG_ASSERT_PUB(g);
-	rg_garbage_free(gb);
+	rg__garbage_free(gb);
 }
 
 const struct rg_policy rg__policy_nosync = {
@@ -214,10 +214,10 @@ const struct rg_policy rg__policy_nosync = {
 	static int pl_##cname##_read_begin(rg_graph_t *g, struct rg_read *rd)              \
 	{                                                                             \
 		LK_CHECK_REG();                                                       \
-		uint64_t lt0 = rg_lock_wait_begin(g->rd.metrics);                        \
+		uint64_t lt0 = rg__lock_wait_begin(g->rd.metrics);                        \
 		RLOCK(ST(g));                                                         \
-		rg_lock_wait_end(g->rd.metrics, lt0);                                    \
-		rg_snap_load_into(g, rd);                                             \
+		rg__lock_wait_end(g->rd.metrics, lt0);                                    \
+		rg__snap_load_into(g, rd);                                             \
 		return 0;                                                             \
 	}                                                                             \
 	static int pl_##cname##_read_end(rg_graph_t *g, struct rg_read *rd)                \
@@ -229,10 +229,10 @@ const struct rg_policy rg__policy_nosync = {
 	static void pl_##cname##_publish_begin(rg_graph_t *g)                              \
 	{                                                                             \
 		ST(g)->published = 0;                                                 \
-		uint64_t lt0 = rg_metrics_timer_start(g->rd.metrics);                    \
+		uint64_t lt0 = rg__metrics_timer_start(g->rd.metrics);                    \
 		WLOCK(ST(g));                                                         \
 		if (lt0)                                                              \
-			rg_metrics_lock_waited(g->rd.metrics, rg_now_ns() - lt0); \
+			rg__metrics_lock_waited(g->rd.metrics, rg__now_ns() - lt0); \
 	}                                                                             \
 	static void pl_##cname##_publish_end(rg_graph_t *g)                                \
 	{                                                                             \
@@ -443,7 +443,7 @@ static int br_read_begin(rg_graph_t *g, struct rg_read *rd)
 		return RG_ESTATE;
 	ck_brlock_read_lock(&ST(g)->u.br, &b->r);
 	rd->pol = b;
-	rg_snap_load_into(g, rd);
+	rg__snap_load_into(g, rd);
 	return 0;
 }
 

@@ -132,10 +132,10 @@ static int lru_read_begin(rg_graph_t *g, struct rg_read *rd)
 	if (__builtin_expect(lru_reg_count == 0, 0))
 		return RG_ESTATE;
 	/* write mode: the section mutates the cache (acquire on lock) */
-	uint64_t lt0 = rg_lock_wait_begin(g->rd.metrics);
+	uint64_t lt0 = rg__lock_wait_begin(g->rd.metrics);
 	pthread_rwlock_wrlock(&ST(g)->rw);
-	rg_lock_wait_end(g->rd.metrics, lt0);
-	rg_snap_load_into(g, rd);
+	rg__lock_wait_end(g->rd.metrics, lt0);
+	rg__snap_load_into(g, rd);
 	return 0;
 }
 
@@ -164,7 +164,7 @@ static void lru_publish_end(rg_graph_t *g)
 
 /* As lk_retire in policy_locks.c: a commit's bundle is freed right after
  * the publication took the write lock; anything else cycles it first. */
-static void lru_retire(rg_graph_t *g, struct rg_garbage *gb)
+static void lru_retire(rg_graph_t *g, struct rg__garbage *gb)
 {
 	RG_ASSERT_PUB(g);
 	struct lrust *st = ST(g);
@@ -173,7 +173,7 @@ static void lru_retire(rg_graph_t *g, struct rg_garbage *gb)
 		lru_publish_end(g);
 	}
 	st->published = 0;
-	rg_garbage_free(gb);
+	rg__garbage_free(gb);
 }
 
 static void lru_barrier(rg_graph_t *g)

@@ -90,7 +90,7 @@ static int LOCAL(read_begin)(rg_graph_t *g, struct rg_read *rd)
 	if (__builtin_expect(LOCAL(reg_count) == 0, 0))
 		return RG_ESTATE;
 	FL(read_lock)();
-	rg_snap_load_into(g, rd);
+	rg__snap_load_into(g, rd);
 	return 0;
 }
 
@@ -123,13 +123,13 @@ static void LOCAL(online)(rg_graph_t *g)
 
 static void LOCAL(reclaim_cb)(struct rcu_head *head)
 {
-	rg_garbage_free((struct rg_garbage *)(void *)head);
+	rg__garbage_free((struct rg__garbage *)(void *)head);
 }
 
 /* call_rcu and rcu_barrier want a registered (and, for qsbr, online)
  * caller; a writer thread that never registered is registered around the
  * call. */
-static void LOCAL(retire)(rg_graph_t *g, struct rg_garbage *gb)
+static void LOCAL(retire)(rg_graph_t *g, struct rg__garbage *gb)
 {
 	RG_ASSERT_PUB(g);
 	_Static_assert(sizeof(struct rcu_head) <= sizeof gb->reclaim_hook, "rcu_head fits");
@@ -139,7 +139,7 @@ static void LOCAL(retire)(rg_graph_t *g, struct rg_garbage *gb)
 	FL(call_rcu)((struct rcu_head *)(void *)gb->reclaim_hook, LOCAL(reclaim_cb));
 	if (tmp)
 		FL(unregister_thread)();
-	rg_metrics_add(g->rd.metrics, RG_C_GRACE_PERIODS, 1);
+	rg__metrics_add(g->rd.metrics, RG_C_GRACE_PERIODS, 1);
 }
 
 static void LOCAL(barrier)(rg_graph_t *g)

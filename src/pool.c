@@ -25,7 +25,7 @@ void rg__pool_init(struct rg__pool *p, size_t head_size)
 	p->head_next_chunk = HEAD_CHUNK_MIN;
 }
 
-static void free_bundle(struct rg_garbage *gb)
+static void free_bundle(struct rg__garbage *gb)
 {
 	free(gb->ptrs); /* gb->cls lives in the same block */
 	free(gb);
@@ -36,9 +36,9 @@ void rg__pool_destroy(struct rg__pool *p)
 	/* acquire: pairs with the push in rg__pool_give_back (a full barrier),
 	 * so the bundles' contents and links written by other threads are
 	 * visible */
-	struct rg_garbage *gb = RG_LOAD_ACQUIRE(p->returned);
+	struct rg__garbage *gb = RG_LOAD_ACQUIRE(p->returned);
 	while (gb) {
-		struct rg_garbage *next = gb->ret_next;
+		struct rg__garbage *next = gb->ret_next;
 		free_bundle(gb);
 		gb = next;
 	}
@@ -242,7 +242,7 @@ void rg__pool_put(struct rg__pool *p, unsigned cls, void *obj)
 	if (cls == RG_CLS_MALLOC) {
 		free(obj);
 	} else if (cls == RG_CLS_BASE) {
-		rg_base_put(obj);
+		rg__base_put(obj);
 	} else if (cls == RG_CLS_HEAD) {
 		head_put(p, obj);
 		p->heads_used--;
@@ -259,9 +259,9 @@ void rg__pool_drain(struct rg__pool *p)
 	/* full barrier (acquire side): pairs with the CAS in
 	 * rg__pool_give_back, so the bundles' pointer arrays and links are
 	 * visible */
-	struct rg_garbage *gb = RG_XCHG(&p->returned, NULL);
+	struct rg__garbage *gb = RG_XCHG(&p->returned, NULL);
 	while (gb) {
-		struct rg_garbage *next = gb->ret_next;
+		struct rg__garbage *next = gb->ret_next;
 		for (size_t i = 0; i < gb->n; i++)
 			rg__pool_put(p, gb->cls[i], gb->ptrs[i]);
 		free_bundle(gb);
@@ -269,14 +269,14 @@ void rg__pool_drain(struct rg__pool *p)
 	}
 }
 
-void rg__pool_give_back(struct rg__pool *p, struct rg_garbage *gb)
+void rg__pool_give_back(struct rg__pool *p, struct rg__garbage *gb)
 {
 	size_t pooled = 0;
 	for (size_t i = 0; i < gb->n; i++) {
 		if (gb->cls[i] == RG_CLS_MALLOC)
 			free(gb->ptrs[i]);
 		else if (gb->cls[i] == RG_CLS_BASE)
-			rg_base_put(gb->ptrs[i]);
+			rg__base_put(gb->ptrs[i]);
 		else
 			gb->ptrs[pooled] = gb->ptrs[i], gb->cls[pooled++] = gb->cls[i];
 	}
@@ -286,7 +286,7 @@ void rg__pool_give_back(struct rg__pool *p, struct rg_garbage *gb)
 		return;
 	}
 	/* relaxed: the first guess of the CAS below, which re-reads on failure */
-	struct rg_garbage *top = RG_LOAD_SHARED(p->returned), *seen;
+	struct rg__garbage *top = RG_LOAD_SHARED(p->returned), *seen;
 	for (;;) {
 		gb->ret_next = top;
 		/* full barrier (release side): the writer's exchange in

@@ -13,7 +13,7 @@
  *    in): blocks of 2^k bytes, 32 B .. 1 MiB, carved from 2 MiB chunks. A
  *    block holds a power-of-two number of entries: 4-byte slots, then the
  *    cold arrays the adjacency needs (layout.h), so its entry size is
- *    rounded up to 4, 8, 16 or 32 bytes (rg_adj_esize_log). Freed blocks
+ *    rounded up to 4, 8, 16 or 32 bytes (rg__adj_esize_log). Freed blocks
  *    merge with their free buddy, so a graph that only grows (every block
  *    replaced by one twice its size) reuses the memory of the small blocks
  *    it gave up, as malloc would. Larger blocks use aligned_alloc;
@@ -43,7 +43,7 @@
 enum { RG_CLS_MALLOC = 0, RG_CLS_HEAD = 1, RG_CLS_ARR = 2 };
 #define RG_POOL_NCLASSES (RG_CLS_ARR + 2 * RG_POOL_NCLS)
 /* Not pool classes: a pack in a garbage bundle (its reference is dropped,
- * rg_base_put, any thread), and, in a head's rg_adj.cls only, an adjacency
+ * rg__base_put, any thread), and, in a head's rg_adj.cls only, an adjacency
  * that is a slice of the pack (never freed on its own). */
 #define RG_CLS_BASE RG_POOL_NCLASSES
 #define RG_CLS_INBASE (RG_POOL_NCLASSES + 1)
@@ -65,7 +65,7 @@ static inline unsigned rg__pool_class_order(unsigned cls)
 	return (cls - RG_CLS_ARR) % RG_POOL_NCLS + RG_POOL_MIN_ORDER;
 }
 
-struct rg_garbage;
+struct rg__garbage;
 
 /* Free block of a buddy region: list links live in the block itself. */
 struct rg__pool_blk {
@@ -97,7 +97,7 @@ struct rg__pool {
 	uint64_t bytes_blocks;   /* bytes of blocks handed out and not put back */
 	uint64_t heads_used;     /* heads handed out and not put back */
 	/* bundles handed back by reclamation, linked through ret_next */
-	struct rg_garbage *returned; /* atomic (RG_CMPXCHG / RG_XCHG) */
+	struct rg__garbage *returned; /* atomic (RG_CMPXCHG / RG_XCHG) */
 };
 
 void rg__pool_init(struct rg__pool *p, size_t head_size);
@@ -138,6 +138,6 @@ void rg__pool_drain(struct rg__pool *p);
 /* Takes ownership of a reclaimed bundle whose objects no reader can hold:
  * malloc-class objects are freed here, pool objects wait for the writer.
  * Any thread, lock-free. */
-void rg__pool_give_back(struct rg__pool *p, struct rg_garbage *gb);
+void rg__pool_give_back(struct rg__pool *p, struct rg__garbage *gb);
 
 #endif

@@ -7,7 +7,7 @@
  * writer retiring an index table, the committer publishing and retiring),
  * two threads would use state every policy assumes has one user (the lock
  * policies' `published` flag, ck's single writer epoch record). Here every
- * such call happens under rg_pub.lock, in version order.
+ * such call happens under rg__pub.lock, in version order.
  */
 #include <stdlib.h>
 
@@ -29,7 +29,7 @@ static void pub_unlock(rg_graph_t *g)
 	pthread_mutex_unlock(&g->pub.lock);
 }
 
-void rg_pub_init(rg_graph_t *g)
+void rg__pub_init(rg_graph_t *g)
 {
 	pthread_mutex_init(&g->pub.lock, NULL);
 	pthread_cond_init(&g->pub.cond, NULL);
@@ -39,37 +39,37 @@ void rg_pub_init(rg_graph_t *g)
 	g->pub.stash = NULL;
 }
 
-void rg_pub_fini(rg_graph_t *g)
+void rg__pub_fini(rg_graph_t *g)
 {
 	while (g->pub.stash) {
-		struct rg_garbage *gb = g->pub.stash;
+		struct rg__garbage *gb = g->pub.stash;
 		g->pub.stash = gb->reclaim_next;
-		rg_garbage_free(gb);
+		rg__garbage_free(gb);
 	}
 	pthread_mutex_destroy(&g->pub.lock);
 	pthread_cond_destroy(&g->pub.cond);
 }
 
 /* Hands gb to the policy. Publication lock held. */
-static void retire_locked(rg_graph_t *g, struct rg_garbage *gb)
+static void retire_locked(rg_graph_t *g, struct rg__garbage *gb)
 {
 	RG_ASSERT_PUB(g);
 	if (gb->n == 0) {
-		rg_gb_discard(gb);
+		rg__gb_discard(gb);
 		return;
 	}
 	/* relaxed: statistics and the soft memory bound only */
 	RG_ADD(&g->gc_pending_bytes, gb->bytes);
 	RG_ADD(&g->gc_pending_objects, gb->n);
-	rg_metrics_add(g->rd.metrics, RG_C_RECLAIM_CALLBACKS_QUEUED, gb->n);
-	rg_metrics_add(g->rd.metrics, RG_C_RECLAIM_BYTES_QUEUED, gb->bytes);
+	rg__metrics_add(g->rd.metrics, RG_C_RECLAIM_CALLBACKS_QUEUED, gb->n);
+	rg__metrics_add(g->rd.metrics, RG_C_RECLAIM_BYTES_QUEUED, gb->bytes);
 	g->rd.pol->retire(g, gb);
 }
 
 /* Publishes the queue's first item. Publication lock held. */
 static void publish_head(rg_graph_t *g)
 {
-	struct rg_pub_item *it = g->pub.head;
+	struct rg__pub_item *it = g->pub.head;
 	RG_ASSERT_PUB(g);
 	RG_ASSERT_DEBUG(it->version > g->pub.visible); /* versions in order (I1) */
 	const struct rg_policy *pol = g->rd.pol;
@@ -77,7 +77,7 @@ static void publish_head(rg_graph_t *g)
 	struct rg_snap *old = g->rd.snap;
 	/* rcu_assign_pointer = store-release: every head linked and entry
 	 * appended for this version (and all before it) is visible to a
-	 * reader that loads this record (rg_snap_load_into) */
+	 * reader that loads this record (rg__snap_load_into) */
 	rcu_assign_pointer(g->rd.snap, it->snap);
 	pol->publish_end(g);
 	g->pub.visible = it->version;
@@ -87,14 +87,14 @@ static void publish_head(rg_graph_t *g)
 	/* what it superseded, and the record it replaced, after the record
 	 * that stops referring to them is published (I4); room for the old
 	 * record was reserved by the commit */
-	struct rg_garbage *gb = it->gb;
-	rg_gb_add(gb, old, sizeof *old, RG_CLS_MALLOC);
+	struct rg__garbage *gb = it->gb;
+	rg__gb_add(gb, old, sizeof *old, RG_CLS_MALLOC);
 	retire_locked(g, gb);
 	it->gb = NULL;
-	it->state = RG_PUB_DONE; /* rg_pub_wait reads it under the same lock */
+	it->state = RG_PUB_DONE; /* rg__pub_wait reads it under the same lock */
 }
 
-void rg_pub_submit(rg_graph_t *g, struct rg_pub_item *it, int now)
+void rg__pub_submit(rg_graph_t *g, struct rg__pub_item *it, int now)
 {
 	RG_ASSERT_WRITER(g);
 	it->next = NULL;
@@ -122,7 +122,7 @@ void rg_pub_submit(rg_graph_t *g, struct rg_pub_item *it, int now)
 	pub_unlock(g);
 }
 
-void rg_pub_advance(rg_graph_t *g, uint64_t durable_lsn)
+void rg__pub_advance(rg_graph_t *g, uint64_t durable_lsn)
 {
 	pub_lock(g);
 	int any = 0;
@@ -138,13 +138,13 @@ void rg_pub_advance(rg_graph_t *g, uint64_t durable_lsn)
 	pub_unlock(g);
 }
 
-void rg_pub_fail(rg_graph_t *g)
+void rg__pub_fail(rg_graph_t *g)
 {
 	pub_lock(g);
 	/* relaxed: rg_txn_begin polls it; the lock orders everything else */
 	RG_STORE_SHARED(g->pub.failed, 1);
 	while (g->pub.head) {
-		struct rg_pub_item *it = g->pub.head;
+		struct rg__pub_item *it = g->pub.head;
 		g->pub.head = it->next;
 		/* linked but never published: readers still read what it
 		 * superseded, so its garbage is kept until close */
@@ -160,7 +160,7 @@ void rg_pub_fail(rg_graph_t *g)
 	pub_unlock(g);
 }
 
-int rg_pub_wait(rg_graph_t *g, struct rg_pub_item *it)
+int rg__pub_wait(rg_graph_t *g, struct rg__pub_item *it)
 {
 	pub_lock(g);
 	while (it->state == RG_PUB_QUEUED)
@@ -170,19 +170,19 @@ int rg_pub_wait(rg_graph_t *g, struct rg_pub_item *it)
 	return rc;
 }
 
-int rg_pub_failed(rg_graph_t *g)
+int rg__pub_failed(rg_graph_t *g)
 {
-	return RG_LOAD_SHARED(g->pub.failed); /* relaxed: see rg_pub_fail */
+	return RG_LOAD_SHARED(g->pub.failed); /* relaxed: see rg__pub_fail */
 }
 
-void rg_pub_retire(rg_graph_t *g, struct rg_garbage *gb)
+void rg__pub_retire(rg_graph_t *g, struct rg__garbage *gb)
 {
 	pub_lock(g);
 	retire_locked(g, gb);
 	pub_unlock(g);
 }
 
-void rg_pub_gc_throttle(rg_graph_t *g)
+void rg__pub_gc_throttle(rg_graph_t *g)
 {
 	/* relaxed: a soft bound; a stale value only delays the wait by one commit */
 	if (RG_LOAD_SHARED(g->gc_pending_bytes) <= g->gc_limit)
@@ -190,22 +190,22 @@ void rg_pub_gc_throttle(rg_graph_t *g)
 	pub_lock(g);
 	if (RG_LOAD_SHARED(g->gc_pending_bytes) > g->gc_limit) {
 		g->st_gc_waits++;
-		uint64_t t0 = rg_metrics_timer_start(g->rd.metrics);
+		uint64_t t0 = rg__metrics_timer_start(g->rd.metrics);
 		g->rd.pol->barrier(g);
-		rg_metrics_add(g->rd.metrics, RG_C_RECLAIM_WAITS, 1);
-		rg_metrics_observe_since(g->rd.metrics, RG_H_GRACE_PERIOD_SECONDS, t0);
+		rg__metrics_add(g->rd.metrics, RG_C_RECLAIM_WAITS, 1);
+		rg__metrics_observe_since(g->rd.metrics, RG_H_GRACE_PERIOD_SECONDS, t0);
 	}
 	pub_unlock(g);
 }
 
-void rg_pub_barrier(rg_graph_t *g)
+void rg__pub_barrier(rg_graph_t *g)
 {
 	pub_lock(g);
 	g->rd.pol->barrier(g);
 	pub_unlock(g);
 }
 
-uint64_t rg_pub_visible(rg_graph_t *g)
+uint64_t rg__pub_visible(rg_graph_t *g)
 {
 	pub_lock(g);
 	uint64_t v = g->pub.visible;
@@ -213,7 +213,7 @@ uint64_t rg_pub_visible(rg_graph_t *g)
 	return v;
 }
 
-void rg_pub_stats(rg_graph_t *g, rg_stats_t *st)
+void rg__pub_stats(rg_graph_t *g, rg_stats_t *st)
 {
 	pub_lock(g);
 	const struct rg_snap *s = g->rd.snap;

@@ -15,17 +15,17 @@
 
 void rg__read_metrics_enter(struct rg_read *rd, struct rg_metrics *m)
 {
-	rd->mt0 = rg_metrics_read_enter(m, &rd->mt);
+	rd->mt0 = rg__metrics_read_enter(m, &rd->mt);
 }
 
 void rg__read_metrics_exit(struct rg_read *rd, struct rg_metrics *m)
 {
-	rg_metrics_read_exit(m, &rd->mt, rd->mt0);
+	rg__metrics_read_exit(m, &rd->mt, rd->mt0);
 }
 
 int rg_read_begin(rg_graph_t *g, rg_read_t **r)
 {
-	struct rg_read *rd = &rg_tls_read;
+	struct rg_read *rd = &rg__tls_read;
 	if (!g || !r)
 		return RG_EINVAL;
 	if (rd->open)
@@ -40,14 +40,14 @@ int rg_read_begin(rg_graph_t *g, rg_read_t **r)
 	if (rc)
 		return rc;
 	rd->open = 1;
-	rd->mt0 = rg_metrics_read_enter(g->rd.metrics, &rd->mt);
+	rd->mt0 = rg__metrics_read_enter(g->rd.metrics, &rd->mt);
 	*r = rd;
 	return 0;
 }
 
 int rg_read_begin_shared(const rg_read_t *parent, rg_read_t **r)
 {
-	struct rg_read *rd = &rg_tls_read;
+	struct rg_read *rd = &rg__tls_read;
 	if (!parent || !r || !parent->open)
 		return RG_EINVAL;
 	if (rd->open)
@@ -79,9 +79,9 @@ int rg_read_end(rg_read_t *r)
 		return 0;
 	rg_graph_t *g = r->g;
 	int rc = g->rd.pol->read_end(g, r);
-	rg_metrics_read_exit(g->rd.metrics, &r->mt, r->mt0);
+	rg__metrics_read_exit(g->rd.metrics, &r->mt, r->mt0);
 	if (rc == RG_ERETRY)
-		rg_metrics_add(g->rd.metrics, RG_C_READ_RETRIES, 1);
+		rg__metrics_add(g->rd.metrics, RG_C_READ_RETRIES, 1);
 	return rc;
 }
 

@@ -337,16 +337,16 @@ static int batch(const struct rg_read *r, const uint64_t *roots, size_t n, const
 			team = (int)(n - i);
 		uint64_t busy = 0, pedges = 0;
 		uint32_t ptd = 0, pbu = 0;
-		uint64_t t0 = rg_now_ns();
+		uint64_t t0 = rg__now_ns();
 #pragma omp parallel num_threads(team) reduction(+ : busy, pedges, ptd, pbu)
 		{
-			uint64_t tw = rg_now_ns();
+			uint64_t tw = rg__now_ns();
 			if (omp_get_thread_num() == 0)
 				ps.team = omp_get_num_threads();
 			par_batch_worker(&pb, &pedges, &ptd, &pbu);
-			busy += rg_now_ns() - tw;
+			busy += rg__now_ns() - tw;
 		}
-		ps.wall_ns = rg_now_ns() - t0;
+		ps.wall_ns = rg__now_ns() - t0;
 		ps.busy_ns = busy;
 		ps.steps = 1;
 		edges += pedges;

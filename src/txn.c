@@ -33,7 +33,7 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	if (!g || !out)
 		return RG_EINVAL;
 	*out = NULL;
-	if (rg_tls_read.open)
+	if (rg__tls_read.open)
 		return RG_EBUSY; /* commit may wait for a grace period: self-deadlock */
 	const struct rg_policy *pol = g->rd.pol;
 	/* relaxed: a hint; re-checked under the mutex below */
@@ -42,16 +42,16 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	struct rg_txn *t = calloc(1, sizeof *t);
 	if (!t)
 		return RG_ENOMEM;
-	uint64_t t0 = rg_now_ns();
+	uint64_t t0 = rg__now_ns();
 	/* A registered rcu-qsbr thread blocked here would stall the grace
 	 * period the current writer may be waiting for: wait offline. */
 	if (pol->offline)
 		pol->offline(g);
-	rg_wlock(g);
+	rg__wlock(g);
 	if (pol->online)
 		pol->online(g);
 	int rc = 0;
-	if (rg_pub_failed(g))
+	if (rg__pub_failed(g))
 		rc = RG_EIO;
 	/* re-checked under the mutex: nosync registration takes it once, so a
 	 * reader registered after our first check is seen here (relaxed: the
@@ -59,7 +59,7 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	else if (g->rd.pol->frozen_after_share && RG_LOAD_SHARED(g->shared_with_readers))
 		rc = RG_EPOLICY;
 	if (rc) {
-		rg_wunlock(g);
+		rg__wunlock(g);
 		free(t);
 		return rc;
 	}
@@ -67,12 +67,12 @@ int rg_txn_begin(rg_graph_t *g, rg_txn_t **out)
 	t->t0 = t0;
 	t->version = g->wversion + 1;
 	t->log = rg__durable_logging(g);
-	rg_metrics_add(g->rd.metrics, RG_C_TXNS_BEGUN, 1);
+	rg__metrics_add(g->rd.metrics, RG_C_TXNS_BEGUN, 1);
 	*out = t;
 	return 0;
 }
 
-void *rg_txn_scratch(struct rg_txn *t, size_t need)
+void *rg__txn_scratch(struct rg_txn *t, size_t need)
 {
 	if (t->scratch_cap < need) {
 		free(t->scratch);
@@ -82,11 +82,11 @@ void *rg_txn_scratch(struct rg_txn *t, size_t need)
 	return t->scratch;
 }
 
-void rg_txn_record_op(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b, uint32_t u32,
+void rg__txn_record_op(struct rg_txn *t, uint32_t kind, uint64_t a, uint64_t b, uint32_t u32,
 		      uint64_t prop)
 {
-	struct rg_op op = {.a = a, .b = b, .prop = prop, .u32 = u32, .kind = kind};
-	if (rg_vec_push(&t->ops, &op, sizeof op))
+	struct rg__op op = {.a = a, .b = b, .prop = prop, .u32 = u32, .kind = kind};
+	if (rg__vec_push(&t->ops, &op, sizeof op))
 		t->poisoned = 1;
 }
 
@@ -104,18 +104,18 @@ static void base_dirty(struct rg_base *b, uint64_t slot)
 		RG_STORE_SHARED(*w, v & ~bit);
 }
 
-struct rg_head *rg_txn_touch(struct rg_txn *t, uint64_t slot)
+struct rg_head *rg__txn_touch(struct rg_txn *t, uint64_t slot)
 {
 	rg_graph_t *g = t->g;
 	RG_ASSERT_WRITER(g);
-	struct rg_head **cell = rg_hcell(g, slot), *cur = *cell;
+	struct rg_head **cell = rg__hcell(g, slot), *cur = *cell;
 	if (cur && cur->version == t->version)
 		return cur;
 	struct rg_head *h = rg__pool_get_head(&g->pool);
 	if (!h)
 		return NULL;
 	uint32_t s32 = (uint32_t)slot;
-	if (rg_vec_push(&t->touched, &s32, sizeof s32)) {
+	if (rg__vec_push(&t->touched, &s32, sizeof s32)) {
 		rg__pool_put(&g->pool, RG_CLS_HEAD, h);
 		return NULL;
 	}
@@ -139,10 +139,10 @@ struct rg_head *rg_txn_touch(struct rg_txn *t, uint64_t slot)
 /* Slot of id if it is alive in the writer's view, else -1. */
 static inline int64_t walive_slot(rg_graph_t *g, uint64_t id)
 {
-	int64_t s = rg_wslot_of(g, id);
+	int64_t s = rg__wslot_of(g, id);
 	if (s < 0)
 		return -1;
-	const struct rg_head *h = rg_wview(g, (uint64_t)s);
+	const struct rg_head *h = rg__wview(g, (uint64_t)s);
 	return h && h->alive ? s : -1;
 }
 
@@ -160,27 +160,27 @@ int rg_txn_add_node(rg_txn_t *t, uint64_t id, uint32_t label)
 	/* room to track a replaced index table first, so that a table the
 	 * insert supersedes can always be retired */
 	struct rg_idx *none = NULL;
-	if (rg_vec_push(&t->idx_old, &none, sizeof none))
-		return rg_txn_poison(t, RG_ENOMEM);
+	if (rg__vec_push(&t->idx_old, &none, sizeof none))
+		return rg__txn_poison(t, RG_ENOMEM);
 	t->idx_old.n--;
 	struct rg_idx *old = NULL;
-	int64_t s = rg_slot_insert(g, id, &old);
+	int64_t s = rg__slot_insert(g, id, &old);
 	if (old)
 		((struct rg_idx **)t->idx_old.p)[t->idx_old.n++] = old;
 	if (s < 0)
-		return rg_txn_poison(t, (int)s);
-	const struct rg_head *cur = rg_wview(g, (uint64_t)s);
+		return rg__txn_poison(t, (int)s);
+	const struct rg_head *cur = rg__wview(g, (uint64_t)s);
 	if (cur && cur->alive)
 		return RG_EEXIST;
-	struct rg_head *h = rg_txn_touch(t, (uint64_t)s);
+	struct rg_head *h = rg__txn_touch(t, (uint64_t)s);
 	if (!h)
-		return rg_txn_poison(t, RG_ENOMEM);
+		return rg__txn_poison(t, RG_ENOMEM);
 	/* a dead head has no blocks (rg_txn_del_node dropped them) */
 	h->alive = 1;
 	h->label = label;
 	t->dnodes++;
 	t->n_add_nodes++;
-	rg_txn_record(t, RG_OP_ADD_NODE, id, 0, label, 0);
+	rg__txn_record(t, RG_OP_ADD_NODE, id, 0, label, 0);
 	return 0;
 }
 
@@ -188,21 +188,21 @@ int rg_txn_add_node(rg_txn_t *t, uint64_t id, uint32_t label)
 static int apply_edge(struct rg_txn *t, uint32_t ss, uint32_t ds, uint64_t src, uint64_t dst,
 		      uint32_t type, uint64_t prop)
 {
-	struct rg_head *hs = rg_txn_pending(t, ss);
-	struct rg_head *hd = hs ? rg_txn_pending(t, ds) : NULL;
+	struct rg_head *hs = rg__txn_pending(t, ss);
+	struct rg_head *hd = hs ? rg__txn_pending(t, ds) : NULL;
 	if (!hd)
-		return rg_txn_poison(t, RG_ENOMEM);
-	int rc = rg_adj_append(t, hs, RG_OUT, ds, dst, type, prop);
+		return rg__txn_poison(t, RG_ENOMEM);
+	int rc = rg__adj_append(t, hs, RG_OUT, ds, dst, type, prop);
 	if (rc)
-		return rg_txn_poison(t, rc);
-	rc = rg_adj_append(t, hd, RG_IN, ss, src, type, prop);
+		return rg__txn_poison(t, rc);
+	rc = rg__adj_append(t, hd, RG_IN, ss, src, type, prop);
 	if (rc) {
 		hs->adj[RG_OUT].len--; /* past the published length: just forget it */
-		return rg_txn_poison(t, rc);
+		return rg__txn_poison(t, rc);
 	}
 	t->dedges++;
 	t->n_add_edges++;
-	rg_txn_record(t, RG_OP_ADD_EDGE, src, dst, type, prop);
+	rg__txn_record(t, RG_OP_ADD_EDGE, src, dst, type, prop);
 	return 0;
 }
 
@@ -230,19 +230,19 @@ int rg_txn_add_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type, uint
 
 static inline void pf_cells(rg_graph_t *g, uint32_t slot)
 {
-	__builtin_prefetch(rg_hcell(g, slot));
+	__builtin_prefetch(rg__hcell(g, slot));
 }
 
 static inline void pf_head(rg_graph_t *g, uint32_t slot)
 {
-	const struct rg_head *h = rg_wview(g, slot);
+	const struct rg_head *h = rg__wview(g, slot);
 	if (h)
 		__builtin_prefetch(h);
 }
 
 static inline void pf_tail(rg_graph_t *g, uint32_t slot, int dir)
 {
-	const struct rg_head *h = rg_wview(g, slot);
+	const struct rg_head *h = rg__wview(g, slot);
 	if (h && h->adj[dir].slots)
 		__builtin_prefetch(&h->adj[dir].slots[h->adj[dir].len], 1); /* where we write */
 }
@@ -258,7 +258,7 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 	rg_graph_t *g = t->g;
 	uint32_t *slots = malloc(2 * n * sizeof *slots);
 	if (!slots)
-		return rg_txn_poison(t, RG_ENOMEM);
+		return rg__txn_poison(t, RG_ENOMEM);
 	const struct rg_idx *ix = g->rd.idx;
 	const int dense = g->dense; /* hoisted: the stores below may alias it */
 	const uint64_t ns = g->nslots;
@@ -287,7 +287,7 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 		slots[2 * i + 1] = (uint32_t)b;
 	}
 	if (n >= RG_BULK_MIN_EDGES && n <= UINT32_MAX) {
-		int rc = rg_bulk_apply(t, in, slots, n, failed_at);
+		int rc = rg__bulk_apply(t, in, slots, n, failed_at);
 		free(slots);
 		return rc;
 	}
@@ -313,7 +313,7 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 			pf_tail(g, slots[2 * (i + PF_AHEAD) + 1], RG_IN);
 		}
 		rg__pool_prefetch_head(&g->pool, PF_AHEAD);
-		const struct rg_head *a = rg_wview(g, slots[2 * i]), *b = rg_wview(g, slots[2 * i + 1]);
+		const struct rg_head *a = rg__wview(g, slots[2 * i]), *b = rg__wview(g, slots[2 * i + 1]);
 		if (!a || !a->alive || !b || !b->alive) {
 			rc = RG_ENOENT;
 			break;
@@ -324,8 +324,8 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 	}
 	if (rc == RG_ENOENT) {
 		for (size_t j = i; j-- > 0;) {
-			(*rg_hcell(g, slots[2 * j]))->adj[RG_OUT].len--;
-			(*rg_hcell(g, slots[2 * j + 1]))->adj[RG_IN].len--;
+			(*rg__hcell(g, slots[2 * j]))->adj[RG_OUT].len--;
+			(*rg__hcell(g, slots[2 * j + 1]))->adj[RG_IN].len--;
 		}
 		t->dedges -= (int64_t)i;
 		t->n_add_edges -= i;
@@ -338,7 +338,7 @@ int rg_txn_add_edges(rg_txn_t *t, const rg_edge_in_t *in, size_t n, size_t *fail
 	return rc;
 }
 
-/* keep() predicates for rg_adj_remove */
+/* keep() predicates for rg__adj_remove */
 struct del_match {
 	uint32_t slot;
 	uint32_t type; /* RG_TYPE_ANY: any */
@@ -363,30 +363,30 @@ int rg_txn_del_edge(rg_txn_t *t, uint64_t src, uint64_t dst, uint32_t type)
 		return RG_ENOENT;
 	/* any match at all? (a miss changes nothing, not even a head) */
 	rg_span_t sp;
-	rg_wspan(g, RG_OUT, &rg_wview(g, (uint64_t)ss)->adj[RG_OUT], &sp);
+	rg__wspan(g, RG_OUT, &rg__wview(g, (uint64_t)ss)->adj[RG_OUT], &sp);
 	uint64_t count = 0;
 	for (uint64_t i = 0; i < sp.n; i++)
 		if (sp.slots[i] == (uint32_t)ds && (type == RG_TYPE_ANY || rg_span_type(&sp, i) == type))
 			count++;
 	if (!count)
 		return RG_ENOENT;
-	struct rg_head *hs = rg_txn_touch(t, (uint64_t)ss);
-	struct rg_head *hd = hs ? rg_txn_touch(t, (uint64_t)ds) : NULL;
+	struct rg_head *hs = rg__txn_touch(t, (uint64_t)ss);
+	struct rg_head *hd = hs ? rg__txn_touch(t, (uint64_t)ds) : NULL;
 	if (!hd)
-		return rg_txn_poison(t, RG_ENOMEM);
+		return rg__txn_poison(t, RG_ENOMEM);
 	/* every src->dst edge of the type, in both adjacencies: out(src)
 	 * entries naming dst, in(dst) entries naming src (the same edges) */
 	struct del_match mo = {(uint32_t)ds, type}, mi = {(uint32_t)ss, type};
-	int64_t ro = rg_adj_remove(t, hs, RG_OUT, keep_unless_match, &mo, UINT64_MAX, 0);
+	int64_t ro = rg__adj_remove(t, hs, RG_OUT, keep_unless_match, &mo, UINT64_MAX, 0);
 	if (ro < 0)
-		return rg_txn_poison(t, (int)ro);
-	int64_t ri = rg_adj_remove(t, hd, RG_IN, keep_unless_match, &mi, UINT64_MAX, 0);
+		return rg__txn_poison(t, (int)ro);
+	int64_t ri = rg__adj_remove(t, hd, RG_IN, keep_unless_match, &mi, UINT64_MAX, 0);
 	if (ri < 0)
-		return rg_txn_poison(t, (int)ri);
+		return rg__txn_poison(t, (int)ri);
 	RG_ASSERT_DEBUG(ro == (int64_t)count && ri == ro); /* out and in adjacency agree */
 	t->dedges -= (int64_t)count;
 	t->n_del_edges += count;
-	rg_txn_record(t, RG_OP_DEL_EDGE, src, dst, type, 0);
+	rg__txn_record(t, RG_OP_DEL_EDGE, src, dst, type, 0);
 	return 0;
 }
 
@@ -407,9 +407,9 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 	if (s < 0)
 		return RG_ENOENT;
 	uint32_t self = (uint32_t)s;
-	struct rg_head *h = rg_txn_touch(t, self);
+	struct rg_head *h = rg__txn_touch(t, self);
 	if (!h)
-		return rg_txn_poison(t, RG_ENOMEM);
+		return rg__txn_poison(t, RG_ENOMEM);
 	/* Every edge of the node leaves its neighbours' reverse adjacency: per
 	 * distinct neighbour and direction, one pass removes every entry that
 	 * names us (a hub neighbour costs its degree once, however many edges
@@ -417,12 +417,12 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 	uint64_t loops = 0;
 	for (int d = 0; d < 2; d++) {
 		rg_span_t sp;
-		rg_wspan(g, d, &h->adj[d], &sp);
+		rg__wspan(g, d, &h->adj[d], &sp);
 		if (!sp.n)
 			continue;
-		uint32_t *nb = rg_txn_scratch(t, sp.n * sizeof *nb);
+		uint32_t *nb = rg__txn_scratch(t, sp.n * sizeof *nb);
 		if (!nb)
-			return rg_txn_poison(t, RG_ENOMEM);
+			return rg__txn_poison(t, RG_ENOMEM);
 		memcpy(nb, sp.slots, sp.n * sizeof *nb);
 		qsort(nb, sp.n, sizeof *nb, cmp_u32);
 		for (uint64_t i = 0; i < sp.n; i++) {
@@ -434,23 +434,23 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 						loops++;
 				continue;
 			}
-			struct rg_head *hn = rg_txn_touch(t, nb[i]);
+			struct rg_head *hn = rg__txn_touch(t, nb[i]);
 			if (!hn)
-				return rg_txn_poison(t, RG_ENOMEM);
+				return rg__txn_poison(t, RG_ENOMEM);
 			struct del_match m = {self, RG_TYPE_ANY};
-			int64_t r = rg_adj_remove(t, hn, 1 - d, keep_unless_match, &m, UINT64_MAX, 0);
+			int64_t r = rg__adj_remove(t, hn, 1 - d, keep_unless_match, &m, UINT64_MAX, 0);
 			if (r < 0)
-				return rg_txn_poison(t, (int)r);
+				return rg__txn_poison(t, (int)r);
 		}
 	}
 	/* each edge once: out + in counts self loops twice */
 	t->dedges -= (int64_t)(h->adj[RG_OUT].len + h->adj[RG_IN].len - loops);
-	if (rg_adj_drop(t, h, RG_OUT) || rg_adj_drop(t, h, RG_IN))
-		return rg_txn_poison(t, RG_ENOMEM);
+	if (rg__adj_drop(t, h, RG_OUT) || rg__adj_drop(t, h, RG_IN))
+		return rg__txn_poison(t, RG_ENOMEM);
 	h->alive = 0;
 	t->dnodes--;
 	t->n_del_nodes++;
-	rg_txn_record(t, RG_OP_DEL_NODE, id, 0, 0, 0);
+	rg__txn_record(t, RG_OP_DEL_NODE, id, 0, 0, 0);
 	return 0;
 }
 
@@ -460,7 +460,7 @@ int rg_txn_del_node(rg_txn_t *t, uint64_t id)
 
 static void txn_free(struct rg_txn *t)
 {
-	rg_base_put(t->new_base); /* unpublished (empty commit, abort); NULL otherwise */
+	rg__base_put(t->new_base); /* unpublished (empty commit, abort); NULL otherwise */
 	free(t->scratch);
 	free(t->touched.p);
 	free(t->garbage.p);
@@ -475,20 +475,20 @@ static void retire_idx(struct rg_txn *t)
 {
 	if (!t->idx_old.n)
 		return;
-	struct rg_garbage *gb = rg_gb_new(t->g, t->idx_old.n);
+	struct rg__garbage *gb = rg__gb_new(t->g, t->idx_old.n);
 	struct rg_idx **v = t->idx_old.p;
 	if (!gb) {
 		/* cannot defer: wait for every reader, then free directly */
-		rg_pub_barrier(t->g);
+		rg__pub_barrier(t->g);
 		for (size_t i = 0; i < t->idx_old.n; i++)
 			free(v[i]);
 		return;
 	}
 	for (size_t i = 0; i < t->idx_old.n; i++)
-		rg_gb_add(gb, v[i], sizeof(struct rg_idx) + (v[i]->mask + 1) * sizeof(struct rg_ient),
+		rg__gb_add(gb, v[i], sizeof(struct rg_idx) + (v[i]->mask + 1) * sizeof(struct rg_ient),
 			  RG_CLS_MALLOC);
 	t->idx_old.n = 0;
-	rg_pub_retire(t->g, gb);
+	rg__pub_retire(t->g, gb);
 }
 
 /* Undoes everything; the caller holds the writer mutex and releases it. */
@@ -498,22 +498,22 @@ static void rollback(struct rg_txn *t)
 	const uint32_t *slots = t->touched.p;
 	/* the pending heads and the index tables growth replaced, retired
 	 * together: a reader may be stepping past a pending head right now */
-	struct rg_garbage *gb = rg_gb_new(g, t->touched.n + t->idx_old.n);
+	struct rg__garbage *gb = rg__gb_new(g, t->touched.n + t->idx_old.n);
 	struct rg_head *unlinked = NULL; /* no memory for gb: heads to free after a barrier */
 	for (size_t i = 0; i < t->touched.n; i++) {
-		struct rg_head **cell = rg_hcell(g, slots[i]), *h = *cell;
+		struct rg_head **cell = rg__hcell(g, slots[i]), *h = *cell;
 		/* blocks only this head covered: no reader can reach them (a
 		 * reader never reads past the version and prev of a head newer
 		 * than its snapshot) */
 		for (int d = 0; d < 2; d++)
 			if (h->adj[d].priv)
-				rg_adj_free_private(g, d, &h->adj[d]);
+				rg__adj_free_private(g, d, &h->adj[d]);
 		/* the old head back into the cell; release: it was published
 		 * before, but a reader that loads it from this store reads its
 		 * fields through it */
 		RG_PUBLISH(*cell, h->prev);
 		if (gb) {
-			rg_gb_add(gb, h, sizeof *h, RG_CLS_HEAD);
+			rg__gb_add(gb, h, sizeof *h, RG_CLS_HEAD);
 		} else {
 			/* chained through a field no reader reads in a head newer
 			 * than its snapshot (its version and prev stay intact) */
@@ -522,7 +522,7 @@ static void rollback(struct rg_txn *t)
 		}
 	}
 	/* published blocks this transaction superseded stay as they are */
-	const struct rg_gitem *gi = t->garbage.p;
+	const struct rg__gitem *gi = t->garbage.p;
 	for (size_t i = 0; i < t->garbage.n; i++) {
 		g->mem_blocks += gi[i].sz;
 		if (gi[i].cls == RG_CLS_MALLOC)
@@ -531,12 +531,12 @@ static void rollback(struct rg_txn *t)
 	struct rg_idx **iv = t->idx_old.p;
 	if (gb) {
 		for (size_t i = 0; i < t->idx_old.n; i++)
-			rg_gb_add(gb, iv[i], sizeof(struct rg_idx) + (iv[i]->mask + 1) * sizeof(struct rg_ient),
+			rg__gb_add(gb, iv[i], sizeof(struct rg_idx) + (iv[i]->mask + 1) * sizeof(struct rg_ient),
 				  RG_CLS_MALLOC);
-		rg_pub_retire(g, gb);
+		rg__pub_retire(g, gb);
 	} else {
 		/* cannot defer: wait for every reader, then free directly */
-		rg_pub_barrier(g);
+		rg__pub_barrier(g);
 		while (unlinked) {
 			struct rg_head *next = (struct rg_head *)(void *)unlinked->adj[0].slots;
 			rg__pool_put(&g->pool, RG_CLS_HEAD, unlinked);
@@ -546,16 +546,16 @@ static void rollback(struct rg_txn *t)
 			free(iv[i]);
 	}
 	t->idx_old.n = 0;
-	rg_base_put(t->new_base); /* never published */
+	rg__base_put(t->new_base); /* never published */
 	t->new_base = NULL;
 	g->wbase = NULL;
 }
 
 static void txn_end_metrics(rg_graph_t *g, int aborted)
 {
-	rg_metrics_add(g->rd.metrics, RG_C_TXNS_ENDED, 1);
+	rg__metrics_add(g->rd.metrics, RG_C_TXNS_ENDED, 1);
 	if (aborted)
-		rg_metrics_add(g->rd.metrics, RG_C_ABORTS, 1);
+		rg__metrics_add(g->rd.metrics, RG_C_ABORTS, 1);
 }
 
 int rg_txn_abort(rg_txn_t *t)
@@ -565,7 +565,7 @@ int rg_txn_abort(rg_txn_t *t)
 	rg_graph_t *g = t->g;
 	rollback(t);
 	txn_end_metrics(g, 1);
-	rg_wunlock(g);
+	rg__wunlock(g);
 	txn_free(t);
 	return 0;
 }
@@ -584,15 +584,15 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 		/* nothing to publish: consume no version */
 		retire_idx(t);
 		txn_end_metrics(g, 0);
-		rg_wunlock(g);
+		rg__wunlock(g);
 		txn_free(t);
 		return 0;
 	}
 	struct rg_snap *snap = malloc(sizeof *snap);
 	/* what the commit supersedes: old heads, blocks, index tables, the
 	 * old pack, and (added at publication) the old record */
-	struct rg_garbage *gb =
-		snap ? rg_gb_new(g, t->touched.n + t->garbage.n + t->idx_old.n + 2) : NULL;
+	struct rg__garbage *gb =
+		snap ? rg__gb_new(g, t->touched.n + t->garbage.n + t->idx_old.n + 2) : NULL;
 	if (!gb) {
 		free(snap);
 		rc = RG_ENOMEM;
@@ -611,33 +611,33 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	if (rg__durable_logging(g) &&
 	    (rc = rg__durable_append(g, t->version, t->ops.p, t->ops.n, &lsn))) {
 		free(snap);
-		rg_gb_discard(gb);
+		rg__gb_discard(gb);
 		goto fail;
 	}
 
-	/* The pending heads are linked already (rg_txn_touch); what they
+	/* The pending heads are linked already (rg__txn_touch); what they
 	 * replace is retired with the record that stops needing it (I4). */
 	const uint32_t *slots = t->touched.p;
 	for (size_t i = 0; i < t->touched.n; i++) {
-		const struct rg_head *h = *rg_hcell(g, slots[i]);
+		const struct rg_head *h = *rg__hcell(g, slots[i]);
 		RG_ASSERT_DEBUG(h->version == t->version);                 /* ours */
 		RG_ASSERT_DEBUG(!h->prev || h->prev->version < h->version); /* I1 */
 		if (h->prev)
-			rg_gb_add(gb, h->prev, sizeof *h->prev, RG_CLS_HEAD);
+			rg__gb_add(gb, h->prev, sizeof *h->prev, RG_CLS_HEAD);
 	}
-	const struct rg_gitem *gi = t->garbage.p;
+	const struct rg__gitem *gi = t->garbage.p;
 	for (size_t i = 0; i < t->garbage.n; i++)
-		rg_gb_add(gb, gi[i].p, gi[i].sz, gi[i].cls);
+		rg__gb_add(gb, gi[i].p, gi[i].sz, gi[i].cls);
 	struct rg_idx **iv = t->idx_old.p;
 	for (size_t i = 0; i < t->idx_old.n; i++)
-		rg_gb_add(gb, iv[i], sizeof(struct rg_idx) + (iv[i]->mask + 1) * sizeof(struct rg_ient),
+		rg__gb_add(gb, iv[i], sizeof(struct rg_idx) + (iv[i]->mask + 1) * sizeof(struct rg_ient),
 			  RG_CLS_MALLOC);
 	t->idx_old.n = 0;
 	if (t->new_base) {
 		/* readers of older records keep the old pack until reclaimed;
 		 * every head that pointed into it was replaced above */
 		if (g->base)
-			rg_gb_add(gb, g->base, g->base->bytes, RG_CLS_BASE);
+			rg__gb_add(gb, g->base, g->base->bytes, RG_CLS_BASE);
 		g->base = t->new_base;
 		t->new_base = NULL;
 		g->wbase = NULL;
@@ -649,36 +649,36 @@ int rg_txn_commit(rg_txn_t *t, uint64_t *version)
 	g->exact = (int)snap->exact;
 	g->st_commits++;
 	g->st_heads += t->touched.n;
-	rg_metrics_add(g->rd.metrics, RG_C_COMMITS, 1);
-	rg_metrics_add(g->rd.metrics, RG_C_VERSIONS_PUBLISHED, t->touched.n);
-	rg_metrics_add(g->rd.metrics, RG_C_NODES_ADDED, t->n_add_nodes);
-	rg_metrics_add(g->rd.metrics, RG_C_NODES_DELETED, t->n_del_nodes);
-	rg_metrics_add(g->rd.metrics, RG_C_EDGES_ADDED, t->n_add_edges);
-	rg_metrics_add(g->rd.metrics, RG_C_EDGES_DELETED, t->n_del_edges);
+	rg__metrics_add(g->rd.metrics, RG_C_COMMITS, 1);
+	rg__metrics_add(g->rd.metrics, RG_C_VERSIONS_PUBLISHED, t->touched.n);
+	rg__metrics_add(g->rd.metrics, RG_C_NODES_ADDED, t->n_add_nodes);
+	rg__metrics_add(g->rd.metrics, RG_C_NODES_DELETED, t->n_del_nodes);
+	rg__metrics_add(g->rd.metrics, RG_C_EDGES_ADDED, t->n_add_edges);
+	rg__metrics_add(g->rd.metrics, RG_C_EDGES_DELETED, t->n_del_edges);
 	txn_end_metrics(g, 0);
 
 	/* visibility: at once, or (RG_DURABILITY_COMMIT) once the record is
 	 * on disk; `it` lives here until it has left the queue */
-	struct rg_pub_item it = {.version = t->version, .lsn = lsn, .snap = snap, .gb = gb};
+	struct rg__pub_item it = {.version = t->version, .lsn = lsn, .snap = snap, .gb = gb};
 	int wait = rg__durable_waits(g);
-	rg_pub_submit(g, &it, !wait);
-	rg_wunlock(g);
+	rg__pub_submit(g, &it, !wait);
+	rg__wunlock(g);
 	if (wait)
 		rc = rg__durable_wait(g, &it);
 	else if (it.state == RG_PUB_FAILED)
 		rc = RG_EIO;
 	rg__durable_committed(g);
-	rg_pub_gc_throttle(g);
+	rg__pub_gc_throttle(g);
 	if (version && !rc)
 		*version = t->version;
-	rg_metrics_observe(g->rd.metrics, RG_H_COMMIT_SECONDS, rg_now_ns() - t->t0);
+	rg__metrics_observe(g->rd.metrics, RG_H_COMMIT_SECONDS, rg__now_ns() - t->t0);
 	txn_free(t);
 	return rc;
 
 fail:
 	rollback(t);
 	txn_end_metrics(g, 1);
-	rg_wunlock(g);
+	rg__wunlock(g);
 	txn_free(t);
 	return rc;
 }
@@ -687,17 +687,17 @@ fail:
 /* For restoring a checkpoint's in-adjacency order (durable.c)       */
 /* ---------------------------------------------------------------- */
 
-int rg_txn_permute_in(rg_txn_t *t, uint64_t id, const uint32_t *rank, size_t n)
+int rg__txn_permute_in(rg_txn_t *t, uint64_t id, const uint32_t *rank, size_t n)
 {
 	int64_t s = walive_slot(t->g, id);
 	if (s < 0)
 		return RG_ENOENT;
-	struct rg_head *h = rg_txn_mine(t, (uint64_t)s);
+	struct rg_head *h = rg__txn_mine(t, (uint64_t)s);
 	/* private to t: no reader can see the block, so it is reordered in place */
 	if (!h || !h->adj[RG_IN].priv || h->adj[RG_IN].len != n)
 		return RG_EINVAL;
-	void *tmp = rg_txn_scratch(t, n * 9 + 1);
+	void *tmp = rg__txn_scratch(t, n * 9 + 1);
 	if (!tmp)
 		return RG_ENOMEM;
-	return rg_adj_permute(&h->adj[RG_IN], rank, tmp);
+	return rg__adj_permute(&h->adj[RG_IN], rank, tmp);
 }

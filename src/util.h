@@ -37,7 +37,7 @@
  * restartable sequence of src/metrics.h commits with one plain `addq`
  * inside inline assembly (the kernel, not an atomic, makes it safe), and
  * reads the kernel-written rseq cpu_id with a relaxed C11 load that GCC
- * addresses %fs-relative (rg_rseq_cpu_load, which says why).
+ * addresses %fs-relative (rg__rseq_cpu_load, which says why).
  */
 #ifndef RG_UTIL_H
 #define RG_UTIL_H
@@ -101,7 +101,7 @@
 #endif
 
 /* The one clock: CLOCK_MONOTONIC in nanoseconds. */
-static inline uint64_t rg_now_ns(void)
+static inline uint64_t rg__now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -111,7 +111,7 @@ static inline uint64_t rg_now_ns(void)
 /* Timed waits on the same clock: a condition variable whose timed waits
  * read CLOCK_MONOTONIC, and the deadline ns from now for it (a step of the
  * wall clock neither stretches nor cuts a wait). */
-static inline int rg_cond_init_mono(pthread_cond_t *c)
+static inline int rg__cond_init_mono(pthread_cond_t *c)
 {
 	pthread_condattr_t a;
 	pthread_condattr_init(&a);
@@ -121,16 +121,16 @@ static inline int rg_cond_init_mono(pthread_cond_t *c)
 	return r;
 }
 
-static inline struct timespec rg_deadline_after(uint64_t ns)
+static inline struct timespec rg__deadline_after(uint64_t ns)
 {
-	uint64_t t = rg_now_ns() + ns;
+	uint64_t t = rg__now_ns() + ns;
 	struct timespec ts = {.tv_sec = (time_t)(t / 1000000000u), .tv_nsec = (long)(t % 1000000000u)};
 	return ts;
 }
 
 /* The wall clock (CLOCK_REALTIME) in nanoseconds: only for the creation
  * stamps written into file headers, never for a duration or a wait. */
-static inline uint64_t rg_wall_ns(void)
+static inline uint64_t rg__wall_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -145,23 +145,23 @@ static inline uint64_t mix64(uint64_t x)
 
 /* splitmix64 (Steele, Lea, Flood, OOPSLA 2014): the stream that seeds the
  * generators (generate.c) and draws samples (analytics.c). Its output
- * function rg_splitmix64_mix also defines the public result checksums
+ * function rg__splitmix64_mix also defines the public result checksums
  * (kernel.h, rg__checksum_mix). Not a hash of keys: mix64 is. */
-static inline uint64_t rg_splitmix64_mix(uint64_t z)
+static inline uint64_t rg__splitmix64_mix(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
 	return z ^ (z >> 31);
 }
 
-static inline uint64_t rg_splitmix64(uint64_t *state)
+static inline uint64_t rg__splitmix64(uint64_t *state)
 {
-	return rg_splitmix64_mix(*state += UINT64_C(0x9e3779b97f4a7c15));
+	return rg__splitmix64_mix(*state += UINT64_C(0x9e3779b97f4a7c15));
 }
 
 /* printf into a caller's error buffer; NULL or empty buffer: no-op. */
 static inline __attribute__((format(printf, 3, 4))) void
-rg_seterr(char *errbuf, size_t errlen, const char *fmt, ...)
+rg__seterr(char *errbuf, size_t errlen, const char *fmt, ...)
 {
 	if (!errbuf || errlen == 0)
 		return;
@@ -193,7 +193,7 @@ __attribute__((noreturn, cold)) void rg__assert_fail(const char *cond, const cha
  * segments, index tables, packs): the writer and readers touch them at
  * random, and with 4 KiB pages nearly every such touch is also a TLB miss.
  * Advisory; page-aligned part of [p, p+n) only. */
-static inline void rg_advise_huge(void *p, size_t n)
+static inline void rg__advise_huge(void *p, size_t n)
 {
 	if (n < ((size_t)4 << 20))
 		return;

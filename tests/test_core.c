@@ -391,7 +391,7 @@ Test(core, deletions_copy_the_adjacency)
 	cr_assert_eq(rg_read_begin(g, &r), 0);
 	uint64_t slot;
 	cr_assert_eq(rg_node_slot(r, 0, &slot), 0);
-	const struct rg_head *h = *rg_hcell(g, slot);
+	const struct rg_head *h = *rg__hcell(g, slot);
 	cr_assert_eq(h->adj[RG_OUT].len, 100, "only the survivors are stored");
 	rg_span_t sp;
 	cr_assert_eq(rg_span(r, 0, RG_OUT, &sp), 0);

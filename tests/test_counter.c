@@ -197,7 +197,7 @@ struct stormer {
 	int idx;
 };
 
-/* Slots for the RG_PCPU_USE_RSEQ path (rg_rseq_addq), last = fallback. */
+/* Slots for the RG_PCPU_USE_RSEQ path (rg__rseq_addq), last = fallback. */
 static uint64_t rseq_slots[(RG_PCPU_MAX_SHARDS + 1) * 16] __attribute__((aligned(128)));
 
 static void rseq_add_one(void)
@@ -206,10 +206,10 @@ static void rseq_add_one(void)
 	uint32_t mask = rg__percpu_nslots() - 1;
 	if (rg__rseq.ok) {
 		for (;;) {
-			int cpu = rg_cpu_id_fast();
+			int cpu = rg__cpu_id_fast();
 			if ((unsigned)cpu > mask)
 				break;
-			if (rg_rseq_addq(&rseq_slots[(size_t)cpu * 16], 1, cpu, rg__rseq.area_off) == 0)
+			if (rg__rseq_addq(&rseq_slots[(size_t)cpu * 16], 1, cpu, rg__rseq.area_off) == 0)
 				return;
 		}
 	}
@@ -224,7 +224,7 @@ static void *storm_main(void *arg)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	for (int i = 0; i < STORM_ADDS; i++) {
 		rg_counter_add(s->c, 1);
-		rg_metrics_add(s->m, RG_C_EDGES_ADDED, 1);
+		rg__metrics_add(s->m, RG_C_EDGES_ADDED, 1);
 		rseq_add_one();
 		if (i % 5000 == 0) {
 			cpu_set_t set;

@@ -41,14 +41,14 @@ static int have_tool(const char *name)
 Test(metrics, null_safety)
 {
 	/* Metrics off at run time: m == NULL, every inline call is a no-op. */
-	rg_metrics_add(NULL, RG_C_COMMITS, 1);
-	rg_metrics_observe(NULL, RG_H_COMMIT_SECONDS, 5);
-	rg_metrics_set(NULL, RG_G_TRAVERSAL_SPEEDUP, 1.5);
-	cr_assert_eq(rg_metrics_timer_start(NULL), 0);
-	rg_metrics_observe_since(NULL, RG_H_COMMIT_SECONDS, 0);
+	rg__metrics_add(NULL, RG_C_COMMITS, 1);
+	rg__metrics_observe(NULL, RG_H_COMMIT_SECONDS, 5);
+	rg__metrics_set(NULL, RG_G_TRAVERSAL_SPEEDUP, 1.5);
+	cr_assert_eq(rg__metrics_timer_start(NULL), 0);
+	rg__metrics_observe_since(NULL, RG_H_COMMIT_SECONDS, 0);
 	for (int i = 0; i < 1000; i++)
-		cr_assert_eq(rg_metrics_read_sample_begin(NULL), 0);
-	rg_metrics_read_sample_end(NULL, 0);
+		cr_assert_eq(rg__metrics_read_sample_begin(NULL), 0);
+	rg__metrics_read_sample_end(NULL, 0);
 	rg_metrics_destroy(NULL);
 
 	rg_metrics_snapshot_t s;
@@ -105,14 +105,14 @@ static void *upd_main(void *arg)
 {
 	struct upd *u = arg;
 	for (int i = 0; i < NOPS; i++) {
-		rg_metrics_add(u->m, RG_C_READ_SECTIONS, 1);
-		uint64_t t0 = rg_metrics_read_sample_begin(u->m);
+		rg__metrics_add(u->m, RG_C_READ_SECTIONS, 1);
+		uint64_t t0 = rg__metrics_read_sample_begin(u->m);
 		if (t0)
 			u->samples++;
-		rg_metrics_read_sample_end(u->m, t0);
-		rg_metrics_add(u->m, RG_C_READ_SECTIONS_ENDED, 1);
-		rg_metrics_add(u->m, RG_C_EDGES_ADDED, 3);
-		rg_metrics_add(u->m, RG_C_LOCK_WAIT_NS, 7);
+		rg__metrics_read_sample_end(u->m, t0);
+		rg__metrics_add(u->m, RG_C_READ_SECTIONS_ENDED, 1);
+		rg__metrics_add(u->m, RG_C_EDGES_ADDED, 3);
+		rg__metrics_add(u->m, RG_C_LOCK_WAIT_NS, 7);
 	}
 	return NULL;
 }
@@ -147,23 +147,23 @@ Test(metrics, counters_exact_after_join)
 Test(metrics, read_bracket_and_lock_helper)
 {
 	struct rg_mthread mt = {0};
-	cr_assert_eq(rg_metrics_read_enter(NULL, &mt), 0);
-	rg_metrics_read_exit(NULL, &mt, 0);
-	rg_metrics_lock_waited(NULL, 5);
+	cr_assert_eq(rg__metrics_read_enter(NULL, &mt), 0);
+	rg__metrics_read_exit(NULL, &mt, 0);
+	rg__metrics_lock_waited(NULL, 5);
 	struct rg_metrics *m = new_metrics();
 	int sampled = 0;
 	for (int i = 0; i < 64 * 10; i++) {
-		uint64_t t0 = rg_metrics_read_enter(m, &mt);
+		uint64_t t0 = rg__metrics_read_enter(m, &mt);
 		sampled += t0 != 0;
 		if (i == 5) {
 			rg_metrics_snapshot_t s;
 			cr_assert_eq(rg_metrics_read(m, &s), 0);
 			cr_assert_eq(s.active_readers, 1);
 		}
-		rg_metrics_read_exit(m, &mt, t0);
+		rg__metrics_read_exit(m, &mt, t0);
 	}
-	rg_metrics_lock_waited(m, 1500);
-	rg_metrics_lock_waited(m, 500);
+	rg__metrics_lock_waited(m, 1500);
+	rg__metrics_lock_waited(m, 500);
 	rg_metrics_snapshot_t s;
 	cr_assert_eq(rg_metrics_read(m, &s), 0);
 	cr_assert_eq(sampled, 10);
@@ -190,8 +190,8 @@ static void *bracket_main(void *arg)
 	struct rg_mthread mt = {0};
 	for (int i = 0; i < NOPS; i++) {
 		struct rg_metrics *m = (i % 3 == 0) ? k->b : k->a;
-		uint64_t t0 = rg_metrics_read_enter(m, &mt);
-		rg_metrics_read_exit(m, &mt, t0);
+		uint64_t t0 = rg__metrics_read_enter(m, &mt);
+		rg__metrics_read_exit(m, &mt, t0);
 	}
 	return NULL;
 }
@@ -216,7 +216,7 @@ Test(metrics, read_bracket_per_thread_words_exact)
 	cr_assert_eq(s.counters[RG_C_READ_SECTIONS], nb);
 	cr_assert_eq(s.counters[RG_C_READ_SECTIONS_ENDED], nb);
 	/* shard adds and per-thread words add up in the one exported counter */
-	rg_metrics_add(b, RG_C_READ_SECTIONS, 2);
+	rg__metrics_add(b, RG_C_READ_SECTIONS, 2);
 	cr_assert_eq(rg_metrics_counter(b, RG_C_READ_SECTIONS), nb + 2);
 	rg_metrics_destroy(a);
 	rg_metrics_destroy(b);
@@ -225,14 +225,14 @@ Test(metrics, read_bracket_per_thread_words_exact)
 Test(metrics, derived_gauges_and_last_value_gauges)
 {
 	struct rg_metrics *m = new_metrics();
-	rg_metrics_add(m, RG_C_READ_SECTIONS, 5);
-	rg_metrics_add(m, RG_C_READ_SECTIONS_ENDED, 3);
-	rg_metrics_add(m, RG_C_TXNS_BEGUN, 1);
-	rg_metrics_add(m, RG_C_RECLAIM_CALLBACKS_QUEUED, 10);
-	rg_metrics_add(m, RG_C_RECLAIM_CALLBACKS_DONE, 4);
-	rg_metrics_add(m, RG_C_RECLAIM_BYTES_QUEUED, 1000);
-	rg_metrics_add(m, RG_C_RECLAIM_BYTES_DONE, 400);
-	rg_metrics_set(m, RG_G_TRAVERSAL_SPEEDUP, 1.75);
+	rg__metrics_add(m, RG_C_READ_SECTIONS, 5);
+	rg__metrics_add(m, RG_C_READ_SECTIONS_ENDED, 3);
+	rg__metrics_add(m, RG_C_TXNS_BEGUN, 1);
+	rg__metrics_add(m, RG_C_RECLAIM_CALLBACKS_QUEUED, 10);
+	rg__metrics_add(m, RG_C_RECLAIM_CALLBACKS_DONE, 4);
+	rg__metrics_add(m, RG_C_RECLAIM_BYTES_QUEUED, 1000);
+	rg__metrics_add(m, RG_C_RECLAIM_BYTES_DONE, 400);
+	rg__metrics_set(m, RG_G_TRAVERSAL_SPEEDUP, 1.75);
 	rg_metrics_snapshot_t s;
 	cr_assert_eq(rg_metrics_read(m, &s), 0);
 	cr_assert_eq(s.active_readers, 2);
@@ -250,9 +250,9 @@ Test(histogram, index_and_bounds_consistent)
 	uint64_t s = 12345;
 	unsigned prev = 0;
 	for (uint64_t v = 0; v < 100000; v++) {
-		unsigned i = rg_hist_index(v);
+		unsigned i = rg__hist_index(v);
 		uint64_t lo, w;
-		rg_hist_bucket_bounds(i, &lo, &w);
+		rg__hist_bucket_bounds(i, &lo, &w);
 		cr_assert(lo <= v && v < lo + w, "v=%llu bucket %u [%llu,+%llu)",
 			  (unsigned long long)v, i, (unsigned long long)lo,
 			  (unsigned long long)w);
@@ -261,11 +261,11 @@ Test(histogram, index_and_bounds_consistent)
 	}
 	for (int k = 0; k < 100000; k++) {
 		uint64_t v = rg_rand(&s) >> (rg_rand(&s) % 64);
-		unsigned i = rg_hist_index(v);
+		unsigned i = rg__hist_index(v);
 		cr_assert_lt(i, RG_HIST_NBUCKETS);
 		if (v < (1ull << (RG_HIST_MAX_EXP + 1))) {
 			uint64_t lo, w;
-			rg_hist_bucket_bounds(i, &lo, &w);
+			rg__hist_bucket_bounds(i, &lo, &w);
 			cr_assert(lo <= v && v - lo < w);
 			cr_assert(w == 1 || lo >= 16 * w);
 		} else {
@@ -302,7 +302,7 @@ static void check_quantiles(struct rg_metrics *m, enum rg_hist_id h, uint64_t *v
 static void observe_all(struct rg_metrics *m, enum rg_hist_id h, const uint64_t *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		rg_metrics_observe(m, h, v[i]);
+		rg__metrics_observe(m, h, v[i]);
 }
 
 Test(histogram, percentiles_within_relative_error)
@@ -347,7 +347,7 @@ Test(histogram, percentiles_within_relative_error)
 
 	/* constant */
 	for (int i = 0; i < 1000; i++)
-		rg_metrics_observe(m, RG_H_LOCK_WAIT_SECONDS, 123456);
+		rg__metrics_observe(m, RG_H_LOCK_WAIT_SECONDS, 123456);
 	for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
 		cr_assert_eq(rg_metrics_percentile(m, RG_H_LOCK_WAIT_SECONDS, qs[k], &got), 0);
 		cr_assert(dabs(got * 1e9 - 123456) / 123456 <= RG_HIST_REL_ERROR);
@@ -359,7 +359,7 @@ Test(histogram, percentiles_within_relative_error)
 	cr_assert(snap.hist[RG_H_LOCK_WAIT_SECONDS].p50 > 0);
 
 	/* huge values are clamped but counted, sum exact */
-	rg_metrics_observe(m, RG_H_TRAVERSAL_SECONDS, UINT64_MAX / 4);
+	rg__metrics_observe(m, RG_H_TRAVERSAL_SECONDS, UINT64_MAX / 4);
 	cr_assert_eq(rg_metrics_percentile(m, RG_H_TRAVERSAL_SECONDS, 1.0, &got), 0);
 	cr_assert(got > 1e5);
 	free(v);
@@ -409,8 +409,8 @@ static void *pinned_main(void *arg)
 	CPU_SET(p->cpu, &set);
 	pthread_setaffinity_np(pthread_self(), sizeof set, &set); /* best effort */
 	for (int i = 0; i < 10000; i++) {
-		rg_metrics_observe(p->m, RG_H_COMMIT_SECONDS, 1000 + (uint64_t)p->cpu);
-		rg_metrics_add(p->m, RG_C_COMMITS, 1);
+		rg__metrics_observe(p->m, RG_H_COMMIT_SECONDS, 1000 + (uint64_t)p->cpu);
+		rg__metrics_add(p->m, RG_C_COMMITS, 1);
 	}
 	return NULL;
 }
@@ -442,13 +442,13 @@ static struct rg_metrics *filled_metrics(void)
 {
 	struct rg_metrics *m = new_metrics();
 	for (int i = 0; i < RG_C__COUNT; i++)
-		rg_metrics_add(m, (enum rg_counter_id)i, (uint64_t)(i + 1) * 1000);
-	rg_metrics_set(m, RG_G_TRAVERSAL_SPEEDUP, 1.9);
-	rg_metrics_set(m, RG_G_TRAVERSAL_THREADS, 2);
+		rg__metrics_add(m, (enum rg_counter_id)i, (uint64_t)(i + 1) * 1000);
+	rg__metrics_set(m, RG_G_TRAVERSAL_SPEEDUP, 1.9);
+	rg__metrics_set(m, RG_G_TRAVERSAL_THREADS, 2);
 	uint64_t s = 99;
 	for (int h = 0; h < RG_H__COUNT; h++)
 		for (int i = 0; i < 1000; i++)
-			rg_metrics_observe(m, (enum rg_hist_id)h, rg_rand(&s) % 100000000);
+			rg__metrics_observe(m, (enum rg_hist_id)h, rg_rand(&s) % 100000000);
 	return m;
 }
 
@@ -626,7 +626,7 @@ static void *ticker_main(void *arg)
 	struct ticker *t = arg;
 	/* Relaxed: the flag only ends the loop; join synchronises. */
 	while (!__atomic_load_n(&t->stop, __ATOMIC_RELAXED)) {
-		rg_metrics_add(t->m, RG_C_COMMITS, 1);
+		rg__metrics_add(t->m, RG_C_COMMITS, 1);
 		usleep(100);
 	}
 	return NULL;

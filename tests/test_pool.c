@@ -32,12 +32,12 @@ Test(pool, block_classes)
 	cr_assert_neq(rg__pool_block_class(0, 7), rg__pool_block_class(1, 7));
 	/* a block's entry count: slots only 4 bytes, every cold array a power
 	 * of two in all (txn_internal.h) */
-	cr_assert_eq(rg_cols_esize_log(0), 2);
-	cr_assert_eq(rg_cols_esize_log(RG_COL_TYPE), 3);
-	cr_assert_eq(rg_cols_esize_log(RG_COL_ID), 4);
-	cr_assert_eq(rg_cols_esize_log(RG_COL_PROP | RG_COL_TYPE), 4);
-	cr_assert_eq(rg_cols_esize_log(RG_COL_ID | RG_COL_PROP), 5);
-	cr_assert_eq(rg_cols_esize_log(RG_COL_MASK), 5);
+	cr_assert_eq(rg__cols_esize_log(0), 2);
+	cr_assert_eq(rg__cols_esize_log(RG_COL_TYPE), 3);
+	cr_assert_eq(rg__cols_esize_log(RG_COL_ID), 4);
+	cr_assert_eq(rg__cols_esize_log(RG_COL_PROP | RG_COL_TYPE), 4);
+	cr_assert_eq(rg__cols_esize_log(RG_COL_ID | RG_COL_PROP), 5);
+	cr_assert_eq(rg__cols_esize_log(RG_COL_MASK), 5);
 }
 
 static size_t free_blocks(const struct rg__pool *p, int dir, int order)
@@ -136,9 +136,9 @@ Test(pool, heads_are_cache_lines_and_recycled)
 }
 
 /* A bundle as txn.c builds it: pointers, then classes, in one block. */
-static struct rg_garbage *bundle(size_t cap)
+static struct rg__garbage *bundle(size_t cap)
 {
-	struct rg_garbage *gb = calloc(1, sizeof *gb);
+	struct rg__garbage *gb = calloc(1, sizeof *gb);
 	gb->cap = cap;
 	gb->ptrs = malloc(cap * (sizeof(void *) + 1));
 	gb->cls = (uint8_t *)(gb->ptrs + cap);
@@ -147,7 +147,7 @@ static struct rg_garbage *bundle(size_t cap)
 
 struct gb_arg {
 	struct rg__pool *p;
-	struct rg_garbage *gb;
+	struct rg__garbage *gb;
 };
 
 static void *give_back_thread(void *arg)
@@ -165,7 +165,7 @@ Test(pool, give_back_from_another_thread)
 	void *arr = rg__pool_get(&p, cls);
 	void *head = rg__pool_get(&p, RG_CLS_HEAD);
 	void *big = malloc(100);
-	struct rg_garbage *gb = bundle(4);
+	struct rg__garbage *gb = bundle(4);
 	gb->ptrs[0] = arr, gb->cls[0] = (uint8_t)cls;
 	gb->ptrs[1] = head, gb->cls[1] = RG_CLS_HEAD;
 	gb->ptrs[2] = big, gb->cls[2] = RG_CLS_MALLOC; /* freed by give_back (ASan: no leak) */

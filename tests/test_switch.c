@@ -181,11 +181,11 @@ Test(switch, keeps_the_same_memory)
 	cr_assert_eq(rg_txn_commit(t, NULL), 0);
 	cr_assert_eq(rg_pack(g), 0);
 	const struct rg_base *b = g->base;
-	const struct rg_head *h50 = *rg_hcell(g, 50);
+	const struct rg_head *h50 = *rg__hcell(g, 50);
 	for (const char *const *pol = rg_policy_names(); *pol; pol++) {
 		cr_assert_eq(rg_set_policy(g, *pol), 0);
 		cr_assert_eq(g->base, b);
-		cr_assert_eq(*rg_hcell(g, 50), h50);
+		cr_assert_eq(*rg__hcell(g, 50), h50);
 	}
 	cr_assert_eq(rg_set_policy(g, "rcu-memb"), 0);
 	cr_assert_eq(rg_reader_register(g), 0);

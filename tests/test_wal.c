@@ -36,7 +36,7 @@
 struct txnrec {
 	uint64_t version;
 	size_t n;
-	struct rg_op *ops;
+	struct rg__op *ops;
 };
 
 struct rec {
@@ -48,7 +48,7 @@ struct rec {
 	uint64_t node_sum, edge_sum;
 };
 
-static int r_apply(void *ctx, uint64_t v, const struct rg_op *ops, size_t n)
+static int r_apply(void *ctx, uint64_t v, const struct rg__op *ops, size_t n)
 {
 	struct rec *r = ctx;
 	if (r->n == r->cap) {
@@ -112,11 +112,11 @@ static struct rg__replay_ops rops(struct rec *r)
 }
 
 /* The deterministic content of transaction v. */
-static size_t gen_ops(uint64_t v, struct rg_op *ops)
+static size_t gen_ops(uint64_t v, struct rg__op *ops)
 {
 	size_t n = 1 + v % 5;
 	for (size_t i = 0; i < n; i++) {
-		struct rg_op *o = &ops[i];
+		struct rg__op *o = &ops[i];
 		memset(o, 0, sizeof *o);
 		o->kind = 1 + (uint32_t)((v + i) % 4);
 		o->a = v * 1000 + i;
@@ -134,7 +134,7 @@ static size_t gen_ops(uint64_t v, struct rg_op *ops)
 
 static void check_txn(const struct txnrec *t, uint64_t v)
 {
-	struct rg_op ops[8];
+	struct rg__op ops[8];
 	size_t n = gen_ops(v, ops);
 	cr_assert_eq(t->version, v, "replayed version %llu, expected %llu", (unsigned long long)t->version,
 		     (unsigned long long)v);
@@ -178,7 +178,7 @@ static int open_rec(const char *dir, int salvage, struct rec *r, struct rg__log 
 static void append_range(struct rg__log *w, uint64_t from, uint64_t to, uint64_t base, uint64_t *offs)
 {
 	for (uint64_t v = from; v <= to; v++) {
-		struct rg_op ops[8];
+		struct rg__op ops[8];
 		size_t n = gen_ops(v, ops);
 		uint64_t lsn;
 		cr_assert_eq(rg__log_append(w, v, ops, n, &lsn), 0, "append %llu", (unsigned long long)v);
@@ -254,7 +254,7 @@ static uint8_t *make_log(const char *dir, uint64_t n, uint64_t *ends, size_t *le
 
 Test(wal, varint_and_ops_roundtrip)
 {
-	struct rg_op ops[4] = {
+	struct rg__op ops[4] = {
 		{.kind = RG_OP_ADD_NODE, .a = UINT64_MAX, .u32 = UINT32_MAX},
 		{.kind = RG_OP_DEL_NODE, .a = 0},
 		{.kind = RG_OP_ADD_EDGE, .a = 1ull << 63, .b = 127, .u32 = 128, .prop = UINT64_MAX},
@@ -263,7 +263,7 @@ Test(wal, varint_and_ops_roundtrip)
 	uint8_t buf[4 * RG_OP_MAX_ENC];
 	size_t len = rg__codec_encode_ops(ops, 4, buf);
 	cr_assert_gt(len, 0);
-	struct rg_op back[4];
+	struct rg__op back[4];
 	cr_assert_eq(rg__codec_decode_ops(buf, len, 4, back), 0);
 	for (int i = 0; i < 4; i++) {
 		cr_assert_eq(back[i].kind, ops[i].kind);
@@ -276,7 +276,7 @@ Test(wal, varint_and_ops_roundtrip)
 	cr_assert_neq(rg__codec_decode_ops(buf, len + 1, 4, back), 0);
 	cr_assert_neq(rg__codec_decode_ops(buf, len - 1, 4, back), 0);
 	cr_assert_neq(rg__codec_decode_ops(buf, len, 3, back), 0);
-	struct rg_op bad = {.kind = 9};
+	struct rg__op bad = {.kind = 9};
 	cr_assert_eq(rg__codec_encode_ops(&bad, 1, buf), 0);
 	uint8_t k9[2] = {9, 0};
 	cr_assert_neq(rg__codec_decode_ops(k9, 2, 1, back), 0);
@@ -294,21 +294,21 @@ Test(wal, on_disk_layout_is_as_documented)
 	cr_assert_eq(len, ends[3]);
 	/* segment header */
 	cr_assert_eq(memcmp(img, "RGLG", 4), 0);
-	cr_assert_eq(rg_le16(img + 4), RG_LOG_FORMAT);
-	cr_assert_eq(rg_le16(img + 6), RG_LOG_HDR_SIZE);
-	cr_assert_eq(rg_le64(img + 8), 1);
-	cr_assert_eq(rg_le64(img + 24), XXH3_64bits(img, 24));
+	cr_assert_eq(rg__le16(img + 4), RG_LOG_FORMAT);
+	cr_assert_eq(rg__le16(img + 6), RG_LOG_HDR_SIZE);
+	cr_assert_eq(rg__le64(img + 8), 1);
+	cr_assert_eq(rg__le64(img + 24), XXH3_64bits(img, 24));
 	/* records */
 	for (uint64_t v = 1; v <= 3; v++) {
 		const uint8_t *r = img + ends[v - 1];
-		uint32_t plen = rg_le32(r + 8);
+		uint32_t plen = rg__le32(r + 8);
 		cr_assert_eq(memcmp(r, "RGLR", 4), 0);
-		cr_assert_eq(rg_le16(r + 4), RG_REC_TXN);
-		cr_assert_eq(rg_le16(r + 6), 0);
-		cr_assert_eq(rg_le32(r + 12), 1 + v % 5);
-		cr_assert_eq(rg_le64(r + 16), v);
+		cr_assert_eq(rg__le16(r + 4), RG_REC_TXN);
+		cr_assert_eq(rg__le16(r + 6), 0);
+		cr_assert_eq(rg__le32(r + 12), 1 + v % 5);
+		cr_assert_eq(rg__le64(r + 16), v);
 		cr_assert_eq(ends[v], ends[v - 1] + RG_REC_OVERHEAD + plen);
-		cr_assert_eq(rg_le64(r + 24 + plen), XXH3_64bits(r, 24 + plen));
+		cr_assert_eq(rg__le64(r + 24 + plen), XXH3_64bits(r, 24 + plen));
 	}
 	free(img);
 	rg_test_rm_rf(dir);
@@ -334,7 +334,7 @@ static void roundtrip(int durability)
 	append_range(w, 1, 200, 0, NULL);
 	cr_assert_gt(rg__log_bytes(w), 200 * RG_REC_OVERHEAD);
 	/* out-of-sequence versions are refused and leave nothing behind */
-	struct rg_op op = {.kind = RG_OP_DEL_NODE, .a = 1};
+	struct rg__op op = {.kind = RG_OP_DEL_NODE, .a = 1};
 	uint64_t lsn;
 	cr_assert_eq(rg__log_append(w, 202, &op, 1, &lsn), RG_EINVAL);
 	cr_assert_eq(rg__log_append(w, 200, &op, 1, &lsn), RG_EINVAL);
@@ -350,7 +350,7 @@ static void roundtrip(int durability)
 	uint64_t edges = 0;
 	for (uint64_t v = 1; v <= 200; v++) {
 		check_txn(&r.t[v - 1], v);
-		struct rg_op ops[8];
+		struct rg__op ops[8];
 		size_t n = gen_ops(v, ops);
 		for (size_t i = 0; i < n; i++)
 			edges += ops[i].kind == RG_OP_ADD_EDGE;
@@ -474,7 +474,7 @@ Test(wal, torn_tail_after_fsynced_commits_loses_nothing)
 	free(img);
 	/* a crash in the middle of writing record 51: half a record */
 	uint8_t rec51[RG_REC_OVERHEAD + 8 * RG_OP_MAX_ENC];
-	struct rg_op ops[8];
+	struct rg__op ops[8];
 	size_t n = gen_ops(51, ops);
 	size_t sz = rg__codec_encode_record(rec51, 51, ops, n);
 	int fd = open(log_path(dir, 1), O_WRONLY | O_APPEND);
@@ -641,7 +641,7 @@ Test(wal, version_gap_or_repeat_is_corruption)
 	uint8_t *img = make_log(dir, 5, ends, &len);
 	/* valid record 7 after garbage: a gap (record 6 lost) -> corrupt */
 	uint8_t rec[RG_REC_OVERHEAD + 8 * RG_OP_MAX_ENC];
-	struct rg_op ops[8];
+	struct rg__op ops[8];
 	size_t sz = rg__codec_encode_record(rec, 7, ops, gen_ops(7, ops));
 	uint8_t junk[10] = {1, 2, 3};
 	append_bytes(log_path(dir, 1), junk, sizeof junk);
@@ -679,8 +679,8 @@ Test(wal, newer_log_format_is_refused)
 	uint8_t *img = make_log(dir, 3, ends, &len);
 	uint8_t *c = malloc(len);
 	memcpy(c, img, len);
-	rg_put16(c + 4, RG_LOG_FORMAT + 1);
-	rg_put64(c + 24, XXH3_64bits(c, 24));
+	rg__put16(c + 4, RG_LOG_FORMAT + 1);
+	rg__put64(c + 24, XXH3_64bits(c, 24));
 	spit(log_path(dir, 1), c, len);
 	struct rec r = {0};
 	struct rg__log *w;
@@ -695,9 +695,9 @@ Test(wal, newer_log_format_is_refused)
 	/* a record of an unknown type with a valid checksum: also newer */
 	memcpy(c, img, len);
 	uint8_t *rr = c + ends[1];
-	uint32_t plen = rg_le32(rr + 8);
-	rg_put16(rr + 4, 2);
-	rg_put64(rr + 24 + plen, XXH3_64bits(rr, 24 + plen));
+	uint32_t plen = rg__le32(rr + 8);
+	rg__put16(rr + 4, 2);
+	rg__put64(rr + 24 + plen, XXH3_64bits(rr, 24 + plen));
 	spit(log_path(dir, 1), c, len);
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, err, sizeof err), RG_EVERSION);
 	cr_assert(strstr(err, "newer"), "%s", err);
@@ -896,8 +896,8 @@ Test(wal, newer_checkpoint_format_is_refused)
 	write_ckpt(dir, 3, 5, 5);
 	size_t cl;
 	uint8_t *ck = slurp(ckpt_path(dir, 3), &cl);
-	rg_put16(ck + 4, RG_CKPT_FORMAT + 1);
-	rg_put64(ck + 32, XXH3_64bits(ck, 32));
+	rg__put16(ck + 4, RG_CKPT_FORMAT + 1);
+	rg__put64(ck + 32, XXH3_64bits(ck, 32));
 	spit(ckpt_path(dir, 3), ck, cl);
 	struct rec r = {0};
 	struct rg__log *w;
@@ -1071,7 +1071,7 @@ Test(wal, enospc_leaves_no_partial_record_and_recovers)
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	append_range(w, 1, 5, 0, NULL);
 	off_t before = fsize(log_path(dir, 1));
-	struct rg_op ops[8];
+	struct rg__op ops[8];
 	size_t n = gen_ops(6, ops);
 	uint64_t lsn;
 	for (uint64_t allow = 0; allow < 40; allow += 13) {
@@ -1101,7 +1101,7 @@ Test(wal, fsync_failure_fails_the_log_for_good)
 	struct rg__log *w;
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	append_range(w, 1, 3, 0, NULL);
-	struct rg_op ops[8];
+	struct rg__op ops[8];
 	size_t n = gen_ops(4, ops);
 	uint64_t lsn;
 	cr_assert_eq(rg__log_append(w, 4, ops, n, &lsn), 0);
@@ -1129,7 +1129,7 @@ Test(wal, write_eio_fails_the_log)
 	cr_assert_eq(open_rec(dir, 0, &r, &w, NULL, NULL, 0), 0);
 	append_range(w, 1, 3, 0, NULL);
 	off_t before = fsize(log_path(dir, 1));
-	struct rg_op ops[8];
+	struct rg__op ops[8];
 	size_t n = gen_ops(4, ops);
 	uint64_t lsn;
 	rg__io_inject_fault(RG_FAULT_EIO_WRITE, 5);
@@ -1186,7 +1186,7 @@ Test(wal, real_enospc_on_a_small_tmpfs)
 	uint64_t v = 1;
 	int rc = 0;
 	for (; v < 100000; v++) {
-		struct rg_op ops[8];
+		struct rg__op ops[8];
 		size_t n = gen_ops(v, ops);
 		uint64_t lsn;
 		rc = rg__log_append(w, v, ops, n, &lsn);
@@ -1228,7 +1228,7 @@ static void *gc_worker(void *p)
 	for (int i = 0; i < a->n; i++) {
 		pthread_mutex_lock(a->writer); /* the core's writer mutex */
 		uint64_t v = ++*a->next;
-		struct rg_op ops[8];
+		struct rg__op ops[8];
 		size_t n = gen_ops(v, ops);
 		uint64_t lsn;
 		int rc = rg__log_append(a->w, v, ops, n, &lsn);
@@ -1369,8 +1369,8 @@ static uint64_t small_ckpt_graph(const char *dir, int unsorted)
 static size_t find_block(const uint8_t *ck, size_t len, unsigned type)
 {
 	for (size_t off = RG_CKPT_HDR_SIZE; off + RG_BLK_HDR_SIZE <= len;
-	     off += RG_BLK_HDR_SIZE + rg_le32(ck + off + 16) + RG_BLK_TRAILER)
-		if (rg_le16(ck + off + 4) == type)
+	     off += RG_BLK_HDR_SIZE + rg__le32(ck + off + 16) + RG_BLK_TRAILER)
+		if (rg__le16(ck + off + 4) == type)
 			return off;
 	return 0;
 }
@@ -1415,8 +1415,8 @@ Test(wal, checkpoint_in_order_blocks_are_checked)
 	cr_assert(got[0] == 2 && got[1] == 1 && got[2] == 3, "restored in insertion order");
 
 	/* the same bytes labelled format 1: the block is not allowed there */
-	rg_put16(ck + 4, 1);
-	rg_put64(ck + 32, XXH3_64bits(ck, 32));
+	rg__put16(ck + 4, 1);
+	rg__put64(ck + 32, XXH3_64bits(ck, 32));
 	spit(ckpt_path(dir, v), ck, cl);
 	in_sources(dir, &rep, got);
 	cr_assert_eq(rep.checkpoints_skipped, 1);
@@ -1428,8 +1428,8 @@ Test(wal, checkpoint_in_order_blocks_are_checked)
 	uint8_t *p = ck + io + RG_BLK_HDR_SIZE; /* id, start, n, ranks: 1 byte each here */
 	cr_assert_eq(p[2], 3, "one entry of 3 ranks");
 	p[4] = p[3];
-	uint32_t plen = rg_le32(ck + io + 16);
-	rg_put64(ck + io + RG_BLK_HDR_SIZE + plen, XXH3_64bits(ck + io, RG_BLK_HDR_SIZE + plen));
+	uint32_t plen = rg__le32(ck + io + 16);
+	rg__put64(ck + io + RG_BLK_HDR_SIZE + plen, XXH3_64bits(ck + io, RG_BLK_HDR_SIZE + plen));
 	spit(ckpt_path(dir, v), ck, cl);
 	rg_graph_t *g;
 	cr_assert_eq(rg_test_open_dir(&g, dir, RG_DURABILITY_COMMIT), RG_ECORRUPT);
@@ -1443,8 +1443,8 @@ Test(wal, checkpoint_in_order_blocks_are_checked)
 	v = small_ckpt_graph(dir, 0);
 	ck = slurp(ckpt_path(dir, v), &cl);
 	cr_assert_eq(find_block(ck, cl, RG_BLK_INORDER), 0);
-	rg_put16(ck + 4, 1);
-	rg_put64(ck + 32, XXH3_64bits(ck, 32));
+	rg__put16(ck + 4, 1);
+	rg__put64(ck + 32, XXH3_64bits(ck, 32));
 	spit(ckpt_path(dir, v), ck, cl);
 	in_sources(dir, &rep, got);
 	cr_assert_eq(rep.checkpoint_version, v);

@@ -51,9 +51,9 @@ extern "C" {
 #endif
 
 /* The calling thread's read section (the library's thread-local state). */
-extern __thread struct rg_read rg_tls_read __attribute__((tls_model("initial-exec")));
+extern __thread struct rg_read rg__tls_read __attribute__((tls_model("initial-exec")));
 /* Read-latency sampling tick of the calling thread (metrics). */
-extern __thread uint32_t rg_metrics_tls_tick __attribute__((tls_model("initial-exec")));
+extern __thread uint32_t rg__metrics_tls_tick __attribute__((tls_model("initial-exec")));
 /* Library slow paths of the metrics bracket (attach a thread, sampled
  * latency); called only when the inline fast path cannot do the work. */
 void rg__read_metrics_enter(struct rg_read *rd, struct rg_metrics *m);
@@ -74,14 +74,14 @@ static inline void _rg_metrics_enter(const struct rg_graph_rd *gr, struct rg_rea
 	if (__builtin_expect(m == NULL, 0))
 		return;
 	if (__builtin_expect(rd->mt.gen == gr->metrics_gen && rd->mt.w[0] != NULL &&
-				     (++rg_metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1)) != 0,
+				     (++rg__metrics_tls_tick & (RG_METRICS_READ_SAMPLE - 1)) != 0,
 			     1)) {
 		_rg_bump_own(rd->mt.w[0]);
 		rd->mt0 = 0;
 		return;
 	}
 	if (rd->mt.gen == gr->metrics_gen && rd->mt.w[0] != NULL)
-		rg_metrics_tls_tick--; /* the library path counts this tick itself */
+		rg__metrics_tls_tick--; /* the library path counts this tick itself */
 	rg__read_metrics_enter(rd, m);
 }
 
@@ -112,7 +112,7 @@ static inline void _rg_inline_begun(rg_graph_t *g, const struct rg_graph_rd *gr,
 /* rg_read_begin() for a graph whose policy is rcu-memb. */
 static inline int rg_read_begin_rcu_memb(rg_graph_t *g, rg_read_t **r)
 {
-	struct rg_read *rd = &rg_tls_read;
+	struct rg_read *rd = &rg__tls_read;
 	const struct rg_graph_rd *gr = (const struct rg_graph_rd *)(const void *)g;
 	if (__builtin_expect(gr->pol_kind != RG_POL_RCU_MEMB, 0))
 		return RG_EPOLICY;
@@ -144,7 +144,7 @@ static inline int rg_read_end_rcu_memb(rg_read_t *r)
  * no marker at all). */
 static inline int rg_read_begin_nosync(rg_graph_t *g, rg_read_t **r)
 {
-	struct rg_read *rd = &rg_tls_read;
+	struct rg_read *rd = &rg__tls_read;
 	const struct rg_graph_rd *gr = (const struct rg_graph_rd *)(const void *)g;
 	if (__builtin_expect(gr->pol_kind != RG_POL_NOSYNC, 0))
 		return RG_EPOLICY;

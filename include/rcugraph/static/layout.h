@@ -207,7 +207,7 @@ struct rg_read;
 typedef int (*rg_span_hook_t)(const struct rg_read *rd, uint64_t slot, int dir, rg_span_t *sp);
 
 /* A read section's state (also a frozen view's, csr.h). One per thread in
- * thread-local storage (rg_tls_read), or inside a frozen view. */
+ * thread-local storage (rg__tls_read), or inside a frozen view. */
 struct rg_read {
 	/* ---- every query ---- */
 	const struct rg_base *base;   /* the snapshot's pack, or NULL */
