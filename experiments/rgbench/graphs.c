@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdatomic.h>
 
+#include "gapcsr.h"
 #include "rgbench.h"
 
 #ifndef RGB_DATASETS
@@ -334,6 +335,27 @@ int rgb_adj_checksum(rg_graph_t *g, const uint64_t *ids, uint64_t n, uint64_t *s
 	if (edges)
 		*edges = m;
 	return 0;
+}
+
+uint64_t rgb_csr_adj_checksum(const struct gb_csr *c, const rgb_data_t *d, uint64_t *edges)
+{
+	uint64_t h = RGB_ADJ_INIT, cnt = 0;
+	for (uint64_t k = 0; k < d->nids; k++) {
+		uint64_t v = d->ids[k];
+		for (int dir = 0; dir < 2; dir++) {
+			const uint64_t *off = dir ? c->in_off : c->out_off;
+			const uint32_t *nbr = dir ? c->in_nbr : c->out_nbr;
+			uint64_t b = v < c->n ? off[v] : 0, e = v < c->n ? off[v + 1] : 0;
+			h = rgb_adj_node(h, v, dir, e - b);
+			for (uint64_t i = b; i < e; i++)
+				h = rgb_adj_nbr(h, nbr[i]);
+			if (!dir)
+				cnt += e - b;
+		}
+	}
+	if (edges)
+		*edges = cnt;
+	return h;
 }
 
 void rgb_row_graph(rgb_row_t *r, const rgb_data_t *d)

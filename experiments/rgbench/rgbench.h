@@ -560,6 +560,11 @@ static inline uint64_t rgb_adj_nbr(uint64_t h, uint64_t nbr)
 int rgb_adj_checksum(rg_graph_t *g, const uint64_t *ids, uint64_t n, uint64_t *sum,
 		     uint64_t *edges);
 
+/* rgb_adj_* of the static-CSR baseline (experiments/baseline/gapcsr.h)
+ * over d's nodes; *edges gets the out-entries seen. */
+struct gb_csr;
+uint64_t rgb_csr_adj_checksum(const struct gb_csr *c, const rgb_data_t *d, uint64_t *edges);
+
 /* Fills the graph/nodes/edges columns from d. */
 void rgb_row_graph(rgb_row_t *r, const rgb_data_t *d);
 /* Fills the latency columns from a histogram (ns). */

@@ -47,27 +47,6 @@ struct ld {
 	uint64_t checksum;
 };
 
-/* The whole-adjacency checksum of a CSR (rgb_adj_*, over d's ids). */
-static uint64_t csr_checksum(const gb_csr_t *c, const rgb_data_t *d, uint64_t *m)
-{
-	uint64_t h = RGB_ADJ_INIT, cnt = 0;
-	for (uint64_t k = 0; k < d->nids; k++) {
-		uint64_t v = d->ids[k];
-		for (int dir = 0; dir < 2; dir++) {
-			const uint64_t *off = dir ? c->in_off : c->out_off;
-			const uint32_t *nbr = dir ? c->in_nbr : c->out_nbr;
-			uint64_t b = v < c->n ? off[v] : 0, e = v < c->n ? off[v + 1] : 0;
-			h = rgb_adj_node(h, v, dir, e - b);
-			for (uint64_t i = b; i < e; i++)
-				h = rgb_adj_nbr(h, nbr[i]);
-			if (!dir)
-				cnt += e - b;
-		}
-	}
-	*m = cnt;
-	return h;
-}
-
 /* One load: timed seconds, checksum and out-entries. 0 or -1. */
 static int ld_once(struct ld *a, double *el_s, uint64_t *ck, uint64_t *m)
 {
@@ -86,7 +65,7 @@ static int ld_once(struct ld *a, double *el_s, uint64_t *ck, uint64_t *m)
 			gb_csr_free(&c);
 			return -1;
 		}
-		*ck = csr_checksum(&c, a->d, m);
+		*ck = rgb_csr_adj_checksum(&c, a->d, m);
 		gb_csr_free(&c);
 		return 0;
 	}
