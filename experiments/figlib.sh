@@ -101,7 +101,7 @@ rgb() {
 	# RG_GRAPH: graph spec for the workloads that query one generated graph
 	if [ -n "${RG_GRAPH:-}" ]; then
 		case $RG_NAME in
-		readonly | mixed | contention | latency | lmdb | memory | traversal) common+=(--graph "$RG_GRAPH") ;;
+		readonly | mixed | contention | latency | peers | memory | traversal | openloop | longread | wal) common+=(--graph "$RG_GRAPH") ;;
 		esac
 	fi
 	local csv=$RG_OUT/$RG_NAME.csv rcsv=$RG_OUT/$RG_NAME.ratios.csv
