@@ -373,7 +373,7 @@ int rgb_metric_cmp(const rgb_study_t *s, int a, int b, const double *va, const d
 	rgb_emit_cmp(&o);
 	char buf[96];
 	rgb_fmt_ci(buf, sizeof buf, rc ? NULL : &ci);
-	printf("   %-34s %s  %s\n", name, buf, o.verdict);
+	printf("   %-26s %-36s %-32s %s\n", name, o.num, buf, o.verdict);
 	if (out)
 		*out = ci;
 	return rc;

@@ -84,6 +84,7 @@ typedef struct rgb_opts {
 	int pack;                        /* 1 (default): every graph packed once after loading */
 	int keep_going;                  /* 1: an INVALID study does not stop the run */
 	long ops;                        /* sectioncost: ops per measured loop (0: default) */
+	double rate;                     /* openloop: arrivals per second per reader */
 	int in_callgrind;                /* sectioncost: the child running under valgrind */
 	const char *cg_dir;              /* sectioncost: where callgrind writes its dumps */
 	unsigned flaws;                  /* oldbench: flaws to switch on (RGB_FLAW_*) */
