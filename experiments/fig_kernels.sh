@@ -7,4 +7,9 @@
 # experiments/targets.sh reads its named comparisons. See experiments/figlib.sh.
 source "$(dirname "$0")/figlib.sh"
 fig_init kernels "$@"
+# A shared machine: libgomp's default spin-then-sleep wait makes a 2-thread
+# team 10-100x slower whenever another process holds the other CPU
+# (docs/traversal.md, "OpenMP wait policy"); both stores run on the same
+# OpenMP runtime, so passive waiting is fair to both. The rows record it.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 rgb --threads 1,2

@@ -7,4 +7,8 @@
 # experiments/figlib.sh.
 source "$(dirname "$0")/figlib.sh"
 fig_init peers "$@"
-rgb --threads "$(threads_one_and_all)"
+if quick; then
+	rgb --threads "$RG_NPROC" # the target's thread count (2 here) only
+else
+	rgb --threads "$(threads_one_and_all)"
+fi

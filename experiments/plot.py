@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """plot.py - figures and a headline summary from rgbench CSV files.
 
-Usage: experiments/plot.py DIR [--figures FIGDIR] [--summary FILE]
+Usage: experiments/plot.py DIR [--figures FIGDIR] [--summary FILE] [--formats png,pdf]
 
 Reads every DIR/*.csv (the rgbench schema: one row per configuration and
 round, docs/experiments.md), the ratios CSVs (DIR/*.ratios.csv: one row
@@ -1049,6 +1049,7 @@ READ_TARGETS = {
     "t14-rcu-memb/nosync-exported": 0.90,
 }
 RATIOS = []       # DIR/*.ratios.csv rows (main fills it)
+FORMATS = ["png", "pdf"]  # figure files written per figure (--formats)
 SECTIONCOST = []  # DIR/*sectioncost.csv rows
 
 
@@ -1628,7 +1629,10 @@ def main(argv):
     ap.add_argument("dir", help="directory holding the *.csv files")
     ap.add_argument("--figures", help="output directory for figures (default DIR/figures)")
     ap.add_argument("--summary", help="summary file (default DIR/summary.md)")
+    ap.add_argument("--formats", default="png,pdf",
+                    help="comma list of figure formats (default png,pdf; run_all.sh --quick: png)")
     args = ap.parse_args(argv)
+    FORMATS[:] = [f for f in args.formats.split(",") if f in ("png", "pdf", "svg")] or ["png"]
 
     if not os.path.isdir(args.dir):
         print(f"plot.py: {args.dir}: not a directory", file=sys.stderr)
@@ -1648,7 +1652,7 @@ def main(argv):
     by_w = group([r for r in rows if not r["sync"].endswith("#2")], lambda r: r["workload"])
 
     def save(fig, name):
-        for ext in ("png", "pdf"):
+        for ext in FORMATS:
             path = os.path.join(figdir, f"{name}.{ext}")
             fig.savefig(path, dpi=150 if ext == "png" else None)
             written.append(path)
@@ -1797,7 +1801,9 @@ def write_summary(path, rows, by_w, heads, skipped, failed, figdir, datadir):
         elif w in failed:
             out.append(f"- {w}: FAILED to plot (see plot.py output)")
         else:
-            out.append(f"- {w}: " + ", ".join(f"[{n}.png]({rel}/{n}.png) ([pdf]({rel}/{n}.pdf))" for n in names))
+            out.append(f"- {w}: " + ", ".join(f"[{n}.png]({rel}/{n}.png)" +
+                                              (f" ([pdf]({rel}/{n}.pdf))" if "pdf" in FORMATS else "")
+                                              for n in names))
     if SECTIONCOST:
         out.append(f"- sectioncost: [sectioncost.png]({rel}/sectioncost.png)"
                    if "sectioncost" not in failed else "- sectioncost: FAILED to plot")

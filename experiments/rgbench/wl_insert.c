@@ -7,7 +7,7 @@
  * round's first CPU for the timed part only.
  *
  * Variant "batched" (study "insert batched"): the edges of the R-MAT graph
- * (scale 20, edge factor 16; --quick scale 16; --graph replaces it) in
+ * (scale 20, edge factor 16; --quick scale 15; --graph replaces it) in
  * edge-list order, type 0, property 0, into
  *   rcu-memb @ batched:txn=10000    rcugraph in memory: a nodes-only graph
  *       first (untimed), then rg_txn_add_edges in 10,000-edge transactions
@@ -41,7 +41,7 @@
  * ratios CSV, experiments/targets.sh): t-insert/floor (txn=10000 / floor,
  * goal >= 0.7), t-insert/vfloor, t-bulk/floor, t-vfloor/floor.
  *
- * Variant "hub" (study "insert hub"): 1,000,000 edges (--quick 2^17) in
+ * Variant "hub" (study "insert hub"): 1,000,000 edges (--quick 2^16) in
  * 10,000-edge transactions into a nodes-only graph of as many nodes, all
  * out of node 0 ("hub:one") or between random nodes ("hub:spread", the
  * reference, with its A/A copy). Target: the hub's time over the spread
@@ -428,7 +428,7 @@ static int add(rgb_study_t *s, struct ins *pool, int *np, const struct ins *tmpl
 static int batched(void)
 {
 	char spec[128];
-	snprintf(spec, sizeof spec, "rmat:scale=%d,ef=16,seed=%llu", rgb_o.quick ? 16 : 20,
+	snprintf(spec, sizeof spec, "rmat:scale=%d,ef=16,seed=%llu", rgb_o.quick ? 15 : 20,
 		 (unsigned long long)rgb_o.seed);
 	const rgb_data_t *d = rgb_data_get(rgb_o.graph ? rgb_o.graph : spec);
 	if (!d)
@@ -471,7 +471,7 @@ out:
 
 static int hub(void)
 {
-	uint64_t m = rgb_o.quick ? (1u << 17) : 1000000, n = m;
+	uint64_t m = rgb_o.quick ? (1u << 16) : 1000000, n = m;
 	rg_edgelist_t el[2];
 	memset(el, 0, sizeof el);
 	uint64_t *ids = malloc(n * sizeof *ids);

@@ -4,7 +4,7 @@
  * our code) on the same edge list, paired per round (kernelbench.c, folded
  * in: the read-layout issue's kernel target).
  *
- * Graph: R-MAT scale 20, edge factor 16 (--quick scale 16; --graph). Both
+ * Graph: R-MAT scale 20, edge factor 16 (--quick scale 15; --graph). Both
  * stores are built once: rcugraph (rcu-memb, bulk-loaded and packed) and
  * the baseline's out- and in-CSR. Kinds (variants):
  *   bfs       direction-optimising BFS over out-edges, unlimited depth, from
@@ -22,7 +22,8 @@
  * timed (rcugraph's result arrays are allocated by the call and are part
  * of it; the read section is opened before the clock and closed after:
  * a live snapshot, not a frozen view). unit runs (throughput = 1/time;
- * extra edges_per_s, elapsed_s).
+ * extra edges_per_s, elapsed_s, omp_wait_policy: fig_kernels.sh sets
+ * OMP_WAIT_POLICY=passive on this shared machine, docs/traversal.md).
  *
  * Round r's BFS starts at the r-th root of one fixed stream of vertices
  * with out-degree > 0 (kernelbench's and gapbench's picker), the same for
@@ -209,13 +210,15 @@ static int kn_measure(rgb_study_t *s, rgb_cfg_t *c, rgb_row_t *r)
 		rgb_extra(r, "root=%llu", (unsigned long long)k->roots[rd]);
 	if (x->kind == K_PR)
 		rgb_extra(r, "iterations=%d", PR_ITERS);
+	const char *wp = getenv("OMP_WAIT_POLICY");
+	rgb_extra(r, "omp_wait_policy=%s", wp && *wp ? wp : "unset");
 	return 0;
 }
 
 static int kernels_run(void)
 {
 	char spec[128];
-	snprintf(spec, sizeof spec, "rmat:scale=%d,ef=16,seed=%llu", rgb_o.quick ? 16 : 20,
+	snprintf(spec, sizeof spec, "rmat:scale=%d,ef=16,seed=%llu", rgb_o.quick ? 15 : 20,
 		 (unsigned long long)rgb_o.seed);
 	const rgb_data_t *d = rgb_data_get(rgb_o.graph ? rgb_o.graph : spec);
 	if (!d)
