@@ -452,6 +452,12 @@ int rgb_cfg_add_aa(rgb_study_t *s, int i);
 void rgb_study_link(rgb_study_t *s, const char *variant, const char *ref_sync, int aa);
 /* Index of the configuration (variant, sync, threads), -1 if none. */
 int rgb_cfg_find(const rgb_study_t *s, const char *variant, const char *sync, int threads);
+/* The equal-work check of ONE run (count-based workloads check every run,
+ * not only verify): when ok is 0, c becomes INVALID with the reason
+ * "unequal work in round R: <printf>" (the first reason is kept).
+ * Returns ok. */
+int rgb_work_check(rgb_cfg_t *c, int round, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* An extra named comparison num/den, paired per round (targets). */
 int rgb_study_compare(rgb_study_t *s, int num, int den, const char *name);
 

@@ -377,13 +377,9 @@ static int ins_measure(rgb_study_t *s, rgb_cfg_t *c, rgb_row_t *r)
 	uint64_t ck, m;
 	if (ins_once(a, &el, &ck, &m))
 		return -1;
-	if ((ck != a->checksum || m != a->el->n_edges) && !c->invalid) {
-		c->invalid = 1;
-		snprintf(c->why, sizeof c->why,
-			 "unequal work in round %d: %llu edges, checksum %016llx, verify had %016llx",
-			 r->round, (unsigned long long)m, (unsigned long long)ck,
-			 (unsigned long long)a->checksum);
-	}
+	rgb_work_check(c, r->round, ck == a->checksum && m == a->el->n_edges,
+		       "%llu edges, checksum %016llx, verify had %016llx", (unsigned long long)m,
+		       (unsigned long long)ck, (unsigned long long)a->checksum);
 	if (!s->d) { /* a generated list (hub): no rgb_data_t behind it */
 		snprintf(r->graph, sizeof r->graph, "%s:m=%llu", c->variant,
 			 (unsigned long long)a->el->n_edges);

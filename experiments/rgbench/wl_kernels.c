@@ -191,11 +191,10 @@ static int kn_measure(rgb_study_t *s, rgb_cfg_t *c, rgb_row_t *r)
 	if (!k->has[slot]) {
 		k->has[slot] = 1;
 		k->ck[slot] = sum;
-	} else if (k->ck[slot] != sum && !c->invalid) {
-		c->invalid = 1;
-		snprintf(c->why, sizeof c->why,
-			 "unequal work in round %d: checksum %016llx, another configuration had %016llx",
-			 rd, (unsigned long long)sum, (unsigned long long)k->ck[slot]);
+	} else {
+		rgb_work_check(c, rd, k->ck[slot] == sum,
+			       "checksum %016llx, another configuration had %016llx",
+			       (unsigned long long)sum, (unsigned long long)k->ck[slot]);
 	}
 	r->ops = 1;
 	r->throughput = el > 0 ? 1.0 / el : NAN;

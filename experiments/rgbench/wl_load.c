@@ -130,13 +130,9 @@ static int ld_measure(rgb_study_t *s, rgb_cfg_t *c, rgb_row_t *r)
 	uint64_t ck, m;
 	if (ld_once(a, &el, &ck, &m))
 		return -1;
-	if ((ck != a->checksum || m != a->d->el.n_edges) && !c->invalid) {
-		c->invalid = 1;
-		snprintf(c->why, sizeof c->why,
-			 "unequal work in round %d: %llu edges, checksum %016llx, verify had %016llx",
-			 r->round, (unsigned long long)m, (unsigned long long)ck,
-			 (unsigned long long)a->checksum);
-	}
+	rgb_work_check(c, r->round, ck == a->checksum && m == a->d->el.n_edges,
+		       "%llu edges, checksum %016llx, verify had %016llx", (unsigned long long)m,
+		       (unsigned long long)ck, (unsigned long long)a->checksum);
 	r->ops = a->d->el.n_edges;
 	r->throughput = el > 0 ? (double)r->ops / el : NAN;
 	snprintf(r->unit, sizeof r->unit, "edges");

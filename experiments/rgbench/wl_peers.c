@@ -331,13 +331,9 @@ static void pw_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_ro
 		  (unsigned long long)nsrc, bad);
 	if (res->aux[0])
 		rgb_extra(r, "failed_txns=%llu", (unsigned long long)res->aux[0]);
-	if ((bad != 0 || a->failed) && !c->invalid) {
-		c->invalid = 1;
-		snprintf(c->why, sizeof c->why,
-			 "unequal work in round %d: %ld of %llu written sources read back wrong, %llu "
-			 "failed commits",
-			 r->round, bad, (unsigned long long)nsrc, (unsigned long long)a->failed);
-	}
+	rgb_work_check(c, r->round, bad == 0 && !a->failed,
+		       "%ld of %llu written sources read back wrong, %llu failed commits", bad,
+		       (unsigned long long)nsrc, (unsigned long long)a->failed);
 }
 
 static int writes(const rgb_data_t *d)

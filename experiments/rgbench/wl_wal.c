@@ -146,16 +146,12 @@ static int rp_measure(rgb_study_t *s, rgb_cfg_t *c, rgb_row_t *r)
 	rg_stats_get(g, &st);
 	rg_close(g);
 	uint64_t m = a->d->el.n_edges;
-	if ((rep.edges_replayed != m || st.edges != m || rep.records_replayed != a->records) &&
-	    !c->invalid) {
-		c->invalid = 1;
-		snprintf(c->why, sizeof c->why,
-			 "unequal work in round %d: %llu edges replayed in %llu records (logged %llu in "
-			 "%llu), %llu held",
-			 r->round, (unsigned long long)rep.edges_replayed,
-			 (unsigned long long)rep.records_replayed, (unsigned long long)m,
-			 (unsigned long long)a->records, (unsigned long long)st.edges);
-	}
+	rgb_work_check(c, r->round,
+		       rep.edges_replayed == m && st.edges == m && rep.records_replayed == a->records,
+		       "%llu edges replayed in %llu records (logged %llu in %llu), %llu held",
+		       (unsigned long long)rep.edges_replayed, (unsigned long long)rep.records_replayed,
+		       (unsigned long long)m, (unsigned long long)a->records,
+		       (unsigned long long)st.edges);
 	r->ops = rep.edges_replayed;
 	r->throughput = el > 0 ? (double)rep.edges_replayed / el : NAN;
 	snprintf(r->unit, sizeof r->unit, "edges");
