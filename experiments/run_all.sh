@@ -5,7 +5,8 @@
 #   --quick     the whole suite in under 3 minutes on 2 cores (build excluded): rgbench
 #               --quick (6 rounds of 0.05 s per configuration), small graphs, a subset
 #               of policies; the numbers are a smoke test, not results
-#   --full      10 rounds of 1 s per configuration, every policy (hours on 2 cores)
+#   --full      10 rounds of 0.3 s per configuration (0.1 s warm-up), every policy:
+#               about 45-60 minutes on 2 cores (docs/experiments.md, "Budget")
 #   --out DIR   where the CSVs go (default results/quick or results/full);
 #               figures go to DIR/figures/ (--quick: PNG; --full: PNG and PDF), the
 #               headline table to DIR/summary.md,
