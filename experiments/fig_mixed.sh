@@ -9,5 +9,7 @@ fig_init mixed "$@"
 if quick; then
 	rgb --sync rcu-memb,ck-epoch,rwlock,mutex --threads "$RG_NPROC" --update-ratio 0,10,50
 else
-	rgb --threads "$(threads_upto_nproc),$((2 * RG_NPROC))"
+	# the full budget: every policy and ratio at nproc threads, 6 rounds (each
+	# writing run is followed by a repack of the graph)
+	rgb --threads "$RG_NPROC" --rounds 6
 fi

@@ -9,5 +9,5 @@ fig_init realgraphs "$@"
 if quick; then
 	rgb --threads "$(threads_one_and_all)"
 else
-	rgb --sync rcu-memb,rwlock --threads "$(threads_list)"
+	rgb --sync rcu-memb,rwlock --threads "$(threads_upto_nproc)"
 fi

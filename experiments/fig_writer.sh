@@ -7,7 +7,7 @@
 source "$(dirname "$0")/figlib.sh"
 fig_init writer "$@"
 if quick; then
-	rgb 
+	rgb --durability none,off,commit # the quick budget: interval only in --full
 else
-	rgb 
+	rgb
 fi

@@ -11,14 +11,19 @@
 # Figure script usage:  experiments/fig_NAME.sh --quick|--full [--out DIR] [-- RGBENCH-ARGS...]
 #   --quick      rgbench --quick: 6 rounds of 0.05 s after 0.02 s warm-up each, small
 #                graphs, a subset of policies (the whole suite in under 3 minutes on 2 cores)
-#   --full       10 rounds of 1 s after 0.2 s warm-up per configuration and round
+#   --full       10 rounds of 0.3 s after 0.1 s warm-up per configuration and round
+#                (every figure script together in about 45-60 minutes on 2 cores:
+#                docs/experiments.md, "Budget"; RG_DURATION=1 RG_WARMUP=0.2 for
+#                longer trials)
 #   --out DIR    where the CSVs go (default results/quick or results/full)
 #   -- ARGS      extra rgbench options, appended last (they override the script's)
 # Environment:
 #   RGBENCH      the rgbench binary (default build/release/experiments/rgbench/rgbench)
 #   RG_PIN=0     pass --pin 0 (workers are pinned to distinct CPUs by default)
 #   RG_STRICT=1  no --keep-going: an INVALID study fails the script
-#   RG_ROUNDS, RG_DURATION, RG_WARMUP   override the mode's rounds / seconds
+#   RG_ROUNDS, RG_DURATION, RG_WARMUP   override the mode's rounds / seconds (a
+#                script's own --rounds, e.g. mixed's 6 in --full, comes after them:
+#                pass -- --rounds N to override that)
 set -euo pipefail
 
 RG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -62,14 +67,13 @@ fig_init() {
 
 quick() { [ "$RG_MODE" = quick ]; }
 
-# Thread counts: 1, 2, 4, ... up to nproc (nproc included), then
-# oversubscribed counts (2*nproc; full mode adds 4*nproc) so the
-# figures show what happens past the core count (labelled, never judged).
+# Thread counts: 1, 2, 4, ... up to nproc (nproc included), then one
+# oversubscribed count (2*nproc) so the figures show what happens past the
+# core count (labelled, never judged).
 threads_list() {
 	local n=$RG_NPROC t=1 list=""
 	while [ $t -lt "$n" ]; do list="$list,$t"; t=$((t * 2)); done
 	list="$list,$n,$((2 * n))"
-	quick || list="$list,$((4 * n))"
 	echo "${list#,}"
 }
 
@@ -94,14 +98,14 @@ rgb() {
 		[ -n "${RG_DURATION:-}" ] && common+=(--duration "$RG_DURATION")
 		[ -n "${RG_WARMUP:-}" ] && common+=(--warmup "$RG_WARMUP")
 	else
-		common=(--rounds "${RG_ROUNDS:-10}" --duration "${RG_DURATION:-1}" --warmup "${RG_WARMUP:-0.2}")
+		common=(--rounds "${RG_ROUNDS:-10}" --duration "${RG_DURATION:-0.3}" --warmup "${RG_WARMUP:-0.1}")
 	fi
 	[ "${RG_PIN:-1}" = 0 ] && common+=(--pin 0)
 	[ "${RG_STRICT:-0}" = 1 ] || common+=(--keep-going)
 	# RG_GRAPH: graph spec for the workloads that query one generated graph
 	if [ -n "${RG_GRAPH:-}" ]; then
 		case $RG_NAME in
-		readonly | mixed | contention | latency | lmdb | memory | traversal) common+=(--graph "$RG_GRAPH") ;;
+		readonly | mixed | contention | latency | peers | memory | traversal | openloop | longread | wal) common+=(--graph "$RG_GRAPH") ;;
 		esac
 	fi
 	local csv=$RG_OUT/$RG_NAME.csv rcsv=$RG_OUT/$RG_NAME.ratios.csv

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """plot.py - figures and a headline summary from rgbench CSV files.
 
-Usage: experiments/plot.py DIR [--figures FIGDIR] [--summary FILE]
+Usage: experiments/plot.py DIR [--figures FIGDIR] [--summary FILE] [--formats png,pdf]
 
 Reads every DIR/*.csv (the rgbench schema: one row per configuration and
 round, docs/experiments.md), the ratios CSVs (DIR/*.ratios.csv: one row
@@ -52,13 +52,14 @@ SCHEMA = ("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_typ
           "ref,ratio,ratio_lo,ratio_hi,ratio_n,resolution,verdict,"
           "speedup,speedup_lo,speedup_hi,rank,valid,extra").split(",")
 
-WORKLOADS = ["readonly", "readtargets", "mixed", "traversal", "contention", "writer", "counters",
-             "latency", "memory", "realgraphs", "lmdb", "oldbench"]
+WORKLOADS = ["readonly", "readtargets", "kernels", "mixed", "traversal", "writer", "insert", "load",
+             "footprint", "wal", "contention", "counters", "peers", "openloop", "latency", "memory",
+             "longread", "realgraphs", "oldbench"]
 
 # Fixed colours per policy so a policy looks the same in every figure.
 POLICY_ORDER = ["rcu-memb", "rcu-qsbr", "rcu-bp", "rcu-mb", "ck-epoch", "ck-seqlock",
                 "nosync", "rwlock", "rwlock-wp", "mutex", "ck-rwlock", "ck-pflock",
-                "ck-brlock", "lru-rwlock", "lmdb", "-"]
+                "ck-brlock", "lru-rwlock", "lmdb", "sqlite", "csr", "floor", "vfloor", "-"]
 _CMAP = plt.get_cmap("tab20").colors
 _colors = {}
 
@@ -716,6 +717,8 @@ def plot_writer(rows, save):
             mn = median_of(gr, threads=tn)
             head.append((f"{s}, group commit txn=1, {tn} threads", f"{fmt_num(mn)} {unit_of(gr)}/s",
                          fmt_ratio(ratio(mn, t1)), f"vs {min(r['threads'] for r in gr)} thread"))
+    with plt.rc_context(PAPER_RC):
+        head += plot_writer_log(rows, save)
     return head
 
 
@@ -937,27 +940,6 @@ def plot_realgraphs(rows, save):
     return head
 
 
-def lmdb_panel(r):
-    u = r["update_ratio_f"]
-    return (0 if r["variant"] == "readonly" else 1, u or 0, r["variant"] or "-")
-
-
-def plot_lmdb(rows, save):
-    plot_threads_by_policy(rows, save, "lmdb", "rcugraph vs LMDB on the same graph and queries "
-                           "(LMDB: one read txn per query; throughput vs threads)", panel_key=lmdb_panel,
-                           panel_label=lambda k: k[2] + (f", {k[1]:g}% updates" if k[1] else ""))
-    head = []
-    for k, rs in sorted(group(rows, lmdb_panel).items()):
-        t = ref_threads(rs)
-        lm = median_of(rs, sync="lmdb", threads=t)
-        for s in sorted({r["sync"] for r in rs if r["sync"] != "lmdb"}, key=policy_key):
-            m = median_of(rs, sync=s, threads=t)
-            head.append((f"{k[2]}{f' {k[1]:g}% updates' if k[1] else ''}, {s}, {t} threads",
-                         f"{fmt_num(m)} vs lmdb {fmt_num(lm)} {unit_of(rs)}/s",
-                         fmt_ratio(ratio(m, lm)), "rcugraph / lmdb"))
-    return head
-
-
 FLAW_ORDER = ["none", "spawn-in-timer", "shared-warm-cache", "ms-rounding", "semantics-mismatch", "all"]
 
 
@@ -1067,6 +1049,7 @@ READ_TARGETS = {
     "t14-rcu-memb/nosync-exported": 0.90,
 }
 RATIOS = []       # DIR/*.ratios.csv rows (main fills it)
+FORMATS = ["png", "pdf"]  # figure files written per figure (--formats)
 SECTIONCOST = []  # DIR/*sectioncost.csv rows
 
 
@@ -1172,6 +1155,438 @@ def plot_sectioncost(save, machine_rows):
             for r in sc if r["kind"] in ("query", "query-inline", "csr")]
 
 
+# ---------------------------------------------------------------- paper-size figures
+# The writer-issue, log, peer, long-reader, open-loop and kernel workloads
+# are drawn at their printed size: one column (3.5 in) or the page (7.16 in)
+# wide, every text >= 7 pt, series told apart by marker and line style as
+# well as colour, one scale per figure (panels share their value axis), and
+# nosync's ceiling emphasised where it is a reference.
+
+COL_W, PAGE_W = 3.5, 7.16
+PAPER_RC = {"font.size": 7, "axes.titlesize": 7, "axes.labelsize": 7, "xtick.labelsize": 7,
+            "ytick.labelsize": 7, "legend.fontsize": 7, "figure.titlesize": 7,
+            "lines.linewidth": 1.0, "lines.markersize": 4, "axes.linewidth": 0.6,
+            "grid.linewidth": 0.4, "hatch.linewidth": 0.5}
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
+LSTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1))]
+
+# Named comparisons of these workloads that are targets: (op, goal); None: reported.
+TARGET_GOALS = {
+    "t-insert/floor": (">=", 0.7), "t-insert/vfloor": None, "t-bulk/floor": None,
+    "t-vfloor/floor": None, "t-hub-time/spread-time": ("<=", 2.0),
+    "t-load-time/csr1T": ("<=", 2.0), "t-load-time/csr2T": ("<=", 2.0),
+    "t-footprint-packed/csr": ("<=", 2.5), "t-footprint-live/csr": None,
+    "t-readers-during/without": (">=", 0.9), "t-ckpt-p99-on/off": ("<=", 2.0),
+    "t-group-commit-4/1": None, "t-kernel-rcugraph/csr": (">=", 0.5),
+    "t-peers-rcugraph/lmdb": (">=", 3.0), "t-peers-rcugraph/sqlite": None,
+    "t-peers-write-rcugraph/lmdb": None, "t-peers-write-rcugraph/sqlite": None,
+}
+
+
+def paper_fig(rows, title, ncols=1, width=COL_W, height=2.4, sharey=True, sharex=False):
+    fig, axes = plt.subplots(1, ncols, figsize=(width, height), sharey=sharey, sharex=sharex,
+                             squeeze=False, layout="constrained")
+    wrapped = textwrap.fill(title, width=int(width * 19))
+    fig.suptitle(f"{wrapped}\n{textwrap.fill('machine: ' + machine_of(rows), width=int(width * 19))}",
+                 fontsize=7)
+    return fig, list(axes[0])
+
+
+def style(i):
+    return MARKERS[i % len(MARKERS)], LSTYLES[i % len(LSTYLES)]
+
+
+def wl_ratios(workload, kinds=("compare",)):
+    return [r for r in RATIOS if r.get("workload") == workload and r.get("kind") in kinds]
+
+
+def ci_of(r):
+    return _float(r.get("est")), _float(r.get("lo")), _float(r.get("hi"))
+
+
+def dot_items(ax, items, xlabel, log=False, res=None):
+    """Horizontal dots with 95% CI whiskers, one per item (label, (est, lo, hi), goal, group);
+    a goal is drawn as a red bar at its row with its direction; res: the A/A band around 1."""
+    groups = []
+    for it in items:
+        if it[3] not in groups:
+            groups.append(it[3])
+    if res is not None:
+        ax.axvspan(1 - res, 1 + res, color="0.88", lw=0, zorder=0, label=f"A/A resolution ±{100 * res:.0f}%")
+    ax.axvline(1.0, color="0.3", lw=0.6, ls=":")
+    drawn = set()
+    for y, (label, (est, lo, hi), goal, grp) in enumerate(items):
+        gi = groups.index(grp)
+        m, _ = style(gi)
+        if est is not None:
+            ax.errorbar([est], [y], xerr=[[max(est - (lo if lo is not None else est), 0)],
+                                          [max((hi if hi is not None else est) - est, 0)]],
+                        fmt=m, color=_CMAP[(2 * gi) % 20], ms=4, capsize=2, lw=0.8,
+                        label=grp if grp not in drawn else None)
+            drawn.add(grp)
+        if goal:
+            op, g = goal
+            ax.plot([g, g], [y - 0.35, y + 0.35], color="tab:red", lw=1.4,
+                    label="goal" if "goal" not in drawn else None)
+            drawn.add("goal")
+            ax.annotate("≥" if op == ">=" else "≤", (g, y + 0.38), color="tab:red", fontsize=7,
+                        ha="center", va="bottom")
+    ax.set_yticks(range(len(items)))
+    ax.set_yticklabels([it[0] for it in items])
+    ax.invert_yaxis()
+    if log:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.grid(True, axis="x", alpha=0.3)
+
+
+def target_items(workload, names=None, label=None):
+    out = []
+    for r in wl_ratios(workload):
+        n = r.get("name")
+        if n not in TARGET_GOALS or (names and n not in names):
+            continue
+        lab = label(r) if label else f"{n.replace('t-', '')} {r.get('threads')}T"
+        out.append((lab, ci_of(r), TARGET_GOALS[n], r.get("study") or workload))
+    return out
+
+
+def target_heads(workload, names=None, label=None):
+    head = []
+    for r in wl_ratios(workload):
+        n = r.get("name")
+        if n not in TARGET_GOALS or (names and n not in names):
+            continue
+        g = TARGET_GOALS[n]
+        est, lo, hi = ci_of(r)
+        if g:
+            ok = est is not None and (est >= g[1] if g[0] == ">=" else est <= g[1])
+            meaning = f"goal {g[0]} {g[1]:g}: {'met' if ok else 'missed'}"
+        else:
+            meaning = "reported"
+        if _int(r.get("oversubscribed")):
+            meaning += " (oversubscribed)"
+        head.append((f"{label(r) if label else n} {r.get('variant') or ''}, {r.get('threads')} threads",
+                     r.get("verdict") or "-", fmt_ci((est, lo, hi)), meaning, g is not None))
+    return head
+
+
+def aa_res(workload):
+    v = [_float(r.get("resolution")) for r in wl_ratios(workload, ("aa",))
+         if _float(r.get("resolution")) is not None and not _int(r.get("oversubscribed"))]
+    return max(v) if v else None
+
+
+def plot_insert(rows, save):
+    items = target_items("insert", label=lambda r: {
+        "t-insert/floor": "txn=10000 / floor", "t-insert/vfloor": "txn=10000 / vfloor",
+        "t-bulk/floor": "txn=2^20 / floor", "t-vfloor/floor": "vfloor / floor",
+        "t-hub-time/spread-time": "hub time / spread time"}.get(r["name"], r["name"]))
+    if not items:
+        raise ValueError("no insert comparisons in DIR/*.ratios.csv")
+    fig, (ax,) = paper_fig(rows, "Inserts against the floors (throughput ratios; hub: time ratio), "
+                           "median of paired per-round ratios, 95% CI", height=1.2 + 0.28 * len(items))
+    dot_items(ax, items, "ratio (paired per round)", res=aa_res("insert"))
+    ax.legend(loc="best", frameon=False)
+    save(fig, "insert")
+    return target_heads("insert")
+
+
+def plot_load(rows, save):
+    items = target_items("load", label=lambda r: f"{(r.get('variant') or '').split(':')[0]} vs CSR "
+                         f"{'1T' if r['name'].endswith('1T') else '2T'}")
+    if not items:
+        raise ValueError("no load comparisons in DIR/*.ratios.csv")
+    fig, (ax,) = paper_fig(rows, "Bulk load time: rcugraph / static-CSR build from the same arrays "
+                           "(1 and 2 CSR threads), paired per round", height=1.2 + 0.25 * len(items))
+    dot_items(ax, items, "load time ratio (rcugraph / CSR)", res=None)
+    ax.legend(loc="best", frameon=False)
+    save(fig, "load")
+    return target_heads("load", label=lambda r: r["name"])
+
+
+FP_PARTS = [("nodes_bpe", "nodes", "////"), ("heads_bpe", "heads", "\\\\\\\\"),
+            ("arrays_bpe", "blocks", "xxx"), ("pack_bpe", "pack", "...")]
+
+
+def plot_footprint(rows, save):
+    by = {r["variant"]: r for r in rows}
+    if "csr" not in by:
+        raise ValueError("footprint rows lack the CSR")
+    order = [v for v in ("packed", "live", "csr") if v in by]
+    fig, (ax,) = paper_fig(rows, f"Bytes per edge ({short_graph(by['csr'].get('graph'))}): the graph's "
+                           "memory (rg_stats mem_*) beside the static CSR; one deterministic measurement",
+                           height=2.3)
+    for i, v in enumerate(order):
+        r = by[v]
+        if v == "csr":
+            ax.bar(i, r["throughput"], 0.6, color="0.6", edgecolor="0.2", lw=0.5, hatch="---",
+                   label="CSR")
+            continue
+        bottom = 0.0
+        for j, (k, lab, hatch) in enumerate(FP_PARTS):
+            val = _float(r["extra_kv"].get(k)) or 0.0
+            if val <= 0:
+                continue
+            ax.bar(i, val, 0.6, bottom=bottom, color=_CMAP[(2 * j) % 20], edgecolor="0.2", lw=0.5,
+                   hatch=hatch, label=lab if i == 0 or lab not in [h.get_label() for h in ax.patches] else None)
+            bottom += val
+    goal = 2.5 * by["csr"]["throughput"]
+    ax.axhline(goal, color="tab:red", ls="--", lw=1.0, label=f"goal ≤ 2.5×CSR")
+    ax.set_xticks(range(len(order)))
+    ax.set_xticklabels(order)
+    ax.set_ylabel("bytes per edge")
+    ax.set_ylim(0, max(goal, max(by[v]["throughput"] for v in order)) * 1.6)
+    h, lab = ax.get_legend_handles_labels()
+    seen, hh, ll = set(), [], []
+    for a, b in zip(h, lab):
+        if b not in seen:
+            seen.add(b)
+            hh.append(a)
+            ll.append(b)
+    ax.legend(hh, ll, loc="upper center", frameon=False, ncol=3, columnspacing=0.8, handlelength=1.5)
+    ax.grid(True, axis="y", alpha=0.3)
+    save(fig, "footprint")
+    head = [(f"{v}", f"{by[v]['throughput']:.2f} bytes/edge", fmt_ci((by[v]['ratio_f'], by[v]['ratio_f'],
+             by[v]['ratio_f'])) if by[v]["ratio_f"] is not None else "-", "vs CSR (deterministic)", True)
+            for v in order]
+    return head + target_heads("footprint")
+
+
+def plot_wal(rows, save):
+    rp = [r for r in rows if r["variant"] == "replay"]
+    cr = [r for r in rows if r["variant"].startswith("ckptread")]
+    head = []
+    if rp:
+        fig, (ax,) = paper_fig(rp, "Replay on open: edges replayed per second of rg_open, per round "
+                               "(the whole log, 1,000-edge records)", height=2.0)
+        vals = [r["throughput"] / 1e6 for r in rp]
+        ax.plot(range(len(vals)), vals, "o", color="tab:blue", label="rcu-memb, one open per round")
+        st = med_range(vals)
+        ax.axhline(st[0], color="tab:blue", lw=1, ls="-", label=f"median {st[0]:.2f} [{st[1]:.2f}, {st[2]:.2f}]")
+        ax.axhline(5.0, color="tab:red", lw=1.2, ls="--", label="goal ≥ 5 M edges/s")
+        ax.set_xlabel("run (round)")
+        ax.set_ylabel("M edges / s")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="lower right", frameon=False)
+        ax.grid(True, alpha=0.3)
+        save(fig, "wal_replay")
+        head.append(("replay on open", f"{st[0]:.2f} M edges/s", f"{st[0]:.3g} [{st[1]:.3g}, {st[2]:.3g}]",
+                     f"goal >= 5 M/s: {'met' if st[0] >= 5 else 'missed'} (median over rounds, 95% CI)", True))
+    if cr:
+        items = target_items("wal", ["t-readers-during/without"],
+                             label=lambda r: f"{r['num'].split('@')[0]} during / without")
+        fig, (ax,) = paper_fig(cr, "Reader throughput while checkpoints are written back to back, over "
+                               "the same with an idle thread, paired per round", height=1.2 + 0.3 * max(1, len(items)))
+        dot_items(ax, items, "reader throughput ratio", res=aa_res("wal"))
+        ax.legend(loc="best", frameon=False)
+        save(fig, "wal_ckptread")
+        head += target_heads("wal", ["t-readers-during/without"])
+    if not head:
+        raise ValueError("no wal rows")
+    return head
+
+
+def plot_longread(rows, save):
+    samp = [r for r in rows if r["verdict"] == "sample" and mem_time(r) is not None]
+    meas = [r for r in rows if r["verdict"] != "sample"]
+    if not samp:
+        raise ValueError("longread rows carry no samples")
+    lim = max((_float(r["extra_kv"].get("gc_limit_bytes")) or 0) for r in samp) / 2**20
+    fig, (ax,) = paper_fig(rows, "A reader holds one read section for the whole trial while the writer "
+                           "commits: bytes awaiting reclamation (median over rounds per sample)", height=2.4)
+    for i, (s, srs) in enumerate(sorted(group(samp, lambda r: r["sync"]).items(), key=lambda kv: policy_key(kv[0]))):
+        by_i = {}
+        for tr in group(srs, lambda r: (r.get("run_id"), r["trial"])).values():
+            for k, r in enumerate(sorted(tr, key=mem_time)):
+                by_i.setdefault(k, []).append(r)
+        idx = sorted(by_i)
+        xs = [statistics.median([mem_time(r) for r in by_i[k]]) for k in idx]
+        ys = [statistics.median([(_float(r["extra_kv"].get("pending_bytes")) or 0) / 2**20 for r in by_i[k]])
+              for k in idx]
+        m, ls = style(i)
+        ax.plot(xs, ys, marker=m, ls=ls, color=color_of(s), label=s)
+    ax.axhline(lim, color="tab:red", ls="--", lw=1.0, label=f"gc_limit_bytes ({lim:g} MiB)")
+    ax.set_xlabel("time in trial (s)")
+    ax.set_ylabel("awaiting reclamation (MiB)")
+    ax.set_ylim(bottom=0, top=lim * 1.3 if lim else None)
+    ax.legend(loc="center right", frameon=False)
+    ax.grid(True, alpha=0.3)
+    save(fig, "longread")
+    head = []
+    for s in sorted({r["sync"] for r in meas}, key=policy_key):
+        rs = [r for r in meas if r["sync"] == s]
+        pk = med_range([_float(r["extra_kv"].get("bound_ratio")) for r in rs])
+        mx = med_range([_float(r["extra_kv"].get("max_commit_us")) for r in rs])
+        gw = med_range([_float(r["extra_kv"].get("gc_waits")) for r in rs])
+        head.append((f"{s}, long section", f"{fmt_num(median_of(rs))} commits/s",
+                     "-", f"peak pending / limit {pk[0]:.2f}" if pk else "-", True))
+        head.append((f"{s}, writer stall", f"max commit {mx[0] / 1e3:.1f} ms" if mx else "-", "-",
+                     f"gc_waits {gw[0]:.0f} per trial" if gw else "-", False))
+    return head
+
+
+def plot_openloop(rows, save):
+    rows = [r for r in rows if any(r[p] is not None for p, _ in PCTS)]
+    if not rows:
+        raise ValueError("openloop rows carry no percentiles")
+    variants = [v for v in ("no-writer", "writer") if any(r["variant"] == v for r in rows)]
+    rate = next((r["extra_kv"].get("rate_per_reader") for r in rows), "?")
+    fig, axes = paper_fig(rows, f"Open-loop read latency at {rate} arrivals/s per reader, from the scheduled "
+                          "time (queueing counted); median over rounds, 95% CI", ncols=len(variants),
+                          width=PAGE_W, height=2.6)
+    syncs = sorted({r["sync"] for r in rows}, key=policy_key)
+    for ax, v in zip(axes, variants):
+        rs = [r for r in rows if r["variant"] == v]
+        for i, s in enumerate(syncs):
+            srs = [r for r in rs if r["sync"] == s]
+            if not srs:
+                continue
+            xs, st = [], []
+            for k, (p, _) in enumerate(PCTS):
+                m = med_range([r[p] for r in srs])
+                if m:
+                    xs.append(k)
+                    st.append(m)
+            mk, ls = style(syncs.index(s))
+            ceiling = s == "nosync"
+            ax.errorbar(xs, [a[0] for a in st], yerr=[[a[0] - a[1] for a in st], [a[2] - a[0] for a in st]],
+                        marker=mk, ls=ls, capsize=2, color="black" if ceiling else color_of(s),
+                        lw=2.2 if ceiling else 1.0, zorder=5 if ceiling else 3,
+                        label=f"{s} (no-synchronisation reference)" if ceiling else s)
+        ax.set_xticks(range(len(PCTS)))
+        ax.set_xticklabels([lab for _, lab in PCTS])
+        ax.set_yscale("log")
+        eng_y(ax, lambda x: f"{x:g}")
+        ax.set_title(f"{v}: 1 reader" + (" + 1 writer" if v == "writer" else ""))
+        ax.grid(True, which="major", alpha=0.3)
+    axes[0].set_ylabel("latency from the scheduled arrival (µs)")
+    h, lab = [], []
+    for ax in axes:
+        for a, b in zip(*ax.get_legend_handles_labels()):
+            if b not in lab:
+                h.append(a)
+                lab.append(b)
+    axes[0].legend(h, lab, loc="upper left", ncol=2, frameon=False)
+    save(fig, "openloop")
+    head = []
+    for r in wl_ratios("openloop"):
+        if r.get("name", "").startswith("p99/"):
+            head.append((f"{r['num']}", r.get("verdict") or "-", fmt_ci(ci_of(r)), f"{r['name']} (paired per round)",
+                         r["num"].startswith(("rcu-memb", "rwlock", "ck-epoch"))))
+    return head
+
+
+def plot_kernels(rows, save):
+    items = target_items("kernels", label=lambda r: f"{r.get('variant')} {r.get('threads')}T")
+    if not items:
+        raise ValueError("no kernel comparisons in DIR/*.ratios.csv")
+    items = [(lab, ci, g, f"{lab.split()[-1]}") for lab, ci, g, _ in items]
+    fig, (ax,) = paper_fig(rows, "Kernels on a live rcugraph snapshot / the static-CSR baseline "
+                           "(time ratio inverted: throughput), paired per round", height=1.2 + 0.25 * len(items))
+    dot_items(ax, items, "rcugraph / CSR (runs per second)", res=aa_res("kernels"))
+    ax.legend(loc="best", frameon=False)
+    save(fig, "kernels")
+    return target_heads("kernels", label=lambda r: "rcugraph/csr")
+
+
+def plot_peers(rows, save):
+    rr = [r for r in wl_ratios("peers", ("ratio",)) if not _int(r.get("oversubscribed"))]
+    if not rr:
+        raise ValueError("no peer ratios in DIR/*.ratios.csv")
+    studies = [s for s in ("peers read", "peers write") if any(r.get("study") == s for r in rr)]
+    fig, axes = paper_fig(rows, "LMDB (DUPSORT), SQLite and rcugraph (public API) on the same graph and "
+                          "sequence: throughput / LMDB's, paired per round (log scale)", ncols=len(studies),
+                          width=PAGE_W, height=2.6, sharey=False, sharex=True)
+    for ax, st in zip(axes, studies):
+        items = []
+        for r in rr:
+            if r.get("study") != st:
+                continue
+            store = (r.get("num") or "").split("@")[0]
+            goal = TARGET_GOALS["t-peers-rcugraph/lmdb"] if (store == "rcu-memb" and r.get("variant") == "neighbors"
+                                                            and r.get("threads") == "2") else None
+            items.append((f"{r.get('variant')} {r.get('threads')}T", ci_of(r), goal,
+                          "rcugraph" if store == "rcu-memb" else store))
+        items.sort(key=lambda it: (it[0], it[3]))
+        dot_items(ax, items, "throughput / LMDB", log=True, res=None)
+        ax.set_title("reads (queries/s)" if st == "peers read" else "one-edge commits (commits/s)")
+    h, lab = [], []
+    for ax in axes:
+        for a, b in zip(*ax.get_legend_handles_labels()):
+            if b not in lab:
+                h.append(a)
+                lab.append(b)
+    axes[0].legend(h, lab, loc="upper right", frameon=False)
+    save(fig, "peers")
+    return target_heads("peers")
+
+
+def plot_writer_log(rows, save):
+    """The log's group commit (fsyncs per commit by committers) and commit
+    latency with automatic checkpoints off and on (writer workload)."""
+    grp = [r for r in rows if writer_key(r)[1] == "commit" and writer_key(r)[2]]
+    if not grp:
+        return []
+    head = []
+    off = [r for r in grp if "ckpt=on" not in r["variant"]]
+    on = [r for r in grp if "ckpt=on" in r["variant"]]
+    fig, (ax,) = paper_fig(rows, "Group commit (txn=1, durability COMMIT): fsyncs per commit by committing "
+                           "threads, median over rounds, 95% CI", height=2.2)
+    for i, (lab, rs) in enumerate((("checkpoints off", off), ("checkpoints on (every 8 KiB of log)", on))):
+        by_t = group([r for r in rs if _float(r["extra_kv"].get("fsyncs_per_commit")) is not None],
+                     lambda r: r["threads"])
+        xs = sorted(by_t)
+        if not xs:
+            continue
+        st = [med_range([_float(r["extra_kv"]["fsyncs_per_commit"]) for r in by_t[x]]) for x in xs]
+        m, ls = style(i)
+        ax.errorbar(xs, [a[0] for a in st], yerr=[[a[0] - a[1] for a in st], [a[2] - a[0] for a in st]],
+                    marker=m, ls=ls, capsize=2, label=lab)
+    ax.axhline(0.3, color="tab:red", ls="--", lw=1.0, label="goal ≤ 0.3 at 4 committers")
+    over = threads_axis(ax, [r["threads"] for r in grp], nproc_of(rows))
+    ax.set_xlabel("committing threads" + (" (grey: more than the CPUs)" if over else ""))
+    ax.set_ylabel("fsyncs per commit")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper right", frameon=False)
+    ax.grid(True, alpha=0.3)
+    save(fig, "writer_group")
+    if on:
+        fig, (ax,) = paper_fig(rows, "Commit latency (txn=1, COMMIT) with automatic checkpoints off and on, "
+                               "median over rounds of each run's percentile, 95% CI", height=2.3)
+        ts = sorted({r["threads"] for r in on})
+        for i, (lab, rs) in enumerate((("checkpoints off", off), ("checkpoints on", on))):
+            for j, t in enumerate(ts):
+                sel = [r for r in rs if r["threads"] == t]
+                xs, st = [], []
+                for k, (p, _) in enumerate(PCTS):
+                    mm = med_range([r[p] for r in sel])
+                    if mm:
+                        xs.append(k)
+                        st.append(mm)
+                if not xs:
+                    continue
+                m, _ = style(j)
+                ax.errorbar(xs, [a[0] for a in st], yerr=[[a[0] - a[1] for a in st], [a[2] - a[0] for a in st]],
+                            marker=m, ls=LSTYLES[i], capsize=2, color=_CMAP[(2 * i) % 20],
+                            label=f"{lab}, {t} committer{'s' if t > 1 else ''}")
+        ax.set_xticks(range(len(PCTS)))
+        ax.set_xticklabels([lab for _, lab in PCTS])
+        ax.set_yscale("log")
+        eng_y(ax, lambda x: f"{x:g}")
+        ax.set_ylabel("commit latency (µs)")
+        ax.legend(loc="upper left", frameon=False)
+        ax.grid(True, which="major", alpha=0.3)
+        save(fig, "writer_ckpt")
+        head += target_heads("writer", ["t-ckpt-p99-on/off"])
+    for t in sorted({r["threads"] for r in off}):
+        st = med_range([_float(r["extra_kv"].get("fsyncs_per_commit")) for r in off if r["threads"] == t])
+        if st:
+            head.append((f"group commit, {t} committers", f"{st[0]:.3f} fsyncs/commit", fmt_ci(st),
+                         "median over rounds" + (" (goal <= 0.3 at 4)" if t == 4 else ""), t == 4))
+    return head + target_heads("writer", ["t-group-commit-4/1"])
+
+
 def plot_generic(rows, save, name):
     plot_threads_by_policy(rows, save, name, f"{name}: throughput vs threads",
                            panel_key=lambda r: r["variant"] or "-")
@@ -1181,18 +1596,28 @@ def plot_generic(rows, save, name):
             for v, s in sorted({(r["variant"], r["sync"]) for r in rows})]
 
 
+# drawn at their printed size (see "paper-size figures")
+PAPER_SIZE = {"insert", "load", "footprint", "wal", "longread", "openloop", "kernels", "peers"}
+
 PLOTTERS = {
     "readonly": (plot_readonly, ["readonly", "readonly_ratio"]),
     "readtargets": (plot_readtargets, ["readtargets"]),
     "mixed": (plot_mixed, ["mixed"]),
     "traversal": (plot_traversal, ["traversal"]),
     "contention": (plot_contention, ["contention"]),
-    "writer": (plot_writer, ["writer"]),
+    "writer": (plot_writer, ["writer", "writer_group", "writer_ckpt"]),
     "counters": (plot_counters, ["counters"]),
     "latency": (plot_latency, ["latency"]),
     "memory": (plot_memory, ["memory"]),
     "realgraphs": (plot_realgraphs, ["realgraphs"]),
-    "lmdb": (plot_lmdb, ["lmdb"]),
+    "peers": (plot_peers, ["peers"]),
+    "insert": (plot_insert, ["insert"]),
+    "load": (plot_load, ["load"]),
+    "footprint": (plot_footprint, ["footprint"]),
+    "wal": (plot_wal, ["wal_replay", "wal_ckptread"]),
+    "longread": (plot_longread, ["longread"]),
+    "openloop": (plot_openloop, ["openloop"]),
+    "kernels": (plot_kernels, ["kernels"]),
     "oldbench": (plot_oldbench, ["oldbench"]),
 }
 
@@ -1204,7 +1629,10 @@ def main(argv):
     ap.add_argument("dir", help="directory holding the *.csv files")
     ap.add_argument("--figures", help="output directory for figures (default DIR/figures)")
     ap.add_argument("--summary", help="summary file (default DIR/summary.md)")
+    ap.add_argument("--formats", default="png,pdf",
+                    help="comma list of figure formats (default png,pdf; run_all.sh --quick: png)")
     args = ap.parse_args(argv)
+    FORMATS[:] = [f for f in args.formats.split(",") if f in ("png", "pdf", "svg")] or ["png"]
 
     if not os.path.isdir(args.dir):
         print(f"plot.py: {args.dir}: not a directory", file=sys.stderr)
@@ -1224,7 +1652,7 @@ def main(argv):
     by_w = group([r for r in rows if not r["sync"].endswith("#2")], lambda r: r["workload"])
 
     def save(fig, name):
-        for ext in ("png", "pdf"):
+        for ext in FORMATS:
             path = os.path.join(figdir, f"{name}.{ext}")
             fig.savefig(path, dpi=150 if ext == "png" else None)
             written.append(path)
@@ -1240,7 +1668,11 @@ def main(argv):
             continue
         fn = PLOTTERS.get(w, (None, None))[0]
         try:
-            heads[w] = fn(rs, save) if fn else plot_generic(rs, save, w)
+            if w in PAPER_SIZE:
+                with plt.rc_context(PAPER_RC):
+                    heads[w] = fn(rs, save)
+            else:
+                heads[w] = fn(rs, save) if fn else plot_generic(rs, save, w)
         except Exception as e:  # keep going: one broken figure must not hide the others
             plt.close("all")
             failed.append(w)
@@ -1369,7 +1801,9 @@ def write_summary(path, rows, by_w, heads, skipped, failed, figdir, datadir):
         elif w in failed:
             out.append(f"- {w}: FAILED to plot (see plot.py output)")
         else:
-            out.append(f"- {w}: " + ", ".join(f"[{n}.png]({rel}/{n}.png) ([pdf]({rel}/{n}.pdf))" for n in names))
+            out.append(f"- {w}: " + ", ".join(f"[{n}.png]({rel}/{n}.png)" +
+                                              (f" ([pdf]({rel}/{n}.pdf))" if "pdf" in FORMATS else "")
+                                              for n in names))
     if SECTIONCOST:
         out.append(f"- sectioncost: [sectioncost.png]({rel}/sectioncost.png)"
                    if "sectioncost" not in failed else "- sectioncost: FAILED to plot")

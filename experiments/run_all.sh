@@ -5,9 +5,11 @@
 #   --quick     the whole suite in under 3 minutes on 2 cores (build excluded): rgbench
 #               --quick (6 rounds of 0.05 s per configuration), small graphs, a subset
 #               of policies; the numbers are a smoke test, not results
-#   --full      10 rounds of 1 s per configuration, every policy (hours on 2 cores)
+#   --full      10 rounds of 0.3 s per configuration (0.1 s warm-up), every policy:
+#               about 45-60 minutes on 2 cores (docs/experiments.md, "Budget")
 #   --out DIR   where the CSVs go (default results/quick or results/full);
-#               figures go to DIR/figures/, the headline table to DIR/summary.md,
+#               figures go to DIR/figures/ (--quick: PNG; --full: PNG and PDF), the
+#               headline table to DIR/summary.md,
 #               the target lines to DIR/targets.txt and DIR/targets.md
 #   --only LIST run only these figure scripts (e.g. --only readonly,mixed)
 #   --no-setup  skip scripts/setup.sh (Debian packages)
@@ -82,7 +84,9 @@ done
 t=$(now)
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-if ! "$PY" experiments/plot.py "$out"; then
+formats=png,pdf
+[ "$mode" = quick ] && formats=png # the quick run's budget: PNG only
+if ! "$PY" experiments/plot.py "$out" --formats "$formats"; then
 	failed+=("plot")
 fi
 timings+=("plot $(secs "$t") s")
@@ -103,7 +107,7 @@ echo "run_all ($mode): per step"
 printf '  %s\n' "${timings[@]}"
 echo "run_all ($mode): total $(secs "$t_all") s on $(nproc) cores; measured part (figure scripts + plot) $measured s"
 echo "  CSVs:    $out/*.csv   (commands and logs: $out/logs/)"
-echo "  figures: $out/figures/*.png and *.pdf"
+echo "  figures: $out/figures/*.png$([ "$mode" = full ] && echo ' and *.pdf')"
 echo "  summary: $out/summary.md   targets: $out/targets.txt ($out/targets.md)"
 if [ "${invalid:-0}" -gt 0 ]; then
 	echo "run_all: INVALID studies (hard checks fired; rows marked valid=INVALID):" >&2

@@ -2,8 +2,9 @@
 """targets_table.py [FILE] - turns experiments/targets.sh lines into the
 Markdown table of the README's targets.
 
-Input (FILE or stdin): lines "target <name> <measured> <goal> <met|missed>";
-other lines are ignored. measured is "est[lo,hi]" (a ratio's median and
+Input (FILE or stdin): lines "target <name> <measured> <goal> <met|missed>"
+(the table) and "report <name> <measured>" (a second table of what is
+reported beside the targets); other lines are ignored. measured is "est[lo,hi]" (a ratio's median and
 95% CI), "res(A/A=...)" or free text. The table adds whether the CI clears
 the goal ("yes": the whole interval is on the goal's side, "no": the whole
 interval misses it, "straddles": it contains the goal). /usr/bin/python3,
@@ -26,17 +27,25 @@ def clears(measured, goal):
 
 def main(argv):
     src = open(argv[1]) if len(argv) > 1 else sys.stdin
-    rows = []
+    rows, reports = [], []
     for ln in src:
         f = ln.split()
         if len(f) == 5 and f[0] == "target":
             rows.append(f[1:])
+        elif len(f) >= 3 and f[0] == "report":
+            reports.append((f[1], " ".join(f[2:])))
     out = ["| target | measured (median [95% CI]) | goal | CI clears the goal | status |",
            "|---|---|---|---|---|"]
     for name, measured, goal, status in rows:
         shown = re.sub(r"^([-0-9.eE+]+)\[([^,]+),([^\]]+)\]$", r"\1 [\2, \3]", measured)
         out.append(f"| {name} | {shown} | {goal.replace('>=', '≥ ').replace('<=', '≤ ')} | "
                    f"{clears(measured, goal)} | {'**met**' if status == 'met' else 'missed'} |")
+    if reports:
+        out += ["", "Reported beside the targets (no goal of their own):", "",
+                "| measurement | value (median [95% CI]) |", "|---|---|"]
+        for name, measured in reports:
+            shown = re.sub(r"^([-0-9.eE+]+)\[([^,]+),([^\]]+)\]$", r"\1 [\2, \3]", measured)
+            out.append(f"| {name} | {shown} |")
     print("\n".join(out))
     return 0
 

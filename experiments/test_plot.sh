@@ -27,7 +27,7 @@ fail() { echo "test_plot: FAIL: $*" >&2; exit 1; }
 
 "$PY" "$here/test_plot_data.py" "$data"
 
-expected="readonly readonly_ratio readtargets mixed traversal contention writer counters latency memory realgraphs lmdb oldbench future sectioncost"
+expected="readonly readonly_ratio readtargets mixed traversal contention writer writer_group writer_ckpt counters latency memory realgraphs peers oldbench future sectioncost insert load footprint wal_replay wal_ckptread longread openloop kernels"
 
 log=$work/plot.log
 "$PY" "$here/plot.py" "$data" >"$log" 2>&1 || { cat "$log"; fail "plot.py exited non-zero on the full synthetic set"; }
@@ -45,6 +45,14 @@ grep -q "t14-span/csr cache, 1 threads" "$data/summary.md" || fail "summary.md l
 grep -q "Section costs (callgrind)" "$data/summary.md" || fail "summary.md lacks the section costs"
 grep -q "nproc=2" "$data/summary.md" || fail "summary.md does not name the machine"
 if grep -q "| readonly | rcu-memb, [48] threads" "$data/summary.md"; then fail "an oversubscribed configuration is in a headline"; fi
+grep -q "t-insert/floor" "$data/summary.md" || { cat "$data/summary.md"; fail "summary.md lacks the insert target"; }
+grep -q "| footprint | packed" "$data/summary.md" || fail "summary.md lacks the footprint"
+grep -q "replay on open" "$data/summary.md" || fail "summary.md lacks the replay target"
+# the paper-size figures are drawn at a column (3.5 in) or the page (7.16 in)
+for f in insert load footprint wal_replay longread kernels openloop peers writer_group; do
+  w=$("$PY" -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(struct.unpack('>I', d[16:20])[0])" "$data/figures/$f.png")
+  [ "$w" = 525 ] || [ "$w" = 1074 ] || fail "$f.png is $w px wide, not 3.5 in or 7.16 in at 150 dpi"
+done
 if grep -q "error" "$log"; then cat "$log"; fail "plot.py printed an error"; fi
 
 # A missing CSV is skipped with a note, not a failure.
@@ -52,8 +60,8 @@ part=$work/partial
 rm -rf "$part"; mkdir -p "$part"
 cp "$data"/readonly.csv "$data"/memory.csv "$part"/
 "$PY" "$here/plot.py" "$part" >"$log" 2>&1 || { cat "$log"; fail "plot.py failed when CSVs are missing"; }
-grep -q "no rows for workload 'lmdb'" "$log" || { cat "$log"; fail "no note for the missing lmdb CSV"; }
-[ ! -e "$part/figures/lmdb.png" ] || fail "lmdb figure drawn without data"
+grep -q "no rows for workload 'peers'" "$log" || { cat "$log"; fail "no note for the missing peers CSV"; }
+[ ! -e "$part/figures/peers.png" ] || fail "peers figure drawn without data"
 [ -s "$part/figures/readonly.png" ] || fail "readonly figure missing in the partial run"
 [ -s "$part/figures/memory.pdf" ] || fail "memory figure missing in the partial run"
 

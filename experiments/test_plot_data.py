@@ -119,9 +119,18 @@ for n in (1, 100, 10000):
         rs += rows_for("writer", [f"txn={n},log={d}"], ["rcu-memb"], [1],
                        lambda v, s, t, n=n, d=d: 1e6 * n / (n + 5) / {"none": 1, "off": 2, "interval": 3, "commit": 300}[d],
                        "edges", durability=d, batch=n)
-rs += rows_for("writer", ["txn=1,log=commit,group"], ["rcu-memb"], [1, 2, 4], lambda v, s, t: 3e3 * t, "edges",
-               durability="commit", batch=1)
+for v in ("txn=1,log=commit,group", "txn=1,log=commit,group,ckpt=on"):
+    for r in rows_for("writer", [v], ["rcu-memb"], [1, 2, 4] if "ckpt" not in v else [1, 4],
+                      lambda v, s, t: 3e3 * t, "edges", durability="commit", batch=1):
+        k = 2 if "ckpt" in v else 1
+        r.update(extra=f"fsyncs_per_commit={1 / r['threads']:.3f}", p50_us=f"{200 * k}", p90_us=f"{300 * k}",
+                 p99_us=f"{400 * k}", p999_us=f"{900 * k}")
+        rs.append(r)
 write("writer", rs)
+write("writer.ratios", [ratio_row("writer", "writer rcu-memb", "txn=1,log=commit,group,ckpt=on", t, "t-ckpt-p99-on/off",
+                                  "compare", 1.5, 1.2, 1.9) for t in (1, 4)]
+      + [ratio_row("writer", "writer rcu-memb", "txn=1,log=commit,group", 4, "t-group-commit-4/1", "compare",
+                   2.9, 2.7, 3.1)], rcols)
 
 rs = rows_for("counters", [""], ["percpu", "atomic", "perthread", "batched"], THREADS,
               lambda v, s, t: {"atomic": 3e7 / min(t, NPROC), "percpu": 1e8 * min(t, NPROC)}.get(s, 2e8 * min(t, NPROC)),
@@ -161,9 +170,80 @@ for g in ("wiki-Vote", "email-Eu-core"):
                        "queries", graph=f"/work/shared/datasets/{g}.txt" if k == "snap" else f"{k}:n=7115,deg=14,seed=1")
 write("realgraphs", rs)
 
-rs = rows_for("lmdb", ["readonly", "mixed 5%"], ["rcu-memb", "lmdb"], [1, 2, 4],
-              lambda v, s, t: scal("rcu-memb", t) / (8 if s == "lmdb" else 1), "queries", ref="lmdb")
-write("lmdb", rs)
+rs = rows_for("peers", ["neighbors", "2hop"], ["rcu-memb", "lmdb", "sqlite"], [1, 2],
+              lambda v, s, t: scal("rcu-memb", t) / {"lmdb": 4, "sqlite": 80}.get(s, 1), "queries", ref="lmdb")
+rs += rows_for("peers", ["write:off", "write:commit"], ["rcu-memb", "lmdb", "sqlite"], [1],
+               lambda v, s, t: 1e5 / {"lmdb": 3, "sqlite": 5}.get(s, 1), "commits", ref="lmdb")
+write("peers", rs)
+rr = []
+for v, t in (("neighbors", 1), ("neighbors", 2), ("2hop", 2), ("write:off", 1), ("write:commit", 1)):
+    st = "peers write" if v.startswith("write") else "peers read"
+    for store, est in (("rcu-memb", 4.2), ("sqlite", 0.04)):
+        rr.append(dict(ratio_row("peers", st, v, t, f"{store}/lmdb", "ratio", est, est * 0.9, est * 1.1),
+                       num=f"{store}@{v} {t}T", den=f"lmdb@{v} {t}T"))
+    rr.append(ratio_row("peers", st, v, t, "t-peers-rcugraph/lmdb" if not v.startswith("write")
+                        else "t-peers-write-rcugraph/lmdb", "compare", 4.2, 3.8, 4.6))
+write("peers.ratios", rr, rcols)
+
+# the writer-side workloads: per-round rows and their named comparisons
+write("insert", rows_for("insert", ["batched:floor"], ["floor"], [1], lambda v, s, t: 3e7, "edges")
+      + rows_for("insert", ["batched:txn=10000"], ["rcu-memb"], [1], lambda v, s, t: 1e7, "edges"))
+write("insert.ratios", [ratio_row("insert", "insert batched", "batched:txn=10000", 1, "t-insert/floor", "compare",
+                                  0.33, 0.3, 0.36),
+                        ratio_row("insert", "insert batched", "batched:txn=10000", 1, "t-insert/vfloor", "compare",
+                                  0.6, 0.5, 0.7),
+                        ratio_row("insert", "insert hub", "hub:spread", 1, "t-hub-time/spread-time", "compare",
+                                  0.5, 0.45, 0.6),
+                        ratio_row("insert", "insert batched", "batched:floor", 1, "A/A floor#2/floor", "aa",
+                                  1.0, 0.95, 1.05, res=0.05, verdict="aa")], rcols)
+write("load", rows_for("load", ["rmat:rcugraph"], ["rcu-memb"], [1], lambda v, s, t: 3e7, "edges")
+      + rows_for("load", ["rmat:csr"], ["csr"], [1, 2], lambda v, s, t: 5e7 * t, "edges"))
+write("load.ratios", [ratio_row("load", f"load {g}", f"{g}:csr", t, f"t-load-time/csr{t}T", "compare",
+                                1.6 * t, 1.5 * t, 1.7 * t) for g in ("rmat", "wiki-Vote") for t in (1, 2)], rcols)
+fp = []
+for i, (v, s, bpe, extra) in enumerate((("packed", "rcu-memb", 12.6, "nodes_bpe=0.5;heads_bpe=2.8;arrays_bpe=0;pack_bpe=9.3"),
+                                        ("live", "rcu-memb", 16.1, "nodes_bpe=0.5;heads_bpe=2.8;arrays_bpe=12.8;pack_bpe=0"),
+                                        ("csr", "csr", 9.0, "bytes=9000000"))):
+    fp.append(dict(BASE, workload="footprint", variant=v, sync=s, threads=1, round=0, order_pos=i,
+                   throughput=bpe, unit="bytes/edge", ops=1000000, oversubscribed=0,
+                   ratio="" if s == "csr" else f"{bpe / 9.0:.4f}", extra=extra + ";deterministic=1"))
+write("footprint", fp)
+write("footprint.ratios", [ratio_row("footprint", "footprint", v, 1, f"t-footprint-{v}/csr", "compare", e, e, e,
+                                     verdict="deterministic") for v, e in (("packed", 1.4), ("live", 1.79))], rcols)
+write("wal", rows_for("wal", ["replay"], ["rcu-memb"], [1], lambda v, s, t: 7e6, "edges")
+      + rows_for("wal", ["ckptread:without", "ckptread:during"], ["rcu-memb"], [2],
+                 lambda v, s, t: 2e7 * (0.95 if "during" in v else 1), "queries"))
+write("wal.ratios", [ratio_row("wal", "wal ckptread", "ckptread:during", 2, "t-readers-during/without", "compare",
+                               0.95, 0.9, 1.0),
+                     ratio_row("wal", "wal ckptread", "ckptread:without", 2, "A/A rcu-memb#2/rcu-memb", "aa",
+                               1.0, 0.96, 1.03, res=0.04, verdict="aa")], rcols)
+lr = []
+for s in ("rcu-memb", "rcu-qsbr", "ck-epoch", "rwlock"):
+    for rnd in range(6):
+        lr.append(dict(BASE, workload="longread", variant="long-section", sync=s, threads=2, round=rnd,
+                       throughput=1e4 if s != "rwlock" else 3, unit="commits", oversubscribed=0,
+                       extra=f"peak_pending_bytes={0 if s == 'rwlock' else 4194400};gc_limit_bytes=4194304;"
+                             f"bound_ratio={0 if s == 'rwlock' else 1.0};gc_waits=2;max_commit_us=290000"))
+        for i in range(10):
+            t = 0.03 * (i + 1)
+            pend = 0 if s == "rwlock" else min(4194304, 4194304 * t * 20)
+            lr.append(dict(BASE, workload="longread", variant=f"t={t:.2f}s", sync=s, threads=2, round=rnd,
+                           throughput=1e4, unit="commits", oversubscribed=0, verdict="sample",
+                           extra=f"pending_bytes={pend:.0f};gc_waits=1;gc_limit_bytes=4194304"))
+write("longread", lr)
+ol = rows_for("openloop", ["no-writer"], ["nosync", "rcu-memb", "rwlock"], [1], lambda v, s, t: 1e5, "queries")
+ol += rows_for("openloop", ["writer"], ["rcu-memb", "rwlock"], [2], lambda v, s, t: 1e5, "queries")
+for r in ol:
+    k = (20 if r["variant"] == "writer" and r["sync"] == "rwlock" else 1) * random.uniform(0.9, 1.1)
+    r.update(p50_us=f"{0.3 * k:.3f}", p90_us=f"{0.8 * k:.3f}", p99_us=f"{3 * k:.3f}", p999_us=f"{12 * k:.3f}",
+             extra="readers=1;rate_per_reader=100000")
+write("openloop", ol)
+write("openloop.ratios", [dict(ratio_row("openloop", "openloop", "writer", 2, "p99/rcu-memb", "compare",
+                                         20, 15, 25), num="rwlock@writer 2T")], rcols)
+write("kernels", rows_for("kernels", ["bfs", "pagerank", "wcc"], ["rcu-memb", "csr"], [1, 2],
+                          lambda v, s, t: 10 * t * (0.8 if s == "rcu-memb" else 1), "runs", ref="csr"))
+write("kernels.ratios", [ratio_row("kernels", "kernels", k, t, "t-kernel-rcugraph/csr", "compare", 0.8, 0.7, 0.9)
+                         for k in ("bfs", "pagerank", "wcc") for t in (1, 2)], rcols)
 
 rs = []
 for sc in ("reads", "mixed", "traversal", "contention"):

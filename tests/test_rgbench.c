@@ -5,8 +5,12 @@
  * the barrier / duration / counter bookkeeping on the hidden fake workload
  * "selftest", the statistics columns, the hard checks (a speedup above the
  * thread count, a "synchronised" configuration above the ceiling: INVALID
- * and exit 4 unless --keep-going), oversubscription, equal-work checksums
- * of the real workloads, the read targets and the callgrind section costs.
+ * and exit 4 unless --keep-going), the equal-work checks failing by
+ * construction (a lying verify hook, a run reporting a wrong result),
+ * oversubscription, equal-work checksums of the real workloads, the read
+ * targets, the writer-side workloads (insert, load, footprint, wal,
+ * writer's fsyncs and checkpoints, kernels), the peers, the long reader and
+ * the open-loop latency, and the callgrind section costs.
  *
  * The binary is $RGBENCH, else ../experiments/rgbench/rgbench relative to
  * the working directory (ctest runs this in build/tests). Tests are skipped
@@ -261,7 +265,7 @@ Test(rgbench, help_and_list)
 		"--workload", "--sync", "--threads", "--variant", "--rounds", "--duration", "--warmup",
 		"--graph", "--update-ratio", "--batch", "--durability", "--pin", "--pack", "--seed",
 		"--csv", "--ratios", "--keep-going", "--ops", "--metrics-port", "--quick", "--list",
-		"--flaw", "Exit status", "example"};
+		"--flaw", "--rate", "Exit status", "example"};
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		cr_expect(strstr(buf, opts[i]) != NULL, "--help does not mention %s", opts[i]);
 	cr_assert_eq(run("--list", out), 0);
@@ -272,11 +276,13 @@ Test(rgbench, help_and_list)
 	unlink(out);
 	static const char *const wls[] = {"readonly", "readtargets", "mixed", "traversal",
 					  "contention", "writer", "counters", "latency", "memory",
-					  "realgraphs", "lmdb", "oldbench", "sectioncost", "rcu-memb",
-					  "variants: cache dram"};
+					  "realgraphs", "peers", "oldbench", "sectioncost", "insert",
+					  "load", "footprint", "wal", "longread", "openloop", "kernels",
+					  "rcu-memb", "variants: cache dram"};
 	for (size_t i = 0; i < sizeof wls / sizeof wls[0]; i++)
 		cr_expect(strstr(buf, wls[i]) != NULL, "--list does not mention %s", wls[i]);
 	cr_expect(strstr(buf, "selftest") == NULL, "the fake workload is listed");
+	cr_expect(strstr(buf, "lmdb ") == NULL, "the removed lmdb workload is listed");
 }
 
 /* Every bad input is exit 2, before anything runs: each command asks for
@@ -296,6 +302,12 @@ Test(rgbench, bad_input_is_an_error_before_any_run, .timeout = 120)
 		"--duration -1", "--duration abc", "--warmup -2", "--pin 2", "--pack x", "--seed -1",
 		"--update-ratio 101", "--batch 0", "--ops 0",
 		"--durability sometimes", "--flaw everything",
+		"--rate 0", "--rate x", "--rate 1e12",  /* openloop's arrival rate */
+		"--workload lmdb",                  /* removed: the peers workload */
+		"--workload insert --variant cache", /* a variant of another workload */
+		"--workload peers --variant neighbours", /* misspelt */
+		"--workload kernels --variant dfs",
+		"--workload wal,load --variant nope",
 		"--graph rmat:scale=x",             /* bad graph spec */
 		"--graph /nonexistent/file.txt",    /* unreadable graph */
 		"--trials 3",                       /* removed option */
@@ -632,19 +644,16 @@ static void same_checksum(const csv_t *c, const char *wl, const char *variant_pr
 
 Test(rgbench, read_workloads_end_to_end, .timeout = 300)
 {
-	csv_t c = run_csv("--workload readonly,mixed,lmdb,traversal,contention,latency "
+	csv_t c = run_csv("--workload readonly,mixed,traversal,contention,latency "
 			  "--sync rcu-memb,rwlock,rcu-qsbr --threads 1,2 --duration 0.01 --warmup 0 "
 			  "--rounds 2 --graph uniform:n=2000,deg=4,seed=1 --update-ratio 0,20 --keep-going",
 			  "e2e");
-	static const char *const wls[] = {"readonly", "mixed", "lmdb", "traversal", "contention",
-					  "latency"};
+	static const char *const wls[] = {"readonly", "mixed", "traversal", "contention", "latency"};
 	for (size_t i = 0; i < sizeof wls / sizeof wls[0]; i++)
 		cr_expect_gt(count_wl(&c, wls[i]), 0, "no %s rows", wls[i]);
-	/* readonly, mixed (writes are undone), lmdb and rcugraph: one graph,
-	 * one answer */
+	/* readonly and mixed (writes are undone): one graph, one answer */
 	same_checksum(&c, "readonly", NULL);
 	same_checksum(&c, "mixed", NULL);
-	same_checksum(&c, "lmdb", NULL);
 	same_checksum(&c, "contention", NULL);
 	int nosync = 0, aa = 0;
 	for (int i = 1; i < c.n; i++) {
@@ -862,4 +871,290 @@ Test(rgbench, oldbench_flaws_are_switchable, .timeout = 300)
 	cr_assert_gt(ms, 0);
 	cr_assert(ck_m1 && ck_m2 && strcmp(ck_m1, ck_m2), "semantics mismatch must change the work");
 	free_csv(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Equal work can fail: both checks, by construction                  */
+/* ------------------------------------------------------------------ */
+
+/* "unequal": a configuration whose equal-work hook returns another
+ * checksum than its group's (the check every study runs before timing);
+ * "unequal-run": a count-based configuration whose runs report a wrong
+ * result from round 1 on (rgb_work_check, the per-run check of insert,
+ * load, kernels, wal and peers). Both must make the run INVALID (exit 4),
+ * naming the reason, and only that configuration. */
+Test(rgbench, equal_work_checks_fail_by_construction)
+{
+	static const char *const variants[] = {"unequal", "unequal-run"};
+	static const char *const reasons[] = {"unequal work: checksum", "unequal work in round 1"};
+	for (int v = 0; v < 2; v++) {
+		char a[256];
+		snprintf(a, sizeof a, "--workload selftest --variant %s --threads 1 --rounds 6 "
+				      "--duration 0.01 --warmup 0",
+			 variants[v]);
+		csv_t c;
+		run_both(a, "uneq", 4, &c, NULL);
+		int liar = 0;
+		for (int i = 1; i < c.n; i++) {
+			char **f = c.rows[i].f;
+			cr_assert_str_eq(f[C_VALID], "INVALID");
+			if (!strcmp(f[C_SYNC], "liar")) {
+				liar++;
+				cr_assert_str_eq(f[C_VERDICT], "invalid");
+				cr_assert(strstr(f[C_EXTRA], reasons[v]) != NULL, "%s: reason in %s",
+					  variants[v], f[C_EXTRA]);
+			} else {
+				cr_assert_str_neq(f[C_VERDICT], "invalid", "%s %s", variants[v], f[C_SYNC]);
+			}
+		}
+		cr_assert_eq(liar, 6);
+		free_csv(&c);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The writer-side workloads                                          */
+/* ------------------------------------------------------------------ */
+
+static const char *find_ratio(const csv_t *r, const char *wl, const char *name, int threads)
+{
+	for (int i = 1; i < r->n; i++) {
+		char **f = r->rows[i].f;
+		if (!strcmp(f[R_WL], wl) && !strcmp(f[R_NAME], name) &&
+		    (threads <= 0 || atoi(f[R_THREADS]) == threads)) {
+			cr_assert_str_eq(f[R_KIND], "compare", "%s %s", wl, name);
+			cr_assert(strtod(f[R_LO], NULL) <= strtod(f[R_EST], NULL) &&
+				  strtod(f[R_EST], NULL) <= strtod(f[R_HI], NULL), "%s %s: CI", wl, name);
+			return f[R_EST];
+		}
+	}
+	cr_assert_fail("no %s comparison %s at %d threads", wl, name, threads);
+	return NULL;
+}
+
+/* The equal-work checks passed: no configuration of wl is INVALID for
+ * unequal work. (Other hard checks, a speedup above the thread count or a
+ * policy above nosync, depend on timing on a loaded machine and are not
+ * asserted here: --keep-going keeps such a run.) */
+static void equal_work_held(const csv_t *c, const char *wl)
+{
+	int n = 0;
+	for (int i = 1; i < c->n; i++) {
+		char **f = c->rows[i].f;
+		if (strcmp(f[C_WL], wl))
+			continue;
+		n++;
+		cr_assert(strstr(f[C_EXTRA], "unequal work") == NULL, "%s %s %s: %s", wl, f[C_VARIANT],
+			  f[C_SYNC], f[C_EXTRA]);
+		cr_assert(is_verdict(f[C_VERDICT]) || !strcmp(f[C_VERDICT], ""), "verdict %s",
+			  f[C_VERDICT]);
+	}
+	cr_assert_gt(n, 0, "no %s rows", wl);
+}
+
+Test(rgbench, insert_load_footprint_wal_end_to_end, .timeout = 600)
+{
+	csv_t c, r;
+	run_both("--quick --workload insert,load,footprint,wal --rounds 2 --duration 0.02 --warmup 0 "
+		 "--graph rmat:scale=10,ef=8,seed=1 --keep-going",
+		 "ins", 0, &c, &r);
+	/* insert: every batched store holds the same adjacency */
+	same_checksum(&c, "insert", "batched:");
+	int stores = 0;
+	const char *one = NULL, *spread = NULL;
+	for (int i = 1; i < c.n; i++) {
+		char **f = c.rows[i].f;
+		if (strcmp(f[C_WL], "insert"))
+			continue;
+		cr_assert_str_eq(f[C_UNIT], "edges");
+		cr_assert(extra_val(f[C_EXTRA], "count_based") == 1);
+		stores |= !strcmp(f[C_VARIANT], "batched:floor") << 0;
+		stores |= !strcmp(f[C_VARIANT], "batched:vfloor") << 1;
+		stores |= !strcmp(f[C_VARIANT], "batched:txn=10000") << 2;
+		stores |= !strcmp(f[C_VARIANT], "batched:txn=1048576") << 3;
+		stores |= !strcmp(f[C_SYNC], "floor#2") << 4;
+		if (!strcmp(f[C_VARIANT], "hub:one"))
+			one = f[C_CK];
+		if (!strcmp(f[C_VARIANT], "hub:spread"))
+			spread = f[C_CK];
+	}
+	cr_assert_eq(stores, 31, "missing insert stores (mask %d)", stores);
+	cr_assert(one && spread && strcmp(one, spread), "hub and spread insert different edges");
+	equal_work_held(&c, "insert");
+	find_ratio(&r, "insert", "t-insert/floor", 1);
+	find_ratio(&r, "insert", "t-insert/vfloor", 1);
+	find_ratio(&r, "insert", "t-bulk/floor", 1);
+	find_ratio(&r, "insert", "t-hub-time/spread-time", 1);
+	/* load: rcugraph and the CSR builds agree */
+	same_checksum(&c, "load", "custom:");
+	equal_work_held(&c, "load");
+	find_ratio(&r, "load", "t-load-time/csr1T", 1);
+	find_ratio(&r, "load", "t-load-time/csr2T", 2);
+	/* footprint: one deterministic row per store, equal adjacency */
+	same_checksum(&c, "footprint", NULL);
+	equal_work_held(&c, "footprint");
+	int fp = 0;
+	for (int i = 1; i < c.n; i++) {
+		char **f = c.rows[i].f;
+		if (strcmp(f[C_WL], "footprint"))
+			continue;
+		fp++;
+		cr_assert_str_eq(f[C_UNIT], "bytes/edge");
+		cr_assert_gt(strtod(f[C_TPUT], NULL), 4.0, "fewer than 4 bytes per edge: %s", f[C_TPUT]);
+		if (strcmp(f[C_VARIANT], "csr"))
+			cr_assert_gt(extra_val(f[C_EXTRA], "mem_heads"), 0);
+	}
+	cr_assert_eq(fp, 3);
+	cr_assert_str_eq(find_ratio(&r, "footprint", "t-footprint-packed/csr", 1),
+			 find_ratio(&r, "footprint", "t-footprint-packed/csr", 1));
+	/* wal: every open replays the whole log; readers with and without a
+	 * checkpointer read the same */
+	same_checksum(&c, "wal", "replay");
+	same_checksum(&c, "wal", "ckptread");
+	equal_work_held(&c, "wal");
+	int replay = 0, during = 0;
+	for (int i = 1; i < c.n; i++) {
+		char **f = c.rows[i].f;
+		if (!strcmp(f[C_WL], "wal") && !strcmp(f[C_VARIANT], "replay")) {
+			replay++;
+			cr_assert_eq(strtoull(f[C_OPS], NULL, 10), strtoull(f[C_EDGES], NULL, 10),
+				     "an open replayed %s of %s edges", f[C_OPS], f[C_EDGES]);
+		}
+		if (!strcmp(f[C_WL], "wal") && !strcmp(f[C_VARIANT], "ckptread:during")) {
+			during++;
+			cr_assert_geq(extra_val(f[C_EXTRA], "checkpoints"), 0);
+		}
+	}
+	cr_assert_gt(replay, 0);
+	cr_assert_gt(during, 0);
+	find_ratio(&r, "wal", "t-readers-during/without", 2);
+	free_csv(&c);
+	free_csv(&r);
+}
+
+/* writer: fsyncs counted per run, checkpoints on and off, the named
+ * comparisons of group commit and checkpoint latency. */
+Test(rgbench, writer_fsyncs_and_checkpoints, .timeout = 300)
+{
+	csv_t c, r;
+	run_both("--workload writer --durability none,commit --batch 1 --threads 1,2 --rounds 2 "
+		 "--duration 0.05 --warmup 0 --graph uniform:n=2000,deg=4,seed=1 --keep-going",
+		 "wfs", 0, &c, &r);
+	int ckpt = 0;
+	for (int i = 1; i < c.n; i++) {
+		char **f = c.rows[i].f;
+		double fpc = extra_val(f[C_EXTRA], "fsyncs_per_commit");
+		cr_assert_geq(fpc, 0, "%s: no fsyncs_per_commit", f[C_VARIANT]);
+		if (!strcmp(f[C_VARIANT], "txn=1,log=none"))
+			cr_assert_eq(fpc, 0, "in memory, yet %g fsyncs per commit", fpc);
+		if (!strcmp(f[C_VARIANT], "txn=1,log=commit") && extra_val(f[C_EXTRA], "commits") > 0)
+			cr_assert_geq(fpc, 0.5, "one committer under COMMIT: %g fsyncs per commit", fpc);
+		if (strstr(f[C_VARIANT], "ckpt=on")) {
+			ckpt++;
+			cr_assert_geq(extra_val(f[C_EXTRA], "checkpoints"), 0);
+			cr_assert_eq(extra_val(f[C_EXTRA], "checkpoint_bytes"), 8192);
+		}
+	}
+	cr_assert_eq(ckpt, 2 * 2, "ckpt=on at the first and last committer count");
+	find_ratio(&r, "writer", "t-ckpt-p99-on/off", 1);
+	find_ratio(&r, "writer", "t-ckpt-p99-on/off", 2);
+	find_ratio(&r, "writer", "t-group-commit-4/1", 2);
+	free_csv(&c);
+	free_csv(&r);
+}
+
+Test(rgbench, kernels_end_to_end, .timeout = 300)
+{
+	csv_t c, r;
+	run_both("--workload kernels --graph rmat:scale=10,ef=8,seed=1 --threads 1,2 --rounds 2 "
+		 "--keep-going",
+		 "kern", 0, &c, &r);
+	static const char *const kinds[] = {"bfs", "pagerank", "wcc"};
+	for (int k = 0; k < 3; k++) {
+		same_checksum(&c, "kernels", kinds[k]);
+		find_ratio(&r, "kernels", "t-kernel-rcugraph/csr", 1);
+		find_ratio(&r, "kernels", "t-kernel-rcugraph/csr", 2);
+	}
+	equal_work_held(&c, "kernels");
+	for (int i = 1; i < c.n; i++)
+		cr_assert(strstr(c.rows[i].f[C_EXTRA], "result_checksum=") != NULL);
+	free_csv(&c);
+	free_csv(&r);
+}
+
+Test(rgbench, peers_end_to_end, .timeout = 300)
+{
+	csv_t c, r;
+	run_both("--workload peers --graph uniform:n=2000,deg=4,seed=1 --threads 1,2 --rounds 2 "
+		 "--duration 0.01 --warmup 0 --keep-going",
+		 "peers", 0, &c, &r);
+	/* one graph, one query sequence: every store's sums agree */
+	same_checksum(&c, "peers", "neighbors");
+	same_checksum(&c, "peers", "2hop");
+	equal_work_held(&c, "peers");
+	int seen = 0, writes = 0;
+	for (int i = 1; i < c.n; i++) {
+		char **f = c.rows[i].f;
+		seen |= !strcmp(f[C_SYNC], "lmdb") << 0;
+		seen |= !strcmp(f[C_SYNC], "sqlite") << 1;
+		seen |= !strcmp(f[C_SYNC], "rcu-memb") << 2;
+		if (!strncmp(f[C_VARIANT], "write:", 6)) {
+			writes++;
+			cr_assert_eq(extra_val(f[C_EXTRA], "sources_wrong"), 0, "%s %s read back wrong",
+				     f[C_SYNC], f[C_VARIANT]);
+			cr_assert_str_eq(f[C_UNIT], "commits");
+		}
+	}
+	cr_assert_eq(seen, 7, "a store is missing (mask %d)", seen);
+	cr_assert_gt(writes, 0);
+	find_ratio(&r, "peers", "t-peers-rcugraph/lmdb", 2);
+	find_ratio(&r, "peers", "t-peers-rcugraph/sqlite", 2);
+	find_ratio(&r, "peers", "t-peers-write-rcugraph/lmdb", 1);
+	free_csv(&c);
+	free_csv(&r);
+}
+
+Test(rgbench, longread_and_openloop_end_to_end, .timeout = 300)
+{
+	csv_t c, r;
+	run_both("--quick --workload longread,openloop --sync rcu-memb,rwlock --threads 1 --rounds 2 "
+		 "--duration 0.03 --warmup 0 --rate 20000 --graph uniform:n=2000,deg=4,seed=1 --keep-going",
+		 "lo", 0, &c, &r);
+	int samples = 0, meas = 0, ol = 0;
+	for (int i = 1; i < c.n; i++) {
+		char **f = c.rows[i].f;
+		if (!strcmp(f[C_WL], "longread")) {
+			if (!strcmp(f[C_VERDICT], "sample")) {
+				samples++;
+				cr_assert_geq(extra_val(f[C_EXTRA], "pending_bytes"), 0);
+			} else {
+				meas++;
+				cr_assert_gt(extra_val(f[C_EXTRA], "gc_limit_bytes"), 0);
+				cr_assert_geq(extra_val(f[C_EXTRA], "bound_ratio"), 0);
+				cr_assert_gt(extra_val(f[C_EXTRA], "section_s"), 0, "the section was held");
+			}
+		}
+		if (!strcmp(f[C_WL], "openloop")) {
+			ol++;
+			double p50 = strtod(f[C_P50], NULL), p99 = strtod(f[C_P99], NULL);
+			cr_assert(p50 > 0 && p50 <= p99, "percentiles %s %s", f[C_P50], f[C_P99]);
+			cr_assert_geq(extra_val(f[C_EXTRA], "on_time"), 0);
+			cr_assert_eq(extra_val(f[C_EXTRA], "rate_per_reader"), 20000);
+			cr_assert(strstr(f[C_EXTRA], "ceiling") == NULL &&
+				  strstr(f[C_EXTRA], "speedup above") == NULL,
+				  "neither the ceiling nor the speedup check applies: %s", f[C_EXTRA]);
+		}
+	}
+	cr_assert_gt(samples, 0);
+	cr_assert_gt(meas, 0);
+	cr_assert_gt(ol, 0);
+	int p99 = 0, aa = 0;
+	for (int i = 1; i < r.n; i++) {
+		p99 += !strcmp(r.rows[i].f[R_NAME], "p99/nosync");
+		aa += !strcmp(r.rows[i].f[R_NAME], "A/A p99");
+	}
+	cr_assert_gt(p99, 0);
+	cr_assert_gt(aa, 0);
+	free_csv(&c);
+	free_csv(&r);
 }

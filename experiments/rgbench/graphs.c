@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdatomic.h>
 
+#include "gapcsr.h"
 #include "rgbench.h"
 
 #ifndef RGB_DATASETS
@@ -226,7 +227,11 @@ rg_graph_t *rgb_graph_build(const char *sync, const rgb_data_t *d, const rgb_gop
 	if (go && go->dir) {
 		o.dir = go->dir;
 		o.durability = go->durability;
+		if (go->checkpoint_bytes)
+			o.checkpoint_bytes = go->checkpoint_bytes == RGB_NO_CKPT ? 0 : go->checkpoint_bytes;
 	}
+	if (go && go->gc_limit_bytes)
+		o.gc_limit_bytes = go->gc_limit_bytes;
 	rg_graph_t *g = NULL;
 	int rc = rg_open(&g, &o);
 	if (rc) {
@@ -300,6 +305,57 @@ void rgb_extra_metrics(rgb_row_t *r, rg_graph_t *g)
 			rgb_extra(r, "rcugraph_%s=%llu", name,
 				  (unsigned long long)rg_metrics_counter(m, ids[i]));
 	}
+}
+
+int rgb_adj_checksum(rg_graph_t *g, const uint64_t *ids, uint64_t n, uint64_t *sum,
+		     uint64_t *edges)
+{
+	rg_read_t *r;
+	if (rg_reader_register(g))
+		return -1;
+	if (rg_read_begin(g, &r)) {
+		rg_reader_unregister(g);
+		return -1;
+	}
+	uint64_t h = RGB_ADJ_INIT, m = 0;
+	for (uint64_t k = 0; k < n; k++)
+		for (int dir = 0; dir < 2; dir++) {
+			rg_span_t sp;
+			if (rg_span(r, ids[k], dir ? RG_IN : RG_OUT, &sp))
+				sp.n = 0;
+			h = rgb_adj_node(h, ids[k], dir, sp.n);
+			for (uint64_t i = 0; i < sp.n; i++)
+				h = rgb_adj_nbr(h, rg_span_id(&sp, i));
+			if (!dir)
+				m += sp.n;
+		}
+	rg_read_end(r);
+	rg_reader_unregister(g);
+	*sum = h;
+	if (edges)
+		*edges = m;
+	return 0;
+}
+
+uint64_t rgb_csr_adj_checksum(const struct gb_csr *c, const rgb_data_t *d, uint64_t *edges)
+{
+	uint64_t h = RGB_ADJ_INIT, cnt = 0;
+	for (uint64_t k = 0; k < d->nids; k++) {
+		uint64_t v = d->ids[k];
+		for (int dir = 0; dir < 2; dir++) {
+			const uint64_t *off = dir ? c->in_off : c->out_off;
+			const uint32_t *nbr = dir ? c->in_nbr : c->out_nbr;
+			uint64_t b = v < c->n ? off[v] : 0, e = v < c->n ? off[v + 1] : 0;
+			h = rgb_adj_node(h, v, dir, e - b);
+			for (uint64_t i = b; i < e; i++)
+				h = rgb_adj_nbr(h, nbr[i]);
+			if (!dir)
+				cnt += e - b;
+		}
+	}
+	if (edges)
+		*edges = cnt;
+	return h;
 }
 
 void rgb_row_graph(rgb_row_t *r, const rgb_data_t *d)

@@ -316,6 +316,69 @@ void rgb_study_judge(rgb_study_t *s)
 	}
 }
 
+int rgb_metric_resolution(const rgb_study_t *s, int a2, int a, const double *v2, const double *v,
+			  const char *name, double *res)
+{
+	rgs_resolution_t rr;
+	rgb_cmp_row_t o;
+	*res = NAN;
+	cmp_init(&o, s, &s->cfg[a2], &s->cfg[a], "aa", name);
+	if (rgs_aa_resolution(v2, v, (size_t)s->rounds, NULL, &rr) != RGS_OK) {
+		snprintf(o.verdict, sizeof o.verdict, "no-data");
+		rgb_emit_cmp(&o);
+		return -1;
+	}
+	o.ci = rr.aa;
+	o.resolution = rr.res;
+	o.aa_biased = rr.biased;
+	snprintf(o.verdict, sizeof o.verdict, "%s", rr.biased ? "aa-biased" : "aa");
+	snprintf(o.reason, sizeof o.reason, "resolution %.4g of this metric (the reference measured "
+		 "twice per round)%s", rr.res, rr.biased ? "; BIASED: the A/A CI excludes 1" : "");
+	rgb_emit_cmp(&o);
+	*res = rr.res;
+	char ci[96];
+	rgb_fmt_ci(ci, sizeof ci, &rr.aa);
+	printf("   %-34s %s (resolution +-%.2f%%)\n", name, ci, 100 * rr.res);
+	return 0;
+}
+
+int rgb_metric_cmp(const rgb_study_t *s, int a, int b, const double *va, const double *vb,
+		   const char *name, double res, rgs_ci_t *out)
+{
+	rgb_cmp_row_t o;
+	rgs_ci_t ci;
+	memset(&ci, 0, sizeof ci);
+	cmp_init(&o, s, &s->cfg[a], &s->cfg[b], "compare", name);
+	if (isnan(res)) {
+		int own;
+		res = res_for(s, s->cfg[a].threads, &own);
+	}
+	o.resolution = res;
+	int rc = -1;
+	if (!s->cfg[a].failed && !s->cfg[b].failed &&
+	    rgs_paired_ci(va, vb, (size_t)s->rounds, NULL, &ci) == RGS_OK) {
+		o.ci = ci;
+		rc = 0;
+		if (s->cfg[a].oversub) {
+			snprintf(o.verdict, sizeof o.verdict, "oversubscribed");
+		} else {
+			rgs_judgement_t j;
+			rgs_judge(&ci, isnan(res) ? 0 : res, &j);
+			snprintf(o.verdict, sizeof o.verdict, "%s", rgs_verdict_name(j.verdict));
+			snprintf(o.reason, sizeof o.reason, "%s", j.reason);
+		}
+	} else {
+		snprintf(o.verdict, sizeof o.verdict, "no-data");
+	}
+	rgb_emit_cmp(&o);
+	char buf[96];
+	rgb_fmt_ci(buf, sizeof buf, rc ? NULL : &ci);
+	printf("   %-26s %-36s %-32s %s\n", name, o.num, buf, o.verdict);
+	if (out)
+		*out = ci;
+	return rc;
+}
+
 static double median_tput(const rgb_study_t *s, const rgb_cfg_t *c)
 {
 	double v[RGB_MAX_ROUNDS], m = NAN;

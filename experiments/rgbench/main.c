@@ -19,6 +19,7 @@ rgb_opts_t rgb_o = {
 	.metrics_port = -1,
 	.pin = 1,
 	.pack = 1,
+	.rate = 100000,
 };
 
 /* ---------------- workload registry ---------------- */
@@ -88,6 +89,8 @@ static void usage(FILE *f)
 		"  --keep-going        an INVALID study does not stop the run, exit status 0\n"
 		"  --ops N             sectioncost: operations per measured loop (default 100000;\n"
 		"                      --quick 20000)\n"
+		"  --rate Q            openloop: queries per second per reader, the arrival rate\n"
+		"                      of the precomputed schedule (default 100000)\n"
 		"  --metrics-port P    serve the current graph's metrics on 127.0.0.1:P/metrics\n"
 		"  --quick             small preset: short trials, fewer rounds, small graphs\n"
 		"  --list              print the workloads, their variants and the policies\n"
@@ -313,7 +316,7 @@ int main(int argc, char **argv)
 	enum {
 		O_WORKLOAD = 256, O_SYNC, O_THREADS, O_DURATION, O_WARMUP, O_ROUNDS, O_GRAPH,
 		O_RATIO, O_BATCH, O_DUR, O_PIN, O_SEED, O_CSV, O_RATIOS, O_PORT, O_QUICK, O_LIST,
-		O_FLAW, O_VERBOSE, O_HELP, O_PACK, O_VARIANT, O_KEEP, O_OPS, O_CGCHILD,
+		O_FLAW, O_VERBOSE, O_HELP, O_PACK, O_VARIANT, O_KEEP, O_OPS, O_CGCHILD, O_RATE,
 	};
 	static const struct option lo[] = {
 		{"workload", 1, 0, O_WORKLOAD}, {"sync", 1, 0, O_SYNC},
@@ -328,7 +331,7 @@ int main(int argc, char **argv)
 		{"verbose", 0, 0, O_VERBOSE},   {"help", 0, 0, O_HELP},
 		{"pack", 1, 0, O_PACK},         {"variant", 1, 0, O_VARIANT},
 		{"keep-going", 0, 0, O_KEEP},   {"ops", 1, 0, O_OPS},
-		{"callgrind-child", 1, 0, O_CGCHILD},
+		{"callgrind-child", 1, 0, O_CGCHILD}, {"rate", 1, 0, O_RATE},
 		{0, 0, 0, 0},
 	};
 	const char *wl_arg = "readonly";
@@ -448,6 +451,10 @@ int main(int argc, char **argv)
 			if (parse_long("--ops", optarg, 1, 1000000000L, &v))
 				return 2;
 			rgb_o.ops = v;
+			break;
+		case O_RATE:
+			if (parse_double("--rate", optarg, 1, 1e9, &rgb_o.rate))
+				return 2;
 			break;
 		case O_CGCHILD:
 			rgb_o.in_callgrind = 1;

@@ -39,6 +39,8 @@ extern pthread_t urcu_mb_get_call_rcu_thread(struct call_rcu_data *crdp);
 
 static int cpus[CPU_SETSIZE];
 static int ncpus;
+static cpu_set_t process_mask; /* the affinity mask at start (rgb_unpin restores it) */
+static int have_mask;
 static int rotation; /* the study's round: worker i gets cpus[(i + rotation) % ncpus] */
 
 enum { FL_MEMB, FL_QSBR, FL_BP, FL_MB, FL_N };
@@ -83,7 +85,11 @@ void rgb_placement_init(void)
 	cpu_set_t set;
 	CPU_ZERO(&set);
 	ncpus = 0;
-	if (sched_getaffinity(0, sizeof set, &set) == 0)
+	if (sched_getaffinity(0, sizeof set, &set) == 0) {
+		process_mask = set;
+		have_mask = 1;
+	}
+	if (have_mask)
 		for (int c = 0; c < CPU_SETSIZE; c++)
 			if (CPU_ISSET(c, &set))
 				cpus[ncpus++] = c;
@@ -133,6 +139,15 @@ void rgb_pin(int i)
 	int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 	if (rc)
 		fprintf(stderr, "rgbench: cannot pin worker %d to CPU %d: %s\n", i, c, strerror(rc));
+}
+
+void rgb_unpin(void)
+{
+	if (!rgb_o.pin || !have_mask)
+		return;
+	int rc = pthread_setaffinity_np(pthread_self(), sizeof process_mask, &process_mask);
+	if (rc)
+		fprintf(stderr, "rgbench: cannot restore the affinity mask: %s\n", strerror(rc));
 }
 
 void rgb_cpus_str(char *buf, size_t cap, int nthreads)

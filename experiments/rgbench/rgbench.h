@@ -85,6 +85,7 @@ typedef struct rgb_opts {
 	int pack;                        /* 1 (default): every graph packed once after loading */
 	int keep_going;                  /* 1: an INVALID study does not stop the run */
 	long ops;                        /* sectioncost: ops per measured loop (0: default) */
+	double rate;                     /* openloop: arrivals per second per reader */
 	int in_callgrind;                /* sectioncost: the child running under valgrind */
 	const char *cg_dir;              /* sectioncost: where callgrind writes its dumps */
 	unsigned flaws;                  /* oldbench: flaws to switch on (RGB_FLAW_*) */
@@ -148,6 +149,11 @@ void rgb_placement_round(int round);
 int rgb_cpu_of(int i);
 /* Pins the calling thread as worker i (no-op with --pin 0). */
 void rgb_pin(int i);
+/* Gives the calling thread the process's affinity mask at start back (after
+ * rgb_pin on the main thread: a count-based measurement of one thread pins
+ * the main thread around its timed call only, so that threads created
+ * later, e.g. an OpenMP team, never inherit a single CPU). */
+void rgb_unpin(void);
 /* "0;1": the CPUs of workers 0..n-1 in order, "none" unpinned. */
 void rgb_cpus_str(char *buf, size_t cap, int nthreads);
 /* CPUs the call_rcu worker of the policy's liburcu flavour may run on,
@@ -447,6 +453,12 @@ int rgb_cfg_add_aa(rgb_study_t *s, int i);
 void rgb_study_link(rgb_study_t *s, const char *variant, const char *ref_sync, int aa);
 /* Index of the configuration (variant, sync, threads), -1 if none. */
 int rgb_cfg_find(const rgb_study_t *s, const char *variant, const char *sync, int threads);
+/* The equal-work check of ONE run (count-based workloads check every run,
+ * not only verify): when ok is 0, c becomes INVALID with the reason
+ * "unequal work in round R: <printf>" (the first reason is kept).
+ * Returns ok. */
+int rgb_work_check(rgb_cfg_t *c, int round, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* An extra named comparison num/den, paired per round (targets). */
 int rgb_study_compare(rgb_study_t *s, int num, int den, const char *name);
 
@@ -465,6 +477,19 @@ void rgb_study_judge(rgb_study_t *s);
 void rgb_study_summary(const rgb_study_t *s);
 /* Paired per-round ratio a/b of two configurations of a finished study. */
 int rgb_study_paired(const rgb_study_t *s, int a, int b, rgs_ci_t *out);
+/* Comparisons of a per-round metric other than throughput (a latency
+ * percentile, fsyncs per commit, ...), after rgb_study_run: va[r], vb[r]
+ * are the metric of configurations a and b in round r (NaN: missing).
+ * rgb_metric_resolution: the A/A resolution of the metric from the
+ * reference a measured twice (a2, its copy), written as an "aa" row.
+ * rgb_metric_cmp: the median of the paired per-round ratios va/vb with
+ * its 95% CI, judged against res (NaN: the study's throughput resolution
+ * at a's thread count), written as a "compare" row named name and printed.
+ * Both return 0, or -1 when there is no usable round. */
+int rgb_metric_resolution(const rgb_study_t *s, int a2, int a, const double *v2, const double *v,
+			  const char *name, double *res);
+int rgb_metric_cmp(const rgb_study_t *s, int a, int b, const double *va, const double *vb,
+		   const char *name, double res, rgs_ci_t *out);
 /* "0.93 [0.88, 0.97]" */
 void rgb_fmt_ci(char *buf, size_t cap, const rgs_ci_t *ci);
 
@@ -493,7 +518,10 @@ typedef struct rgb_gopts {
 	const char *dir; /* durable graph dir or NULL */
 	int durability;
 	int edges;       /* 0: nodes only (no edges loaded) */
+	uint64_t checkpoint_bytes; /* automatic checkpoints: 0 the library's default, RGB_NO_CKPT none */
+	size_t gc_limit_bytes;     /* 0: the library's default */
 } rgb_gopts_t;
+#define RGB_NO_CKPT UINT64_MAX
 
 /* Opens a graph with `sync` and loads d's nodes and edges (unless
  * go->edges == 0); with --pack (default) the load builds the pack (packed
@@ -519,6 +547,31 @@ const char *rgb_datasets_dir(void);
 /* xorshift64* */
 static inline uint64_t rgb_rand(uint64_t *s) { return bu_rand(s); }
 uint64_t rgb_mix64(uint64_t x);
+
+/* The equal-work checksum of a whole adjacency, the same for every store
+ * that holds the same multigraph in the same adjacency order: for every
+ * node (ascending id) and direction (out, then in) rgb_adj_node with its
+ * degree, then rgb_adj_nbr per neighbour id in adjacency order. */
+#define RGB_ADJ_INIT 0x6a09e667f3bcc909ull
+static inline uint64_t rgb_adj_node(uint64_t h, uint64_t id, int dir, uint64_t deg)
+{
+	return rgb_mix64(h ^ (id << 1 | (uint64_t)dir) ^ rgb_mix64(deg + 0x9E3779B97F4A7C15ull));
+}
+static inline uint64_t rgb_adj_nbr(uint64_t h, uint64_t nbr)
+{
+	return (h ^ nbr) * 0x100000001b3ull;
+}
+/* rgb_adj_* over g's nodes ids[0..n) (ascending) in one read section (the
+ * calling thread registers and unregisters: not for a nosync graph that
+ * must stay writable). *edges (may be NULL) gets the out-entries seen.
+ * Returns 0, or -1 if no section could be opened. */
+int rgb_adj_checksum(rg_graph_t *g, const uint64_t *ids, uint64_t n, uint64_t *sum,
+		     uint64_t *edges);
+
+/* rgb_adj_* of the static-CSR baseline (experiments/baseline/gapcsr.h)
+ * over d's nodes; *edges gets the out-entries seen. */
+struct gb_csr;
+uint64_t rgb_csr_adj_checksum(const struct gb_csr *c, const rgb_data_t *d, uint64_t *edges);
 
 /* Fills the graph/nodes/edges columns from d. */
 void rgb_row_graph(rgb_row_t *r, const rgb_data_t *d);

@@ -18,6 +18,7 @@
  *  4. One row per run, with its configuration's statistics, to the CSV.
  */
 #include <math.h>
+#include <stdarg.h>
 
 #include "rgbench.h"
 
@@ -109,6 +110,20 @@ void rgb_study_link(rgb_study_t *s, const char *variant, const char *ref_sync, i
 			if (k >= 0 && s->cfg[i].threads > 1)
 				s->cfg[k].one = rgb_cfg_find(s, s->cfg[k].variant, s->cfg[k].sync, 1);
 		}
+}
+
+int rgb_work_check(rgb_cfg_t *c, int round, int ok, const char *fmt, ...)
+{
+	if (ok || c->invalid)
+		return ok;
+	char what[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	c->invalid = 1;
+	snprintf(c->why, sizeof c->why, "unequal work in round %d: %s", round, what);
+	return ok;
 }
 
 int rgb_study_compare(rgb_study_t *s, int num, int den, const char *name)

@@ -10,7 +10,7 @@
  * as auxiliary rows (variant "t=0.30s", verdict "sample": never judged):
  * ops = commits in the interval; extra rss_bytes, rss_delta_bytes (vs the
  * start of the run), pending_bytes, pending_objects, gc_waits,
- * gc_freed_bytes, commits_total. Trials last at least 3 s (quick 0.5 s).
+ * gc_freed_bytes, commits_total. Trials last at least 3 s (quick 0.25 s).
  * One study; ratios to rcu-memb (A/A copy rcu-memb#2).
  */
 #include "queries.h"
@@ -210,8 +210,8 @@ static int memory_run(void)
 	if (!g || !s || !m)
 		goto out;
 	rgb_study_init(s, "memory", "memory", d);
-	/* reclamation needs time to show a trend: at least 0.5 s (quick) / 3 s */
-	double minimum = rgb_o.quick ? 0.5 : 3.0;
+	/* reclamation needs time to show a trend: at least 0.25 s (quick) / 3 s */
+	double minimum = rgb_o.quick ? 0.25 : 3.0;
 	if (s->duration < minimum)
 		s->duration = minimum;
 	for (int k = 0; k < ns; k++) {

@@ -15,6 +15,14 @@
  *                must mark INVALID
  *   ceiling      "fast": a configuration flagged as synchronised whose ops
  *                count 64 times: above the nosync ceiling, INVALID
+ *   unequal      "liar": its equal-work hook (verify) returns another
+ *                checksum than nosync's on the same work: INVALID
+ *                ("unequal work"), the study-level check failing by
+ *                construction
+ *   unequal-run  "liar": count-based (measure), each run reports its
+ *                result to rgb_work_check, the per-run check of the
+ *                writer-side workloads; from round 1 on its result is
+ *                deliberately wrong: INVALID ("unequal work in round 1")
  * The factors are far beyond what a loaded machine does to sleeps (a 200 us
  * sleep overshooting to a few ms under ASan and parallel tests moves a
  * ratio and the A/A resolution by a factor of a few, not 64).
@@ -25,10 +33,13 @@
 #define RGB_SELFTEST_US 200
 #define RGB_SELFTEST_K 0x9E3779B97F4A7C15ull
 
-enum { V_SERIAL, V_LINEAR, V_SUPER, V_CEIL, V_N };
-static const char *const vnames[V_N + 1] = {"serial", "linear", "superlinear", "ceiling", NULL};
+enum { V_SERIAL, V_LINEAR, V_SUPER, V_CEIL, V_UNEQ, V_UNEQ_RUN, V_N };
+static const char *const vnames[V_N + 1] = {"serial", "linear", "superlinear", "ceiling",
+					    "unequal", "unequal-run", NULL};
 
 struct st {
+	int liar;       /* unequal: its verify reports a wrong checksum */
+	int run_liar;   /* unequal-run: its runs report a wrong result from round 1 */
 	int serial;
 	int sleep_mult; /* op sleeps sleep_mult * RGB_SELFTEST_US */
 	int weight;     /* 0: 1; 1: 64 threads^2 (1 at 1 thread); 64: 64 */
@@ -78,6 +89,34 @@ static void st_row(rgb_study_t *s, rgb_cfg_t *c, const rgb_result_t *res, rgb_ro
 	rgb_extra(r, "min_thread_ops=%llu;threads_with_ops=%d", (unsigned long long)minops, with);
 }
 
+/* unequal: the configuration's own checksum of the "same" work (the liar's
+ * is off by one). */
+static int st_verify(rgb_study_t *s, rgb_cfg_t *c, uint64_t *ck)
+{
+	(void)s;
+	*ck = RGB_SELFTEST_K + (uint64_t)((struct st *)c->arg)->liar;
+	return 0;
+}
+
+/* unequal-run: one count-based run of 100 sleeps; its result goes through
+ * rgb_work_check against the verify value, wrong for the liar from round 1. */
+static int st_measure(rgb_study_t *s, rgb_cfg_t *c, rgb_row_t *r)
+{
+	struct st *a = c->arg;
+	struct timespec ts = {0, RGB_SELFTEST_US * 1000L};
+	double t0 = bu_now();
+	for (int i = 0; i < 100; i++)
+		nanosleep(&ts, NULL);
+	double el = bu_now() - t0;
+	uint64_t got = RGB_SELFTEST_K + (uint64_t)(a->run_liar && s->cur_round >= 1);
+	rgb_work_check(c, s->cur_round, got == c->checksum, "result %016llx, verify had %016llx",
+		       (unsigned long long)got, (unsigned long long)c->checksum);
+	r->ops = 100;
+	r->throughput = 100 / el;
+	snprintf(r->unit, sizeof r->unit, "ops");
+	return 0;
+}
+
 static int st_study(int v, const int *thr, int nt)
 {
 	rgb_study_t *s = calloc(1, sizeof *s);
@@ -97,22 +136,33 @@ static int st_study(int v, const int *thr, int nt)
 		s->cfg[i].group = -1; /* no equal-work checksum: sleeps */
 		const char *oname = v == V_SERIAL ? "slow" : v == V_SUPER ? "superlinear"
 						: v == V_CEIL  ? "fast"
+						: v >= V_UNEQ  ? "liar"
 							       : NULL;
+		if (v >= V_UNEQ)
+			s->cfg[i].group = 0; /* these two must agree */
 		if (!oname)
 			continue;
 		*other = (struct st){.serial = v == V_SERIAL,
 				     .sleep_mult = v == V_SERIAL ? 2 : 1,
 				     .weight = v == V_SUPER ? 1 : v == V_CEIL ? 64 : 0};
 		pthread_mutex_init(&other->mu, NULL);
+		other->liar = v == V_UNEQ;
+		other->run_liar = v == V_UNEQ_RUN;
 		int k = rgb_cfg_add(s, vnames[v], oname, NULL, thr[t], 0);
 		s->cfg[k].arg = other;
-		s->cfg[k].group = -1;
+		s->cfg[k].group = v >= V_UNEQ ? 0 : -1;
 		if (v == V_CEIL)
 			s->cfg[k].flags |= RGB_CFG_CEILING; /* plays a synchronised policy */
 	}
 	rgb_study_link(s, NULL, "nosync", 1);
 	s->job = st_job;
 	s->row = st_row;
+	if (v == V_UNEQ)
+		s->verify = st_verify;
+	if (v == V_UNEQ_RUN) {
+		s->verify = st_verify; /* agrees: only the liar's runs can give it away */
+		s->measure = st_measure;
+	}
 	rc = rgb_study_run(s);
 out:
 	if (s)
