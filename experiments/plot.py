@@ -42,7 +42,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after use("Agg"))
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import EngFormatter, FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 SCHEMA = ("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_type,seed,"
           "workload,variant,sync,threads,round,order_pos,rounds,duration_s,warmup_s,"
@@ -55,23 +55,95 @@ SCHEMA = ("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_typ
 WORKLOADS = ["readonly", "readtargets", "mixed", "traversal", "contention", "writer", "counters",
              "latency", "memory", "realgraphs", "lmdb", "oldbench"]
 
-# Fixed colours per policy so a policy looks the same in every figure.
-POLICY_ORDER = ["rcu-memb", "rcu-qsbr", "rcu-bp", "rcu-mb", "ck-epoch", "ck-seqlock",
-                "nosync", "rwlock", "rwlock-wp", "mutex", "ck-rwlock", "ck-pflock",
-                "ck-brlock", "lru-rwlock", "lmdb", "-"]
-_CMAP = plt.get_cmap("tab20").colors
-_colors = {}
+# Policies in a fixed order, so a policy sits at the same place in every figure.
+POLICY_ORDER = ["nosync", "rcu-memb", "rcu-qsbr", "rcu-bp", "rcu-mb", "ck-epoch", "ck-seqlock",
+                "rwlock", "rwlock-wp", "mutex", "ck-rwlock", "ck-pflock",
+                "ck-brlock", "lru-rwlock", "lmdb", "sqlite", "csr", "-"]
+
+# ---------------------------------------------------------------- style (shared by every figure)
+# Figures are drawn at the size they are printed: one IEEEtran column
+# (3.5 in) or the text width (7.16 in), so that text set at FONT_PT stays
+# FONT_PT on paper (never below MIN_FONT_PT: save() checks and records it).
+# Every series has a colour AND a marker AND a line style (readable in
+# grey and by colour-blind readers); nosync, the ceiling every ratio is
+# taken against, is drawn black and thicker, on top. Each figure uses one
+# y scale (linear or log) for all its panels, and bars only on linear
+# axes (save() warns otherwise).
+COLUMN_IN = 3.5    # IEEEtran \columnwidth (252 pt)
+PAGE_IN = 7.16     # IEEEtran \textwidth (516 pt)
+FONT_PT = 7.5
+MIN_FONT_PT = 7.0
+PANEL_H_IN = 1.75  # height of one row of panels
+
+plt.rcParams.update({
+    "font.size": FONT_PT, "axes.titlesize": 8, "axes.labelsize": FONT_PT,
+    "xtick.labelsize": 7, "ytick.labelsize": 7, "legend.fontsize": 7,
+    "figure.titlesize": 8, "axes.linewidth": 0.6, "lines.linewidth": 1.2,
+    "lines.markersize": 4, "errorbar.capsize": 2, "grid.linewidth": 0.4,
+    "legend.handlelength": 2.6, "legend.columnspacing": 1.0, "legend.borderaxespad": 0.2,
+    "pdf.fonttype": 42, "savefig.bbox": None, "axes.formatter.useoffset": False,
+})
+
+# (colour, marker, line style) per series name: RCU-like solid, locks
+# dashed, the old design dotted, peers and baselines dash-dotted.
+STYLE = {
+    "nosync": ("black", "s", "-"),
+    "rcu-memb": ("#0072B2", "o", "-"),
+    "rcu-qsbr": ("#56B4E9", "^", "-"),
+    "rcu-bp": ("#009E73", "v", "-"),
+    "rcu-mb": ("#66A61E", "<", "-"),
+    "ck-epoch": ("#E69F00", "P", "-"),
+    "ck-seqlock": ("#8C6D00", "X", "-"),
+    "mutex": ("#D55E00", "*", "--"),
+    "rwlock": ("#CC79A7", "D", "--"),
+    "rwlock-wp": ("#882255", "d", "--"),
+    "ck-rwlock": ("#999933", "h", "--"),
+    "ck-brlock": ("#44AA99", ">", "--"),
+    "ck-pflock": ("#6B6B6B", "p", "--"),
+    "lru-rwlock": ("#A50026", "x", ":"),
+    "lmdb": ("#332288", "H", "-."),
+    "sqlite": ("#117733", "8", "-."),
+    "csr": ("#555555", "1", "-."),
+    "floor": ("#777777", "2", "-."),
+    "vfloor": ("#999999", "3", "-."),
+    "ptrchain": ("#AA4499", "4", "-."),
+}
+# Series that are not policies (counter kinds, log modes, graph kinds,
+# flaws, ...) take these in the order first asked for.
+_CYCLE = [("#0072B2", "o", "-"), ("#D55E00", "s", "--"), ("#009E73", "^", "-."),
+          ("#CC79A7", "D", ":"), ("#E69F00", "v", "-"), ("#56B4E9", "P", "--"),
+          ("#8C6D00", "X", "-."), ("#882255", "h", ":"), ("#44AA99", "<", "-"),
+          ("#6B6B6B", ">", "--")]
+_extra_style = {}
+CEILING = "nosync"
+
+
+def _base_name(name):
+    return str(name).split(" ")[0].split("#")[0]
+
+
+def style_of(name):
+    """Keyword arguments (color, marker, linestyle, linewidth, zorder) of a series."""
+    base = _base_name(name)
+    if base in STYLE:
+        c, m, ls = STYLE[base]
+    else:
+        if name not in _extra_style:
+            _extra_style[name] = _CYCLE[len(_extra_style) % len(_CYCLE)]
+        c, m, ls = _extra_style[name]
+    kw = dict(color=c, marker=m, linestyle=ls, linewidth=1.2, markersize=4, zorder=3)
+    if base == CEILING:
+        kw.update(linewidth=2.2, markersize=4.5, zorder=6)
+    return kw
 
 
 def color_of(name):
-    if name not in _colors:
-        base = name.split(" ")[0]
-        if base in POLICY_ORDER:
-            idx = POLICY_ORDER.index(base)
-        else:
-            idx = len(POLICY_ORDER) + len(_colors)
-        _colors[name] = "black" if base == "lmdb" else _CMAP[(idx * 2) % 20 + (idx * 2 // 20) % 2]
-    return _colors[name]
+    return style_of(name)["color"]
+
+
+def series_label(name):
+    """The legend label of a series: nosync says it is the ceiling."""
+    return f"{name} (ceiling)" if _base_name(name) == CEILING and "#" not in str(name) else str(name)
 
 
 def policy_key(name):
@@ -268,31 +340,54 @@ def short_graph(g):
     return g
 
 
-def new_fig(n_panels, rows, title, width_per=5.0, height=3.8, max_cols=3):
-    cols = min(n_panels, max_cols) or 1
+def new_fig(n_panels, rows, title, width_per=None, height=None, max_cols=3, wide=None):
+    """A figure at its printed size: one column (3.5 in) for a single panel,
+    the page's text width (7.16 in) for several side by side (or when
+    wide=True). width_per and height are accepted for compatibility and
+    ignored: panel sizes follow from the printed width. The title is the
+    figure's subject and the machine (cpu_model, nproc from the CSV)."""
+    cols = min(n_panels, max_cols, 4) or 1
     if n_panels == 4 and cols == 3:
         cols = 2
     nrows = (n_panels + cols - 1) // cols or 1
-    width = max(width_per * cols, 8.0)
-    fig, axes = plt.subplots(nrows, cols, figsize=(width, height * nrows + 1.0), squeeze=False)
+    if wide is None:
+        wide = cols > 1
+    width = PAGE_IN if wide else COLUMN_IN
+    chars = int(width * 17)  # ~4.2 pt per character at 8 pt
+    lines = textwrap.wrap(title, width=chars) + textwrap.wrap(f"machine: {machine_of(rows)}", width=chars)
+    header = 0.08 + 0.15 * len(lines)
+    fig, axes = plt.subplots(nrows, cols, figsize=(width, PANEL_H_IN * nrows + header), squeeze=False)
+    fig._rg_header_in = header
     flat = [ax for line in axes for ax in line]
     for ax in flat[n_panels:]:
         ax.set_visible(False)
-    wrapped = textwrap.fill(title, width=int(width * 12))
-    fig.suptitle(f"{wrapped}\nmachine: {machine_of(rows)}", fontsize=10)
+    fig.suptitle("\n".join(lines), fontsize=8, y=1 - 0.04 / (PANEL_H_IN * nrows + header), va="top")
     return fig, flat[:n_panels]
 
 
+def num_fmt(v):
+    """Tick and label text: 0.5, 12, 250k, 1.5M, 2G (never SI milli: '500m')."""
+    a = abs(v)
+    if a == 0:
+        return "0"
+    for lim, suf in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if a >= lim:
+            return f"{v / lim:.3g}{suf}"
+    return f"{v:.3g}"
+
+
 def eng_y(ax, fmt=None):
-    """Tick labels as 250k / 1.5M (or fmt(v)); on a log axis also label the 2x, 3x and 5x minor ticks."""
-    f = fmt or EngFormatter(sep="")
+    """Tick labels as 0.5 / 250k / 1.5M (or fmt(v)); on a log axis also label the 2x and 5x minor ticks."""
+    f = fmt or num_fmt
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f(v)))
     if ax.get_yscale() == "log":
         def minor(v, _):
             lo, hi = ax.get_ylim()  # called at draw time, after autoscaling
-            few = lo > 0 and hi / lo < 150  # label 2x, 3x, 5x only when under ~2 decades are shown
-            return f(v) if few and f"{v:.0e}"[0] in "235" else ""
+            few = lo > 0 and hi / lo < 30  # label 2x and 5x only when few decades are shown
+            return f(v) if few and f"{v:.0e}"[0] in "25" else ""
         ax.yaxis.set_minor_formatter(FuncFormatter(minor))
+    else:
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
 
 
 def threads_axis(ax, xs, nproc):
@@ -322,12 +417,18 @@ OVERSUB_HATCH = lambda n: Patch(facecolor="white", edgecolor="0.3", hatch="///",
                                 label=f"hatched: oversubscribed (threads > nproc={n})")
 
 
-def errline(ax, xs, stats, label, color=None, **kw):
+def errline(ax, xs, stats, label, color=None, style=None, **kw):
+    """Median line with the 95% CI as error bars, styled by series name
+    (colour, marker and line style: style_of(style or label))."""
     meds = [s[0] for s in stats]
     lo = [max(s[0] - s[1], 0) for s in stats]
     hi = [max(s[2] - s[0], 0) for s in stats]
-    ax.errorbar(xs, meds, yerr=[lo, hi], marker="o", ms=4, capsize=3, lw=1.4,
-                label=label, color=color, **kw)
+    st = style_of(style or label)
+    if color is not None:
+        st["color"] = color
+    alias = {"ls": "linestyle", "lw": "linewidth", "ms": "markersize", "c": "color"}
+    st.update({alias.get(k, k): v for k, v in kw.items()})
+    ax.errorbar(xs, meds, yerr=[lo, hi], capsize=2, elinewidth=0.7, label=series_label(label), **st)
 
 
 def series_vs_threads(ax, rows, serieskey, nproc, ylabel=None):
@@ -337,7 +438,7 @@ def series_vs_threads(ax, rows, serieskey, nproc, ylabel=None):
         by_t = group(rs, lambda r: r["threads"])
         xs = sorted(by_t)
         stats = [med_range([r["throughput"] for r in by_t[x]]) for x in xs]
-        errline(ax, xs, stats, name, color=color_of(name))
+        errline(ax, xs, stats, name)
         allx += xs
     over = threads_axis(ax, allx, nproc)
     ax.set_ylabel(ylabel or f"throughput ({unit_of(rows)}/s)")
@@ -348,6 +449,8 @@ def series_vs_threads(ax, rows, serieskey, nproc, ylabel=None):
 
 
 def finish_legend(fig, axes, over, nproc, hatch=False, ncol=None):
+    """One legend for the figure, below the panels; the figure grows by the
+    legend's height so that the panels keep their printed size."""
     handles, labels = [], []
     for ax in axes:
         h, lab = ax.get_legend_handles_labels()
@@ -359,14 +462,117 @@ def finish_legend(fig, axes, over, nproc, hatch=False, ncol=None):
         p = OVERSUB_HATCH(nproc) if hatch else OVERSUB_PATCH(nproc)
         handles.append(p)
         labels.append(p.get_label())
+    header = getattr(fig, "_rg_header_in", 0.3)
+    h0 = fig.get_figheight()
     if handles:
-        fit = max(1, int(fig.get_figwidth() / 2.2))
+        longest = max(len(lab) for lab in labels)
+        fit = max(1, int(fig.get_figwidth() / (0.45 + 0.055 * longest)))
         ncol = min(ncol or fit, fit, len(handles))
-        fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=8, frameon=False)
         nlines = (len(handles) + ncol - 1) // ncol
-        fig.tight_layout(rect=(0, min(0.5, (0.15 + 0.22 * nlines) / fig.get_figheight()), 1, 1))
+        legend_in = 0.08 + 0.15 * nlines
+        h = h0 + legend_in
+        fig.set_figheight(h)
+        fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False,
+                   bbox_to_anchor=(0.5, 0.01))
+        fig.tight_layout(rect=(0, (legend_in + 0.02) / h, 1, 1 - header / h), pad=0.3, h_pad=0.6, w_pad=0.6)
     else:
-        fig.tight_layout()
+        fig.tight_layout(rect=(0, 0, 1, 1 - header / h0), pad=0.3)
+
+
+# ---------------------------------------------------------------- plotted data (sidecar)
+# save() writes FIG.data.json beside FIG.png/.pdf: the exact data the
+# figure shows, read back from the drawn figure (every line's points,
+# every bar, band and error bar, tick labels, titles, labels, scales,
+# legend entries, its printed size and smallest font). paper/check.py
+# redraws every figure from the CSVs and compares these files, so a
+# committed figure that no longer matches the CSVs is caught without
+# comparing pixels. Numbers are rounded to 6 significant digits.
+
+def _num(v):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if v != v:
+        return "nan"
+    if v in (float("inf"), float("-inf")):
+        return "inf" if v > 0 else "-inf"
+    return float(f"{v:.6g}")
+
+
+def _nums(seq):
+    return [_num(v) for v in seq]
+
+
+def _hex(c):
+    try:
+        return matplotlib.colors.to_hex(c, keep_alpha=False)
+    except (ValueError, TypeError):
+        return str(c)
+
+
+def plotted_data(fig):
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Rectangle
+    out = {"size_in": _nums(fig.get_size_inches()),
+           "title": fig._suptitle.get_text() if fig._suptitle is not None else "",
+           "legend": [t.get_text() for lg in fig.legends for t in lg.get_texts()], "axes": []}
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        a = {"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+             "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
+             "xticks": [t.get_text() for t in ax.get_xticklabels() if t.get_text()],
+             "yticks": [t.get_text() for t in ax.get_yticklabels() if t.get_text()],
+             "lines": [], "bars": [], "patches": [], "collections": [], "texts": []}
+        for ln in ax.get_lines():
+            a["lines"].append({"label": ln.get_label(), "x": _nums(ln.get_xdata()), "y": _nums(ln.get_ydata()),
+                               "color": _hex(ln.get_color()), "marker": str(ln.get_marker()),
+                               "ls": str(ln.get_linestyle())})
+        for p in ax.patches:
+            if isinstance(p, Rectangle):
+                a["bars"].append({"x": _num(p.get_x()), "y": _num(p.get_y()), "w": _num(p.get_width()),
+                                  "h": _num(p.get_height()), "hatch": p.get_hatch() or ""})
+            else:
+                a["patches"].append([_nums(v) for v in p.get_path().vertices])
+        for c in ax.collections:
+            if isinstance(c, LineCollection):
+                a["collections"].append([[_nums(pt) for pt in seg] for seg in c.get_segments()])
+            else:
+                a["collections"].append([[_nums(pt) for pt in path.vertices] for path in c.get_paths()])
+        for t in ax.texts:
+            a["texts"].append({"text": t.get_text(), "xy": _nums(t.xy if hasattr(t, "xy") else t.get_position())})
+        out["axes"].append(a)
+    return out
+
+
+def style_warnings(fig):
+    """The style rules a figure breaks (empty when none): text below
+    MIN_FONT_PT, not drawn at a printed width, panels on different y
+    scales, bars on a log axis."""
+    from matplotlib.patches import Rectangle
+    from matplotlib.text import Text
+    warn = []
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    if sizes and min(sizes) < MIN_FONT_PT:
+        warn.append(f"text at {min(sizes):g} pt (< {MIN_FONT_PT:g} pt)")
+    w = fig.get_figwidth()
+    if abs(w - COLUMN_IN) > 0.01 and abs(w - PAGE_IN) > 0.01:
+        warn.append(f"drawn {w:.2f} in wide (column {COLUMN_IN} in or page {PAGE_IN} in)")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    scales = {ax.get_yscale() for ax in axes}
+    if len(scales) > 1:
+        warn.append(f"panels mix y scales ({', '.join(sorted(scales))})")
+    if any(ax.get_yscale() == "log" and any(isinstance(p, Rectangle) for p in ax.patches) for ax in axes):
+        warn.append("bars on a log axis")
+    return warn
+
+
+def write_data(fig, path):
+    import json
+    with open(path, "w") as f:
+        json.dump(plotted_data(fig), f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def config_ratio(rows, sync, threads, variant=None):
@@ -1067,6 +1273,7 @@ READ_TARGETS = {
     "t14-rcu-memb/nosync-exported": 0.90,
 }
 RATIOS = []       # DIR/*.ratios.csv rows (main fills it)
+STYLE_WARNINGS = []  # (figure, rule broken): save() fills it
 SECTIONCOST = []  # DIR/*sectioncost.csv rows
 
 
@@ -1226,8 +1433,13 @@ def main(argv):
     def save(fig, name):
         for ext in ("png", "pdf"):
             path = os.path.join(figdir, f"{name}.{ext}")
-            fig.savefig(path, dpi=150 if ext == "png" else None)
+            fig.savefig(path, dpi=200 if ext == "png" else None,
+                        metadata={"CreationDate": None} if ext == "pdf" else None)
             written.append(path)
+        write_data(fig, os.path.join(figdir, f"{name}.data.json"))  # after drawing: tick labels are set
+        for w in style_warnings(fig):
+            print(f"plot.py: style: {name}: {w}", file=sys.stderr)
+            STYLE_WARNINGS.append((name, w))
         plt.close(fig)
 
     heads = {}
