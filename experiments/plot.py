@@ -340,7 +340,7 @@ def short_graph(g):
     return g
 
 
-def new_fig(n_panels, rows, title, width_per=None, height=None, max_cols=3, wide=None):
+def new_fig(n_panels, rows, title, width_per=None, height=None, max_cols=3, wide=None, panel_h=None):
     """A figure at its printed size: one column (3.5 in) for a single panel,
     the page's text width (7.16 in) for several side by side (or when
     wide=True). width_per and height are accepted for compatibility and
@@ -355,14 +355,29 @@ def new_fig(n_panels, rows, title, width_per=None, height=None, max_cols=3, wide
     width = PAGE_IN if wide else COLUMN_IN
     chars = int(width * 17)  # ~4.2 pt per character at 8 pt
     lines = textwrap.wrap(title, width=chars) + textwrap.wrap(f"machine: {machine_of(rows)}", width=chars)
-    header = 0.08 + 0.15 * len(lines)
-    fig, axes = plt.subplots(nrows, cols, figsize=(width, PANEL_H_IN * nrows + header), squeeze=False)
+    header = 0.07 + 0.135 * len(lines)
+    ph = panel_h or PANEL_H_IN
+    fig, axes = plt.subplots(nrows, cols, figsize=(width, ph * nrows + header), squeeze=False)
     fig._rg_header_in = header
     flat = [ax for line in axes for ax in line]
     for ax in flat[n_panels:]:
         ax.set_visible(False)
-    fig.suptitle("\n".join(lines), fontsize=8, y=1 - 0.04 / (PANEL_H_IN * nrows + header), va="top")
+    h = ph * nrows + header
+    st = fig.suptitle("\n".join(lines), fontsize=8, y=1 - 0.03 / h, va="top")
+    st.set_in_layout(False)  # finish_legend leaves it `header` inches
     return fig, flat[:n_panels]
+
+
+def thread_style(t, nproc):
+    """Marker style of a thread count (figures that plot several thread
+    counts of one series): 1 thread blue circles, nproc orange squares,
+    oversubscribed counts hollow grey triangles."""
+    if nproc and t > nproc:
+        return dict(color="0.45", marker="^", markerfacecolor="white", markersize=4)
+    cyc = [("#0072B2", "o"), ("#D55E00", "s"), ("#009E73", "D"), ("#CC79A7", "v")]
+    k = 0 if t <= 1 else (1 if t == nproc else 2 + (t % 2))
+    c, m = cyc[min(k, 3)]
+    return dict(color=c, marker=m, markersize=4)
 
 
 def num_fmt(v):
@@ -412,9 +427,9 @@ def threads_axis(ax, xs, nproc):
 
 
 OVERSUB_PATCH = lambda n: Patch(facecolor="0.85", edgecolor="none",  # noqa: E731
-                                label=f"oversubscribed (threads > nproc={n})")
+                                label=f"oversubscribed (> {n} threads)")
 OVERSUB_HATCH = lambda n: Patch(facecolor="white", edgecolor="0.3", hatch="///",  # noqa: E731
-                                label=f"hatched: oversubscribed (threads > nproc={n})")
+                                label=f"hatched: oversubscribed (> {n} threads)")
 
 
 def errline(ax, xs, stats, label, color=None, style=None, **kw):
@@ -462,11 +477,11 @@ def finish_legend(fig, axes, over, nproc, hatch=False, ncol=None):
         p = OVERSUB_HATCH(nproc) if hatch else OVERSUB_PATCH(nproc)
         handles.append(p)
         labels.append(p.get_label())
-    header = getattr(fig, "_rg_header_in", 0.3)
     h0 = fig.get_figheight()
+    header = getattr(fig, "_rg_header_in", 0.0)
     if handles:
         longest = max(len(lab) for lab in labels)
-        fit = max(1, int(fig.get_figwidth() / (0.45 + 0.055 * longest)))
+        fit = max(1, int(fig.get_figwidth() / (0.35 + 0.048 * longest)))
         ncol = min(ncol or fit, fit, len(handles))
         nlines = (len(handles) + ncol - 1) // ncol
         legend_in = 0.08 + 0.15 * nlines
@@ -474,6 +489,7 @@ def finish_legend(fig, axes, over, nproc, hatch=False, ncol=None):
         fig.set_figheight(h)
         fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False,
                    bbox_to_anchor=(0.5, 0.01))
+        fig._suptitle.set_y(1 - 0.03 / h) if fig._suptitle is not None else None
         fig.tight_layout(rect=(0, (legend_in + 0.02) / h, 1, 1 - header / h), pad=0.3, h_pad=0.6, w_pad=0.6)
     else:
         fig.tight_layout(rect=(0, 0, 1, 1 - header / h0), pad=0.3)
@@ -634,47 +650,48 @@ def plot_readonly(rows, save):
     plot_threads_by_policy(rows, save, "readonly",
                            f"Read-only neighbour queries: throughput vs threads per policy "
                            f"(graph {', '.join(graphs)})")
-    # Ratio to nosync: grouped bars, one group per policy, one bar per thread count.
+    # Ratio to nosync: one row per policy, one point per thread count with its 95% CI.
     syncs = sorted({r["sync"] for r in rows if r["sync"] != "nosync"}, key=policy_key)
     ts = sorted({r["threads"] for r in rows})
-    fig, (ax,) = new_fig(1, rows, "Read-only throughput relative to nosync (= 1.0), per policy and thread count "
-                         "(bars: median of the paired per-round ratios, whiskers: its 95% CI; band: A/A resolution)",
-                         width_per=max(6.0, 0.6 * len(syncs) * max(1, len(ts)) / 2 + 2), max_cols=1)
-    width = 0.8 / max(1, len(ts))
-    any_bar, over = False, False
-    cmap = plt.get_cmap("viridis")
+    fig, (ax,) = new_fig(1, rows, "Read-only throughput relative to nosync, the ceiling (median of "
+                         "paired per-round ratios, 95% CI; band: A/A resolution)",
+                         panel_h=0.5 + 0.19 * max(1, len(syncs)))
     res = [r["resolution_f"] for r in rows if r["resolution_f"] is not None and not r["oversubscribed"]]
     if res:
         band = max(res)
-        ax.axhspan(1 - band, 1 + band, color="0.85", alpha=0.7, lw=0, zorder=0,
-                   label=f"A/A resolution (+-{100 * band:.1f}%: indistinguishable from nosync)")
+        ax.axvspan(1 - band, 1 + band, color="0.88", lw=0, zorder=0,
+                   label=f"A/A resolution (\u00b1{100 * band:.0f}%)")
+    ax.axvline(1.0, color="black", lw=2.2, zorder=2, label="nosync (ceiling)")
+    over, any_pt = False, False
     for j, t in enumerate(ts):
-        xs, meds, lo, hi = [], [], [], []
+        ys, meds, lo, hi = [], [], [], []
         for i, s in enumerate(syncs):
             st = nosync_ratio(rows, s, t)
-            if st is None:
+            if st is None or st[0] is None:
                 continue
-            xs.append(i + (j - (len(ts) - 1) / 2) * width)
+            ys.append(i + (j - (len(ts) - 1) / 2) * 0.22)
             meds.append(st[0])
             lo.append(max(st[0] - st[1], 0))
             hi.append(max(st[2] - st[0], 0))
-        if not xs:
+        if not ys:
             continue
-        any_bar = True
+        any_pt = True
         ov = t > nproc
         over |= ov
-        ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=f"{t} thread{'s' if t > 1 else ''}",
-               color=cmap(j / max(1, len(ts) - 1) * 0.85), edgecolor="0.3" if ov else "none",
-               hatch="///" if ov else None, lw=0.5)
-    ax.axhline(1.0, color="k", lw=0.8, ls="--")
-    ax.set_xticks(range(len(syncs)))
-    ax.set_xticklabels(syncs, rotation=30, ha="right")
-    ax.set_ylabel("throughput / nosync throughput (paired per round)")
-    ax.grid(True, axis="y", alpha=0.3)
-    if not any_bar:
+        ax.errorbar(meds, ys, xerr=[lo, hi], ls="none", elinewidth=0.8, capsize=1.5, zorder=4,
+                    label=f"{t} thread{'s' if t > 1 else ''}" + (" (oversubscribed)" if ov else ""),
+                    **thread_style(t, nproc))
+    ax.set_yticks(range(len(syncs)))
+    ax.set_yticklabels(syncs)
+    ax.set_ylim(len(syncs) - 0.5, -0.5)
+    ax.set_xlim(left=0)
+    ax.set_xlabel("throughput / nosync throughput (paired per round)")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: num_fmt(v)))
+    ax.grid(True, axis="x", alpha=0.3)
+    if not any_pt:
         ax.text(0.5, 0.5, "no ratio columns (not an rgbench v2 CSV?)", ha="center",
                 transform=ax.transAxes)
-    finish_legend(fig, [ax], over, nproc, hatch=True)
+    finish_legend(fig, [ax], False, nproc)
     save(fig, "readonly_ratio")
 
     t = ref_threads(rows)
@@ -707,6 +724,7 @@ def plot_mixed(rows, save):
     fig, axes = new_fig(len(ts), rows, "Mixed reads and updates: throughput vs update ratio per "
                         "policy (one panel per thread count)")
     over = False
+    spans = []
     for ax, t in zip(axes, ts):
         rs = [r for r in rows if r["threads"] == t]
         ratios = sorted({r["update_ratio_f"] for r in rows if r["update_ratio_f"] is not None})
@@ -716,7 +734,7 @@ def plot_mixed(rows, save):
             by_u = group([r for r in srs if r["update_ratio_f"] is not None], lambda r: r["update_ratio_f"])
             us = sorted(by_u)
             stats = [med_range([r["throughput"] for r in by_u[u]]) for u in us]
-            errline(ax, [pos[u] for u in us], stats, s, color=color_of(s))
+            errline(ax, [pos[u] for u in us], stats, s)
             for st in stats:
                 lo_y = st[1] if lo_y is None else min(lo_y, st[1])
                 hi_y = st[2] if hi_y is None else max(hi_y, st[2])
@@ -724,15 +742,22 @@ def plot_mixed(rows, save):
         ax.set_xticklabels([ratio_label(u) for u in ratios])
         ax.set_xlabel("update ratio (% of operations that write)")
         ax.set_ylabel(f"throughput ({unit_of(rs)}/s)")
-        if lo_y and hi_y and hi_y / lo_y > 30:
-            ax.set_yscale("log")
-        eng_y(ax)
+        spans.append((lo_y, hi_y))
         ov = t > nproc
         over |= ov
         ax.set_title(f"{t} thread{'s' if t > 1 else ''}" + (" (oversubscribed)" if ov else ""), fontsize=9)
         if ov:
             ax.set_facecolor("0.92")
         ax.grid(True, alpha=0.3)
+    # one y scale for the whole figure: log when any panel spans more than 30x
+    lo_all = min([a for a, _ in spans if a] or [0])
+    hi_all = max([b for _, b in spans if b] or [0])
+    for ax in axes:
+        if lo_all > 0 and hi_all / lo_all > 30:
+            ax.set_yscale("log")
+        else:
+            ax.set_ylim(bottom=0)
+        eng_y(ax)
     finish_legend(fig, axes, over, nproc)
     save(fig, "mixed")
 
@@ -811,8 +836,8 @@ def contention_panel(r):
 
 def plot_contention(rows, save):
     plot_threads_by_policy(rows, save, "contention",
-                           "Contention: every thread on the hub node ('hot') vs spread over the graph "
-                           "(throughput vs threads per policy)",
+                           "Contention: every thread queries one node of typical out-degree ('hot') vs "
+                           "random nodes ('spread'); throughput vs threads per policy",
                            panel_key=contention_panel)
     t = ref_threads(rows)
     head = []
@@ -1191,16 +1216,32 @@ def ob_speedup(rows, n):
     return statistics.median(vals) / base, min(vals) / base, max(vals) / base
 
 
+def ob_paired_speedup(sync, variant, n):
+    """(est, lo, hi) of rgbench's paired per-round speedup of sync@variant at n threads over 1 thread."""
+    for r in RATIOS:
+        if (r.get("workload") == "oldbench" and r.get("kind") == "speedup" and r.get("variant") == variant
+                and _int(r.get("threads"), 1) == n and (r.get("num") or "").startswith(sync + "@")):
+            est = _float(r.get("est"))
+            if est is not None:
+                return est, _float(r.get("lo")), _float(r.get("hi"))
+    return None
+
+
 def plot_oldbench(rows, save):
+    """The old benchmark: one panel per scenario, the speedup at N threads
+    over 1 thread (paired per round, 95% CI) for each flaw setting, one
+    marker series per policy; one linear y scale shared by the panels;
+    dotted line: linear speedup."""
     nproc = nproc_of(rows)
     scen = group(rows, lambda r: ob_split(r["variant"])[0])
     order = ["reads", "mixed", "traversal", "contention"]
     names = sorted(scen, key=lambda x: (order.index(x) if x in order else 9, x))
-    fig, axes = new_fig(len(names), rows, "The old benchmark: speedup (throughput at N threads / at 1 thread, "
-                        "count-based runs) with each flaw alone and all together vs honest (flaw=none); "
-                        "dotted: linear speedup", width_per=6.0, max_cols=2, height=4.2)
+    fig, axes = new_fig(len(names), rows, "The old benchmark re-created: speedup at N threads over 1 thread "
+                        "(paired per round, 95% CI) with each flaw alone, all flaws, and honestly (none); "
+                        "dotted: linear speedup", max_cols=4)
     over = False
     head = []
+    top, lows = 1.0, []
     for ax, sc in zip(axes, names):
         rs = scen[sc]
         flaws = sorted({ob_split(r["variant"])[1] for r in rs}, key=flaw_key)
@@ -1208,56 +1249,57 @@ def plot_oldbench(rows, save):
         t1 = min(r["threads"] for r in rs)
         ns = sorted({r["threads"] for r in rs if r["threads"] > t1})
         series = [(s, n) for s in syncs for n in ns]
-        width = 0.8 / max(1, len(series))
-        top = 1.0
         for j, (s, n) in enumerate(series):
             xs, meds, lo, hi = [], [], [], []
             for i, f in enumerate(flaws):
-                sel = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == f]
-                st = ob_speedup(sel, n) if sel else None
+                st = ob_paired_speedup(s, f"{sc}:flaw={f}", n)
                 if st is None:
+                    sel = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == f]
+                    st = ob_speedup(sel, n) if sel else None
+                if st is None or st[0] is None:
                     continue
-                xs.append(i + (j - (len(series) - 1) / 2) * width)
+                xs.append(i + (j - (len(series) - 1) / 2) * 0.25)
                 meds.append(st[0])
-                lo.append(st[0] - st[1])
-                hi.append(st[2] - st[0])
-                top = max(top, st[2])
+                lo.append(max(st[0] - (st[1] if st[1] is not None else st[0]), 0))
+                hi.append(max((st[2] if st[2] is not None else st[0]) - st[0], 0))
+                top = max(top, st[2] if st[2] is not None else st[0])
+                lows.append(st[1] if st[1] is not None else st[0])
             ov = n > nproc
             over |= ov
-            label = f"{s}, {n} threads"
-            ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=label, color=color_of(s),
-                   alpha=1.0 if n == ns[0] else 0.6,
-                   hatch="///" if ov else None, edgecolor="0.3" if ov else "none", lw=0.5)
-            vertical = len(series) > 2
-            for x, m, h_ in zip(xs, meds, hi):
-                ax.annotate(f"{m:.1f}x", (x, m + h_), textcoords="offset points", xytext=(0, 2), ha="center",
-                            va="bottom", fontsize=6.5, rotation=90 if vertical else 0)
+            label = f"{s}, {n} threads" + (" (oversubscribed)" if ov else "")
+            sty = style_of(s)
+            sty["linestyle"] = "none"
+            ax.errorbar(xs, meds, yerr=[lo, hi], capsize=2, elinewidth=0.8, label=label, **sty)
         for n in ns:
             ax.axhline(n / t1, color="0.3", lw=0.8, ls=":")
+        ax.axhline(1.0, color="0.6", lw=0.6)
         ax.set_xticks(range(len(flaws)))
-        ax.set_xticklabels(["none (honest)" if f == "none" else f for f in flaws], rotation=20, ha="right", fontsize=8)
-        ax.set_ylabel(f"speedup over {t1} thread")
-        ax.set_yscale("log")
-        eng_y(ax, lambda v: f"{v:g}x")
-        ax.set_ylim(top=top * 2.5)
-        ax.set_title(f"scenario: {sc}", fontsize=9)
-        ax.grid(True, axis="y", which="major", alpha=0.3)
+        ax.set_xticklabels(["none" if f == "none" else f for f in flaws], rotation=35, ha="right")
+        ax.set_xlim(-0.6, len(flaws) - 0.4)
+        ax.set_title(sc)
+        ax.grid(True, axis="y", alpha=0.3)
         n = max(ns) if ns else t1
         for s in syncs:
-            hon = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == "none"]
-            h = ob_speedup(hon, n) if hon else None
+            h = ob_paired_speedup(s, f"{sc}:flaw=none", n)
             for f in flaws:
                 if f == "none":
                     continue
-                sel = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == f]
-                fl = ob_speedup(sel, n) if sel else None
+                fl = ob_paired_speedup(s, f"{sc}:flaw={f}", n)
                 if fl is None:
                     continue
                 head.append((f"{sc}, {s}, flaw={f}, {n} vs {t1} threads",
                              f"speedup {fl[0]:.2f}x (honest {h[0]:.2f}x)" if h else f"speedup {fl[0]:.2f}x",
                              fmt_ratio(ratio(fl[0], h[0] if h else None)), "flawed speedup / honest speedup",
                              f == "all"))
-    finish_legend(fig, axes, over, nproc, hatch=True)
+    bottom = min([ln for ln in lows if ln > 0] or [0.5])
+    for k, ax in enumerate(axes):
+        # speedups are ratios: one log scale for every panel (points, no bars)
+        ax.set_yscale("log")
+        ax.set_ylim(min(bottom, 0.5) / 1.3, max(top, 2.0) * 1.3)
+        eng_y(ax, lambda v: f"{v:g}")
+        if k == 0:
+            ax.set_ylabel("speedup over 1 thread")
+    finish_legend(fig, axes, over, nproc)
     save(fig, "oldbench")
     return head
 
@@ -1296,7 +1338,6 @@ def plot_readtargets(rows, save):
         sel = [r for r in trs if (r.get("variant") or "").split(":")[0] == gv]
         ts = sorted({_int(r.get("threads"), 1) for r in sel})
         width = 0.8 / max(1, len(ts))
-        cmap = plt.get_cmap("viridis")
         for j, t in enumerate(ts):
             xs, meds, lo, hi = [], [], [], []
             ov = t > nproc
@@ -1311,17 +1352,18 @@ def plot_readtargets(rows, save):
                 lo.append(max(est - (l if l is not None else est), 0))
                 hi.append(max((h if h is not None else est) - est, 0))
             ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=f"{t} thread{'s' if t > 1 else ''}",
-                   color=cmap(j / max(1, len(ts) - 1) * 0.85), hatch="///" if ov else None,
-                   edgecolor="0.3" if ov else "none", lw=0.5)
+                   color=thread_style(t, nproc)["color"] if not ov else "white", hatch="///" if ov else None,
+                   edgecolor="0.3" if ov else "none", lw=0.5, error_kw=dict(elinewidth=0.8))
         for i, n in enumerate(names):
             g = READ_TARGETS[n]
             if g is not None:
-                ax.plot([i - 0.45, i + 0.45], [g, g], color="tab:red", lw=1.5)
-        ax.axhline(1.0, color="k", lw=0.6, ls="--")
+                ax.plot([i - 0.45, i + 0.45], [g, g], color="black", lw=1.2, ls="--",
+                        label="goal" if i == 0 or all(READ_TARGETS[m] is None for m in names[:i]) else None)
+        ax.axhline(1.0, color="k", lw=0.6)
         ax.set_xticks(range(len(names)))
-        ax.set_xticklabels([n.replace("t14-", "") for n in names], rotation=20, ha="right", fontsize=8)
+        ax.set_xticklabels([n.replace("t14-", "") for n in names], rotation=25, ha="right")
         spec = next((r.get("graph") for r in rows if (r.get("variant") or "").startswith(gv + ":")), gv)
-        ax.set_title(f"{gv}: {spec}", fontsize=9)
+        ax.set_title(f"{gv}: {spec}")
         ax.set_ylabel("ratio (paired per round)")
         ax.grid(True, axis="y", alpha=0.3)
     finish_legend(fig, axes, over, nproc, hatch=True)
@@ -1364,12 +1406,12 @@ def plot_sectioncost(save, machine_rows):
                     ys.append(v)
             if xs:
                 ax.bar(xs, ys, 0.2, label=f"{kind} ({path})", hatch=hatch,
-                       color="tab:blue" if "section" in kind else "tab:orange", edgecolor="0.2", lw=0.4)
+                       color="#56B4E9" if "section" in kind else "#E69F00", edgecolor="0.2", lw=0.4)
         c = val("csr", "csr", "static")
         if c is not None:
-            ax.axhline(c, color="tab:red", lw=1, ls="--", label="static CSR query")
+            ax.axhline(c, color="black", lw=1.2, ls="--", label="static CSR query")
         ax.set_xticks(range(len(syncs)))
-        ax.set_xticklabels(syncs, rotation=30, ha="right", fontsize=8)
+        ax.set_xticklabels(syncs, rotation=30, ha="right")
         ax.set_ylabel(lab)
         ax.grid(True, axis="y", alpha=0.3)
     finish_legend(fig, list(axes), False, 0)
