@@ -6,8 +6,10 @@ Input (FILE or stdin): lines "target <name> <measured> <goal> <met|missed>";
 other lines are ignored. measured is "est[lo,hi]" (a ratio's median and
 95% CI), "res(A/A=...)" or free text. The table adds whether the CI clears
 the goal ("yes": the whole interval is on the goal's side, "no": the whole
-interval misses it, "straddles": it contains the goal). /usr/bin/python3,
-standard library only.
+interval misses it, "straddles": it contains the goal). A target whose
+data the results do not hold (measured "n/a") is "not measured", not
+"missed". paper/gen_numbers.py calls render() for the README's generated
+targets region; /usr/bin/python3, standard library only.
 """
 import re
 import sys
@@ -24,10 +26,10 @@ def clears(measured, goal):
     return "yes" if hi <= gv else ("no" if lo > gv else "straddles")
 
 
-def main(argv):
-    src = open(argv[1]) if len(argv) > 1 else sys.stdin
+def render(lines):
+    """The Markdown table (a string ending in a newline) of target lines."""
     rows = []
-    for ln in src:
+    for ln in lines:
         f = ln.split()
         if len(f) == 5 and f[0] == "target":
             rows.append(f[1:])
@@ -35,9 +37,17 @@ def main(argv):
            "|---|---|---|---|---|"]
     for name, measured, goal, status in rows:
         shown = re.sub(r"^([-0-9.eE+]+)\[([^,]+),([^\]]+)\]$", r"\1 [\2, \3]", measured)
+        state = "not measured" if measured == "n/a" else ("**met**" if status == "met" else "missed")
         out.append(f"| {name} | {shown} | {goal.replace('>=', '≥ ').replace('<=', '≤ ')} | "
-                   f"{clears(measured, goal)} | {'**met**' if status == 'met' else 'missed'} |")
-    print("\n".join(out))
+                   f"{clears(measured, goal)} | {state} |")
+    if not rows:
+        out.append("| (no target lines) | | | | |")
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    src = open(argv[1]) if len(argv) > 1 else sys.stdin
+    sys.stdout.write(render(src.read().splitlines()))
     return 0
 
 
