@@ -1510,7 +1510,10 @@ def main(argv):
             print(f"plot.py: error: figure 'sectioncost' failed: {e}", file=sys.stderr)
             traceback.print_exc()
     summary = args.summary or os.path.join(args.dir, "summary.md")
-    write_summary(summary, rows, by_w, heads, skipped, failed, figdir, args.dir)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    shown = os.path.relpath(os.path.abspath(args.dir), root)
+    write_summary(summary, rows, by_w, heads, skipped, failed, figdir,
+                  shown if not shown.startswith("..") else args.dir)
     print(f"plot.py: {len(written)} figure files in {figdir}; summary in {summary}")
     if skipped:
         print(f"plot.py: skipped (no data): {', '.join(skipped)}")

@@ -227,6 +227,12 @@ def f_plain(v):
     return NA if v is None else f"{v:g}"
 
 
+def count_word(k):
+    """1 -> 'one' ... 10 -> 'ten'; larger counts as digits (prose reads them naturally)."""
+    w = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    return w[k] if 0 <= k < len(w) else f"{k:,}".replace(",", "{,}")
+
+
 def join_words(items):
     items = list(items)
     if not items:
@@ -852,6 +858,7 @@ def gen_oldbench(o, d):
     best = None
     best_inf = None
     body = []
+    infl_all, flawed_sp = [], []
     for sc in OB_SCENARIOS:
         for p in OB_POLICIES:
             row = [tex_escape(sc), pol(p)]
@@ -860,6 +867,10 @@ def gen_oldbench(o, d):
                 o.cmp_row(f"rgOb{camel(sc)}{camel(p)}{F}", r, f"{sc}, {p}, flaw={f}: speedup {n}/1, paired")
                 row.append(f_ratio(fnum(r["est"]), False) if r else "--")
                 if r is not None and f != "none":
+                    flawed_sp.append((fnum(r["est"]), fnum(r["lo"]), fnum(r["hi"])))
+                    inf0 = inflation(p, sc, f)
+                    if inf0:
+                        infl_all.append(inf0)
                     if best is None or fnum(r["hi"] or r["est"]) > fnum(best[0]["hi"] or best[0]["est"]):
                         best = (r, sc, p, f)
                     inf = inflation(p, sc, f)
@@ -887,6 +898,36 @@ def gen_oldbench(o, d):
         o.m("rgObMaxInflation", None)
         o.m("rgObMaxInflationCI", None)
         o.m("rgObMaxInflationConfig", None)
+    # How many flawed configurations inflated a speedup beyond the resolution,
+    # and where the flawed speedups stand against Sombra's reported 18.6x.
+    res = d.aa_res("oldbench", n)
+    above = [x for x in infl_all if judge(x[1], x[2], res) == "above"]
+    o.m("rgObFlawedCount", f_plain(len(infl_all)) if infl_all else None, "flawed configurations with an inflation")
+    o.m("rgObInflatedCount", f_plain(len(above)) if infl_all else None,
+        "flawed configurations whose inflation CI lies above 1 + resolution")
+    o.m("rgObInflatedPhrase", NA if not infl_all else (
+        "none inflated its speedup beyond the run's resolution" if not above else
+        f"{count_word(len(above))} inflated {'its speedup' if len(above) == 1 else 'their speedups'} beyond "
+        "the run's resolution"),
+        "of the flawed configurations ...")
+    sombra = 18.6
+    sp = [x for x in flawed_sp if x[0] is not None]
+    his = [x[2] for x in sp if x[2] is not None]
+    if not sp:
+        phrase = NA
+    elif any(x[1] is not None and x[1] > sombra for x in sp):
+        k = len([x for x in sp if x[1] is not None and x[1] > sombra])
+        phrase = (f"{count_word(k)} flawed configuration{'s' if k > 1 else ''} exceeded Sombra's 18.6{TIMES} with "
+                  f"{'their' if k > 1 else 'its'} whole confidence interval")
+    elif his and max(his) < sombra:
+        phrase = (f"no flawed configuration came near Sombra's 18.6{TIMES}: the largest upper end of a "
+                  f"flawed speedup's confidence interval was {f_ratio(max(his))}")
+    else:
+        k = len([x for x in sp if x[2] is None or x[2] >= sombra])
+        phrase = (f"no flawed median speedup reached Sombra's 18.6{TIMES}, but the confidence interval{'s' if k > 1 else ''} of "
+                  f"{count_word(k)} flawed configuration{'s' if k > 1 else ''} "
+                  f"{'are' if k > 1 else 'is'} too wide to rule it out in this run")
+    o.m("rgObVsSombra", phrase, "the flawed speedups against Sombra's reported 18.6x")
     # ms-rounding: how many runs were shorter than the one-millisecond floor
     msr = [r for r in rs if ("ms-rounding" in r["variant"] or r["variant"].endswith("flaw=all"))]
     floor = [r for r in msr if fnum(r["_kv"].get("elapsed_true_s")) is not None
