@@ -42,7 +42,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after use("Agg"))
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import EngFormatter, FuncFormatter  # noqa: E402,F401  (EngFormatter: older plot code)
 
 SCHEMA = ("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_type,seed,"
           "workload,variant,sync,threads,round,order_pos,rounds,duration_s,warmup_s,"
@@ -116,6 +116,9 @@ _CYCLE = [("#0072B2", "o", "-"), ("#D55E00", "s", "--"), ("#009E73", "^", "-."),
           ("#6B6B6B", ">", "--")]
 _extra_style = {}
 CEILING = "nosync"
+# Indexable palette for plot code that picks colours by position (_CMAP[(2 * i) % 20]):
+# 20 entries, strong colours at even and odd indices, so such code gets print-safe colours.
+_CMAP = tuple(matplotlib.colors.to_rgb(c) for c, _, _ in (_CYCLE + _CYCLE)[:20])
 
 
 def _base_name(name):
