@@ -363,8 +363,12 @@ class Data:
                 continue
             if threads is not None and int(fnum(r.get("threads")) or 0) != threads:
                 continue
-            if num_prefix is not None and not r.get("num", "").startswith(num_prefix):
-                continue
+            if num_prefix is not None:
+                num = r.get("num", "")
+                # "sync@variant NT", or "sync NT" when the variant is empty
+                if not (num.startswith(num_prefix) or (num_prefix.endswith("@")
+                                                       and num.startswith(num_prefix[:-1] + " "))):
+                    continue
             if fnum(r.get("est")) is None:
                 continue
             return r
@@ -549,10 +553,11 @@ def gen_readonly(o, d, ref):
                   mc[2] if mc else None, judge(mc[1], mc[2], res) if mc else None,
                   f"rcu-memb / {other} at {t} threads, paired per round")
     ranked = [(int(rank_at[p]), p) for p in POLICIES if p != "nosync" and (rank_at.get(p) or "").isdigit()]
-    top = [p for k, p in ranked if k == 1]
-    o.m("rgRoTopRank", join_words(pol(p) for p in top) if ranked else NA,
-        "policies that share nosync's rank at ref threads")
-    o.m("rgRoTopRankCount", f_plain(len(top)) if ranked else NA)
+    same = [p for p in POLICIES if p != "nosync"
+            and (d.ratio("readonly", name=f"{p}/nosync", threads=ref) or {}).get("verdict") == "indistinguishable"]
+    o.m("rgRoTopRank", join_words(pol(p) for p in same) if rs else NA,
+        "policies whose CI overlaps nosync's 1 +- resolution at ref threads")
+    o.m("rgRoTopRankCount", f_plain(len(same)) if rs else NA)
     below = [p for p in POLICIES if p != "nosync"
              and (d.ratio("readonly", name=f"{p}/nosync", threads=ref) or {}).get("verdict") == "below"]
     o.m("rgRoBelowList", join_words(pol(p) for p in below) if rs else NA, "verdict below nosync at ref")
@@ -564,7 +569,7 @@ def gen_readonly(o, d, ref):
     body = []
     for p in [p for p in POLICIES if d.sel(workload="readonly", sync=p)]:
         if p == "nosync":
-            body.append([pol(p), "1", "1", "ceiling", "1", "--"])
+            body.append([pol(p), "1", "1", "ceiling", "--"])
             continue
         r1 = d.ratio("readonly", name=f"{p}/nosync", threads=1)
         rr = d.ratio("readonly", name=f"{p}/nosync", threads=ref)
@@ -576,9 +581,9 @@ def gen_readonly(o, d, ref):
         a = d.sel(workload="readonly", sync=p, threads=1)
         mc = med_ci(d.paired(a, nos, lambda x, y: 1e9 / x - 1e9 / y))
         body.append([pol(p), cell(r1), cell(rr), tex_escape((rr or {}).get("verdict") or NA),
-                     rank_at.get(p) or "--", f_ns(mc[0]) if mc else NA])
-    o.tables["tab_readonly"] = table("@{}lllllr@{}", ["policy", "/nosync, 1 thr.", f"/nosync, {ref} thr.",
-                                                      f"verdict ({ref})", "rank", "ns/query"], body)
+                     f_ns(mc[0]) if mc else NA])
+    o.tables["tab_readonly"] = table("@{}llllr@{}", ["policy", "/nosync, 1 thr.", f"/nosync, {ref} thr.",
+                                                     f"verdict ({ref} thr.)", "ns/query"], body)
 
 
 def gen_sectioncost(o, d):
