@@ -66,8 +66,10 @@ WORKLOADS = ["readonly", "readtargets", "sectioncost", "mixed", "traversal", "co
              "counters", "latency", "memory", "realgraphs", "lmdb", "oldbench",
              "insert", "load", "footprint", "wal", "peers", "longread", "openloop", "kernels"]
 # Figures main.tex includes: copied to paper/figures with their data sidecar.
+# (The writer figure is left out until plot_writer keeps the style rules: it puts bars on a
+# log axis beside a linear panel, which plot.py's style check reports.)
 PAPER_FIGURES = ["readonly_ratio", "sectioncost", "readtargets", "contention", "mixed", "oldbench",
-                 "memory", "writer", "lmdb", "peers"]
+                 "memory", "longread", "lmdb", "peers"]
 # The figure the README shows (from the results directory itself).
 README_FIGURE = "readonly_ratio"
 
