@@ -42,7 +42,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after use("Agg"))
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import EngFormatter, FuncFormatter  # noqa: E402
+from matplotlib.ticker import EngFormatter, FuncFormatter  # noqa: E402,F401  (EngFormatter: older plot code)
 
 SCHEMA = ("run_id,git_commit,date,host,cpu_model,nproc,kernel,compiler,build_type,seed,"
           "workload,variant,sync,threads,round,order_pos,rounds,duration_s,warmup_s,"
@@ -56,23 +56,98 @@ WORKLOADS = ["readonly", "readtargets", "kernels", "mixed", "traversal", "writer
              "footprint", "wal", "contention", "counters", "peers", "openloop", "latency", "memory",
              "longread", "realgraphs", "oldbench"]
 
-# Fixed colours per policy so a policy looks the same in every figure.
-POLICY_ORDER = ["rcu-memb", "rcu-qsbr", "rcu-bp", "rcu-mb", "ck-epoch", "ck-seqlock",
-                "nosync", "rwlock", "rwlock-wp", "mutex", "ck-rwlock", "ck-pflock",
-                "ck-brlock", "lru-rwlock", "lmdb", "sqlite", "csr", "floor", "vfloor", "-"]
-_CMAP = plt.get_cmap("tab20").colors
-_colors = {}
+# Policies in a fixed order, so a policy sits at the same place in every figure.
+POLICY_ORDER = ["nosync", "rcu-memb", "rcu-qsbr", "rcu-bp", "rcu-mb", "ck-epoch", "ck-seqlock",
+                "rwlock", "rwlock-wp", "mutex", "ck-rwlock", "ck-pflock",
+                "ck-brlock", "lru-rwlock", "lmdb", "sqlite", "csr", "floor", "vfloor", "ptrchain", "-"]
+
+# ---------------------------------------------------------------- style (shared by every figure)
+# Figures are drawn at the size they are printed: one IEEEtran column
+# (3.5 in) or the text width (7.16 in), so that text set at FONT_PT stays
+# FONT_PT on paper (never below MIN_FONT_PT: save() checks and records it).
+# Every series has a colour AND a marker AND a line style (readable in
+# grey and by colour-blind readers); nosync, the ceiling every ratio is
+# taken against, is drawn black and thicker, on top. Each figure uses one
+# y scale (linear or log) for all its panels, and bars only on linear
+# axes (save() warns otherwise).
+COLUMN_IN = 3.5    # IEEEtran \columnwidth (252 pt)
+PAGE_IN = 7.16     # IEEEtran \textwidth (516 pt)
+FONT_PT = 7.5
+MIN_FONT_PT = 7.0
+PANEL_H_IN = 1.75  # height of one row of panels
+
+plt.rcParams.update({
+    "font.size": FONT_PT, "axes.titlesize": 8, "axes.labelsize": FONT_PT,
+    "xtick.labelsize": 7, "ytick.labelsize": 7, "legend.fontsize": 7,
+    "figure.titlesize": 8, "axes.linewidth": 0.6, "lines.linewidth": 1.2,
+    "lines.markersize": 4, "errorbar.capsize": 2, "grid.linewidth": 0.4,
+    "legend.handlelength": 2.6, "legend.columnspacing": 1.0, "legend.borderaxespad": 0.2,
+    "pdf.fonttype": 42, "savefig.bbox": None, "axes.formatter.useoffset": False,
+})
+
+# (colour, marker, line style) per series name: RCU-like solid, locks
+# dashed, the old design dotted, peers and baselines dash-dotted.
+STYLE = {
+    "nosync": ("black", "s", "-"),
+    "rcu-memb": ("#0072B2", "o", "-"),
+    "rcu-qsbr": ("#56B4E9", "^", "-"),
+    "rcu-bp": ("#009E73", "v", "-"),
+    "rcu-mb": ("#66A61E", "<", "-"),
+    "ck-epoch": ("#E69F00", "P", "-"),
+    "ck-seqlock": ("#8C6D00", "X", "-"),
+    "mutex": ("#D55E00", "*", "--"),
+    "rwlock": ("#CC79A7", "D", "--"),
+    "rwlock-wp": ("#882255", "d", "--"),
+    "ck-rwlock": ("#999933", "h", "--"),
+    "ck-brlock": ("#44AA99", ">", "--"),
+    "ck-pflock": ("#6B6B6B", "p", "--"),
+    "lru-rwlock": ("#A50026", "x", ":"),
+    "lmdb": ("#332288", "H", "-."),
+    "sqlite": ("#117733", "8", "-."),
+    "csr": ("#555555", "1", "-."),
+    "floor": ("#777777", "2", "-."),
+    "vfloor": ("#999999", "3", "-."),
+    "ptrchain": ("#AA4499", "4", "-."),
+}
+# Series that are not policies (counter kinds, log modes, graph kinds,
+# flaws, ...) take these in the order first asked for.
+_CYCLE = [("#0072B2", "o", "-"), ("#D55E00", "s", "--"), ("#009E73", "^", "-."),
+          ("#CC79A7", "D", ":"), ("#E69F00", "v", "-"), ("#56B4E9", "P", "--"),
+          ("#8C6D00", "X", "-."), ("#882255", "h", ":"), ("#44AA99", "<", "-"),
+          ("#6B6B6B", ">", "--")]
+_extra_style = {}
+CEILING = "nosync"
+# Indexable palette for plot code that picks colours by position (_CMAP[(2 * i) % 20]):
+# 20 entries, strong colours at even and odd indices, so such code gets print-safe colours.
+_CMAP = tuple(matplotlib.colors.to_rgb(c) for c, _, _ in (_CYCLE + _CYCLE)[:20])
+
+
+def _base_name(name):
+    return str(name).split(" ")[0].split("#")[0]
+
+
+def style_of(name):
+    """Keyword arguments (color, marker, linestyle, linewidth, zorder) of a series."""
+    base = _base_name(name)
+    if base in STYLE:
+        c, m, ls = STYLE[base]
+    else:
+        if name not in _extra_style:
+            _extra_style[name] = _CYCLE[len(_extra_style) % len(_CYCLE)]
+        c, m, ls = _extra_style[name]
+    kw = dict(color=c, marker=m, linestyle=ls, linewidth=1.2, markersize=4, zorder=3)
+    if base == CEILING:
+        kw.update(linewidth=2.2, markersize=4.5, zorder=6)
+    return kw
 
 
 def color_of(name):
-    if name not in _colors:
-        base = name.split(" ")[0]
-        if base in POLICY_ORDER:
-            idx = POLICY_ORDER.index(base)
-        else:
-            idx = len(POLICY_ORDER) + len(_colors)
-        _colors[name] = "black" if base == "lmdb" else _CMAP[(idx * 2) % 20 + (idx * 2 // 20) % 2]
-    return _colors[name]
+    return style_of(name)["color"]
+
+
+def series_label(name):
+    """The legend label of a series: nosync says it is the ceiling."""
+    return f"{name} (ceiling)" if _base_name(name) == CEILING and "#" not in str(name) else str(name)
 
 
 def policy_key(name):
@@ -269,31 +344,69 @@ def short_graph(g):
     return g
 
 
-def new_fig(n_panels, rows, title, width_per=5.0, height=3.8, max_cols=3):
-    cols = min(n_panels, max_cols) or 1
+def new_fig(n_panels, rows, title, width_per=None, height=None, max_cols=3, wide=None, panel_h=None):
+    """A figure at its printed size: one column (3.5 in) for a single panel,
+    the page's text width (7.16 in) for several side by side (or when
+    wide=True). width_per and height are accepted for compatibility and
+    ignored: panel sizes follow from the printed width. The title is the
+    figure's subject and the machine (cpu_model, nproc from the CSV)."""
+    cols = min(n_panels, max_cols, 4) or 1
     if n_panels == 4 and cols == 3:
         cols = 2
     nrows = (n_panels + cols - 1) // cols or 1
-    width = max(width_per * cols, 8.0)
-    fig, axes = plt.subplots(nrows, cols, figsize=(width, height * nrows + 1.0), squeeze=False)
+    if wide is None:
+        wide = cols > 1
+    width = PAGE_IN if wide else COLUMN_IN
+    chars = int(width * 17)  # ~4.2 pt per character at 8 pt
+    lines = textwrap.wrap(title, width=chars) + textwrap.wrap(f"machine: {machine_of(rows)}", width=chars)
+    header = 0.07 + 0.135 * len(lines)
+    ph = panel_h or PANEL_H_IN
+    fig, axes = plt.subplots(nrows, cols, figsize=(width, ph * nrows + header), squeeze=False)
+    fig._rg_header_in = header
     flat = [ax for line in axes for ax in line]
     for ax in flat[n_panels:]:
         ax.set_visible(False)
-    wrapped = textwrap.fill(title, width=int(width * 12))
-    fig.suptitle(f"{wrapped}\nmachine: {machine_of(rows)}", fontsize=10)
+    h = ph * nrows + header
+    st = fig.suptitle("\n".join(lines), fontsize=8, y=1 - 0.03 / h, va="top")
+    st.set_in_layout(False)  # finish_legend leaves it `header` inches
     return fig, flat[:n_panels]
 
 
+def thread_style(t, nproc):
+    """Marker style of a thread count (figures that plot several thread
+    counts of one series): 1 thread blue circles, nproc orange squares,
+    oversubscribed counts hollow grey triangles."""
+    if nproc and t > nproc:
+        return dict(color="0.45", marker="^", markerfacecolor="white", markersize=4)
+    cyc = [("#0072B2", "o"), ("#D55E00", "s"), ("#009E73", "D"), ("#CC79A7", "v")]
+    k = 0 if t <= 1 else (1 if t == nproc else 2 + (t % 2))
+    c, m = cyc[min(k, 3)]
+    return dict(color=c, marker=m, markersize=4)
+
+
+def num_fmt(v):
+    """Tick and label text: 0.5, 12, 250k, 1.5M, 2G (never SI milli: '500m')."""
+    a = abs(v)
+    if a == 0:
+        return "0"
+    for lim, suf in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if a >= lim:
+            return f"{v / lim:.3g}{suf}"
+    return f"{v:.3g}"
+
+
 def eng_y(ax, fmt=None):
-    """Tick labels as 250k / 1.5M (or fmt(v)); on a log axis also label the 2x, 3x and 5x minor ticks."""
-    f = fmt or EngFormatter(sep="")
+    """Tick labels as 0.5 / 250k / 1.5M (or fmt(v)); on a log axis also label the 2x and 5x minor ticks."""
+    f = fmt or num_fmt
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f(v)))
     if ax.get_yscale() == "log":
         def minor(v, _):
             lo, hi = ax.get_ylim()  # called at draw time, after autoscaling
-            few = lo > 0 and hi / lo < 150  # label 2x, 3x, 5x only when under ~2 decades are shown
-            return f(v) if few and f"{v:.0e}"[0] in "235" else ""
+            few = lo > 0 and hi / lo < 30  # label 2x and 5x only when few decades are shown
+            return f(v) if few and f"{v:.0e}"[0] in "25" else ""
         ax.yaxis.set_minor_formatter(FuncFormatter(minor))
+    else:
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
 
 
 def threads_axis(ax, xs, nproc):
@@ -318,17 +431,23 @@ def threads_axis(ax, xs, nproc):
 
 
 OVERSUB_PATCH = lambda n: Patch(facecolor="0.85", edgecolor="none",  # noqa: E731
-                                label=f"oversubscribed (threads > nproc={n})")
+                                label=f"oversubscribed (> {n} threads)")
 OVERSUB_HATCH = lambda n: Patch(facecolor="white", edgecolor="0.3", hatch="///",  # noqa: E731
-                                label=f"hatched: oversubscribed (threads > nproc={n})")
+                                label=f"hatched: oversubscribed (> {n} threads)")
 
 
-def errline(ax, xs, stats, label, color=None, **kw):
+def errline(ax, xs, stats, label, color=None, style=None, **kw):
+    """Median line with the 95% CI as error bars, styled by series name
+    (colour, marker and line style: style_of(style or label))."""
     meds = [s[0] for s in stats]
     lo = [max(s[0] - s[1], 0) for s in stats]
     hi = [max(s[2] - s[0], 0) for s in stats]
-    ax.errorbar(xs, meds, yerr=[lo, hi], marker="o", ms=4, capsize=3, lw=1.4,
-                label=label, color=color, **kw)
+    st = style_of(style or label)
+    if color is not None:
+        st["color"] = color
+    alias = {"ls": "linestyle", "lw": "linewidth", "ms": "markersize", "c": "color"}
+    st.update({alias.get(k, k): v for k, v in kw.items()})
+    ax.errorbar(xs, meds, yerr=[lo, hi], capsize=2, elinewidth=0.7, label=series_label(label), **st)
 
 
 def series_vs_threads(ax, rows, serieskey, nproc, ylabel=None):
@@ -338,7 +457,7 @@ def series_vs_threads(ax, rows, serieskey, nproc, ylabel=None):
         by_t = group(rs, lambda r: r["threads"])
         xs = sorted(by_t)
         stats = [med_range([r["throughput"] for r in by_t[x]]) for x in xs]
-        errline(ax, xs, stats, name, color=color_of(name))
+        errline(ax, xs, stats, name)
         allx += xs
     over = threads_axis(ax, allx, nproc)
     ax.set_ylabel(ylabel or f"throughput ({unit_of(rows)}/s)")
@@ -349,6 +468,8 @@ def series_vs_threads(ax, rows, serieskey, nproc, ylabel=None):
 
 
 def finish_legend(fig, axes, over, nproc, hatch=False, ncol=None):
+    """One legend for the figure, below the panels; the figure grows by the
+    legend's height so that the panels keep their printed size."""
     handles, labels = [], []
     for ax in axes:
         h, lab = ax.get_legend_handles_labels()
@@ -360,14 +481,118 @@ def finish_legend(fig, axes, over, nproc, hatch=False, ncol=None):
         p = OVERSUB_HATCH(nproc) if hatch else OVERSUB_PATCH(nproc)
         handles.append(p)
         labels.append(p.get_label())
+    h0 = fig.get_figheight()
+    header = getattr(fig, "_rg_header_in", 0.0)
     if handles:
-        fit = max(1, int(fig.get_figwidth() / 2.2))
+        longest = max(len(lab) for lab in labels)
+        fit = max(1, int(fig.get_figwidth() / (0.35 + 0.048 * longest)))
         ncol = min(ncol or fit, fit, len(handles))
-        fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=8, frameon=False)
         nlines = (len(handles) + ncol - 1) // ncol
-        fig.tight_layout(rect=(0, min(0.5, (0.15 + 0.22 * nlines) / fig.get_figheight()), 1, 1))
+        legend_in = 0.08 + 0.15 * nlines
+        h = h0 + legend_in
+        fig.set_figheight(h)
+        fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False,
+                   bbox_to_anchor=(0.5, 0.01))
+        fig._suptitle.set_y(1 - 0.03 / h) if fig._suptitle is not None else None
+        fig.tight_layout(rect=(0, (legend_in + 0.02) / h, 1, 1 - header / h), pad=0.3, h_pad=0.6, w_pad=0.6)
     else:
-        fig.tight_layout()
+        fig.tight_layout(rect=(0, 0, 1, 1 - header / h0), pad=0.3)
+
+
+# ---------------------------------------------------------------- plotted data (sidecar)
+# save() writes FIG.data.json beside FIG.png/.pdf: the exact data the
+# figure shows, read back from the drawn figure (every line's points,
+# every bar, band and error bar, tick labels, titles, labels, scales,
+# legend entries, its printed size and smallest font). paper/check.py
+# redraws every figure from the CSVs and compares these files, so a
+# committed figure that no longer matches the CSVs is caught without
+# comparing pixels. Numbers are rounded to 6 significant digits.
+
+def _num(v):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if v != v:
+        return "nan"
+    if v in (float("inf"), float("-inf")):
+        return "inf" if v > 0 else "-inf"
+    return float(f"{v:.6g}")
+
+
+def _nums(seq):
+    return [_num(v) for v in seq]
+
+
+def _hex(c):
+    try:
+        return matplotlib.colors.to_hex(c, keep_alpha=False)
+    except (ValueError, TypeError):
+        return str(c)
+
+
+def plotted_data(fig):
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Rectangle
+    out = {"size_in": _nums(fig.get_size_inches()),
+           "title": fig._suptitle.get_text() if fig._suptitle is not None else "",
+           "legend": [t.get_text() for lg in fig.legends for t in lg.get_texts()], "axes": []}
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        a = {"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+             "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
+             "xticks": [t.get_text() for t in ax.get_xticklabels() if t.get_text()],
+             "yticks": [t.get_text() for t in ax.get_yticklabels() if t.get_text()],
+             "lines": [], "bars": [], "patches": [], "collections": [], "texts": []}
+        for ln in ax.get_lines():
+            a["lines"].append({"label": ln.get_label(), "x": _nums(ln.get_xdata()), "y": _nums(ln.get_ydata()),
+                               "color": _hex(ln.get_color()), "marker": str(ln.get_marker()),
+                               "ls": str(ln.get_linestyle())})
+        for p in ax.patches:
+            if isinstance(p, Rectangle):
+                a["bars"].append({"x": _num(p.get_x()), "y": _num(p.get_y()), "w": _num(p.get_width()),
+                                  "h": _num(p.get_height()), "hatch": p.get_hatch() or ""})
+            else:
+                a["patches"].append([_nums(v) for v in p.get_path().vertices])
+        for c in ax.collections:
+            if isinstance(c, LineCollection):
+                a["collections"].append([[_nums(pt) for pt in seg] for seg in c.get_segments()])
+            else:
+                a["collections"].append([[_nums(pt) for pt in path.vertices] for path in c.get_paths()])
+        for t in ax.texts:
+            a["texts"].append({"text": t.get_text(), "xy": _nums(t.xy if hasattr(t, "xy") else t.get_position())})
+        out["axes"].append(a)
+    return out
+
+
+def style_warnings(fig):
+    """The style rules a figure breaks (empty when none): text below
+    MIN_FONT_PT, not drawn at a printed width, panels on different y
+    scales, bars on a log axis."""
+    from matplotlib.patches import Rectangle
+    from matplotlib.text import Text
+    warn = []
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    if sizes and min(sizes) < MIN_FONT_PT:
+        warn.append(f"text at {min(sizes):g} pt (< {MIN_FONT_PT:g} pt)")
+    w = fig.get_figwidth()
+    if abs(w - COLUMN_IN) > 0.01 and abs(w - PAGE_IN) > 0.01:
+        warn.append(f"drawn {w:.2f} in wide (column {COLUMN_IN} in or page {PAGE_IN} in)")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    scales = {ax.get_yscale() for ax in axes}
+    if len(scales) > 1:
+        warn.append(f"panels mix y scales ({', '.join(sorted(scales))})")
+    if any(ax.get_yscale() == "log" and any(isinstance(p, Rectangle) for p in ax.patches) for ax in axes):
+        warn.append("bars on a log axis")
+    return warn
+
+
+def write_data(fig, path):
+    import json
+    with open(path, "w") as f:
+        json.dump(plotted_data(fig), f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def config_ratio(rows, sync, threads, variant=None):
@@ -429,47 +654,48 @@ def plot_readonly(rows, save):
     plot_threads_by_policy(rows, save, "readonly",
                            f"Read-only neighbour queries: throughput vs threads per policy "
                            f"(graph {', '.join(graphs)})")
-    # Ratio to nosync: grouped bars, one group per policy, one bar per thread count.
+    # Ratio to nosync: one row per policy, one point per thread count with its 95% CI.
     syncs = sorted({r["sync"] for r in rows if r["sync"] != "nosync"}, key=policy_key)
     ts = sorted({r["threads"] for r in rows})
-    fig, (ax,) = new_fig(1, rows, "Read-only throughput relative to nosync (= 1.0), per policy and thread count "
-                         "(bars: median of the paired per-round ratios, whiskers: its 95% CI; band: A/A resolution)",
-                         width_per=max(6.0, 0.6 * len(syncs) * max(1, len(ts)) / 2 + 2), max_cols=1)
-    width = 0.8 / max(1, len(ts))
-    any_bar, over = False, False
-    cmap = plt.get_cmap("viridis")
+    fig, (ax,) = new_fig(1, rows, "Read-only throughput relative to nosync, the ceiling (median of "
+                         "paired per-round ratios, 95% CI; band: A/A resolution)",
+                         panel_h=0.5 + 0.19 * max(1, len(syncs)))
     res = [r["resolution_f"] for r in rows if r["resolution_f"] is not None and not r["oversubscribed"]]
     if res:
         band = max(res)
-        ax.axhspan(1 - band, 1 + band, color="0.85", alpha=0.7, lw=0, zorder=0,
-                   label=f"A/A resolution (+-{100 * band:.1f}%: indistinguishable from nosync)")
+        ax.axvspan(1 - band, 1 + band, color="0.88", lw=0, zorder=0,
+                   label=f"A/A resolution (\u00b1{100 * band:.0f}%)")
+    ax.axvline(1.0, color="black", lw=2.2, zorder=2, label="nosync (ceiling)")
+    over, any_pt = False, False
     for j, t in enumerate(ts):
-        xs, meds, lo, hi = [], [], [], []
+        ys, meds, lo, hi = [], [], [], []
         for i, s in enumerate(syncs):
             st = nosync_ratio(rows, s, t)
-            if st is None:
+            if st is None or st[0] is None:
                 continue
-            xs.append(i + (j - (len(ts) - 1) / 2) * width)
+            ys.append(i + (j - (len(ts) - 1) / 2) * 0.22)
             meds.append(st[0])
             lo.append(max(st[0] - st[1], 0))
             hi.append(max(st[2] - st[0], 0))
-        if not xs:
+        if not ys:
             continue
-        any_bar = True
+        any_pt = True
         ov = t > nproc
         over |= ov
-        ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=f"{t} thread{'s' if t > 1 else ''}",
-               color=cmap(j / max(1, len(ts) - 1) * 0.85), edgecolor="0.3" if ov else "none",
-               hatch="///" if ov else None, lw=0.5)
-    ax.axhline(1.0, color="k", lw=0.8, ls="--")
-    ax.set_xticks(range(len(syncs)))
-    ax.set_xticklabels(syncs, rotation=30, ha="right")
-    ax.set_ylabel("throughput / nosync throughput (paired per round)")
-    ax.grid(True, axis="y", alpha=0.3)
-    if not any_bar:
+        ax.errorbar(meds, ys, xerr=[lo, hi], ls="none", elinewidth=0.8, capsize=1.5, zorder=4,
+                    label=f"{t} thread{'s' if t > 1 else ''}" + (" (oversubscribed)" if ov else ""),
+                    **thread_style(t, nproc))
+    ax.set_yticks(range(len(syncs)))
+    ax.set_yticklabels(syncs)
+    ax.set_ylim(len(syncs) - 0.5, -0.5)
+    ax.set_xlim(left=0)
+    ax.set_xlabel("throughput / nosync throughput (paired per round)")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: num_fmt(v)))
+    ax.grid(True, axis="x", alpha=0.3)
+    if not any_pt:
         ax.text(0.5, 0.5, "no ratio columns (not an rgbench v2 CSV?)", ha="center",
                 transform=ax.transAxes)
-    finish_legend(fig, [ax], over, nproc, hatch=True)
+    finish_legend(fig, [ax], False, nproc)
     save(fig, "readonly_ratio")
 
     t = ref_threads(rows)
@@ -502,6 +728,7 @@ def plot_mixed(rows, save):
     fig, axes = new_fig(len(ts), rows, "Mixed reads and updates: throughput vs update ratio per "
                         "policy (one panel per thread count)")
     over = False
+    spans = []
     for ax, t in zip(axes, ts):
         rs = [r for r in rows if r["threads"] == t]
         ratios = sorted({r["update_ratio_f"] for r in rows if r["update_ratio_f"] is not None})
@@ -511,7 +738,7 @@ def plot_mixed(rows, save):
             by_u = group([r for r in srs if r["update_ratio_f"] is not None], lambda r: r["update_ratio_f"])
             us = sorted(by_u)
             stats = [med_range([r["throughput"] for r in by_u[u]]) for u in us]
-            errline(ax, [pos[u] for u in us], stats, s, color=color_of(s))
+            errline(ax, [pos[u] for u in us], stats, s)
             for st in stats:
                 lo_y = st[1] if lo_y is None else min(lo_y, st[1])
                 hi_y = st[2] if hi_y is None else max(hi_y, st[2])
@@ -519,15 +746,22 @@ def plot_mixed(rows, save):
         ax.set_xticklabels([ratio_label(u) for u in ratios])
         ax.set_xlabel("update ratio (% of operations that write)")
         ax.set_ylabel(f"throughput ({unit_of(rs)}/s)")
-        if lo_y and hi_y and hi_y / lo_y > 30:
-            ax.set_yscale("log")
-        eng_y(ax)
+        spans.append((lo_y, hi_y))
         ov = t > nproc
         over |= ov
         ax.set_title(f"{t} thread{'s' if t > 1 else ''}" + (" (oversubscribed)" if ov else ""), fontsize=9)
         if ov:
             ax.set_facecolor("0.92")
         ax.grid(True, alpha=0.3)
+    # one y scale for the whole figure: log when any panel spans more than 30x
+    lo_all = min([a for a, _ in spans if a] or [0])
+    hi_all = max([b for _, b in spans if b] or [0])
+    for ax in axes:
+        if lo_all > 0 and hi_all / lo_all > 30:
+            ax.set_yscale("log")
+        else:
+            ax.set_ylim(bottom=0)
+        eng_y(ax)
     finish_legend(fig, axes, over, nproc)
     save(fig, "mixed")
 
@@ -606,8 +840,8 @@ def contention_panel(r):
 
 def plot_contention(rows, save):
     plot_threads_by_policy(rows, save, "contention",
-                           "Contention: every thread on the hub node ('hot') vs spread over the graph "
-                           "(throughput vs threads per policy)",
+                           "Contention: every thread queries one node of typical out-degree ('hot') vs "
+                           "random nodes ('spread'); throughput vs threads per policy",
                            panel_key=contention_panel)
     t = ref_threads(rows)
     head = []
@@ -967,16 +1201,32 @@ def ob_speedup(rows, n):
     return statistics.median(vals) / base, min(vals) / base, max(vals) / base
 
 
+def ob_paired_speedup(sync, variant, n):
+    """(est, lo, hi) of rgbench's paired per-round speedup of sync@variant at n threads over 1 thread."""
+    for r in RATIOS:
+        if (r.get("workload") == "oldbench" and r.get("kind") == "speedup" and r.get("variant") == variant
+                and _int(r.get("threads"), 1) == n and (r.get("num") or "").startswith(sync + "@")):
+            est = _float(r.get("est"))
+            if est is not None:
+                return est, _float(r.get("lo")), _float(r.get("hi"))
+    return None
+
+
 def plot_oldbench(rows, save):
+    """The old benchmark: one panel per scenario, the speedup at N threads
+    over 1 thread (paired per round, 95% CI) for each flaw setting, one
+    marker series per policy; one linear y scale shared by the panels;
+    dotted line: linear speedup."""
     nproc = nproc_of(rows)
     scen = group(rows, lambda r: ob_split(r["variant"])[0])
     order = ["reads", "mixed", "traversal", "contention"]
     names = sorted(scen, key=lambda x: (order.index(x) if x in order else 9, x))
-    fig, axes = new_fig(len(names), rows, "The old benchmark: speedup (throughput at N threads / at 1 thread, "
-                        "count-based runs) with each flaw alone and all together vs honest (flaw=none); "
-                        "dotted: linear speedup", width_per=6.0, max_cols=2, height=4.2)
+    fig, axes = new_fig(len(names), rows, "The old benchmark re-created: speedup at N threads over 1 thread "
+                        "(paired per round, 95% CI) with each flaw alone, all flaws, and honestly (none); "
+                        "dotted: linear speedup", max_cols=4)
     over = False
     head = []
+    top, lows = 1.0, []
     for ax, sc in zip(axes, names):
         rs = scen[sc]
         flaws = sorted({ob_split(r["variant"])[1] for r in rs}, key=flaw_key)
@@ -984,56 +1234,57 @@ def plot_oldbench(rows, save):
         t1 = min(r["threads"] for r in rs)
         ns = sorted({r["threads"] for r in rs if r["threads"] > t1})
         series = [(s, n) for s in syncs for n in ns]
-        width = 0.8 / max(1, len(series))
-        top = 1.0
         for j, (s, n) in enumerate(series):
             xs, meds, lo, hi = [], [], [], []
             for i, f in enumerate(flaws):
-                sel = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == f]
-                st = ob_speedup(sel, n) if sel else None
+                st = ob_paired_speedup(s, f"{sc}:flaw={f}", n)
                 if st is None:
+                    sel = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == f]
+                    st = ob_speedup(sel, n) if sel else None
+                if st is None or st[0] is None:
                     continue
-                xs.append(i + (j - (len(series) - 1) / 2) * width)
+                xs.append(i + (j - (len(series) - 1) / 2) * 0.25)
                 meds.append(st[0])
-                lo.append(st[0] - st[1])
-                hi.append(st[2] - st[0])
-                top = max(top, st[2])
+                lo.append(max(st[0] - (st[1] if st[1] is not None else st[0]), 0))
+                hi.append(max((st[2] if st[2] is not None else st[0]) - st[0], 0))
+                top = max(top, st[2] if st[2] is not None else st[0])
+                lows.append(st[1] if st[1] is not None else st[0])
             ov = n > nproc
             over |= ov
-            label = f"{s}, {n} threads"
-            ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=label, color=color_of(s),
-                   alpha=1.0 if n == ns[0] else 0.6,
-                   hatch="///" if ov else None, edgecolor="0.3" if ov else "none", lw=0.5)
-            vertical = len(series) > 2
-            for x, m, h_ in zip(xs, meds, hi):
-                ax.annotate(f"{m:.1f}x", (x, m + h_), textcoords="offset points", xytext=(0, 2), ha="center",
-                            va="bottom", fontsize=6.5, rotation=90 if vertical else 0)
+            label = f"{s}, {n} threads" + (" (oversubscribed)" if ov else "")
+            sty = style_of(s)
+            sty["linestyle"] = "none"
+            ax.errorbar(xs, meds, yerr=[lo, hi], capsize=2, elinewidth=0.8, label=label, **sty)
         for n in ns:
             ax.axhline(n / t1, color="0.3", lw=0.8, ls=":")
+        ax.axhline(1.0, color="0.6", lw=0.6)
         ax.set_xticks(range(len(flaws)))
-        ax.set_xticklabels(["none (honest)" if f == "none" else f for f in flaws], rotation=20, ha="right", fontsize=8)
-        ax.set_ylabel(f"speedup over {t1} thread")
-        ax.set_yscale("log")
-        eng_y(ax, lambda v: f"{v:g}x")
-        ax.set_ylim(top=top * 2.5)
-        ax.set_title(f"scenario: {sc}", fontsize=9)
-        ax.grid(True, axis="y", which="major", alpha=0.3)
+        ax.set_xticklabels(["none" if f == "none" else f for f in flaws], rotation=35, ha="right")
+        ax.set_xlim(-0.6, len(flaws) - 0.4)
+        ax.set_title(sc)
+        ax.grid(True, axis="y", alpha=0.3)
         n = max(ns) if ns else t1
         for s in syncs:
-            hon = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == "none"]
-            h = ob_speedup(hon, n) if hon else None
+            h = ob_paired_speedup(s, f"{sc}:flaw=none", n)
             for f in flaws:
                 if f == "none":
                     continue
-                sel = [r for r in rs if r["sync"] == s and ob_split(r["variant"])[1] == f]
-                fl = ob_speedup(sel, n) if sel else None
+                fl = ob_paired_speedup(s, f"{sc}:flaw={f}", n)
                 if fl is None:
                     continue
                 head.append((f"{sc}, {s}, flaw={f}, {n} vs {t1} threads",
                              f"speedup {fl[0]:.2f}x (honest {h[0]:.2f}x)" if h else f"speedup {fl[0]:.2f}x",
                              fmt_ratio(ratio(fl[0], h[0] if h else None)), "flawed speedup / honest speedup",
                              f == "all"))
-    finish_legend(fig, axes, over, nproc, hatch=True)
+    bottom = min([ln for ln in lows if ln > 0] or [0.5])
+    for k, ax in enumerate(axes):
+        # speedups are ratios: one log scale for every panel (points, no bars)
+        ax.set_yscale("log")
+        ax.set_ylim(min(bottom, 0.5) / 1.3, max(top, 2.0) * 1.3)
+        eng_y(ax, lambda v: f"{v:g}")
+        if k == 0:
+            ax.set_ylabel("speedup over 1 thread")
+    finish_legend(fig, axes, over, nproc)
     save(fig, "oldbench")
     return head
 
@@ -1050,6 +1301,7 @@ READ_TARGETS = {
 }
 RATIOS = []       # DIR/*.ratios.csv rows (main fills it)
 FORMATS = ["png", "pdf"]  # figure files written per figure (--formats)
+STYLE_WARNINGS = []  # (figure, rule broken): save() fills it
 SECTIONCOST = []  # DIR/*sectioncost.csv rows
 
 
@@ -1072,7 +1324,6 @@ def plot_readtargets(rows, save):
         sel = [r for r in trs if (r.get("variant") or "").split(":")[0] == gv]
         ts = sorted({_int(r.get("threads"), 1) for r in sel})
         width = 0.8 / max(1, len(ts))
-        cmap = plt.get_cmap("viridis")
         for j, t in enumerate(ts):
             xs, meds, lo, hi = [], [], [], []
             ov = t > nproc
@@ -1087,17 +1338,18 @@ def plot_readtargets(rows, save):
                 lo.append(max(est - (l if l is not None else est), 0))
                 hi.append(max((h if h is not None else est) - est, 0))
             ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=f"{t} thread{'s' if t > 1 else ''}",
-                   color=cmap(j / max(1, len(ts) - 1) * 0.85), hatch="///" if ov else None,
-                   edgecolor="0.3" if ov else "none", lw=0.5)
+                   color=thread_style(t, nproc)["color"] if not ov else "white", hatch="///" if ov else None,
+                   edgecolor="0.3" if ov else "none", lw=0.5, error_kw=dict(elinewidth=0.8))
         for i, n in enumerate(names):
             g = READ_TARGETS[n]
             if g is not None:
-                ax.plot([i - 0.45, i + 0.45], [g, g], color="tab:red", lw=1.5)
-        ax.axhline(1.0, color="k", lw=0.6, ls="--")
+                ax.plot([i - 0.45, i + 0.45], [g, g], color="black", lw=1.2, ls="--",
+                        label="goal" if i == 0 or all(READ_TARGETS[m] is None for m in names[:i]) else None)
+        ax.axhline(1.0, color="k", lw=0.6)
         ax.set_xticks(range(len(names)))
-        ax.set_xticklabels([n.replace("t14-", "") for n in names], rotation=20, ha="right", fontsize=8)
+        ax.set_xticklabels([n.replace("t14-", "") for n in names], rotation=25, ha="right")
         spec = next((r.get("graph") for r in rows if (r.get("variant") or "").startswith(gv + ":")), gv)
-        ax.set_title(f"{gv}: {spec}", fontsize=9)
+        ax.set_title(f"{gv}: {spec}")
         ax.set_ylabel("ratio (paired per round)")
         ax.grid(True, axis="y", alpha=0.3)
     finish_legend(fig, axes, over, nproc, hatch=True)
@@ -1140,12 +1392,12 @@ def plot_sectioncost(save, machine_rows):
                     ys.append(v)
             if xs:
                 ax.bar(xs, ys, 0.2, label=f"{kind} ({path})", hatch=hatch,
-                       color="tab:blue" if "section" in kind else "tab:orange", edgecolor="0.2", lw=0.4)
+                       color="#56B4E9" if "section" in kind else "#E69F00", edgecolor="0.2", lw=0.4)
         c = val("csr", "csr", "static")
         if c is not None:
-            ax.axhline(c, color="tab:red", lw=1, ls="--", label="static CSR query")
+            ax.axhline(c, color="black", lw=1.2, ls="--", label="static CSR query")
         ax.set_xticks(range(len(syncs)))
-        ax.set_xticklabels(syncs, rotation=30, ha="right", fontsize=8)
+        ax.set_xticklabels(syncs, rotation=30, ha="right")
         ax.set_ylabel(lab)
         ax.grid(True, axis="y", alpha=0.3)
     finish_legend(fig, list(axes), False, 0)
@@ -1654,8 +1906,13 @@ def main(argv):
     def save(fig, name):
         for ext in FORMATS:
             path = os.path.join(figdir, f"{name}.{ext}")
-            fig.savefig(path, dpi=150 if ext == "png" else None)
+            fig.savefig(path, dpi=200 if ext == "png" else None,
+                        metadata={"CreationDate": None} if ext == "pdf" else None)
             written.append(path)
+        write_data(fig, os.path.join(figdir, f"{name}.data.json"))  # after drawing: tick labels are set
+        for w in style_warnings(fig):
+            print(f"plot.py: style: {name}: {w}", file=sys.stderr)
+            STYLE_WARNINGS.append((name, w))
         plt.close(fig)
 
     heads = {}
@@ -1688,7 +1945,10 @@ def main(argv):
             print(f"plot.py: error: figure 'sectioncost' failed: {e}", file=sys.stderr)
             traceback.print_exc()
     summary = args.summary or os.path.join(args.dir, "summary.md")
-    write_summary(summary, rows, by_w, heads, skipped, failed, figdir, args.dir)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    shown = os.path.relpath(os.path.abspath(args.dir), root)
+    write_summary(summary, rows, by_w, heads, skipped, failed, figdir,
+                  shown if not shown.startswith("..") else args.dir)
     print(f"plot.py: {len(written)} figure files in {figdir}; summary in {summary}")
     if skipped:
         print(f"plot.py: skipped (no data): {', '.join(skipped)}")

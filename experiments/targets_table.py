@@ -7,8 +7,10 @@ Input (FILE or stdin): lines "target <name> <measured> <goal> <met|missed>"
 reported beside the targets); other lines are ignored. measured is "est[lo,hi]" (a ratio's median and
 95% CI), "res(A/A=...)" or free text. The table adds whether the CI clears
 the goal ("yes": the whole interval is on the goal's side, "no": the whole
-interval misses it, "straddles": it contains the goal). /usr/bin/python3,
-standard library only.
+interval misses it, "straddles": it contains the goal). A target whose
+data the results do not hold (measured "n/a") is "not measured", not
+"missed". paper/gen_numbers.py calls render() for the README's generated
+targets region; /usr/bin/python3, standard library only.
 """
 import re
 import sys
@@ -25,10 +27,11 @@ def clears(measured, goal):
     return "yes" if hi <= gv else ("no" if lo > gv else "straddles")
 
 
-def main(argv):
-    src = open(argv[1]) if len(argv) > 1 else sys.stdin
+def render(lines):
+    """The Markdown table (a string ending in a newline) of target lines,
+    followed by the table of report lines when there are any."""
     rows, reports = [], []
-    for ln in src:
+    for ln in lines:
         f = ln.split()
         if len(f) == 5 and f[0] == "target":
             rows.append(f[1:])
@@ -38,15 +41,23 @@ def main(argv):
            "|---|---|---|---|---|"]
     for name, measured, goal, status in rows:
         shown = re.sub(r"^([-0-9.eE+]+)\[([^,]+),([^\]]+)\]$", r"\1 [\2, \3]", measured)
+        state = "not measured" if measured == "n/a" else ("**met**" if status == "met" else "missed")
         out.append(f"| {name} | {shown} | {goal.replace('>=', '≥ ').replace('<=', '≤ ')} | "
-                   f"{clears(measured, goal)} | {'**met**' if status == 'met' else 'missed'} |")
+                   f"{clears(measured, goal)} | {state} |")
+    if not rows:
+        out.append("| (no target lines) | | | | |")
     if reports:
         out += ["", "Reported beside the targets (no goal of their own):", "",
                 "| measurement | value (median [95% CI]) |", "|---|---|"]
         for name, measured in reports:
             shown = re.sub(r"^([-0-9.eE+]+)\[([^,]+),([^\]]+)\]$", r"\1 [\2, \3]", measured)
             out.append(f"| {name} | {shown} |")
-    print("\n".join(out))
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    src = open(argv[1]) if len(argv) > 1 else sys.stdin
+    sys.stdout.write(render(src.read().splitlines()))
     return 0
 
 

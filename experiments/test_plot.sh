@@ -54,6 +54,27 @@ for f in insert load footprint wal_replay longread kernels openloop peers writer
   [ "$w" = 525 ] || [ "$w" = 1074 ] || fail "$f.png is $w px wide, not 3.5 in or 7.16 in at 150 dpi"
 done
 if grep -q "error" "$log"; then cat "$log"; fail "plot.py printed an error"; fi
+# Every figure writes the data it plots (paper/check.py compares these, not pixels).
+for f in $expected; do
+  [ -s "$data/figures/$f.data.json" ] || fail "missing plotted-data sidecar $f.data.json"
+done
+# The read-side figures keep the style rules (printed width, >= 7 pt, one y scale,
+# no bars on a log axis): plot.py prints "plot.py: style: FIG: rule" otherwise.
+for f in readonly readonly_ratio readtargets mixed traversal contention realgraphs oldbench sectioncost; do
+  if grep -q "^plot.py: style: $f:" "$log"; then grep "^plot.py: style: $f:" "$log"; fail "$f breaks the figure style rules"; fi
+done
+"$PY" - "$data/figures" <<'PYEOF' || fail "a figure's sidecar breaks the style rules"
+import json, os, sys
+d = sys.argv[1]
+for name in ("readonly_ratio", "oldbench", "mixed", "contention"):
+    j = json.load(open(os.path.join(d, name + ".data.json")))
+    w = j["size_in"][0]
+    assert abs(w - 3.5) < 0.01 or abs(w - 7.16) < 0.01, (name, w)
+    assert len({a["yscale"] for a in j["axes"]}) == 1, (name, "one y scale")
+    for a in j["axes"]:
+        assert not any(t.endswith("m") for t in a["yticks"]), (name, a["yticks"])
+print("sidecars: printed widths, one y scale, no milli ticks")
+PYEOF
 
 # A missing CSV is skipped with a note, not a failure.
 part=$work/partial

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# build.sh - the paper in one command: TeX packages, generated numbers, PDF.
+# build.sh - the TeX step: paper/main.pdf from main.tex and the generated files.
 #
 # Usage: paper/build.sh [--results DIR] [--no-setup]
-#   --results DIR  the results directory to generate from (default results/full,
-#                  else results/quick; see paper/gen_numbers.py)
+#   --results DIR  first regenerate the numbers, tables and figures from DIR
+#                  (paper/gen_numbers.py --results DIR); without it the committed
+#                  paper/generated/ and paper/figures/ are used as they are
 #   --no-setup     do not run scripts/setup.sh --paper (TeX packages already installed)
-# Steps: scripts/setup.sh --paper (Debian TeX packages, idempotent);
-# paper/gen_numbers.py (paper/generated/*, paper/figures/*.pdf from results/);
-# latexmk in paper/build/ (aux files); the PDF is copied to paper/main.pdf.
+# experiments/regen.sh DIR is the one command for everything (figures, summary,
+# README tables, numbers, this PDF, check); this script is its TeX step.
+# latexmk runs in paper/build/ (aux files); the PDF is copied to paper/main.pdf.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -29,7 +30,10 @@ if [ $setup -eq 1 ]; then
 fi
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-"$PY" "$here/gen_numbers.py" "${gen_args[@]}"
+if [ ${#gen_args[@]} -gt 0 ]; then
+	"$PY" "$here/gen_numbers.py" "${gen_args[@]}"
+fi
+[ -f "$here/generated/numbers.tex" ] || "$PY" "$here/gen_numbers.py"
 cd "$here"
 # Reproducible PDF metadata: the date of the commit, not of the build.
 SOURCE_DATE_EPOCH=$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s)

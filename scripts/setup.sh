@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian bookworm packages rcugraph needs. Idempotent: packages
 # already installed are skipped, and apt is not touched when nothing is missing.
-# Usage: scripts/setup.sh [--paper]   (--paper adds the TeX packages for paper/)
+# Usage: scripts/setup.sh [--paper]   (--paper adds the TeX packages for paper/;
+# poppler-utils, always installed, gives paper/check.py pdftotext for its PDF check)
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       liburcu-dev libck-dev libcriterion-dev libxxhash-dev zlib1g-dev
       libmicrohttpd-dev liblmdb-dev libsqlite3-dev libomp-dev
-      python3 python3-matplotlib prometheus curl clang valgrind)
+      python3 python3-matplotlib poppler-utils prometheus curl clang valgrind)
 if [ "${1:-}" = "--paper" ]; then
   pkgs+=(latexmk texlive-latex-recommended texlive-latex-extra texlive-publishers texlive-fonts-recommended)
 fi
