@@ -883,9 +883,6 @@ def plot_writer(rows, save):
     fig, axes = new_fig(len(panels), rows, "Write path: throughput by transaction size and durability "
                         "(log=none: in memory), and group commit (median over rounds, whiskers: 95% CI)",
                         width_per=6.0, max_cols=2)
-    durs_all = sorted({writer_key(r)[1] for r in rows}, key=dur_key)
-    cmap = plt.get_cmap("Set2")
-    dcol = {d: cmap(i % 8) for i, d in enumerate(durs_all)}
     over = False
     for ax, (kind, s) in zip(axes, panels):
         if kind == "group":
@@ -894,33 +891,29 @@ def plot_writer(rows, save):
                 by_t = group(drs, lambda r: r["threads"])
                 xs = sorted(by_t)
                 errline(ax, xs, [med_range([r["throughput"] for r in by_t[x]]) for x in xs],
-                        f"log={d}", color=dcol[d])
+                        f"log={d}")
             over |= threads_axis(ax, [r["threads"] for r in rs], nproc)
             ax.set_xlabel("committing threads")
-            ax.set_ylim(bottom=0)
+            ax.set_yscale("log")  # one y scale per figure: the sweep panels are log
             ax.set_title(f"group commit, txn=1 ({s})", fontsize=9)
         else:
             rs = [r for r in sweep if r["sync"] == s]
             txns = sorted({writer_key(r)[0] for r in rs})
             durs = sorted({writer_key(r)[1] for r in rs}, key=dur_key)
-            width = 0.8 / max(1, len(durs))
-            for j, d in enumerate(durs):
-                xs, meds, lo, hi, ov = [], [], [], [], False
-                for i, n in enumerate(txns):
+            for d in durs:
+                xs, st, ov = [], [], False
+                for n in txns:
                     sel = [r for r in rs if writer_key(r)[:2] == (n, d)]
-                    st = med_range([r["throughput"] for r in sel])
-                    if st is None:
+                    m = med_range([r["throughput"] for r in sel])
+                    if m is None:
                         continue
                     ov |= any(r["oversubscribed"] for r in sel)
-                    xs.append(i + (j - (len(durs) - 1) / 2) * width)
-                    meds.append(st[0])
-                    lo.append(st[0] - st[1])
-                    hi.append(st[2] - st[0])
+                    xs.append(n)
+                    st.append(m)
                 over |= ov
-                ax.bar(xs, meds, width, yerr=[lo, hi], capsize=2, label=f"log={d}", color=dcol[d],
-                       hatch="///" if ov else None, edgecolor="0.3" if ov else "none", lw=0.5)
-            ax.set_xticks(range(len(txns)))
-            ax.set_xticklabels([str(n) for n in txns])
+                # points joined by lines on log axes (no bars on a log axis: the figure style rules)
+                errline(ax, xs, st, f"log={d}")
+            ax.set_xscale("log")
             ax.set_xlabel("edges per transaction")
             ax.set_yscale("log")
             ax.set_title(f"transaction size sweep, 1 writer ({s})", fontsize=9)

@@ -51,7 +51,7 @@ grep -q "replay on open" "$data/summary.md" || fail "summary.md lacks the replay
 # the paper-size figures are drawn at a column (3.5 in) or the page (7.16 in)
 for f in insert load footprint wal_replay longread kernels openloop peers writer_group; do
   w=$("$PY" -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(struct.unpack('>I', d[16:20])[0])" "$data/figures/$f.png")
-  [ "$w" = 525 ] || [ "$w" = 1074 ] || fail "$f.png is $w px wide, not 3.5 in or 7.16 in at 150 dpi"
+  [ "$w" = 700 ] || [ "$w" = 1432 ] || fail "$f.png is $w px wide, not 3.5 in or 7.16 in at 200 dpi"
 done
 if grep -q "error" "$log"; then cat "$log"; fail "plot.py printed an error"; fi
 # Every figure writes the data it plots (paper/check.py compares these, not pixels).
