@@ -68,8 +68,8 @@ WORKLOADS = ["readonly", "readtargets", "sectioncost", "mixed", "traversal", "co
 # Figures main.tex includes: copied to paper/figures with their data sidecar.
 # (The writer figure is left out until plot_writer keeps the style rules: it puts bars on a
 # log axis beside a linear panel, which plot.py's style check reports.)
-PAPER_FIGURES = ["readonly_ratio", "sectioncost", "readtargets", "contention", "mixed", "oldbench",
-                 "memory", "longread", "lmdb", "peers"]
+PAPER_FIGURES = ["readonly_ratio", "sectioncost", "readtargets", "kernels", "contention", "mixed",
+                 "oldbench", "insert", "writer_group", "memory", "longread", "openloop", "peers"]
 # The figure the README shows (from the results directory itself).
 README_FIGURE = "readonly_ratio"
 
@@ -108,7 +108,23 @@ NAMED = [
      "durable one-edge commits, rcugraph / LMDB"),
     ("PeWriteSqlite", "peers", "t-peers-write-rcugraph/sqlite", "write:commit", "ref",
      "durable one-edge commits, rcugraph / SQLite"),
+    ("KeBfs", "kernels", "t-kernel-rcugraph/csr", "bfs", "ref", "BFS on a live snapshot / the CSR baseline"),
+    ("KePagerank", "kernels", "t-kernel-rcugraph/csr", "pagerank", "ref",
+     "PageRank (20 iterations), live snapshot / CSR baseline"),
+    ("KeWcc", "kernels", "t-kernel-rcugraph/csr", "wcc", "ref", "WCC on a live snapshot / the CSR baseline"),
+    ("KeBfsOne", "kernels", "t-kernel-rcugraph/csr", "bfs", 1, "BFS, live / CSR, 1 thread"),
+    ("KePagerankOne", "kernels", "t-kernel-rcugraph/csr", "pagerank", 1, "PageRank, live / CSR, 1 thread"),
+    ("KeWccOne", "kernels", "t-kernel-rcugraph/csr", "wcc", 1, "WCC, live / CSR, 1 thread"),
 ]
+
+# What a NAMED ratio measures, for its Speed word: a rate (higher is
+# faster), a time or latency (higher is slower) or a size (larger/smaller).
+def ratio_kind(name, workload):
+    if workload == "footprint":
+        return "size"
+    if "-time/" in name or "p99" in name or workload == "openloop":
+        return "time"
+    return "rate"
 
 WORDS = {0: "Zero", 1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 8: "Eight", 10: "Ten",
          16: "Sixteen", 20: "Twenty", 50: "Fifty", 100: "Hundred"}
@@ -279,6 +295,11 @@ VERDICT_WORD = {"indistinguishable": "indistinguishable from", "below": "below",
 SPEED_WORD = {"indistinguishable": "indistinguishable from", "below": "slower than", "above": "faster than",
               "too-few": "not judged (too few rounds) against", "invalid": "invalid against",
               "oversubscribed": "not judged (oversubscribed) against"}
+# A ratio of times (latency, load time) reads the other way round; a ratio of sizes in words of size.
+SPEED_WORD_OF = {"rate": SPEED_WORD,
+                 "time": dict(SPEED_WORD, below="faster than", above="slower than"),
+                 "size": dict(SPEED_WORD, below="smaller than", above="larger than",
+                              indistinguishable="the same size as")}
 
 
 def judge(lo, hi, res):
@@ -417,23 +438,25 @@ class Out:
     def section(self, title):
         self.macros.append((None, None, title))
 
-    def cmp(self, base, est, lo, hi, verdict, comment="", res=None):
+    def cmp(self, base, est, lo, hi, verdict, comment="", res=None, kind="rate"):
         """A comparison's family: \\rgBASE (the ratio), CI, Verdict (below /
         above / indistinguishable from), Speed (slower than / faster than /
-        indistinguishable from)."""
+        indistinguishable from; for kind "time" a higher ratio is slower, for
+        "size" the words are larger / smaller than)."""
         self.m(base, f_ratio(est), comment)
         self.m(base + "CI", f_ci(lo, hi) if est is not None else NA)
         v = verdict if est is not None else None
         self.m(base + "Verdict", VERDICT_WORD.get(v, v) if v else NA)
-        self.m(base + "Speed", SPEED_WORD.get(v, v) if v else NA)
+        words = SPEED_WORD_OF[kind]
+        self.m(base + "Speed", words.get(v, v) if v else NA)
 
-    def cmp_row(self, base, r, comment=""):
+    def cmp_row(self, base, r, comment="", kind="rate"):
         if r is None:
-            self.cmp(base, None, None, None, None, comment)
+            self.cmp(base, None, None, None, None, comment, kind=kind)
         else:
             self.cmp(base, fnum(r.get("est")), fnum(r.get("lo")), fnum(r.get("hi")),
                      r.get("verdict") or judge(fnum(r.get("lo")), fnum(r.get("hi")), fnum(r.get("resolution"))),
-                     comment)
+                     comment, kind=kind)
 
     def have(self, workload, present):
         self.m(f"rgHave{camel(workload)}", "1" if present else "0", f"workload {workload} in the CSVs")
@@ -785,7 +808,7 @@ def gen_named(o, d, ref):
         r = d.ratio(w, name=name, variant_prefix=vpre or None, threads=t)
         if r is None and thr == "ref":
             r = d.ratio(w, name=name, variant_prefix=vpre or None)  # single-threaded comparisons
-        o.cmp_row(f"rg{base}", r, what)
+        o.cmp_row(f"rg{base}", r, what, kind=ratio_kind(name, w))
         body.append([tex_escape(what), f_ratio(fnum(r["est"])) if r else NA,
                      f_ci(fnum(r["lo"]), fnum(r["hi"])) if r else NA, tex_escape(r.get("verdict") or NA) if r else NA])
     o.tables["tab_writerside"] = table("@{}p{0.5\\columnwidth}lll@{}", ["comparison", "ratio", "95\\% CI", "verdict"],
@@ -809,6 +832,24 @@ def gen_insert(o, d):
             f"{v}: edges/s (median over rounds)")
     sel = [r for r in d.rows if r["workload"] == "insert"]
     o.m("rgInsGraph", tex_escape(sel[0]["graph"]) if sel else None)
+
+
+def gen_openloop(o, d):
+    o.section("openloop: read latency at a fixed arrival rate (from the scheduled time)")
+    for v, ref, pols in (("no-writer", "nosync", ("rcu-memb", "ck-epoch", "rwlock")),
+                         ("writer", "rcu-memb", ("ck-epoch", "rwlock"))):
+        cv = camel(v)
+        for p in pols:
+            r = d.ratio("openloop", name=f"p99/{ref}", variant=v, num_prefix=f"{p}@")
+            o.cmp_row(f"rgOl{camel(p)}{cv}", r, f"{v}: p99 latency {p} / {ref} (paired per round)", kind="time")
+        for p in (ref,) + pols:
+            sel = [fnum(r.get("p99_us")) for r in d.rows if r["workload"] == "openloop" and r.get("variant") == v
+                   and r["sync"] == p and fnum(r.get("p99_us")) is not None]
+            o.m(f"rgOlPNN{camel(p)}{cv}", f"{statistics.median(sel):.0f}" if sel else None,
+                f"{v}, {p}: p99 latency in us (median over rounds)")
+    rate = [fnum(r["_kv"].get("rate_per_reader")) for r in d.rows if r["workload"] == "openloop"
+            and fnum(r["_kv"].get("rate_per_reader")) is not None]
+    o.m("rgOlRate", f_tput(statistics.median(rate)) if rate else None, "arrivals per second per reader")
 
 
 def gen_longread(o, d):
@@ -967,15 +1008,26 @@ def gen_targets(o, d):
 
 # ------------------------------------------------------------------ targets and README
 
+_TARGETS_OUT = {}
+
+
+def targets_output(directory):
+    """experiments/targets.sh DIR's output lines (run once per directory)."""
+    if directory not in _TARGETS_OUT:
+        sh = os.path.join(ROOT, "experiments", "targets.sh")
+        try:
+            out = subprocess.run(["bash", sh, directory], capture_output=True, text=True,
+                                 timeout=120).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        _TARGETS_OUT[directory] = out.splitlines()
+    return _TARGETS_OUT[directory]
+
+
 def targets_lines(directory):
-    """experiments/targets.sh DIR as (name, measured, goal, status) tuples."""
-    sh = os.path.join(ROOT, "experiments", "targets.sh")
-    try:
-        out = subprocess.run(["bash", sh, directory], capture_output=True, text=True, timeout=120).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
+    """experiments/targets.sh DIR's target lines as (name, measured, goal, status) tuples."""
     res = []
-    for ln in out.splitlines():
+    for ln in targets_output(directory):
         f = ln.split()
         if len(f) == 5 and f[0] == "target":
             res.append(tuple(f[1:]))
@@ -983,10 +1035,11 @@ def targets_lines(directory):
 
 
 def targets_markdown(directory):
+    """The Markdown of targets_table.py: the target lines and the report lines."""
     sys.path.insert(0, os.path.join(ROOT, "experiments"))
     import targets_table  # noqa: E402
-    lines = [f"target {' '.join(t)}" for t in targets_lines(directory)]
-    return targets_table.render(lines)
+    return targets_table.render([ln for ln in targets_output(directory)
+                                 if ln.split()[:1] in (["target"], ["report"])])
 
 
 def md_cell(r, times="x"):
@@ -1152,6 +1205,7 @@ def generate(results, out_dir, fig_out, label=None, quiet=False):
     gen_footprint(o, d)
     gen_insert(o, d)
     gen_longread(o, d)
+    gen_openloop(o, d)
     gen_wal(o, d)
     gen_oldbench(o, d)
     gen_targets(o, d)
