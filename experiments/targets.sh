@@ -34,7 +34,13 @@
 #       (report footprint-live/csr); fsyncs-per-commit:<T>T <= 0.3 at the
 #       last committer count (report group-commit-4/1); ckpt-p99-on/off:<T>T
 #       <= 2; replay-edges-per-s >= 5e6; readers-during-checkpoint >= 0.9
-#   lock study: aa-resolution:<graph>:2T <= 0.05; peers-rcugraph/lmdb:
+#   lock study: invalid-studies, sync-above-nosync (a synchronised policy's
+#       ratio to nosync with its CI above 1 + resolution) and
+#       superlinear-speedups (CI above T x (1 + resolution)): 0 each;
+#       read-loop-agreement:2T: rcu-memb/nosync at 2 threads in readonly,
+#       mixed 0%, contention spread and readtargets' exported section differ
+#       by at most the largest of their resolutions;
+#       aa-resolution:<graph>:2T <= 0.05; peers-rcugraph/lmdb:
 #       neighbors:2T >= 3 (report rcugraph/sqlite and the others);
 #       quick-run: run_all.sh --quick <= 180 s (measured part), with CSVs,
 #       figures and a summary written
@@ -209,6 +215,41 @@ for name in ("t-peers-rcugraph/lmdb", "t-peers-rcugraph/sqlite", "t-peers-write-
         if name == "t-peers-rcugraph/lmdb" and r["variant"] == "neighbors" and r["threads"] == "2":
             continue
         report(f"{name[2:]}:{r['variant']}:{r['threads']}T", ci(r))
+# lock study: the committed run's hard checks and the read loop's agreement
+studies = {}
+for r in allr:
+    if r.get("workload") in ("selftest",):
+        continue
+    studies.setdefault((r.get("workload"), r.get("study")), set()).add(r.get("valid"))
+bad = sorted(f"{w}/{st}" for (w, st), v in studies.items() if "INVALID" in v)
+line("invalid-studies", f"{len(bad)}of{len(studies)}" + (f"({','.join(bad)})" if bad else ""), "<=0",
+     bool(studies) and not bad)
+sync_like = [r for r in allr if r.get("kind") == "ceiling" and r.get("oversubscribed") != "1"]
+above = [r for r in sync_like if num(r.get("lo")) is not None and num(r.get("resolution")) is not None
+         and num(r["lo"]) > 1 + num(r["resolution"])]
+line("sync-above-nosync", f"{len(above)}of{len(sync_like)}", "<=0", bool(sync_like) and not above)
+sp = [r for r in allr if r.get("kind") == "speedup" and r.get("oversubscribed") != "1"
+      and r.get("workload") not in ("oldbench",)]
+sup = [r for r in sp if num(r.get("lo")) is not None and
+       num(r["lo"]) > int(r["threads"]) * (1 + (num(r.get("resolution")) or 0))]
+line("superlinear-speedups", f"{len(sup)}of{len(sp)}", "<=0", bool(sp) and not sup)
+# rcu-memb / nosync at 2 threads through the exported read loop, in the four studies that run it
+loop = []
+for w, pred in (("readonly", lambda r: True),
+                ("mixed", lambda r: r.get("study", "").endswith(" 0% updates")),
+                ("contention", lambda r: r.get("variant") == "spread" and " 0% updates" in r.get("study", "")),
+                ("readtargets", lambda r: r.get("variant") == "cache:packed:section")):
+    r = next((x for x in allr if x.get("workload") == w and x.get("kind") == "ceiling" and
+              x.get("name") == "rcu-memb/nosync" and x.get("threads") == "2" and pred(x)), None)
+    if r is not None and num(r["est"]) is not None:
+        loop.append((w, num(r["est"]), num(r.get("resolution")) or 0))
+if len(loop) == 4:
+    spread = max(e for _, e, _ in loop) - min(e for _, e, _ in loop)
+    res = max(x for _, _, x in loop)
+    line("read-loop-agreement:2T", f"{spread:.3g}(" + ",".join(f"{w}={e:.3g}" for w, e, _ in loop) +
+         f";max-res={res:.3g})", "<=max-res", spread <= res)
+else:
+    line("read-loop-agreement:2T", "n/a", "<=max-res", False)
 # the quick run: time, CSVs, figures, summary
 tf = os.path.join(d, "run_all.time")
 secs = None

@@ -1099,8 +1099,10 @@ def readme_regions(d, label, ref):
         if r is not None:
             add("lmdb read-only: rcugraph / LMDB", r, t)
     for base, w, name, vpre, thr, what in NAMED:
-        r = d.ratio(w, name=name, variant_prefix=vpre or None, threads=ref) or \
-            d.ratio(w, name=name, variant_prefix=vpre or None)
+        t = ref if thr == "ref" else thr
+        r = d.ratio(w, name=name, variant_prefix=vpre or None, threads=t)
+        if r is None and thr == "ref":
+            r = d.ratio(w, name=name, variant_prefix=vpre or None)  # single-threaded comparisons
         if r is not None:
             add(f"{w}: {what}", r, r.get("threads"))
     for sc in OB_SCENARIOS:
