@@ -145,6 +145,11 @@ void rgb_placement_init(void);
 int rgb_ncpus(void);
 /* The study's round: rotates the CPU assignment (placement.c). */
 void rgb_placement_round(int round);
+/* The study's round, for the runner: every run of the round starts its
+ * workers' query streams at the same seeded offset of the query sequence
+ * (paired configurations read the same queries), a fresh one per round
+ * (runner.c). Round < 0: offset 0. */
+void rgb_runner_round(int round);
 /* CPU worker i is pinned to (distinct for i < rgb_ncpus()), -1 without --pin. */
 int rgb_cpu_of(int i);
 /* Pins the calling thread as worker i (no-op with --pin 0). */

@@ -255,6 +255,7 @@ int rgb_study_run(rgb_study_t *s)
 	for (int r = 0; r < R; r++) {
 		rgs_round_order(order, (size_t)s->ncfg, rgb_o.seed, (uint64_t)r);
 		rgb_placement_round(r);
+		rgb_runner_round(r);
 		double el = bu_now() - t0;
 		char eta[32] = "?";
 		if (r > 0)
