@@ -4,11 +4,17 @@
  * 0.1 and 0.2 (experiments/beforeafter/run.sh compares the two; rgbench
  * links one version and cannot).
  *
- * usage: commitlat DIR SECONDS CHECKPOINT_BYTES COMMITTERS
+ * usage: commitlat DIR SECONDS CHECKPOINT_BYTES COMMITTERS [IO_BYTES IO_PER_S]
  * Opens a fresh durable graph in DIR (removed first and at the end), adds
  * 1,000 nodes, then COMMITTERS threads commit one-edge transactions for
  * SECONDS (threads created before the clock, started together). Prints one
- * line: commits/s, p50 and p99 commit latency (us), fsyncs per commit.
+ * line: commits/s, p50 and p99 commit latency (us), fsyncs per commit, and
+ * (with -DHAVE_CKPT_STATS, 0.2) checkpoints per second and the size of the
+ * last checkpoint file.
+ * IO_BYTES, IO_PER_S: the disk-sharing reference. A plain thread (no
+ * rcugraph) writes IO_BYTES to a file in DIR and fsyncs it IO_PER_S times
+ * a second while the committers run: the disk traffic of automatic
+ * checkpoints of that size at that rate, without the checkpoints.
  * FSYNC_COUNT names the library's internal fsync counter (it differs
  * between the versions; run.sh passes it).
  */
@@ -19,6 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <rcugraph/rcugraph.h>
 
 uint64_t FSYNC_COUNT(void);
@@ -31,6 +41,72 @@ struct committer {
 	double *lat;
 	size_t n, cap;
 };
+
+static char io_path[4200];
+static size_t io_bytes;
+static double io_per_s;
+
+/* The disk-sharing reference: write io_bytes and fsync, io_per_s times a
+ * second, until stop. */
+static void *io_noise(void *arg)
+{
+	(void)arg;
+	char *buf = malloc(io_bytes);
+	if (!buf)
+		return NULL;
+	memset(buf, 0x5a, io_bytes);
+	double next = 0;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!atomic_load(&go))
+		;
+	while (!atomic_load(&stop)) {
+		int fd = open(io_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			break;
+		size_t off = 0;
+		while (off < io_bytes) {
+			ssize_t w = write(fd, buf + off, io_bytes - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		fsync(fd);
+		close(fd);
+		next += 1.0 / io_per_s;
+		struct timespec now_ts;
+		clock_gettime(CLOCK_MONOTONIC, &now_ts);
+		double el = (double)(now_ts.tv_sec - t0.tv_sec) + (now_ts.tv_nsec - t0.tv_nsec) * 1e-9;
+		if (next > el) {
+			double d = next - el;
+			struct timespec ts = {(time_t)d, (long)((d - (time_t)d) * 1e9)};
+			nanosleep(&ts, NULL);
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
+/* Size of the newest ckpt-*.rgc in dir (0: none). */
+static long long ckpt_size(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	char best[256] = "";
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, "ckpt-", 5) == 0 && strstr(e->d_name, ".rgc") &&
+		    !strstr(e->d_name, ".tmp") && strcmp(e->d_name, best) > 0)
+			snprintf(best, sizeof best, "%s", e->d_name);
+	closedir(d);
+	if (!best[0])
+		return 0;
+	char p[4500];
+	snprintf(p, sizeof p, "%s/%s", dir, best);
+	struct stat st;
+	return stat(p, &st) == 0 ? (long long)st.st_size : 0;
+}
 
 static double now(void)
 {
@@ -81,9 +157,13 @@ static void *run(void *arg)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: commitlat DIR SECONDS CHECKPOINT_BYTES COMMITTERS\n");
+	if (argc != 5 && argc != 7) {
+		fprintf(stderr, "usage: commitlat DIR SECONDS CHECKPOINT_BYTES COMMITTERS [IO_BYTES IO_PER_S]\n");
 		return 2;
+	}
+	if (argc == 7) {
+		io_bytes = strtoull(argv[5], NULL, 10);
+		io_per_s = atof(argv[6]);
 	}
 	const char *dir = argv[1];
 	double secs = atof(argv[2]);
@@ -121,6 +201,12 @@ int main(int argc, char **argv)
 		ws[i].id = i;
 		pthread_create(&th[i], NULL, run, &ws[i]);
 	}
+	pthread_t io_th;
+	int io_on = io_bytes > 0 && io_per_s > 0;
+	if (io_on) {
+		snprintf(io_path, sizeof io_path, "%s/noise.bin", dir);
+		pthread_create(&io_th, NULL, io_noise, NULL);
+	}
 	uint64_t f0 = FSYNC_COUNT();
 	double t0 = now();
 	atomic_store(&go, 1);
@@ -130,6 +216,15 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
 	double el = now() - t0;
+	if (io_on)
+		pthread_join(io_th, NULL);
+	double ckpts = 0;
+#ifdef HAVE_CKPT_STATS
+	rg_stats_t stt;
+	rg_stats_get(g, &stt);
+	ckpts = (double)stt.checkpoints;
+#endif
+	long long cbytes = ckpt_size(dir);
 	uint64_t f = FSYNC_COUNT() - f0;
 	size_t n = 0;
 	int err = 0;
@@ -149,8 +244,10 @@ int main(int argc, char **argv)
 	if (err || n == 0)
 		fprintf(stderr, "commitlat: a committer failed: %s\n", err < 0 ? rg_strerror(err) : "no commits");
 	else
-		printf("commits_per_s=%.0f p50_us=%.1f p99_us=%.1f fsyncs_per_commit=%.3f commits=%zu\n", n / el,
-		       all[n / 2] * 1e6, all[(size_t)((double)n * 0.99)] * 1e6, (double)f / (double)n, n);
+		printf("commits_per_s=%.0f p50_us=%.1f p99_us=%.1f fsyncs_per_commit=%.3f commits=%zu "
+		       "checkpoints_per_s=%.1f ckpt_file_bytes=%lld\n",
+		       n / el, all[n / 2] * 1e6, all[(size_t)((double)n * 0.99)] * 1e6, (double)f / (double)n, n,
+		       ckpts / el, cbytes);
 	free(all);
 	free(ws);
 	free(th);
