@@ -513,7 +513,9 @@ def gen_meta(o, d, label):
     over = sorted({r["_t"] for r in rows if r.get("oversubscribed") == "1"})
     o.m("rgOverThreads", ", ".join(str(t) for t in over) if over else "none", "oversubscribed thread counts")
     # resolution across the read studies at the reference thread count
+    # throughput A/A controls only: a latency percentile's A/A ("A/A p99") has its own, far wider spread
     aas = [fnum(r.get("resolution")) for r in d.ratios if r.get("kind") == "aa"
+           and not re.search(r"A/A p\d", r.get("name", ""))
            and r.get("oversubscribed") != "1" and fnum(r.get("resolution")) is not None]
     o.m("rgResMedian", f_pct(100 * statistics.median(aas)) if aas else None,
         "median A/A resolution over every study and thread count")

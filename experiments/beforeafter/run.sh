@@ -82,7 +82,7 @@ for r in $(seq 1 "$rounds"); do
 		echo "round $r/$rounds: $v committers=$c $m: $line" >&2
 	done
 done
-/usr/bin/python3 - "$out" <<'PY'
+/usr/bin/python3 - "${out#$root/}" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 print(f"commit latency before (0.1) and after (0.2), {sys.argv[1]}: medians over rounds; "

@@ -1,1 +1,1 @@
-build/release/experiments/rgbench/rgbench --workload latency --trials 5 --duration 0.3 --warmup 0.1 --graph rmat:scale=16,ef=16,seed=1 --seed 1 --threads 1,2 --csv results/full/latency.csv
+build/release/experiments/rgbench/rgbench --workload latency --rounds 10 --duration 0.3 --warmup 0.1 --keep-going --seed 1 --threads 1,2 --csv results/full/latency.csv

@@ -1,1 +1,1 @@
-build/release/experiments/rgbench/rgbench --workload realgraphs --trials 5 --duration 0.3 --warmup 0.1 --seed 1 --sync rcu-memb,rwlock --threads 1,2,4,8 --csv results/full/realgraphs.csv
+build/release/experiments/rgbench/rgbench --workload realgraphs --rounds 10 --duration 0.3 --warmup 0.1 --keep-going --seed 1 --sync rcu-memb,rwlock --threads 1,2 --csv results/full/realgraphs.csv

@@ -1,1 +1,1 @@
-build/release/experiments/rgbench/rgbench --workload traversal --trials 5 --duration 0.3 --warmup 0.1 --seed 1 --threads 1,2,4,8 --csv results/full/traversal.csv
+build/release/experiments/rgbench/rgbench --workload traversal --rounds 10 --duration 0.3 --warmup 0.1 --keep-going --seed 1 --threads 1,2,4 --csv results/full/traversal.csv

@@ -1,1 +1,1 @@
-build/release/experiments/rgbench/rgbench --workload writer --trials 5 --duration 0.3 --warmup 0.1 --seed 1 --csv results/full/writer.csv
+build/release/experiments/rgbench/rgbench --workload writer --rounds 10 --duration 0.3 --warmup 0.1 --keep-going --seed 1 --csv results/full/writer.csv

@@ -1,0 +1,1 @@
+build/release/experiments/rgbench/rgbench --workload longread --rounds 10 --duration 0.3 --warmup 0.1 --keep-going --seed 1 --csv results/full/longread.csv

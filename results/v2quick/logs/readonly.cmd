@@ -1,1 +1,0 @@
-build/release/experiments/rgbench/rgbench --workload readonly --quick --keep-going --seed 1 --sync rcu-memb,rcu-qsbr,ck-epoch,ck-seqlock,rwlock,mutex,lru-rwlock --threads 1,2,4 --csv results/quick/readonly.csv

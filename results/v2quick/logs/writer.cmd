@@ -1,1 +1,0 @@
-build/release/experiments/rgbench/rgbench --workload writer --quick --keep-going --seed 1 --csv results/quick/writer.csv
