@@ -247,21 +247,26 @@ static void q_leave(rgb_study_t *s, rgb_cfg_t *c)
 	}
 }
 
+int rgb_verify_sections(rg_graph_t *g, const rgb_data_t *d, uint64_t *ck)
+{
+	uint64_t h = RGB_CK_INIT, retries = 0;
+	if (rg_reader_register(g))
+		return -1;
+	for (uint64_t i = 0; i < RGB_VERIFY_Q; i++) {
+		h = rgb_ck_step(h, rgb_q_section(g, d->queries[i], &retries));
+		if ((i & 63) == 63)
+			rg_reader_quiescent(g);
+	}
+	rg_reader_unregister(g);
+	*ck = h;
+	return 0;
+}
+
 static int q_verify(rgb_study_t *s, rgb_cfg_t *c, uint64_t *ck)
 {
 	(void)s;
 	rgb_qwork_t *w = ((rgb_qcfg_t *)c->arg)->w;
-	uint64_t h = RGB_CK_INIT, retries = 0;
-	if (rg_reader_register(w->g))
-		return -1;
-	for (uint64_t i = 0; i < RGB_VERIFY_Q; i++) {
-		h = rgb_ck_step(h, rgb_q_section(w->g, w->d->queries[i], &retries));
-		if ((i & 63) == 63)
-			rg_reader_quiescent(w->g);
-	}
-	rg_reader_unregister(w->g);
-	*ck = h;
-	return 0;
+	return rgb_verify_sections(w->g, w->d, ck);
 }
 
 static void q_job(rgb_study_t *s, rgb_cfg_t *c, rgb_job_t *job)

@@ -649,6 +649,12 @@ typedef struct rgb_qcfg {
 	double *lat;           /* latency: [round * 3 + (p50, p99, p999)] in us, NaN missing */
 } rgb_qcfg_t;
 
+/* The equal-work checksum of the read workloads: the first RGB_VERIFY_Q
+ * queries of d through one exported read section each on g, from a thread
+ * registered for the call (quiescent every 64 queries for rcu-qsbr). 0, or
+ * -1 if the thread cannot register. */
+int rgb_verify_sections(rg_graph_t *g, const rgb_data_t *d, uint64_t *ck);
+
 /* Sets up w on g and d (the study's hooks are set by rgb_qwork_study). */
 int rgb_qwork_init(rgb_qwork_t *w, rg_graph_t *g, const rgb_data_t *d, int maxbatch);
 void rgb_qwork_free(rgb_qwork_t *w);

@@ -203,17 +203,7 @@ static int lr_verify(rgb_study_t *s, rgb_cfg_t *c, uint64_t *ck)
 {
 	(void)s;
 	struct lr *a = c->arg;
-	if (rg_reader_register(a->g))
-		return -1;
-	uint64_t h = RGB_CK_INIT, retries = 0;
-	for (uint64_t i = 0; i < RGB_VERIFY_Q; i++) {
-		h = rgb_ck_step(h, rgb_q_section(a->g, a->d->queries[i], &retries));
-		if ((i & 63) == 63)
-			rg_reader_quiescent(a->g);
-	}
-	rg_reader_unregister(a->g);
-	*ck = h;
-	return 0;
+	return rgb_verify_sections(a->g, a->d, ck);
 }
 
 static void lr_job(rgb_study_t *s, rgb_cfg_t *c, rgb_job_t *job)
