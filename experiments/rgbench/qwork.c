@@ -247,6 +247,53 @@ static void q_leave(rgb_study_t *s, rgb_cfg_t *c)
 	}
 }
 
+void rgb_churn_writer(rg_graph_t *g, const rgb_data_t *d, rgb_tctx_t *t, int b, uint32_t type,
+		      _Atomic uint64_t *progress, uint64_t *commits, uint64_t *failed, uint64_t *maxns)
+{
+	uint64_t dst[256];
+	b = b < 1 ? 1 : b > 256 ? 256 : b;
+	do {
+		uint64_t u = d->ids[rgb_rand(&t->rng) % d->nids];
+		for (int i = 0; i < b; i++)
+			dst[i] = d->ids[rgb_rand(&t->rng) % d->nids];
+		for (int phase = 0; phase < 2; phase++) { /* add, then delete: nothing left */
+			rg_txn_t *txn;
+			if (rg_txn_begin(g, &txn)) {
+				(*failed)++;
+				break;
+			}
+			int rc = 0;
+			for (int i = 0; i < b && !rc; i++) {
+				rc = phase == 0 ? rg_txn_add_edge(txn, u, dst[i], type, 0)
+						: rg_txn_del_edge(txn, u, dst[i], type);
+				if (rc == RG_ENOENT && phase == 1)
+					rc = 0; /* a repeated dst: deleted with its twin */
+			}
+			if (rc) {
+				rg_txn_abort(txn);
+				(*failed)++;
+				break;
+			}
+			double c0 = maxns ? bu_now() : 0;
+			rc = rg_txn_commit(txn, NULL);
+			if (maxns) {
+				uint64_t ns = (uint64_t)((bu_now() - c0) * 1e9);
+				if (t->hist)
+					rgb_hist_add(t->hist, ns);
+				if (ns > *maxns)
+					*maxns = ns;
+			}
+			if (rc) {
+				(*failed)++;
+				break;
+			}
+			(*commits)++;
+			if (progress) /* relaxed: a progress figure for the sampler, no ordering needed */
+				atomic_store_explicit(progress, *commits, memory_order_relaxed);
+		}
+	} while (!rgb_stopped(t));
+}
+
 int rgb_verify_sections(rg_graph_t *g, const rgb_data_t *d, uint64_t *ck)
 {
 	uint64_t h = RGB_CK_INIT, retries = 0;

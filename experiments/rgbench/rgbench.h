@@ -649,6 +649,18 @@ typedef struct rgb_qcfg {
 	double *lat;           /* latency: [round * 3 + (p50, p99, p999)] in us, NaN missing */
 } rgb_qcfg_t;
 
+/* The writer of the reclamation workloads (memory, longread, openloop),
+ * until the run stops: each step picks a random node u and b (<= 256)
+ * random neighbours, commits their b edges of type `type` and commits
+ * their deletion, so the graph ends as it began and every pair of commits
+ * supersedes two versions of u's adjacency. Counts commits in *commits
+ * and failed steps in *failed; with progress, stores the commit count
+ * there after each commit (relaxed: a figure for a sampler); with maxns,
+ * times each commit: the largest in *maxns, each in t->hist if the job
+ * asked for latencies. */
+void rgb_churn_writer(rg_graph_t *g, const rgb_data_t *d, rgb_tctx_t *t, int b, uint32_t type,
+		      _Atomic uint64_t *progress, uint64_t *commits, uint64_t *failed, uint64_t *maxns);
+
 /* The equal-work checksum of the read workloads: the first RGB_VERIFY_Q
  * queries of d through one exported read section each on g, from a thread
  * registered for the call (quiescent every 64 queries for rcu-qsbr). 0, or

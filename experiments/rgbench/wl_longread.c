@@ -110,43 +110,8 @@ static void lr_run(void *arg, rgb_tctx_t *t)
 		t->ctr->checksum = sum;
 		return;
 	}
-	uint64_t commits = 0, failed = 0, maxns = 0, dst[LR_BATCH];
-	do {
-		uint64_t u = d->ids[rgb_rand(&t->rng) % d->nids];
-		for (int i = 0; i < LR_BATCH; i++)
-			dst[i] = d->ids[rgb_rand(&t->rng) % d->nids];
-		for (int phase = 0; phase < 2; phase++) { /* add, then delete */
-			rg_txn_t *txn;
-			if (rg_txn_begin(a->g, &txn)) {
-				failed++;
-				break;
-			}
-			int rc = 0;
-			for (int i = 0; i < LR_BATCH && !rc; i++) {
-				rc = phase == 0 ? rg_txn_add_edge(txn, u, dst[i], LR_TYPE, 0)
-						: rg_txn_del_edge(txn, u, dst[i], LR_TYPE);
-				if (rc == RG_ENOENT && phase == 1)
-					rc = 0; /* a repeated dst: deleted with its twin */
-			}
-			if (rc) {
-				rg_txn_abort(txn);
-				failed++;
-				break;
-			}
-			uint64_t c0 = now_ns();
-			rc = rg_txn_commit(txn, NULL);
-			uint64_t ns = now_ns() - c0;
-			rgb_hist_add(t->hist, ns);
-			maxns = ns > maxns ? ns : maxns;
-			if (rc) {
-				failed++;
-				break;
-			}
-			commits++;
-			/* relaxed: a progress figure for the sampler */
-			atomic_store_explicit(&a->commits, commits, memory_order_relaxed);
-		}
-	} while (!rgb_stopped(t));
+	uint64_t commits = 0, failed = 0, maxns = 0;
+	rgb_churn_writer(a->g, d, t, LR_BATCH, LR_TYPE, &a->commits, &commits, &failed, &maxns);
 	t->ctr->ops = commits;
 	t->aux[1] = failed;
 	t->aux[2] = maxns;

@@ -65,39 +65,7 @@ static void mem_run(void *arg, rgb_tctx_t *t)
 		return;
 	}
 	uint64_t commits = 0, failed = 0;
-	uint64_t dst[256];
-	int b = a->batch > 256 ? 256 : a->batch;
-	do {
-		uint64_t u = d->ids[rgb_rand(&t->rng) % d->nids];
-		for (int i = 0; i < b; i++)
-			dst[i] = d->ids[rgb_rand(&t->rng) % d->nids];
-		for (int phase = 0; phase < 2; phase++) { /* add, then delete */
-			rg_txn_t *txn;
-			if (rg_txn_begin(a->g, &txn)) {
-				failed++;
-				break;
-			}
-			int rc = 0;
-			for (int i = 0; i < b && !rc; i++) {
-				rc = phase == 0 ? rg_txn_add_edge(txn, u, dst[i], MEM_TYPE, 0)
-						: rg_txn_del_edge(txn, u, dst[i], MEM_TYPE);
-				if (rc == RG_ENOENT && phase == 1)
-					rc = 0; /* a repeated dst: already deleted with its twin */
-			}
-			if (rc) {
-				rg_txn_abort(txn);
-				failed++;
-				break;
-			}
-			if (rg_txn_commit(txn, NULL)) {
-				failed++;
-				break;
-			}
-			commits++;
-			/* relaxed: a progress figure for the sampler, no ordering needed */
-			atomic_store_explicit(&a->commits, commits, memory_order_relaxed);
-		}
-	} while (!rgb_stopped(t));
+	rgb_churn_writer(a->g, d, t, a->batch, MEM_TYPE, &a->commits, &commits, &failed, NULL);
 	t->ctr->ops = commits;
 	t->aux[0] = commits;
 	t->aux[1] = failed;

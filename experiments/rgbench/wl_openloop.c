@@ -77,36 +77,8 @@ static void ol_end(void *arg, rgb_tctx_t *t)
 static void ol_writer(struct ol *a, rgb_tctx_t *t)
 {
 	const rgb_data_t *d = a->d;
-	uint64_t commits = 0, failed = 0, dst[OL_BATCH];
-	do {
-		uint64_t u = d->ids[rgb_rand(&t->rng) % d->nids];
-		for (int i = 0; i < OL_BATCH; i++)
-			dst[i] = d->ids[rgb_rand(&t->rng) % d->nids];
-		for (int phase = 0; phase < 2; phase++) { /* add, then delete: nothing left */
-			rg_txn_t *txn;
-			if (rg_txn_begin(a->g, &txn)) {
-				failed++;
-				break;
-			}
-			int rc = 0;
-			for (int i = 0; i < OL_BATCH && !rc; i++) {
-				rc = phase == 0 ? rg_txn_add_edge(txn, u, dst[i], OL_TYPE, 0)
-						: rg_txn_del_edge(txn, u, dst[i], OL_TYPE);
-				if (rc == RG_ENOENT && phase == 1)
-					rc = 0;
-			}
-			if (rc) {
-				rg_txn_abort(txn);
-				failed++;
-				break;
-			}
-			if (rg_txn_commit(txn, NULL)) {
-				failed++;
-				break;
-			}
-			commits++;
-		}
-	} while (!rgb_stopped(t));
+	uint64_t commits = 0, failed = 0;
+	rgb_churn_writer(a->g, d, t, OL_BATCH, OL_TYPE, NULL, &commits, &failed, NULL);
 	t->ctr->ops = commits;
 	t->aux[1] = failed;
 }
